@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// The `instability` command: a thin dispatcher. Each sub-command lives in its own file under
+// src/cli/commands/ and is loaded only when called, so `instability measure` never pays for
+// loading tfjs.
+import * as path from "node:path";
+import { CliError, type Command } from "./command";
+
+const COMMANDS: Record<string, { file: string; summary: string }> = {
+  measure: { file: "measure", summary: "measure the instability of a directory of runs" },
+  data: { file: "data", summary: "GLUE and embedded tasks: info, download" },
+  models: { file: "models", summary: "pre-trained checkpoints: pull from the Hugging Face Hub" },
+  bench: { file: "bench", summary: "time a training step of a model shape" },
+  pretrain: { file: "pretrain", summary: "masked-language-model pre-training of the embedded model" },
+  finetune: { file: "finetune", summary: "fine-tune one run (task, seed, mitigation) into a run folder" },
+  sweep: { file: "sweep", summary: "fine-tune a grid of runs into a run store, in parallel, resumably" },
+  reproduce: { file: "reproduce", summary: "the main job: sweeps, every analysis, and report.html" },
+};
+
+function usage(): string {
+  const lines = ["usage: instability <command> [options]", "", "commands:"];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  lines.push("", "Run `instability <command> --help` for a command's options.");
+  return lines.join("\n");
+}
+
+function loadCommand(name: string): Command {
+  const entry = COMMANDS[name];
+  const file = path.join(__dirname, "commands", `${entry.file}.js`);
+  try {
+    return require(file) as Command;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String(err).includes(file)) {
+      throw new CliError(`the '${name}' command is not part of this build yet`);
+    }
+    throw err;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage() + "\n");
+    return name ? 0 : 2;
+  }
+  if (!(name in COMMANDS)) {
+    process.stderr.write(`instability: unknown command '${name}'\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await loadCommand(name).run(rest);
+  } catch (err) {
+    if (err instanceof CliError) {
+      process.stderr.write(`instability ${name}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`instability: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

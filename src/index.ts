@@ -1,0 +1,10 @@
+// instability-lab: the library's public surface, one namespace per layer of the pipeline
+// (data → model → train → runs → measures → analysis → viz; see docs in README).
+export * as data from "./data";
+export * as model from "./model";
+export * as train from "./train";
+export * as runs from "./runs";
+export * as measures from "./measures";
+export * as analysis from "./analysis";
+export * as viz from "./viz";
+export * as notebook from "./notebook";

@@ -1,0 +1,2 @@
+// Public API of src/viz. Re-export what users and other layers may call.
+export {};

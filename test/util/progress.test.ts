@@ -1,0 +1,36 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Progress, formatDuration } from "../../src/util/progress";
+
+test("formatDuration writes mm:ss and h:mm:ss, and dashes for unknown", () => {
+  assert.equal(formatDuration(65), "01:05");
+  assert.equal(formatDuration(3723), "1:02:03");
+  assert.equal(formatDuration(NaN), "--:--");
+});
+
+test("plain mode writes throttled lines with counts, rate and ETA", () => {
+  let clock = 0;
+  const lines: string[] = [];
+  const p = new Progress({
+    label: "fine-tune", total: 100, unit: "steps", intervalMs: 1000, now: () => clock,
+    stream: { write: (s: string) => lines.push(s), isTTY: false },
+  });
+  clock = 500; p.tick(10); // first draw happens immediately
+  clock = 700; p.tick(10); // throttled
+  clock = 2000; p.tick(30, "loss 0.5");
+  assert.equal(lines.length, 2);
+  assert.match(lines[1], /^fine-tune 50\/100 steps \(50%\) 25\.00 steps\/s elapsed 00:02 ETA 00:02 loss 0\.5\n$/);
+  clock = 2100; p.update(100);
+  assert.equal(lines.length, 3, "reaching the total always draws");
+});
+
+test("TTY mode redraws one line in place and ends with a newline", () => {
+  let clock = 0;
+  let out = "";
+  const p = new Progress({ label: "x", total: 4, now: () => clock, stream: { write: (s: string) => (out += s), isTTY: true } });
+  clock = 1000; p.tick(2);
+  clock = 2000; p.finish();
+  assert.ok(out.startsWith("\r\x1b[K"));
+  assert.ok(out.endsWith("\n"));
+  assert.match(out, /\[#{10}\.{10}\] 2\/4/);
+});

@@ -19,7 +19,7 @@ test("plain mode writes throttled lines with counts, rate and ETA", () => {
   clock = 700; p.tick(10); // throttled
   clock = 2000; p.tick(30, "loss 0.5");
   assert.equal(lines.length, 2);
-  assert.match(lines[1], /^fine-tune 50\/100 steps \(50%\) 25\.00 steps\/s elapsed 00:02 ETA 00:02 loss 0\.5\n$/);
+  assert.match(lines[1], /^fine-tune 50\/100 steps \(50%\) 25 steps\/s elapsed 00:02 ETA 00:02 loss 0\.5\n$/);
   clock = 2100; p.update(100);
   assert.equal(lines.length, 3, "reaching the total always draws");
 });

@@ -1,0 +1,122 @@
+// `instability sweep`: fine-tune a grid of runs into a run store, N worker processes at a time,
+// resuming whatever is missing; or print the commands / a Slurm array script for a cluster.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { CliError } from "../command";
+import { expandGrid, parseSeeds, type RunSpec } from "../../train/sweep/grid";
+import { runSweep, type RunCommand } from "../../train/sweep/pool";
+import { commandLine, slurmArrayScript } from "../../train/sweep/commands";
+import { missingRuns } from "../../train/sweep/store";
+
+const USAGE = `usage: instability sweep --store DIR [options]
+
+Fine-tunes every (task, mitigation, learning rate, seed) of a grid into DIR/<model>/<task>/<method>-lr<lr>/seed-NN.
+Finished runs are kept; rerunning the same command completes only what is missing.
+
+  --store DIR              the run store (created if needed)
+  --tasks LIST             comma-separated task names (default: the embedded tasks)
+  --mitigations LIST       none,mixout,llrd,reinit,wd_pre (default: none)
+  --lrs LIST               learning rates (default: 2e-5)
+  --seeds LIST             seeds, e.g. 0-19 or 0,3,7 (default: 0-4)
+  --workers N              worker processes (default: number of cores)
+  --model DIR              checkpoint (default: the embedded model)
+  --model-name NAME        folder name for the model in the store (default: the checkpoint's folder name)
+  --glue-dir DIR           GLUE data (or set GLUE_DIR)
+  --epochs E  --batch B  --max-train-examples K  --save-final
+                           passed to every \`instability finetune\`
+  --print-commands         print one shell command per missing run instead of running
+  --slurm FILE             write a Slurm job-array script (and FILE.commands) for the missing runs`;
+
+const FORWARDED = ["model", "glue-dir", "epochs", "batch", "max-train-examples"] as const;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      store: { type: "string" }, tasks: { type: "string" }, mitigations: { type: "string" },
+      lrs: { type: "string" }, seeds: { type: "string" }, workers: { type: "string" },
+      model: { type: "string" }, "model-name": { type: "string" }, "glue-dir": { type: "string" },
+      epochs: { type: "string" }, batch: { type: "string" }, "max-train-examples": { type: "string" },
+      "save-final": { type: "boolean" }, "print-commands": { type: "boolean" }, slurm: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  if (!values.store) throw new CliError("--store DIR is required: the folder that holds the runs");
+
+  const list = (text: string | undefined, fallback: string[]) => (text ? text.split(",").map((s) => s.trim()).filter(Boolean) : fallback);
+  const learningRates = list(values.lrs, ["2e-5"]).map((s) => {
+    const lr = Number(s);
+    if (!(lr > 0)) throw new CliError(`--lrs: '${s}' is not a positive number`);
+    return lr;
+  });
+  let seeds: number[];
+  try {
+    seeds = parseSeeds(values.seeds ?? "0-4");
+  } catch (err) {
+    throw new CliError(`--seeds: ${(err as Error).message}`);
+  }
+  const workers = values.workers === undefined ? os.cpus().length : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers must be a positive integer, got '${values.workers}'`);
+  const modelName = values["model-name"] ?? (values.model ? path.basename(path.resolve(values.model)) : defaultModelName());
+  const tasks = values.tasks ? list(values.tasks, []) : defaultTasks();
+  const runs = expandGrid({ model: modelName, tasks, mitigations: list(values.mitigations, ["none"]), learningRates, seeds });
+
+  const cli = path.resolve(__dirname, "..", "main.js");
+  const commandFor = (r: RunSpec, runDir: string): RunCommand => {
+    const args = [cli, "finetune", "--task", r.task, "--seed", String(r.seed), "--lr", String(r.learningRate), "--mitigation", r.mitigation, "--out", runDir];
+    for (const key of FORWARDED) {
+      const v = values[key];
+      if (v !== undefined) args.push(`--${key}`, key === "model" || key === "glue-dir" ? path.resolve(v) : v);
+    }
+    if (values["save-final"]) args.push("--save-final");
+    return { command: process.execPath, args };
+  };
+  const store = path.resolve(values.store);
+
+  if (values["print-commands"] || values.slurm) {
+    const todo = missingRuns(store, runs);
+    const lines = todo.map((r) => commandLine(commandFor(r, path.join(store, r.relativeDir))));
+    if (values["print-commands"]) {
+      process.stdout.write(lines.map((l) => l + "\n").join(""));
+      return 0;
+    }
+    const script = path.resolve(values.slurm!);
+    const commandsFile = `${script}.commands`;
+    fs.writeFileSync(commandsFile, lines.map((l) => l + "\n").join(""));
+    fs.writeFileSync(script, slurmArrayScript({ jobName: "instability-sweep", commandsFile, count: lines.length }), { mode: 0o755 });
+    process.stdout.write(`wrote ${script} (${lines.length} array tasks) and ${commandsFile}; submit with: sbatch ${script}\n`);
+    return 0;
+  }
+
+  let result;
+  try {
+    result = await runSweep({ store, runs, workers, commandFor });
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  const done = result.alreadyDone + result.completed.length;
+  process.stderr.write(`sweep: ${done}/${runs.length} runs complete in ${store} (${result.alreadyDone} were already there)\n`);
+  for (const f of result.failed) {
+    process.stderr.write(`  failed: ${f.run.relativeDir} (exit ${f.exitCode ?? f.signal}); log: ${f.log}\n`);
+  }
+  if (result.interrupted) {
+    process.stderr.write("sweep: interrupted; finished runs are kept, rerun the same command to complete the rest\n");
+    return 130;
+  }
+  return result.failed.length ? 1 : 0;
+}
+
+// Filled in when the embedded model and tasks land (src/model, src/data).
+function defaultModelName(): string {
+  return "embedded";
+}
+function defaultTasks(): string[] {
+  throw new CliError("--tasks is required until the embedded tasks are available");
+}

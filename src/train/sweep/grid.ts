@@ -1,0 +1,68 @@
+// A sweep is a grid of fine-tuning runs: tasks × mitigation methods × learning rates × seeds.
+// Each run has a fixed place in the run store, so a rerun of the same sweep finds what is done:
+//   STORE/<model>/<task>/<method>-lr<lr>/seed-<NN>/
+// Every configuration folder (<method>-lr<lr>) is itself a runs directory that
+// `instability measure` and the analyses read directly.
+import * as path from "node:path";
+
+export interface SweepGrid {
+  model: string;            // a short name for the checkpoint, used in the store path
+  tasks: string[];
+  mitigations: string[];
+  learningRates: number[];
+  seeds: number[];
+}
+
+export interface RunSpec {
+  model: string;
+  task: string;
+  mitigation: string;
+  learningRate: number;
+  seed: number;
+  /** Path of the run folder relative to the store. */
+  relativeDir: string;
+}
+
+export function formatLearningRate(lr: number): string {
+  if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`learning rate must be a positive number, got ${lr}`);
+  return lr.toExponential(); // 2e-5 → "2e-5", 1.5e-5 → "1.5e-5"
+}
+
+export function configurationDir(model: string, task: string, mitigation: string, lr: number): string {
+  return path.join(model, task, `${mitigation}-lr${formatLearningRate(lr)}`);
+}
+
+export function seedDir(seed: number): string {
+  return `seed-${String(seed).padStart(2, "0")}`;
+}
+
+/** All runs of the grid, in a stable order (task, method, lr, seed) that interleaves nothing. */
+export function expandGrid(grid: SweepGrid): RunSpec[] {
+  for (const [name, list] of Object.entries({ tasks: grid.tasks, mitigations: grid.mitigations, learningRates: grid.learningRates, seeds: grid.seeds })) {
+    if (list.length === 0) throw new Error(`the sweep has no ${name}: give at least one`);
+  }
+  const runs: RunSpec[] = [];
+  for (const task of grid.tasks)
+    for (const mitigation of grid.mitigations)
+      for (const learningRate of grid.learningRates)
+        for (const seed of grid.seeds)
+          runs.push({
+            model: grid.model, task, mitigation, learningRate, seed,
+            relativeDir: path.join(configurationDir(grid.model, task, mitigation, learningRate), seedDir(seed)),
+          });
+  return runs;
+}
+
+/** Parses "0-19", "0,2,5", "0-4,10" into a sorted list of distinct non-negative integers. */
+export function parseSeeds(text: string): number[] {
+  const seeds = new Set<number>();
+  for (const part of text.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) throw new Error(`bad seed list '${text}': use numbers and ranges like 0-19 or 0,3,7`);
+    const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]);
+    if (b < a) throw new Error(`bad seed range '${part}': the end is below the start`);
+    for (let s = a; s <= b; s++) seeds.add(s);
+  }
+  if (seeds.size === 0) throw new Error(`bad seed list '${text}': it names no seed`);
+  return [...seeds].sort((x, y) => x - y);
+}

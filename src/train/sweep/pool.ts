@@ -1,0 +1,97 @@
+// Runs the missing runs of a sweep through N worker processes, one run per process at a time.
+// A run that fails (non-zero exit) is reported with its log and does not stop the others; a
+// killed sweep loses no finished run, because each run folder appears only when it is complete.
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Progress } from "../../util/progress";
+import type { RunSpec } from "./grid";
+import { ensureWritableStore, missingRuns, removeStaleTemporaries } from "./store";
+
+export interface RunCommand {
+  command: string;
+  args: string[];
+}
+
+export interface SweepOptions {
+  store: string;
+  runs: RunSpec[];
+  workers: number;
+  commandFor: (run: RunSpec, runDir: string) => RunCommand;
+  /** Where progress lines go (stderr by default). */
+  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Extra environment for the workers. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface FailedRun {
+  run: RunSpec;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  log: string;
+}
+
+export interface SweepResult {
+  alreadyDone: number;
+  completed: RunSpec[];
+  failed: FailedRun[];
+  interrupted: boolean;
+}
+
+export function logPath(store: string, run: RunSpec): string {
+  return path.join(store, ".logs", `${run.relativeDir.split(path.sep).join("__")}.log`);
+}
+
+export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
+  if (!(opts.workers >= 1) || !Number.isInteger(opts.workers)) {
+    throw new Error(`--workers must be a positive integer, got ${opts.workers}`);
+  }
+  ensureWritableStore(opts.store);
+  removeStaleTemporaries(opts.store, opts.runs);
+  const todo = missingRuns(opts.store, opts.runs);
+  const result: SweepResult = { alreadyDone: opts.runs.length - todo.length, completed: [], failed: [], interrupted: false };
+  if (todo.length === 0) return result;
+
+  fs.mkdirSync(path.join(opts.store, ".logs"), { recursive: true });
+  const progress = new Progress({ label: "sweep", total: todo.length, unit: "runs", stream: opts.stream ?? process.stderr });
+  const children = new Set<ChildProcess>();
+  let next = 0;
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    result.interrupted = true;
+    for (const child of children) child.kill(signal);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  const worker = async (): Promise<void> => {
+    while (!result.interrupted && next < todo.length) {
+      const run = todo[next++];
+      const runDir = path.join(opts.store, run.relativeDir);
+      fs.mkdirSync(path.dirname(runDir), { recursive: true });
+      const log = logPath(opts.store, run);
+      const { command, args } = opts.commandFor(run, runDir);
+      const out = fs.openSync(log, "w");
+      const child = spawn(command, args, { stdio: ["ignore", out, out], env: { ...process.env, ...opts.env } });
+      children.add(child);
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+        child.on("exit", (c, s) => resolve([c, s]));
+        child.on("error", () => resolve([null, null]));
+      });
+      children.delete(child);
+      fs.closeSync(out);
+      if (code === 0 && fs.existsSync(runDir)) result.completed.push(run);
+      else if (!result.interrupted) result.failed.push({ run, exitCode: code, signal, log });
+      progress.tick(1, result.failed.length ? `${result.failed.length} failed` : undefined);
+    }
+  };
+
+  try {
+    await Promise.all(Array.from({ length: Math.min(opts.workers, todo.length) }, worker));
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
+  progress.finish();
+  return result;
+}

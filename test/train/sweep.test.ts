@@ -1,0 +1,127 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expandGrid, formatLearningRate, parseSeeds } from "../../src/train/sweep/grid";
+import { runSweep } from "../../src/train/sweep/pool";
+import { commandLine, slurmArrayScript } from "../../src/train/sweep/commands";
+import { isRunComplete } from "../../src/train/sweep/store";
+
+// A stand-in for `instability finetune`: writes a temporary folder, waits, then renames it into
+// place (as the real engine does through writeRun). FAIL_SEED makes one seed exit with an error.
+const FAKE_RUN = `
+const fs = require("fs"), path = require("path");
+const [runDir, seed, ms] = process.argv.slice(2);
+if (process.env.FAIL_SEED === seed) { console.error("boom"); process.exit(3); }
+const tmp = path.join(path.dirname(runDir), ".tmp-" + path.basename(runDir) + "-" + process.pid + "-" + require("./host.json") + "-1");
+fs.mkdirSync(tmp, { recursive: true });
+fs.writeFileSync(path.join(tmp, "logits.npy"), "partial");
+setTimeout(() => {
+  fs.writeFileSync(path.join(tmp, "metrics.json"), JSON.stringify({ seed: Number(seed) }));
+  fs.renameSync(tmp, runDir);
+}, Number(ms));
+`;
+
+function fixture(): { dir: string; script: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweep-"));
+  const script = path.join(dir, "fake-run.js");
+  fs.writeFileSync(script, FAKE_RUN);
+  const { hashString } = require("../../src/util/random");
+  fs.writeFileSync(path.join(dir, "host.json"), JSON.stringify(hashString(os.hostname()).toString(16)));
+  return { dir, script };
+}
+
+const grid = { model: "tiny", tasks: ["a", "b"], mitigations: ["none", "mixout"], learningRates: [2e-5], seeds: [0, 1, 2] };
+
+test("the grid expands in a stable order into store paths that are runs directories", () => {
+  const runs = expandGrid(grid);
+  assert.equal(runs.length, 12);
+  assert.equal(runs[0].relativeDir, path.join("tiny", "a", "none-lr2e-5", "seed-00"));
+  assert.equal(runs[11].relativeDir, path.join("tiny", "b", "mixout-lr2e-5", "seed-02"));
+  assert.equal(formatLearningRate(1.5e-5), "1.5e-5");
+  assert.throws(() => expandGrid({ ...grid, seeds: [] }), /no seeds/);
+  assert.deepEqual(parseSeeds("0-3,7,2"), [0, 1, 2, 3, 7]);
+  assert.throws(() => parseSeeds("3-1"), /end is below the start/);
+  assert.throws(() => parseSeeds("x"), /bad seed list/);
+});
+
+test("a sweep completes every run, reports failures without stopping, and a rerun does only what is missing", async () => {
+  const { dir, script } = fixture();
+  const store = path.join(dir, "store");
+  const runs = expandGrid(grid);
+  const commandFor = (r: { seed: number }, runDir: string) => ({ command: process.execPath, args: [script, runDir, String(r.seed), "20"] });
+  const sink = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
+
+  const first = await runSweep({ store, runs, workers: 2, commandFor, stream: sink, env: { FAIL_SEED: "1" } });
+  assert.equal(first.completed.length, 8);
+  assert.equal(first.failed.length, 4);
+  assert.ok(first.failed.every((f) => f.run.seed === 1 && f.exitCode === 3));
+  assert.match(fs.readFileSync(first.failed[0].log, "utf8"), /boom/);
+
+  const second = await runSweep({ store, runs, workers: 2, commandFor, stream: sink });
+  assert.equal(second.alreadyDone, 8);
+  assert.equal(second.completed.length, 4);
+  assert.ok(runs.every((r) => isRunComplete(store, r)));
+
+  const third = await runSweep({ store, runs, workers: 2, commandFor, stream: sink });
+  assert.equal(third.alreadyDone, 12);
+  assert.equal(third.completed.length, 0);
+});
+
+test("kill -9 of a sweep loses no finished run and leaves nothing that looks finished", async () => {
+  const { dir, script } = fixture();
+  const store = path.join(dir, "store");
+  const driver = path.join(dir, "driver.js");
+  const poolModule = require.resolve("../../src/train/sweep/pool");
+  const gridModule = require.resolve("../../src/train/sweep/grid");
+  fs.writeFileSync(driver, `
+    const { runSweep } = require(${JSON.stringify(poolModule)});
+    const { expandGrid } = require(${JSON.stringify(gridModule)});
+    const runs = expandGrid(${JSON.stringify(grid)});
+    runSweep({ store: ${JSON.stringify(store)}, runs, workers: 2,
+      commandFor: (r, d) => ({ command: process.execPath, args: [${JSON.stringify(script)}, d, String(r.seed), "300"] }) });
+  `);
+  const child = spawn(process.execPath, [driver], { detached: true, stdio: "ignore" });
+  // Wait until some runs have finished, then kill the whole process group mid-sweep.
+  const runs = expandGrid(grid);
+  const deadline = Date.now() + 20_000;
+  while (runs.filter((r) => isRunComplete(store, r)).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  process.kill(-child.pid!, "SIGKILL");
+  await new Promise((r) => setTimeout(r, 200));
+
+  const finished = runs.filter((r) => isRunComplete(store, r));
+  assert.ok(finished.length >= 3 && finished.length < runs.length, `finished ${finished.length}`);
+  // Every folder that looks like a run is complete; the rest are temporaries.
+  for (const r of runs) {
+    const runDir = path.join(store, r.relativeDir);
+    if (fs.existsSync(runDir)) assert.ok(fs.existsSync(path.join(runDir, "metrics.json")));
+  }
+  const leftovers = runs.flatMap((r) => {
+    const parent = path.join(store, path.dirname(r.relativeDir));
+    return fs.existsSync(parent) ? fs.readdirSync(parent).filter((n) => n.startsWith(".tmp-")) : [];
+  });
+  assert.ok(leftovers.length > 0, "the kill should have caught runs in flight");
+
+  const sink = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
+  const resumed = await runSweep({ store, runs, workers: 2, stream: sink,
+    commandFor: (r, d) => ({ command: process.execPath, args: [script, d, String(r.seed), "10"] }) });
+  assert.equal(resumed.alreadyDone, finished.length);
+  assert.equal(resumed.completed.length, runs.length - finished.length);
+  for (const r of runs) {
+    const parent = path.join(store, path.dirname(r.relativeDir));
+    assert.deepEqual(fs.readdirSync(parent).filter((n) => n.startsWith(".tmp-")), [], "stale temporaries are removed");
+  }
+});
+
+test("commands are shell-quoted and the Slurm script runs line i of the commands file", () => {
+  const line = commandLine({ command: "instability", args: ["finetune", "--out", "runs/it's here"] });
+  assert.equal(line, `instability finetune --out 'runs/it'\\''s here'`);
+  const echoed = spawnSync("bash", ["-c", `printf '%s\\n' ${line.replace(/^instability finetune --out /, "")}`], { encoding: "utf8" });
+  assert.equal(echoed.stdout, "runs/it's here\n");
+  const script = slurmArrayScript({ jobName: "inst", commandsFile: "cmds.txt", count: 5 });
+  assert.match(script, /#SBATCH --array=0-4/);
+  assert.match(script, /sed -n "\$\(\(SLURM_ARRAY_TASK_ID \+ 1\)\)p" cmds.txt/);
+  assert.throws(() => slurmArrayScript({ jobName: "x", commandsFile: "c", count: 0 }), /already done/);
+});

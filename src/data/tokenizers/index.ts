@@ -6,3 +6,5 @@ export { basicTokenize, BERT_UNCASED, type BasicTokenizerOptions } from "./basic
 export { WordPieceTokenizer, BERT_SPECIAL_TOKENS, type WordPieceOptions } from "./wordpiece";
 export { trainWordPiece, type WordPieceTrainerOptions, type TrainingStats } from "./trainer";
 export { truncateLongestFirst } from "./truncation";
+export { RobertaTokenizer, ROBERTA_SPECIAL_TOKENS, bytesToUnicode, type RobertaOptions } from "./bpe";
+export { loadTokenizer, tokenizerFromJson } from "./load";

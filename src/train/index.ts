@@ -1,2 +1,4 @@
 // Public API of src/train. Re-export what users and other layers may call.
-export {};
+export * from "./schedule";
+export * from "./adamw";
+export * from "./parameterGroups";

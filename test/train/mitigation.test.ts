@@ -13,8 +13,8 @@ tf.setBackend("cpu");
 const SHAPE = { arch: "bert" as const, layers: 6, hidden: 4, ffn: 8 };
 
 /** A tiny stand-in for the model: the top block's FFN and the classifier, with the weight hook. */
-function forwardLoss(params: Map<string, tf.Variable>, x: tf.Tensor2D, y: tf.Tensor1D, transform?: (n: string, w: tf.Tensor) => tf.Tensor): tf.Scalar {
-  const w = (n: string) => (transform ? transform(n, params.get(n)!) : params.get(n)!);
+function forwardLoss(params: Map<string, tf.Variable>, x: tf.Tensor2D, y: tf.Tensor1D, transform?: (n: string, w: tf.Tensor2D) => tf.Tensor2D): tf.Scalar {
+  const w = (n: string) => (transform ? transform(n, params.get(n)! as tf.Tensor2D) : (params.get(n)! as tf.Tensor2D));
   const b = "bert.encoder.layer.5";
   const h = tf.tanh(tf.add(tf.matMul(x, w(`${b}.intermediate.dense.weight`)), params.get(`${b}.intermediate.dense.bias`)!));
   const o = tf.tanh(tf.add(tf.matMul(h, w(`${b}.output.dense.weight`)), params.get(`${b}.output.dense.bias`)!));

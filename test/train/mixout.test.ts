@@ -64,7 +64,7 @@ test("the hook draws one mask per input feature, shared by every output, averagi
   const before = tf.memory().numTensors;
   let kept = 0;
   for (let d = 0; d < draws; d++) {
-    const wt = tf.tidy(() => mixout.weightTransform(name, params.get(name)!).arraySync() as number[][]);
+    const wt = tf.tidy(() => mixout.weightTransform(name, params.get(name)! as tf.Tensor2D).arraySync() as number[][]);
     wt.forEach((row, i) => {
       const isKept = Math.abs(row[0] - (W[i][0] - p * u[i][0]) / (1 - p)) < 1e-5;
       if (isKept) kept++;
@@ -91,9 +91,9 @@ test("p = 0 gives back the plain weight; masks are seeded; only linear weights a
   // Targets are captured at creation, so create these before the weight moves away from u.
   const [ma, mb, mc] = [7, 7, 8].map((seed) => new Mixout(params, { p: 0.5, rng: new Random(seed), inputAxis: 1 }));
   params.get(name)!.assign(tf.mul(params.get(name)!, 3));
-  const w = params.get(name)!;
+  const w = params.get(name)! as tf.Tensor2D;
   assert.deepEqual(Array.from(m0.weightTransform(name, w).dataSync()), Array.from(w.dataSync()));
-  const draw = (m: Mixout) => [1, 2, 3].map(() => tf.tidy(() => Array.from(m.weightTransform(name, params.get(name)!).dataSync())));
+  const draw = (m: Mixout) => [1, 2, 3].map(() => tf.tidy(() => Array.from(m.weightTransform(name, params.get(name)! as tf.Tensor2D).dataSync())));
   const a = draw(ma), b = draw(mb), c = draw(mc);
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);

@@ -56,7 +56,7 @@ export interface MitigationSetup {
   /** When not null, every dropout probability of the model must be set to this (mixout: 0). */
   dropoutOverride: number | null;
   /** Pass to the model's training forward passes (mixout), undefined otherwise. */
-  weightTransform?: (name: string, w: tf.Tensor) => tf.Tensor;
+  weightTransform?: (name: string, w: tf.Tensor2D) => tf.Tensor2D;
   /** Call after every AdamW step with the step's scheduled LR lr·f(k−1) (wd_pre; a no-op otherwise). */
   afterStep(lrT: number): void;
   /** Parameters re-initialised by this call (reinit), empty otherwise. */

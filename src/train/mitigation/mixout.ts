@@ -27,7 +27,7 @@ export function defaultIsLinearWeight(name: string, shape: readonly number[]): b
  * W̃ for one given keep-mask (1 = keep W, 0 = use u), one entry per input feature. Pure; used
  * by the hook and by tests that enumerate masks.
  */
-export function mixoutWeight(w: tf.Tensor, target: tf.Tensor, keepMask: ArrayLike<number>, p: number, inputAxis: number): tf.Tensor {
+export function mixoutWeight(w: tf.Tensor, target: tf.Tensor, keepMask: ArrayLike<number>, p: number, inputAxis: number): tf.Tensor2D {
   if (w.rank !== 2) throw new Error(`mixout expects a rank-2 linear weight, got shape [${w.shape}]`);
   if (inputAxis !== 0 && inputAxis !== 1) throw new Error(`mixout inputAxis must be 0 or 1, got ${inputAxis}`);
   if (!(p >= 0 && p < 1)) throw new Error(`mixout p must lie in [0, 1), got ${p}`);
@@ -37,7 +37,7 @@ export function mixoutWeight(w: tf.Tensor, target: tf.Tensor, keepMask: ArrayLik
     const scaled = new Float32Array(nIn);
     for (let j = 0; j < nIn; j++) scaled[j] = keepMask[j] / (1 - p);
     const mask = tf.tensor2d(scaled, inputAxis === 0 ? [nIn, 1] : [1, nIn]);
-    return tf.add(target, tf.mul(mask, tf.sub(w, target)));
+    return tf.add(target, tf.mul(mask, tf.sub(w, target))) as tf.Tensor2D;
   });
 }
 
@@ -66,7 +66,7 @@ export class Mixout {
   }
 
   /** The model's `weightTransform` for training forward passes: a fresh mask per call. */
-  readonly weightTransform = (name: string, w: tf.Tensor): tf.Tensor => {
+  readonly weightTransform = (name: string, w: tf.Tensor2D): tf.Tensor2D => {
     const u = this.targets.get(name);
     if (!u) throw new Error(`mixout has no load-time target for ${name}; it mixes only linear weights present when Mixout was created (${this.targetNames.length} of them)`);
     if (this.p === 0) return w;

@@ -1,2 +1,6 @@
 // Public API of src/train. Re-export what users and other layers may call.
-export {};
+export * from "./schedule";
+export * from "./adamw";
+export * from "./clipGradients";
+export * from "./parameterGroups";
+export * from "./mitigation";

@@ -1,2 +1,26 @@
-// Public API of src/model. Re-export what users and other layers may call.
-export {};
+// Public API of src/model: the BERT/RoBERTa encoder on tfjs, HF checkpoints, the fast ops.
+export { initBackend, describeBackend, type BackendName } from "./backend";
+export { type EncoderConfig, type ModelType, makeConfig, parseConfig, configToJson } from "./config";
+export {
+  EncoderModel,
+  positionIds,
+  type Batch,
+  type ForwardOptions,
+  type DropoutRates,
+  type EncoderOutput,
+  type ClassifierOutput,
+  type MlmOutput,
+} from "./encoder";
+export { createRandomModel, defaultHeads } from "./init";
+export { loadModel, saveModel, exportWeights, TOKENIZER_FILES, type LoadOptions, type SaveOptions } from "./checkpoint";
+export { readSafetensors, writeSafetensors, type NamedArray } from "./safetensors";
+export { weightSpecs, type Heads, type WeightSpec } from "./weights";
+export { lossAndGrads, type LossAndGrads } from "./train-step";
+export { linear } from "./ops/linear";
+export { matMul } from "./ops/matmul";
+export { gatherRows } from "./ops/embedding";
+export { layerNorm } from "./ops/layer-norm";
+export { gelu } from "./ops/gelu";
+export { dropout, dropoutMask } from "./ops/dropout";
+export { multiHeadAttention, additiveAttentionMask } from "./ops/attention";
+export { crossEntropy } from "./ops/cross-entropy";

@@ -1,0 +1,288 @@
+// BERT / RoBERTa encoder as Hugging Face's modeling_bert.py / modeling_roberta.py define it:
+// embeddings (word + position + token type) → LayerNorm → dropout, then post-LN blocks
+// (self-attention → dense → dropout → LayerNorm(+residual) → dense → GELU → dense → dropout →
+// LayerNorm(+residual)), the BERT pooler, the classification heads and BERT's MLM head.
+// Activations are 2-D [batch·seq, hidden] throughout so every dense layer is one plain matMul.
+import * as tf from "@tensorflow/tfjs";
+import { Random } from "../util/random";
+import type { EncoderConfig } from "./config";
+import { additiveAttentionMask, multiHeadAttention } from "./ops/attention";
+import { crossEntropy } from "./ops/cross-entropy";
+import { dropout, dropoutMask } from "./ops/dropout";
+import { gatherRows } from "./ops/embedding";
+import { gelu } from "./ops/gelu";
+import { layerNorm } from "./ops/layer-norm";
+import { linear } from "./ops/linear";
+import { matMul } from "./ops/matmul";
+import { type Heads, prefixOf, weightSpecs } from "./weights";
+
+/** A padded batch, row-major [batchSize, seqLength]. */
+export interface Batch {
+  inputIds: Int32Array;
+  /** Segment ids (0/1 for BERT sentence pairs); all zeros when omitted. */
+  tokenTypeIds?: Int32Array;
+  /** 1 for real tokens, 0 for padding. */
+  attentionMask: Int32Array;
+  batchSize: number;
+  seqLength: number;
+}
+
+export interface DropoutRates {
+  hidden: number;
+  attention: number;
+  classifier: number;
+}
+
+export interface ForwardOptions {
+  /** Dropout is applied only in training mode. */
+  training: boolean;
+  /** Seeds every dropout mask of this pass; required when training with dropout > 0. */
+  seed?: number;
+  /** Also return the first-token hidden state of the embeddings and of every layer. */
+  outputHiddenStates?: boolean;
+  /**
+   * Replaces each nn.Linear weight ([in, out] in memory) before use, e.g. Mixout. Called with the
+   * HF name of the weight (`….query.weight`, `classifier.weight`, …). The MLM decoder (tied to the
+   * word embeddings) is not a Linear weight and is not passed.
+   */
+  weightTransform?: (name: string, w: tf.Tensor2D) => tf.Tensor2D;
+  /** Overrides the config's dropout probabilities (Mixout sets all of them to 0). */
+  dropout?: Partial<DropoutRates>;
+}
+
+export interface EncoderOutput {
+  /** Last layer, [batch·seq, hidden]. */
+  sequenceOutput: tf.Tensor2D;
+  /** First-token states [batch, hidden]: index 0 = embeddings output, i = layer i (HF output_hidden_states). */
+  hiddenStates?: tf.Tensor2D[];
+}
+
+export interface ClassifierOutput {
+  logits: tf.Tensor2D;
+  hiddenStates?: tf.Tensor2D[];
+}
+
+export interface MlmOutput {
+  /** Mean cross-entropy over the masked positions. */
+  loss: tf.Scalar;
+  /** [positions.length, vocab_size]. */
+  logits: tf.Tensor2D;
+}
+
+let modelCounter = 0;
+
+export class EncoderModel {
+  /** Parameters keyed by their exact HF names; nn.Linear weights are held as [in, out]. */
+  readonly params: Map<string, tf.Variable>;
+  /** Parameters the checkpoint lacked and that were initialised from the seed (a new head). */
+  initializedFromSeed: string[] = [];
+  private readonly nameOfVariable = new Map<string, string>();
+  private disposed = false;
+
+  constructor(
+    readonly config: EncoderConfig,
+    readonly heads: Heads,
+    values: Map<string, tf.Tensor>,
+  ) {
+    const id = modelCounter++;
+    this.params = new Map();
+    for (const spec of weightSpecs(config, heads)) {
+      const t = values.get(spec.name);
+      if (!t) throw new Error(`missing parameter ${spec.name}`);
+      const v = tf.variable(t, true, `m${id}/${spec.name}`);
+      this.params.set(spec.name, v);
+      this.nameOfVariable.set(v.name, spec.name);
+    }
+  }
+
+  get prefix(): string {
+    return prefixOf(this.config);
+  }
+
+  /** The HF name of a tfjs variable of this model, or undefined. */
+  hfName(variable: tf.Variable): string | undefined {
+    return this.nameOfVariable.get(variable.name);
+  }
+
+  param(name: string): tf.Variable {
+    const v = this.params.get(name);
+    if (!v) throw new Error(`this ${this.config.model_type} model has no parameter ${name}`);
+    return v;
+  }
+
+  /** Dropout rates in force for a pass. */
+  dropoutRates(opts: ForwardOptions): DropoutRates {
+    if (!opts.training) return { hidden: 0, attention: 0, classifier: 0 };
+    const c = this.config;
+    return {
+      hidden: opts.dropout?.hidden ?? c.hidden_dropout_prob,
+      attention: opts.dropout?.attention ?? c.attention_probs_dropout_prob,
+      classifier: opts.dropout?.classifier ?? c.classifier_dropout ?? c.hidden_dropout_prob,
+    };
+  }
+
+  /** Embeddings + transformer blocks. */
+  encode(batch: Batch, opts: ForwardOptions): EncoderOutput {
+    this.checkAlive();
+    validateBatch(batch, this.config);
+    const c = this.config;
+    const { batchSize: B, seqLength: S } = batch;
+    const p = this.prefix;
+    const rates = this.dropoutRates(opts);
+    const rng = makeDropoutRng(rates, opts);
+    const drop = <T extends tf.Tensor>(x: T, rate: number): T => (rate > 0 ? dropout(x, rate, rng!.nextUint32()) : x);
+    const lin = (x: tf.Tensor2D, name: string) => {
+      let w = this.param(`${name}.weight`) as tf.Tensor2D;
+      if (opts.weightTransform) w = opts.weightTransform(`${name}.weight`, w);
+      return linear(x, w, this.param(`${name}.bias`) as tf.Tensor1D);
+    };
+    const ln = (x: tf.Tensor2D, name: string) =>
+      layerNorm(x, this.param(`${name}.weight`) as tf.Tensor1D, this.param(`${name}.bias`) as tf.Tensor1D, c.layer_norm_eps);
+
+    const n = B * S;
+    const tokenTypes = batch.tokenTypeIds ?? new Int32Array(n);
+    const word = gatherRows(this.param(`${p}.embeddings.word_embeddings.weight`) as tf.Tensor2D, batch.inputIds);
+    const pos = gatherRows(this.param(`${p}.embeddings.position_embeddings.weight`) as tf.Tensor2D, positionIds(batch, c));
+    const typ = gatherRows(this.param(`${p}.embeddings.token_type_embeddings.weight`) as tf.Tensor2D, tokenTypes);
+    let h = drop(ln(tf.addN([word, pos, typ]) as tf.Tensor2D, `${p}.embeddings.LayerNorm`), rates.hidden);
+
+    const firstRows = Int32Array.from({ length: B }, (_, b) => b * S);
+    const hiddenStates: tf.Tensor2D[] | undefined = opts.outputHiddenStates ? [gatherRows(h, firstRows)] : undefined;
+    const mask = additiveAttentionMask(batch.attentionMask, B, S);
+    const A = c.num_attention_heads;
+    for (let l = 0; l < c.num_hidden_layers; l++) {
+      const b = `${p}.encoder.layer.${l}`;
+      const q = lin(h, `${b}.attention.self.query`);
+      const k = lin(h, `${b}.attention.self.key`);
+      const v = lin(h, `${b}.attention.self.value`);
+      const probsMask = rates.attention > 0 ? dropoutMask([B * A, S, S], rates.attention, rng!.nextUint32()) : null;
+      const ctx = multiHeadAttention(q, k, v, mask, { batchSize: B, seqLength: S, numHeads: A }, probsMask);
+      const attnOut = drop(lin(ctx, `${b}.attention.output.dense`), rates.hidden);
+      const h1 = ln(tf.add(attnOut, h), `${b}.attention.output.LayerNorm`);
+      const inter = gelu(lin(h1, `${b}.intermediate.dense`));
+      const out = drop(lin(inter, `${b}.output.dense`), rates.hidden);
+      h = ln(tf.add(out, h1), `${b}.output.LayerNorm`);
+      if (hiddenStates) hiddenStates.push(gatherRows(h, firstRows));
+    }
+    return { sequenceOutput: h, hiddenStates };
+  }
+
+  /** Sequence classification: logits [batch, num_labels] (and hidden states on request). */
+  forward(batch: Batch, opts: ForwardOptions): ClassifierOutput {
+    if (!this.heads.classifier) throw new Error("this model has no classification head (load it with a num_labels)");
+    const { sequenceOutput, hiddenStates } = this.encode(batch, opts);
+    const rates = this.dropoutRates(opts);
+    // Head dropout masks come from a stream separate from the encoder's, so adding or removing
+    // hidden-state outputs never changes them.
+    const rng = rates.classifier > 0 ? new Random(opts.seed!).fork("classifier-dropout") : null;
+    const drop = (x: tf.Tensor2D) => (rng ? dropout(x, rates.classifier, rng.nextUint32()) : x);
+    const lin = (x: tf.Tensor2D, name: string) => {
+      let w = this.param(`${name}.weight`) as tf.Tensor2D;
+      if (opts.weightTransform) w = opts.weightTransform(`${name}.weight`, w);
+      return linear(x, w, this.param(`${name}.bias`) as tf.Tensor1D);
+    };
+    const { batchSize: B, seqLength: S } = batch;
+    const first = gatherRows(sequenceOutput, Int32Array.from({ length: B }, (_, b) => b * S));
+    let logits: tf.Tensor2D;
+    if (this.config.model_type === "bert") {
+      const pooled = tf.tanh(lin(first, `${this.prefix}.pooler.dense`));
+      logits = lin(drop(pooled), "classifier");
+    } else {
+      const x = tf.tanh(lin(drop(first), "classifier.dense"));
+      logits = lin(drop(x), "classifier.out_proj");
+    }
+    return { logits, hiddenStates };
+  }
+
+  /**
+   * Masked-language-model loss at the given flat positions (row·seqLength + column) with the
+   * original token ids as labels; the decoder is tied to the word embeddings.
+   */
+  mlmForward(batch: Batch, positions: Int32Array, labels: Int32Array, opts: ForwardOptions): MlmOutput {
+    if (!this.heads.mlm) throw new Error("this model has no MLM head (create or load it with heads.mlm = true)");
+    if (positions.length === 0) throw new Error("mlmForward: no masked positions in the batch");
+    const { sequenceOutput } = this.encode(batch, { ...opts, outputHiddenStates: false });
+    const c = this.config;
+    let w = this.param("cls.predictions.transform.dense.weight") as tf.Tensor2D;
+    if (opts.weightTransform) w = opts.weightTransform("cls.predictions.transform.dense.weight", w);
+    const picked = gatherRows(sequenceOutput, positions);
+    const t = gelu(linear(picked, w, this.param("cls.predictions.transform.dense.bias") as tf.Tensor1D));
+    const tn = layerNorm(
+      t,
+      this.param("cls.predictions.transform.LayerNorm.weight") as tf.Tensor1D,
+      this.param("cls.predictions.transform.LayerNorm.bias") as tf.Tensor1D,
+      c.layer_norm_eps,
+    );
+    const decoder = tf.transpose(this.param(`${this.prefix}.embeddings.word_embeddings.weight`)) as tf.Tensor2D;
+    const logits = tf.add(matMul(tn, decoder), this.param("cls.predictions.bias")) as tf.Tensor2D;
+    return { loss: crossEntropy(logits, labels), logits };
+  }
+
+  /** Trainable parameters keyed by HF name. */
+  trainableVariables(): Map<string, tf.Variable> {
+    return new Map([...this.params].filter(([, v]) => v.trainable));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of this.params.values()) v.dispose();
+  }
+
+  private checkAlive(): void {
+    if (this.disposed) throw new Error("this model has been disposed");
+  }
+}
+
+function makeDropoutRng(rates: DropoutRates, opts: ForwardOptions): Random | null {
+  if (rates.hidden === 0 && rates.attention === 0 && rates.classifier === 0) return null;
+  if (opts.seed === undefined || !Number.isInteger(opts.seed)) {
+    throw new Error("a training forward pass with dropout needs an integer seed (ForwardOptions.seed)");
+  }
+  return new Random(opts.seed).fork("encoder-dropout");
+}
+
+/** HF position ids: 0..S-1 for BERT; RoBERTa counts non-padding tokens from pad_token_id + 1. */
+export function positionIds(batch: Batch, config: EncoderConfig): Int32Array {
+  const { batchSize: B, seqLength: S, inputIds } = batch;
+  const out = new Int32Array(B * S);
+  if (config.model_type === "bert") {
+    for (let b = 0; b < B; b++) for (let s = 0; s < S; s++) out[b * S + s] = s;
+  } else {
+    const pad = config.pad_token_id;
+    for (let b = 0; b < B; b++) {
+      let count = 0;
+      for (let s = 0; s < S; s++) {
+        const i = b * S + s;
+        if (inputIds[i] !== pad) out[i] = ++count + pad;
+        else out[i] = pad;
+      }
+    }
+  }
+  return out;
+}
+
+function validateBatch(batch: Batch, config: EncoderConfig): void {
+  const { batchSize: B, seqLength: S } = batch;
+  const n = B * S;
+  if (!(B > 0 && S > 0)) throw new Error(`batch: batchSize and seqLength must be positive, got ${B}×${S}`);
+  if (batch.inputIds.length !== n) throw new Error(`batch: inputIds has ${batch.inputIds.length} ids, expected ${B}×${S}`);
+  if (batch.attentionMask.length !== n) throw new Error(`batch: attentionMask has ${batch.attentionMask.length} entries, expected ${n}`);
+  if (batch.tokenTypeIds && batch.tokenTypeIds.length !== n) {
+    throw new Error(`batch: tokenTypeIds has ${batch.tokenTypeIds.length} entries, expected ${n}`);
+  }
+  const maxPos = config.model_type === "roberta" ? config.max_position_embeddings - config.pad_token_id - 1 : config.max_position_embeddings;
+  if (S > maxPos) throw new Error(`batch: seqLength ${S} exceeds the model's ${maxPos} positions; truncate the inputs`);
+  for (let i = 0; i < n; i++) {
+    const id = batch.inputIds[i];
+    if (id < 0 || id >= config.vocab_size) throw new Error(`batch: token id ${id} at ${i} is outside the vocabulary (${config.vocab_size})`);
+  }
+  if (batch.tokenTypeIds) {
+    for (let i = 0; i < n; i++) {
+      const t = batch.tokenTypeIds[i];
+      if (t < 0 || t >= config.type_vocab_size) {
+        throw new Error(`batch: token type ${t} at ${i} is outside 0..${config.type_vocab_size - 1}`);
+      }
+    }
+  }
+}

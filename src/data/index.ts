@@ -5,3 +5,5 @@ export { loadTask, taskNames, resolveGlueDir, clearTaskCache, GLUE_TASK_NAMES, t
 export { GLUE_SPECS, GLUE_TASKS, GlueFormatError, parseGlueTsv, readGlueSplit, glueTaskName, type GlueTaskName, type GlueTaskSpec } from "./glue";
 export { devSplitIndices, applyDevSplit, DEV_SPLIT_SEED, type DevSplit } from "./devSplit";
 export { EMBEDDED_TASK_NAMES, EMBEDDED_SIZES } from "./embeddedTasks";
+export { pretrainingCorpus, pretrainingCorpusStats, type CorpusStats } from "./pretrainingCorpus";
+export { sotuAddressSplit, SOTU_SPLIT_SEED } from "./sotu";

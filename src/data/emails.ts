@@ -28,6 +28,8 @@ export function emailBody(message: string): string {
   return cut < 0 ? "" : text.slice(cut + 2);
 }
 
+const HEADER_LINE = /^(Received|Return-Path|Message-Id|From|To|Cc|Subject|Date|Delivered-To|Reply-To|Sender|Errors-To|In-Reply-To|References|MIME-Version|Precedence|X-[\w-]+|Content-[\w-]+|List-[\w-]+):/im;
+
 /** Prose paragraphs (at least minWords words) of one e-mail body. */
 export function bodyParagraphs(body: string, minWords = 8): string[] {
   const cleaned = body
@@ -39,6 +41,7 @@ export function bodyParagraphs(body: string, minWords = 8): string[] {
     .join("\n");
   return cleaned
     .split(/\n\s*\n/)
+    .filter((p) => !HEADER_LINE.test(p)) // forwarded or bounced messages carry headers inside
     .map((p) => p.replace(/\s+/g, " ").trim())
     .filter((p) => p.split(" ").filter((w) => /[A-Za-z]{2,}/.test(w)).length >= minWords);
 }

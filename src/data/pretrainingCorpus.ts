@@ -2,10 +2,14 @@
 // corpora that npm packages ship: State of the Union addresses, Moby-Dick and ham e-mails.
 // Every address that the embedded tasks use for validation or test is left out entirely (the
 // address split is shared, see sotu.ts), so pre-training never sees held-out task text.
+// Whole sentences also recur across sources (Andrew Johnson repeated paragraphs in 1867 and
+// 1868; e-mails quote speeches), so any document that shares a sentence of 8+ words with an
+// embedded task's validation or test text is dropped too.
 // Documents are paragraphs (Moby-Dick, e-mails) or runs of sentences of at least 120 words (the
 // addresses have no paragraph breaks); exact duplicates are removed, keeping the first.
 import { hamParagraphs } from "./emails";
-import { addressId, passagesOf, sotuAddressSplit, sotuAddresses } from "./sotu";
+import { EMBEDDED_TASK_NAMES, buildEmbeddedTask } from "./embeddedTasks";
+import { addressId, passagesOf, sotuAddressSplit, sotuAddresses, splitSentences } from "./sotu";
 
 export interface CorpusStats {
   documents: number;
@@ -39,13 +43,32 @@ function sotuTrainDocuments(): string[] {
   return out;
 }
 
+/** Sentences long enough that a repeat means copied text, not a stock phrase. */
+export function longSentences(text: string): string[] {
+  return splitSentences(text)
+    .map((s) => s.replace(/\s+/g, " "))
+    .filter((s) => s.split(" ").length >= 8);
+}
+
+function heldOutSentences(): Set<string> {
+  const out = new Set<string>();
+  for (const name of EMBEDDED_TASK_NAMES) {
+    const task = buildEmbeddedTask(name);
+    for (const e of [...task.validation, ...task.test]) {
+      for (const t of [e.text, e.textPair ?? ""]) for (const s of longSentences(t)) out.add(s);
+    }
+  }
+  return out;
+}
+
 function build(): { documents: string[]; sources: string[] } {
+  const heldOut = heldOutSentences();
   const seen = new Set<string>();
   const documents: string[] = [];
   const sources: string[] = [];
   const add = (source: string, docs: string[]) => {
     for (const d of docs) {
-      if (seen.has(d)) continue;
+      if (seen.has(d) || longSentences(d).some((s) => heldOut.has(s))) continue;
       seen.add(d);
       documents.push(d);
       sources.push(source);

@@ -4,8 +4,9 @@
 // sotu-party (single text, like SST-2): is a passage from an address by a Democratic (0) or a
 //   Republican (1) president? Addresses from 1885 on only: before that one party dominates whole
 //   eras (1861–1884 all Republican, the 1830s–1850s mostly Democratic), so the year alone would
-//   give the label away. Passages that name a party or a president are dropped, and all-caps
-//   section headings (used by some presidents only) are removed.
+//   give the label away. Passages that name a party, a president, or any titled person
+//   ("Vice President Gore") are dropped, and all-caps section headings (a habit of a few
+//   presidents only) are removed. Years are kept: they tell the era, as the wording does.
 // sotu-pair (text pair, like MRPC): are two passages from the same address (1) or from two
 //   different addresses close in time (0)? Negatives come from the nearest addresses in the same
 //   split (often the same president, always the same era), so era, style and speaker do not give
@@ -50,20 +51,27 @@ export function buildEmbeddedTask(name: string): TaskData {
 // headings ("GOVERNMENT ECONOMY It is …"), a formatting habit of a few presidents only.
 const HEADING = /\b(?:[A-Z][A-Z&'.-]+\s+)+[A-Z][A-Z&'.-]+\s+(?=[A-Z][a-z])/g;
 
+const MAYBE_HEADING = /[A-Z]{2}\S*\s+[A-Z]{2}/;
+
 export function cleanPassage(text: string): string {
-  return text.replace(HEADING, "").replace(/\s+/g, " ").trim();
+  const t = MAYBE_HEADING.test(text) ? text.replace(HEADING, "") : text;
+  return t.replace(/\s\s+/g, " ").trim();
 }
 
 function presidentNamePattern(): RegExp {
   const surnames = new Set<string>();
   for (const a of sotuAddresses()) {
-    const parts = a.name.replace(/\b(Jr|Sr)\.?$/, "").trim().split(/\s+/);
+    // The package spells McKinley "Mc Kinley".
+    const parts = a.name.replace(/\bMc (\w)/, "Mc$1").replace(/\b(Jr|Sr)\.?$/, "").trim().split(/\s+/);
     surnames.add(parts[parts.length - 1].replace(/[^A-Za-z]/g, ""));
   }
   return new RegExp(`\\b(${[...surnames].join("|")})\\b`);
 }
 
 const PARTY_WORDS = /\b(democrat\w*|republican\w*|whig\w*|federalist\w*)\b/i;
+// Titled names ("Vice President Gore", "Speaker Pelosi", "President Yeltsin") pin a passage to a
+// few years and often to a party.
+const TITLED_NAME = /\b(President|Speaker|Senator|Secretary|Governor|Leader|Chairman|General) [A-Z][a-z]+/;
 
 function splitPassages(filter: (a: SotuAddress) => boolean, minWords: number, maxWords: number): Record<SplitName, SotuPassage[]> {
   const split = sotuAddressSplit();
@@ -74,7 +82,7 @@ function splitPassages(filter: (a: SotuAddress) => boolean, minWords: number, ma
     const s = split.get(addressId(a))!;
     for (const p of passagesOf(a, minWords, maxWords)) {
       const text = cleanPassage(p.text);
-      if (PARTY_WORDS.test(text) || names.test(text)) continue;
+      if (PARTY_WORDS.test(text) || names.test(text) || TITLED_NAME.test(text)) continue;
       out[s].push({ ...p, text });
     }
   }
@@ -121,6 +129,14 @@ function sotuPairTask(): TaskData {
     }
     const ids = [...byAddress.keys()].filter((id) => byAddress.get(id)!.length >= 4);
     const years = ids.map((id) => byAddress.get(id)![0].address.year);
+    const nearest = ids.map((_, k) =>
+      ids
+        .map((__, j) => ({ j, d: Math.abs(years[j] - years[k]) }))
+        .filter((x) => x.j !== k)
+        .sort((x, y) => x.d - y.d || x.j - y.j)
+        .slice(0, PAIR_NEAR)
+        .map((x) => x.j),
+    );
     const used = new Set<string>();
     const take = (p: SotuPassage) => `${addressId(p.address)}#${p.index}`;
     const examples: Example[] = [];
@@ -140,12 +156,8 @@ function sotuPairTask(): TaskData {
         if (gap < PAIR_MIN_GAP || gap > PAIR_MAX_GAP) continue;
       } else {
         // One of the addresses nearest in year (excluding this one).
-        const nearest = ids
-          .map((id, j) => ({ j, d: Math.abs(years[j] - years[k]) }))
-          .filter((x) => x.j !== k)
-          .sort((x, y) => x.d - y.d || x.j - y.j)
-          .slice(0, PAIR_NEAR);
-        const other = byAddress.get(ids[nearest[rng.int(nearest.length)].j])!;
+        const near = nearest[k];
+        const other = byAddress.get(ids[near[rng.int(near.length)]])!;
         b = other[rng.int(other.length)];
       }
       if (used.has(take(b))) continue;

@@ -52,7 +52,15 @@ export function splitSentences(text: string): string[] {
 }
 
 function countWords(s: string): number {
-  return s.split(/\s+/).filter((w) => w.length > 0).length;
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const space = c === 32 || c === 9 || c === 10 || c === 13;
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words;
 }
 
 /** Consecutive-sentence passages of minWords..maxWords words (longer groups are dropped). */

@@ -1,2 +1,9 @@
-// Public API of src/data. Re-export what users and other layers may call.
-export {};
+// Public API of src/data: tasks (GLUE and embedded), the paper's dev split, and the
+// pre-training corpus. Tokenizers are re-exported from ./tokenizers by their own module.
+export type { Example, TaskData, TaskMetricName } from "./types";
+export { loadTask, taskNames, resolveGlueDir, clearTaskCache, GLUE_TASK_NAMES, type LoadTaskOptions } from "./loadTask";
+export { GLUE_SPECS, GLUE_TASKS, GlueFormatError, parseGlueTsv, readGlueSplit, glueTaskName, type GlueTaskName, type GlueTaskSpec } from "./glue";
+export { devSplitIndices, applyDevSplit, DEV_SPLIT_SEED, type DevSplit } from "./devSplit";
+export { EMBEDDED_TASK_NAMES, EMBEDDED_SIZES } from "./embeddedTasks";
+export { pretrainingCorpus, pretrainingCorpusStats, type CorpusStats } from "./pretrainingCorpus";
+export { sotuAddressSplit, SOTU_SPLIT_SEED } from "./sotu";

@@ -33,7 +33,9 @@ export function unbiasedCentreGram(g: Float64Array, n: number): Float64Array {
 export function prepareLinearCka(gramMatrix: Float64Array, n: number, what = "representation"): CkaPrepared {
   const centred = unbiasedCentreGram(gramMatrix, n);
   const norm = Math.sqrt(dot(centred, 0, centred, 0, n * n));
-  if (!(norm > 0)) {
+  // Round-off leaves ~1e-15 entries when X is constant; compare with the scale of the input.
+  const scale = Math.sqrt(dot(gramMatrix, 0, gramMatrix, 0, n * n));
+  if (!(norm > 1e-12 * scale)) {
     throw new RangeError(`${what}: the centred Gram matrix is zero (hidden states constant across examples?); CKA is undefined`);
   }
   return { n, centred, norm };

@@ -16,7 +16,9 @@ export function prepareOrthogonalProcrustes(gramMatrix: Float64Array, n: number,
   const k = centerGram(gramMatrix, n);
   let trace = 0;
   for (let i = 0; i < n; i++) trace += k[i * n + i];
-  if (!(trace > 0)) {
+  let rawTrace = 0;
+  for (let i = 0; i < n; i++) rawTrace += gramMatrix[i * n + i];
+  if (!(trace > 1e-12 * rawTrace)) {
     throw new RangeError(`${what}: hidden states are constant across examples (zero variance); Procrustes distance is undefined`);
   }
   for (let i = 0; i < k.length; i++) k[i] /= trace;

@@ -1,2 +1,14 @@
-// Public API of src/measures. Re-export what users and other layers may call.
-export {};
+// Public API of src/measures: the seven instability measures of Du & Nguyen (2023) and the task
+// metrics, as pure functions over typed arrays (no tfjs). See docs/method.md §5.
+export * from "./taskMetrics";
+export * from "./standardDeviation";
+export * from "./pairs";
+export * from "./pairwiseDisagreement";
+export * from "./fleissKappa";
+export * from "./jensenShannon";
+export * from "./linearCka";
+export * from "./orthogonalProcrustes";
+export * from "./svcca";
+export * from "./representation";
+export * from "./runMeasures";
+export { dot, gram, centerGram, symmetricEigen, symmetricEigenvalues, pivotedCholeskyRows } from "./linalg";

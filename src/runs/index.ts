@@ -1,2 +1,3 @@
-// Public API of src/runs. Re-export what users and other layers may call.
-export {};
+// Public API of src/runs: the run store (one folder per run) and the .npy format it is made of.
+export * from "./npy";
+export * from "./runFolder";

@@ -1,0 +1,104 @@
+// The three representation measures over a set of runs, layer by layer. Each run's layer is
+// prepared once (one Gram matrix, then the per-measure reductions) and every pair reuses it;
+// layers are processed one at a time so only one layer's preparations are in memory.
+import { gram } from "./linalg";
+import { CkaPrepared, linearCkaFromPrepared, prepareLinearCka } from "./linearCka";
+import { orthogonalProcrustesFromPrepared, prepareOrthogonalProcrustes, ProcrustesPrepared } from "./orthogonalProcrustes";
+import { pairMatrix, pairMean } from "./pairs";
+import { prepareSvcca, SvccaOptions, svccaFromPrepared, SvccaPrepared } from "./svcca";
+
+export type RepresentationMeasure = "svcca" | "op" | "cka";
+export const REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = ["svcca", "op", "cka"];
+
+/** One run's hidden states at one layer, reduced once for every measure asked for. */
+export interface PreparedLayer {
+  n: number;
+  svcca?: SvccaPrepared;
+  op?: ProcrustesPrepared;
+  cka?: CkaPrepared;
+}
+
+export interface PrepareOptions {
+  measures?: readonly RepresentationMeasure[];
+  svcca?: SvccaOptions;
+  /** Used in error messages, e.g. "run seed-3, layer 24". */
+  what?: string;
+}
+
+/** Prepares hidden states X ([n, d] row-major, float64) of one run at one layer. */
+export function prepareLayer(x: Float64Array, n: number, d: number, opts: PrepareOptions = {}): PreparedLayer {
+  if (x.length !== n * d) throw new RangeError(`hidden states have ${x.length} values, expected ${n}×${d}`);
+  const measures = opts.measures ?? REPRESENTATION_MEASURES;
+  const what = opts.what ?? "representation";
+  const k = gram(x, n, d);
+  const p: PreparedLayer = { n };
+  if (measures.includes("cka")) p.cka = prepareLinearCka(k, n, what);
+  if (measures.includes("op")) p.op = prepareOrthogonalProcrustes(k, n, what);
+  if (measures.includes("svcca")) p.svcca = prepareSvcca(k, n, opts.svcca, what);
+  return p;
+}
+
+/** The distance `measure` between two prepared layers (both must have been prepared for it). */
+export function preparedDistance(a: PreparedLayer, b: PreparedLayer, measure: RepresentationMeasure): number {
+  switch (measure) {
+    case "cka":
+      return linearCkaFromPrepared(need(a.cka, measure), need(b.cka, measure));
+    case "op":
+      return orthogonalProcrustesFromPrepared(need(a.op, measure), need(b.op, measure));
+    case "svcca":
+      return svccaFromPrepared(need(a.svcca, measure), need(b.svcca, measure));
+  }
+}
+
+function need<T>(v: T | undefined, measure: string): T {
+  if (v === undefined) throw new RangeError(`layer was not prepared for '${measure}'`);
+  return v;
+}
+
+export interface RepresentationMatrices {
+  runs: number;
+  layers: number[];
+  measures: RepresentationMeasure[];
+  /** matrices[measure][t]: R×R pair matrix (row-major, zero diagonal) of layers[t]. */
+  matrices: Record<RepresentationMeasure, Float64Array[]>;
+}
+
+export interface RepresentationOptions extends PrepareOptions {
+  /** Run names for error messages (default "run <index>"). */
+  runNames?: string[];
+  /** Called after each layer with its position in `layers` (progress reporting). */
+  onLayer?: (done: number, total: number) => void;
+}
+
+/**
+ * Pair matrices of every measure at every layer in `layers`. `hiddenAt(run, layer)` returns that
+ * run's [n, d] float64 hidden states; runs are numbered 0..runs−1.
+ */
+export function representationMatrices(
+  hiddenAt: (run: number, layer: number) => Float64Array,
+  runs: number,
+  n: number,
+  d: number,
+  layers: number[],
+  opts: RepresentationOptions = {},
+): RepresentationMatrices {
+  const measures = [...(opts.measures ?? REPRESENTATION_MEASURES)];
+  const matrices = { svcca: [], op: [], cka: [] } as Record<RepresentationMeasure, Float64Array[]>;
+  layers.forEach((layer, t) => {
+    const prepared: PreparedLayer[] = [];
+    for (let r = 0; r < runs; r++) {
+      const what = `run ${opts.runNames?.[r] ?? r}, layer ${layer}`;
+      prepared.push(prepareLayer(hiddenAt(r, layer), n, d, { ...opts, measures, what }));
+    }
+    for (const m of measures) matrices[m].push(pairMatrix(runs, (a, b) => preparedDistance(prepared[a], prepared[b], m)));
+    opts.onLayer?.(t + 1, layers.length);
+  });
+  return { runs, layers: [...layers], measures, matrices };
+}
+
+/** Per-layer pair means (one value per layer) of each measure, over `runIndices` (default all). */
+export function layerCurves(result: RepresentationMatrices, runIndices?: ArrayLike<number>): Record<RepresentationMeasure, number[]> {
+  const out = {} as Record<RepresentationMeasure, number[]>;
+  for (const m of result.measures) out[m] = result.matrices[m].map((mat) => pairMean(mat, result.runs, runIndices));
+  return out;
+}

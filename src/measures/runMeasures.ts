@@ -1,0 +1,96 @@
+// All seven measures of a run set in one call: what `instability measure` prints and what an
+// analysis starts from. Pair matrices are returned too, so resampling analyses can reuse them.
+import { hiddenLayer, RunSet } from "../runs/runFolder";
+import { fleissKappa, KappaChance } from "./fleissKappa";
+import { jensenShannonMatrix } from "./jensenShannon";
+import { pairMean } from "./pairs";
+import { pairwiseDisagreementMatrix } from "./pairwiseDisagreement";
+import { layerCurves, REPRESENTATION_MEASURES, RepresentationMatrices, representationMatrices, RepresentationMeasure } from "./representation";
+import { standardDeviation } from "./standardDeviation";
+import { predictions, softmax, TaskMetric, taskMetric } from "./taskMetrics";
+
+export interface PredictionInputs {
+  /** Argmax predictions per run. */
+  preds: Int32Array[];
+  /** Softmax probabilities per run, [n, C] row-major. */
+  probs: Float64Array[];
+  labels: Int32Array;
+  numClasses: number;
+}
+
+export function predictionInputs(set: RunSet): PredictionInputs {
+  return {
+    preds: set.runs.map((r) => predictions(r.logits, r.n, r.numClasses)),
+    probs: set.runs.map((r) => softmax(r.logits, r.n, r.numClasses)),
+    labels: set.runs[0].labels,
+    numClasses: set.numClasses,
+  };
+}
+
+export interface MeasureOptions {
+  metric?: TaskMetric;
+  /** 0-based indices into hidden.npy's first axis (default: every layer). */
+  layers?: number[];
+  chance?: KappaChance;
+  /** Compute the representation measures when hidden states exist (default true). */
+  representation?: boolean;
+  measures?: readonly RepresentationMeasure[];
+  onLayer?: (done: number, total: number) => void;
+}
+
+export interface InstabilityReport {
+  runs: string[];
+  metric: TaskMetric;
+  scores: number[];
+  prediction: { sd: number; pwd: number; kappa: number; jsd: number };
+  representation?: Partial<Record<RepresentationMeasure, number[]>>;
+}
+
+export interface InstabilityDetails {
+  report: InstabilityReport;
+  layers: number[];
+  pairs: { pwd: Float64Array; jsd: Float64Array; representation?: RepresentationMatrices };
+}
+
+/** Measures a run set: SD, I_pwd, I_κ (= 1 − Fleiss' κ), I_JSD and the per-layer curves. */
+export function measureRunsDetailed(set: RunSet, opts: MeasureOptions = {}): InstabilityDetails {
+  const metric = opts.metric ?? "accuracy";
+  const inputs = predictionInputs(set);
+  const scores = inputs.preds.map((p) => taskMetric(metric, p, inputs.labels));
+  const pwd = pairwiseDisagreementMatrix(inputs.preds);
+  const jsd = jensenShannonMatrix(inputs.probs, inputs.numClasses);
+  const R = set.runs.length;
+  const report: InstabilityReport = {
+    runs: set.runs.map((r) => r.name),
+    metric,
+    scores,
+    prediction: {
+      sd: standardDeviation(scores),
+      pwd: pairMean(pwd, R),
+      kappa: 1 - fleissKappa(inputs.preds, inputs.numClasses, { chance: opts.chance }),
+      jsd: pairMean(jsd, R),
+    },
+  };
+  let layers: number[] = [];
+  let rep: RepresentationMatrices | undefined;
+  if ((opts.representation ?? true) && set.layers !== undefined && set.width !== undefined) {
+    layers = opts.layers ?? Array.from({ length: set.layers }, (_, i) => i);
+    for (const l of layers) {
+      if (!Number.isInteger(l) || l < 0 || l >= set.layers) {
+        throw new RangeError(`layer ${l} is out of range: hidden.npy has layers 0..${set.layers - 1}`);
+      }
+    }
+    const runs = set.runs;
+    rep = representationMatrices((r, l) => hiddenLayer(runs[r].hidden!, l), R, set.n, set.width, layers, {
+      measures: opts.measures ?? REPRESENTATION_MEASURES,
+      onLayer: opts.onLayer,
+      runNames: runs.map((r) => r.name),
+    });
+    report.representation = layerCurves(rep);
+  }
+  return { report, layers, pairs: { pwd, jsd, representation: rep } };
+}
+
+export function measureRuns(set: RunSet, opts: MeasureOptions = {}): InstabilityReport {
+  return measureRunsDetailed(set, opts).report;
+}

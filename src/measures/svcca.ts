@@ -1,0 +1,153 @@
+// I_SVCCA: 1 − the mean canonical correlation after an SVD reduction that keeps the directions
+// holding 99% of the sum of singular values (method.md §5.5).
+//
+// Canonical correlations depend only on the two column spaces: they are the cosines of the
+// principal angles between span(Xc') and span(Yc'). So the per-run work is an eigendecomposition
+// of the N×N Gram matrix X·Xᵀ = U·S²·Uᵀ (X·V_k = U_k·S_k, so span(X') = span(U_k)), then an
+// orthonormal basis B of span(H·U_k) (H = centring) and of its orthogonal complement Z in R^N.
+// A pair then needs the singular values of B_a·B_bᵀ, or, when the kept spaces are large (the usual
+// case with N < d), the much smaller Z_a·B_bᵀ, whose singular values are the sines of the same
+// angles (cos² + sin² = 1 because B_a and Z_a together span R^N).
+import { gram, rowDots, rowGram, symmetricEigen, symmetricEigenvalues } from "./linalg";
+
+export interface SvccaOptions {
+  /** Share of the sum of singular values to keep (default 0.99). */
+  threshold?: number;
+}
+
+export interface SvccaPrepared {
+  n: number;
+  /** k: directions kept by the reduction (the denominator's min(k_x, k_y)). */
+  kept: number;
+  /** Dimension of the centred kept space (k, or k − 1 when the all-ones vector lies in span(U_k)). */
+  rank: number;
+  /** Orthonormal basis of span(H·U_k) as rows [rank, n]. */
+  basis: Float64Array;
+  /** Orthonormal basis of its orthogonal complement in R^n, rows [n − rank, n]. */
+  complement: Float64Array;
+}
+
+/** Count kept by the 0.99 rule from singular values sorted largest first. */
+export function svccaKeptCount(singularValues: ArrayLike<number>, threshold = 0.99): number {
+  let total = 0;
+  for (let i = 0; i < singularValues.length; i++) total += singularValues[i];
+  let cum = 0;
+  let k = 0;
+  for (let i = 0; i < singularValues.length; i++) {
+    cum += singularValues[i];
+    if (cum / total <= threshold) k++;
+    else break;
+  }
+  return Math.max(k, 1);
+}
+
+/**
+ * Splits the orthonormal rows u[from..to) into (first) a unit vector proportional to their
+ * component along 1 and (rest) an orthonormal basis of their span that is orthogonal to 1, by
+ * the Householder reflection that maps v = u·1 onto a multiple of e_1.
+ */
+function splitAlongOnes(u: Float64Array, n: number, from: number, to: number): { along: Float64Array; alongWeight: number; rest: Float64Array[] } {
+  const m = to - from;
+  const v = new Float64Array(m);
+  let vv = 0;
+  for (let j = 0; j < m; j++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += u[(from + j) * n + i];
+    v[j] = s;
+    vv += s * s;
+  }
+  const norm = Math.sqrt(vv);
+  const alpha = v[0] >= 0 ? -norm : norm;
+  const h = Float64Array.from(v);
+  h[0] -= alpha;
+  const hh = h.reduce((a, b) => a + b * b, 0);
+  const w = new Float64Array(n);
+  for (let j = 0; j < m; j++) for (let i = 0; i < n; i++) w[i] += h[j] * u[(from + j) * n + i];
+  const rows: Float64Array[] = [];
+  for (let j = 0; j < m; j++) {
+    const row = u.slice((from + j) * n, (from + j + 1) * n);
+    if (hh > 0) {
+      const f = (2 * h[j]) / hh;
+      for (let i = 0; i < n; i++) row[i] -= f * w[i];
+    }
+    rows.push(row);
+  }
+  // rows[0] is ±u·v/‖v‖ (along 1 as far as this span allows); rows[1..] have zero sum.
+  return { along: rows[0], alongWeight: vv / n, rest: rows.slice(1) };
+}
+
+/** Per-run work for SVCCA, from the uncentred Gram matrix X·Xᵀ. */
+export function prepareSvcca(gramMatrix: Float64Array, n: number, opts: SvccaOptions = {}, what = "representation"): SvccaPrepared {
+  const { values, vectors } = symmetricEigen(gramMatrix, n);
+  const s = Array.from(values, (l) => Math.sqrt(Math.max(l, 0)));
+  if (!(s[0] > 0)) throw new RangeError(`${what}: hidden states are all zero; SVCCA is undefined`);
+  const kept = Math.min(svccaKeptCount(s, opts.threshold ?? 0.99), n);
+  const top = splitAlongOnes(vectors, n, 0, kept);
+  const onesInKept = 1 - top.alongWeight < 1e-10; // 1 ∈ span(U_k): centring removes one dimension
+  const basisRows = top.rest;
+  if (!onesInKept) {
+    // Centre the one direction that is not orthogonal to 1, and renormalise.
+    const b = top.along;
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += b[i];
+    mean /= n;
+    let nn = 0;
+    for (let i = 0; i < n; i++) {
+      b[i] -= mean;
+      nn += b[i] * b[i];
+    }
+    const inv = 1 / Math.sqrt(nn);
+    for (let i = 0; i < n; i++) b[i] *= inv;
+    basisRows.unshift(b);
+  }
+  if (basisRows.length === 0) {
+    throw new RangeError(`${what}: hidden states are constant across examples (zero variance after centring); SVCCA is undefined`);
+  }
+  const ones = new Float64Array(n).fill(1 / Math.sqrt(n));
+  const complementRows: Float64Array[] = [ones];
+  if (kept < n) {
+    const bottom = splitAlongOnes(vectors, n, kept, n);
+    if (onesInKept) complementRows.push(bottom.along);
+    complementRows.push(...bottom.rest);
+  }
+  const rank = basisRows.length;
+  const basis = new Float64Array(rank * n);
+  basisRows.forEach((r, i) => basis.set(r, i * n));
+  const complement = new Float64Array(complementRows.length * n);
+  complementRows.forEach((r, i) => complement.set(r, i * n));
+  return { n, kept, rank, basis, complement };
+}
+
+/** Sum of the canonical correlations (cosines of the principal angles) of two prepared runs. */
+function canonicalCorrelationSum(a: SvccaPrepared, b: SvccaPrepared): number {
+  // Orient so that a has the larger space: there are b.rank correlations.
+  if (a.rank < b.rank) [a, b] = [b, a];
+  const n = a.n;
+  const m = n - a.rank; // rows of a.complement
+  if (m < a.rank) {
+    const w = rowDots(a.complement, m, b.basis, b.rank, n); // [m, rb]: sines
+    const sines2 = symmetricEigenvalues(rowGram(w, m, b.rank), m);
+    let sum = 0;
+    for (let i = 0; i < b.rank; i++) {
+      const s2 = i < m ? Math.min(Math.max(sines2[i], 0), 1) : 0;
+      sum += Math.sqrt(1 - s2);
+    }
+    return sum;
+  }
+  const c = rowDots(b.basis, b.rank, a.basis, a.rank, n); // [rb, ra]: cosines
+  const cos2 = symmetricEigenvalues(rowGram(c, b.rank, a.rank), b.rank);
+  let sum = 0;
+  for (let i = 0; i < b.rank; i++) sum += Math.sqrt(Math.min(Math.max(cos2[i], 0), 1));
+  return sum;
+}
+
+/** I_SVCCA between two prepared runs. */
+export function svccaFromPrepared(a: SvccaPrepared, b: SvccaPrepared): number {
+  if (a.n !== b.n) throw new RangeError(`SVCCA compares the same examples: ${a.n} vs ${b.n} rows`);
+  return 1 - canonicalCorrelationSum(a, b) / Math.min(a.kept, b.kept);
+}
+
+/** I_SVCCA between X and Y, both [n, d] row-major (d may differ). */
+export function svccaDistance(x: Float64Array, y: Float64Array, n: number, dx: number, dy = dx, opts: SvccaOptions = {}): number {
+  return svccaFromPrepared(prepareSvcca(gram(x, n, dx), n, opts, "X"), prepareSvcca(gram(y, n, dy), n, opts, "Y"));
+}

@@ -1,0 +1,266 @@
+// The run store: one folder per fine-tuning run, the contract between fine-tuning and measuring.
+//   logits.npy  float [n, C]     labels.npy int [n]     hidden.npy float [L, n, d] (optional)
+//   metrics.json, config.json    (optional)
+// Any tool that writes .npy can produce runs; every inconsistency is an error naming the file,
+// because the measures compare runs example by example and would silently mean nothing otherwise.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { NpyArray, NpyData, NpyError, readNpy, toFloat64, writeNpy } from "./npy";
+
+export class RunFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RunFormatError";
+  }
+}
+
+/** Hidden states of one run: L layers × n examples × d width, kept in the stored precision. */
+export interface HiddenStates {
+  layers: number;
+  n: number;
+  width: number;
+  /** Row-major [L, n, d]; float32 stays float32 in memory (a CoLA run is ~50 MB instead of ~100 MB). */
+  data: Float32Array | Float64Array;
+}
+
+export interface Run {
+  name: string;
+  dir: string;
+  /** Row-major [n, C], float64. */
+  logits: Float64Array;
+  labels: Int32Array;
+  n: number;
+  numClasses: number;
+  hidden?: HiddenStates;
+  metrics?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+export interface RunSet {
+  dir: string;
+  runs: Run[];
+  n: number;
+  numClasses: number;
+  /** Present when every run has hidden.npy (L and d are then equal across runs). */
+  layers?: number;
+  width?: number;
+}
+
+export interface LoadRunsOptions {
+  /** Read hidden.npy when present (default true). */
+  hidden?: boolean;
+  /** Fewer runs than this is an error (default 2: pairwise measures need a pair). */
+  minRuns?: number;
+}
+
+/** The hidden states of layer `layer` (0-based index into hidden.npy) as a float64 [n, d] copy. */
+export function hiddenLayer(h: HiddenStates, layer: number): Float64Array {
+  if (!Number.isInteger(layer) || layer < 0 || layer >= h.layers) {
+    throw new RangeError(`layer ${layer} is out of range: hidden.npy has layers 0..${h.layers - 1}`);
+  }
+  const size = h.n * h.width;
+  return Float64Array.from(h.data.subarray(layer * size, (layer + 1) * size));
+}
+
+function readJson(file: string): Record<string, unknown> | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new RunFormatError(`${file}: not valid JSON (${(err as Error).message}); fix or delete the file`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new RunFormatError(`${file}: must hold a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function assertFinite(values: ArrayLike<number>, file: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new RunFormatError(`${file}: non-finite value ${values[i]} at flat index ${i}; the run is unusable (diverged?), re-run or remove it`);
+    }
+  }
+}
+
+function readArray(file: string): NpyArray {
+  if (!fs.existsSync(file)) throw new RunFormatError(`${file}: missing; every run folder needs logits.npy and labels.npy`);
+  try {
+    return readNpy(file);
+  } catch (err) {
+    if (err instanceof NpyError) throw new RunFormatError(err.message);
+    throw err;
+  }
+}
+
+/** Reads one run folder and checks it is internally consistent. */
+export function loadRun(dir: string, opts: { hidden?: boolean } = {}): Run {
+  const name = path.basename(dir);
+  const logitsFile = path.join(dir, "logits.npy");
+  const labelsFile = path.join(dir, "labels.npy");
+  const logitsArr = readArray(logitsFile);
+  if (logitsArr.shape.length !== 2 || logitsArr.shape[0] < 1 || logitsArr.shape[1] < 2) {
+    throw new RunFormatError(`${logitsFile}: expected shape [n, C] with n ≥ 1 and C ≥ 2, got [${logitsArr.shape.join(", ")}]`);
+  }
+  if (logitsArr.dtype !== "f4" && logitsArr.dtype !== "f8") {
+    throw new RunFormatError(`${logitsFile}: expected float32 or float64 logits, got ${logitsArr.dtype}`);
+  }
+  const [n, numClasses] = logitsArr.shape;
+  const logits = toFloat64(logitsArr, logitsFile);
+  assertFinite(logits, logitsFile);
+
+  const labelsArr = readArray(labelsFile);
+  if (labelsArr.shape.length !== 1 || labelsArr.shape[0] !== n) {
+    throw new RunFormatError(`${labelsFile}: expected shape [${n}] (one label per row of logits.npy), got [${labelsArr.shape.join(", ")}]`);
+  }
+  if (labelsArr.dtype !== "i4" && labelsArr.dtype !== "i8" && labelsArr.dtype !== "u1") {
+    throw new RunFormatError(`${labelsFile}: expected integer labels (int32/int64/uint8), got ${labelsArr.dtype}`);
+  }
+  const labelValues = toFloat64(labelsArr, labelsFile);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const y = labelValues[i];
+    if (!(y >= 0 && y < numClasses)) {
+      throw new RunFormatError(`${labelsFile}: label ${y} at index ${i} is outside [0, ${numClasses}) (logits.npy has ${numClasses} classes)`);
+    }
+    labels[i] = y;
+  }
+
+  const run: Run = { name, dir, logits, labels, n, numClasses };
+  const hiddenFile = path.join(dir, "hidden.npy");
+  if ((opts.hidden ?? true) && fs.existsSync(hiddenFile)) {
+    const h = readArray(hiddenFile);
+    if (h.shape.length !== 3 || h.shape[1] !== n || h.shape[0] < 1 || h.shape[2] < 1) {
+      throw new RunFormatError(`${hiddenFile}: expected shape [L, ${n}, d] (layers × examples × width), got [${h.shape.join(", ")}]`);
+    }
+    if (!(h.data instanceof Float32Array || h.data instanceof Float64Array)) {
+      throw new RunFormatError(`${hiddenFile}: expected float32 or float64 hidden states, got ${h.dtype}`);
+    }
+    assertFinite(h.data, hiddenFile);
+    run.hidden = { layers: h.shape[0], n, width: h.shape[2], data: h.data };
+  }
+  run.metrics = readJson(path.join(dir, "metrics.json"));
+  run.config = readJson(path.join(dir, "config.json"));
+  return run;
+}
+
+/**
+ * Reads every run folder under `runsDir` (sub-folders sorted by name; names starting with "."
+ * are unfinished writes and are skipped) and checks that the runs are comparable.
+ */
+export function loadRuns(runsDir: string, opts: LoadRunsOptions = {}): RunSet {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(runsDir, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new RunFormatError(`${runsDir}: runs directory not found`);
+    if (code === "ENOTDIR") throw new RunFormatError(`${runsDir}: not a directory; pass the folder that holds one sub-folder per run`);
+    throw err;
+  }
+  const names = entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+    .map((e) => e.name)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (names.length === 0) {
+    throw new RunFormatError(`${runsDir}: no run folders found; it must hold one sub-folder per run with logits.npy and labels.npy`);
+  }
+  const minRuns = opts.minRuns ?? 2;
+  if (names.length < minRuns) {
+    throw new RunFormatError(`${runsDir}: found ${names.length} run(s), need at least ${minRuns} (pairwise measures compare runs)`);
+  }
+  const runs = names.map((name) => loadRun(path.join(runsDir, name), opts));
+  const first = runs[0];
+  for (const run of runs.slice(1)) {
+    if (run.n !== first.n || run.numClasses !== first.numClasses) {
+      throw new RunFormatError(
+        `${path.join(run.dir, "logits.npy")}: shape [${run.n}, ${run.numClasses}] differs from run '${first.name}' [${first.n}, ${first.numClasses}]; all runs must be evaluated on the same examples`,
+      );
+    }
+    for (let i = 0; i < run.n; i++) {
+      if (run.labels[i] !== first.labels[i]) {
+        throw new RunFormatError(
+          `${path.join(run.dir, "labels.npy")}: label at index ${i} differs from run '${first.name}'; runs must share the same test examples in the same order`,
+        );
+      }
+    }
+  }
+  const withHidden = runs.filter((r) => r.hidden);
+  const set: RunSet = { dir: runsDir, runs, n: first.n, numClasses: first.numClasses };
+  if (withHidden.length > 0) {
+    if (withHidden.length !== runs.length) {
+      const missing = runs.find((r) => !r.hidden)!;
+      throw new RunFormatError(`${path.join(missing.dir, "hidden.npy")}: missing while other runs have hidden states; add it or remove it everywhere`);
+    }
+    const h0 = first.hidden!;
+    for (const run of runs) {
+      const h = run.hidden!;
+      if (h.layers !== h0.layers || h.width !== h0.width) {
+        throw new RunFormatError(
+          `${path.join(run.dir, "hidden.npy")}: [L=${h.layers}, d=${h.width}] differs from run '${first.name}' [L=${h0.layers}, d=${h0.width}]`,
+        );
+      }
+    }
+    set.layers = h0.layers;
+    set.width = h0.width;
+  }
+  return set;
+}
+
+export interface ArrayWithShape {
+  data: NpyData;
+  shape: number[];
+}
+
+export interface RunContents {
+  logits: ArrayWithShape;
+  labels: ArrayWithShape;
+  hidden?: ArrayWithShape;
+  metrics?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+/**
+ * Writes a run folder atomically: everything goes into a hidden temporary folder next to `dir`,
+ * which is renamed into place only when complete, so a crash never leaves a folder that looks
+ * like a finished run (loadRuns skips dot-folders). An existing `dir` is an error unless
+ * `overwrite` is set.
+ */
+export function writeRun(dir: string, contents: RunContents, opts: { overwrite?: boolean } = {}): void {
+  const { logits, labels, hidden } = contents;
+  if (logits.shape.length !== 2) throw new RunFormatError(`writeRun ${dir}: logits must have shape [n, C], got [${logits.shape.join(", ")}]`);
+  const n = logits.shape[0];
+  if (labels.shape.length !== 1 || labels.shape[0] !== n) {
+    throw new RunFormatError(`writeRun ${dir}: labels must have shape [${n}], got [${labels.shape.join(", ")}]`);
+  }
+  if (hidden && (hidden.shape.length !== 3 || hidden.shape[1] !== n)) {
+    throw new RunFormatError(`writeRun ${dir}: hidden must have shape [L, ${n}, d], got [${hidden.shape.join(", ")}]`);
+  }
+  const parent = path.dirname(path.resolve(dir));
+  fs.mkdirSync(parent, { recursive: true });
+  if (fs.existsSync(dir) && !opts.overwrite) {
+    throw new RunFormatError(`writeRun ${dir}: already exists; pass { overwrite: true } or choose another folder`);
+  }
+  const base = path.basename(dir);
+  const tmp = fs.mkdtempSync(path.join(parent, `.${base}.tmp-`));
+  try {
+    writeNpy(path.join(tmp, "logits.npy"), logits.data, logits.shape);
+    writeNpy(path.join(tmp, "labels.npy"), labels.data, labels.shape);
+    if (hidden) writeNpy(path.join(tmp, "hidden.npy"), hidden.data, hidden.shape);
+    if (contents.metrics) fs.writeFileSync(path.join(tmp, "metrics.json"), JSON.stringify(contents.metrics, null, 2) + "\n");
+    if (contents.config) fs.writeFileSync(path.join(tmp, "config.json"), JSON.stringify(contents.config, null, 2) + "\n");
+    if (fs.existsSync(dir)) {
+      // Move the old run aside first: rename cannot replace a non-empty directory.
+      const old = fs.mkdtempSync(path.join(parent, `.${base}.old-`));
+      fs.renameSync(dir, path.join(old, base));
+      fs.renameSync(tmp, dir);
+      fs.rmSync(old, { recursive: true, force: true });
+    } else {
+      fs.renameSync(tmp, dir);
+    }
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}

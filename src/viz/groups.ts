@@ -4,7 +4,7 @@
 import { label } from "./labels";
 import { layoutGrid } from "./grid";
 import { seriesTraces, type Band } from "./layers";
-import { BASE_CONFIG, baseLayout, color, type FigureSpec } from "./spec";
+import { BASE_CONFIG, baseLayout, color, legendBelow, type FigureSpec } from "./spec";
 
 export interface GroupCurve {
   /** e.g. "successful", "failed". */
@@ -38,14 +38,19 @@ export function groupComparison(o: GroupComparisonOptions): FigureSpec {
       sizes.set(g.name, g.n);
     }
   }
-  const layout = baseLayout(o.title, { height: 380, legend: { orientation: "h", y: -0.25 }, hovermode: "closest" });
+  const layout = legendBelow(baseLayout(o.title, { height: 420, hovermode: "closest" }));
   const grid = layoutGrid(layout, {
     rows: 1,
     cols: o.measures.length,
     count: o.measures.length,
     xgap: 0.08,
     titles: o.measures.map((m) => label(m.measure)),
-    xaxis: () => ({ title: { text: "Layer" }, dtick: 4, gridcolor: "#eee" }),
+    xaxis: (p) => {
+      const n = o.layers?.length ?? o.measures[p.col].groups[0]?.values.length ?? 0;
+      const first = o.layers?.[0] ?? 1;
+      const last = o.layers?.[n - 1] ?? n;
+      return { title: { text: "Layer" }, dtick: 4, gridcolor: "#eee", range: [first - 0.5, last + 0.5] };
+    },
     yaxis: (p) => ({ title: { text: label(o.measures[p.col].measure) }, rangemode: "tozero", gridcolor: "#eee" }),
   });
   const shown = new Set<string>();

@@ -4,13 +4,16 @@ import { label } from "./labels";
 import { layoutGrid } from "./grid";
 import { BASE_CONFIG, baseLayout, checkLength, type FigureSpec, type Trace } from "./spec";
 
-/** Blue for negative, white at 0, red for positive; fixed to [−1, 1] so panels compare. */
+/**
+ * Blue for negative, white at 0, red for positive; fixed to [−1, 1] so panels compare. The ends
+ * are mid-strength so that the dark cell labels stay readable on every cell.
+ */
 export const DIVERGING = [
-  [0, "#2166ac"],
-  [0.25, "#92c5de"],
+  [0, "#4393c3"],
+  [0.25, "#a6cde3"],
   [0.5, "#f7f7f7"],
-  [0.75, "#f4a582"],
-  [1, "#b2182b"],
+  [0.75, "#f6b297"],
+  [1, "#e0604d"],
 ];
 
 export interface HeatmapOptions {
@@ -54,6 +57,7 @@ function heatmapTrace(o: HeatmapOptions): Trace {
     texttemplate: "%{text}",
     hovertemplate: `%{y} ~ %{x}: %{z:.3f}<extra></extra>`,
     coloraxis: "coloraxis",
+    textfont: { color: "#1d2330", size: 12 },
     xgap: 2,
     ygap: 2,
   };

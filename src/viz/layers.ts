@@ -2,7 +2,7 @@
 // with an optional band (mean ± SD, or min–max over runs/pairs/repetitions).
 import { label } from "./labels";
 import { layoutGrid } from "./grid";
-import { BASE_CONFIG, baseLayout, checkLength, color, withAlpha, type FigureSpec, type Trace } from "./spec";
+import { BASE_CONFIG, baseLayout, checkLength, color, legendBelow, withAlpha, type FigureSpec, type Trace } from "./spec";
 
 export interface Band {
   lower: number[];
@@ -100,7 +100,15 @@ export interface LayerLinesOptions {
   xTitle?: string;
 }
 
-const layerAxis = (title: string | undefined) => ({ title: { text: title ?? "Layer" }, dtick: 2, zeroline: false, showgrid: true, gridcolor: "#eee" });
+const layerAxis = (title: string | undefined, layers?: number[]) => ({
+  title: { text: title ?? "Layer" },
+  dtick: 2,
+  zeroline: false,
+  showgrid: true,
+  gridcolor: "#eee",
+  // half a layer of air on each side, and no meaningless "0" tick
+  ...(layers && layers.length > 0 ? { range: [Math.min(...layers) - 0.5, Math.max(...layers) + 0.5] } : {}),
+});
 const valueAxis = (title: string | undefined) => ({ title: { text: title ?? "Instability" }, zeroline: true, zerolinecolor: "#ccc", gridcolor: "#eee", rangemode: "tozero" });
 
 /** Several series on one plot, e.g. I_SVCCA, I_OP, I_CKA of the Standard runs, or one measure per method. */
@@ -109,7 +117,7 @@ export function layerLines(o: LayerLinesOptions): FigureSpec {
   const layers = o.layers ?? defaultLayers(o.series[0].values.length);
   const colors = seriesColors(o.series);
   const data = o.series.flatMap((s) => seriesTraces(s, layers, colors.get(s.name)!));
-  const layout = baseLayout(o.title, { xaxis: layerAxis(o.xTitle), yaxis: valueAxis(o.yTitle), legend: { orientation: "h", y: -0.2 }, hovermode: "closest" });
+  const layout = legendBelow(baseLayout(o.title, { height: 450, xaxis: layerAxis(o.xTitle, layers), yaxis: valueAxis(o.yTitle), hovermode: "closest" }));
   return { data, layout, config: { ...BASE_CONFIG } };
 }
 
@@ -139,7 +147,9 @@ export function layerLinesGrid(o: LayerLinesGridOptions): FigureSpec {
   let yMax = 0;
   for (const p of o.panels) for (const s of p.series) for (const v of [...s.values, ...(s.band?.upper ?? [])]) if (Number.isFinite(v)) yMax = Math.max(yMax, v);
   const sharedY = o.sharedY ?? true;
-  const layout = baseLayout(o.title, { height: rows * 300 + 120, legend: { orientation: "h", y: -0.08 }, hovermode: "closest" });
+  const layout = baseLayout(o.title, { height: rows * 300 + 150, hovermode: "closest" });
+  legendBelow(layout);
+  const firstLayers = o.layers ?? defaultLayers(o.panels[0].series[0]?.values.length ?? 0);
   const grid = layoutGrid(layout, {
     rows,
     cols,
@@ -147,7 +157,7 @@ export function layerLinesGrid(o: LayerLinesGridOptions): FigureSpec {
     xgap: 0.07,
     ygap: 0.3 / rows,
     titles: o.panels.map((p) => p.title),
-    xaxis: (p) => ({ ...layerAxis(o.xTitle), title: { text: p.row === rows - 1 || p.row * cols + p.col + cols >= o.panels.length ? o.xTitle ?? "Layer" : "" } }),
+    xaxis: (p) => ({ ...layerAxis(o.xTitle, firstLayers), title: { text: p.row === rows - 1 || p.row * cols + p.col + cols >= o.panels.length ? o.xTitle ?? "Layer" : "" } }),
     yaxis: (p) => ({ ...valueAxis(o.yTitle), title: { text: p.col === 0 ? o.yTitle ?? "Instability" : "" }, ...(sharedY ? { range: [0, yMax * 1.05 || 1] } : {}) }),
   });
   const shown = new Set<string>();

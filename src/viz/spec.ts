@@ -83,3 +83,17 @@ export function checkLength(builder: string, what: string, got: number, want: nu
     throw new Error(`${builder}: ${what} has ${got} values but ${want} were expected; pass arrays of equal length`);
   }
 }
+
+/**
+ * A horizontal legend under the x-axis titles. Plotly places legends in fractions of the plot
+ * area, so a fixed gap in pixels has to be converted with the figure's height and margins.
+ */
+export function legendBelow(layout: Layout, gapPx = 70): Layout {
+  const height = typeof layout.height === "number" ? layout.height : 450;
+  const margin = { l: 70, r: 30, t: 60, b: 60, ...((layout.margin as Record<string, number>) ?? {}) };
+  margin.b = Math.max(margin.b, gapPx + 50);
+  const area = Math.max(100, height - margin.t - margin.b);
+  layout.margin = margin;
+  layout.legend = { orientation: "h", x: 0, xanchor: "left", y: -gapPx / area, yanchor: "top" };
+  return layout;
+}

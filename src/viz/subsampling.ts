@@ -2,7 +2,7 @@
 // representation measure, and beside them a "pred" column with one point per repetition for
 // each prediction measure. Overlapping repetitions mean the measure does not depend on the sample.
 import { label } from "./labels";
-import { BASE_CONFIG, baseLayout, checkLength, color, type FigureSpec, type Trace } from "./spec";
+import { BASE_CONFIG, baseLayout, checkLength, color, legendBelow, type FigureSpec, type Trace } from "./spec";
 
 export interface SubsamplingOptions {
   /** Per representation measure: repetitions × layers. */
@@ -53,14 +53,14 @@ export function subsamplingFigure(o: SubsamplingOptions): FigureSpec {
     });
   });
   const layout = baseLayout(o.title, {
-    height: 420,
-    legend: { orientation: "h", y: -0.2 },
-    xaxis: { domain: [0, 0.74], title: { text: "Layer" }, dtick: 2, gridcolor: "#eee" },
+    height: 450,
+    xaxis: { domain: [0, 0.74], title: { text: "Layer" }, dtick: 2, gridcolor: "#eee", range: [layers[0] - 0.5, layers[layers.length - 1] + 0.5] },
     yaxis: { title: { text: o.yTitle ?? "Instability" }, gridcolor: "#eee", rangemode: "tozero" },
     xaxis2: { domain: [0.8, 1], anchor: "y2", type: "category", title: { text: "pred" } },
     // same scale as the curves, so a point and a curve at one height mean the same instability
     yaxis2: { anchor: "x2", matches: "y", showticklabels: false, gridcolor: "#eee" },
     hovermode: "closest",
   });
+  legendBelow(layout);
   return { data, layout, config: { ...BASE_CONFIG } };
 }

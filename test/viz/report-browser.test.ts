@@ -69,7 +69,7 @@ test("the report opens offline in Chromium, without errors, and every figure is 
     assert.ok(fs.statSync(shot).size > 10_000, "screenshot is not blank");
     // README image, only when asked for: VIZ_SCREENSHOT=docs/img/report.png
     if (process.env.VIZ_SCREENSHOT) {
-      await page.locator("#layers").scrollIntoViewIfNeeded();
+      await page.evaluate("window.scrollTo(0, 0)");
       await page.screenshot({ path: process.env.VIZ_SCREENSHOT, type: "png" });
     }
   } finally {

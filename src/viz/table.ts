@@ -9,6 +9,8 @@ export type Row = Record<string, Cell>;
 export interface FrameLike {
   columns: string[];
   values: unknown[][] | unknown[];
+  /** Row labels (danfo's index); shown only when asked for with `indexColumn`. */
+  index?: unknown[];
 }
 
 export type TableInput = Row[] | FrameLike;
@@ -26,6 +28,8 @@ export interface TableOptions {
   /** Header text per column, as HTML. Default: the paper's name for measures/methods/models/tasks. */
   headers?: Record<string, string>;
   caption?: string;
+  /** For a DataFrame: show its index (row labels) as a first column with this header. */
+  indexColumn?: string;
   /** Extra class on the <table>. */
   className?: string;
 }
@@ -34,8 +38,11 @@ function isFrameLike(x: unknown): x is FrameLike {
   return !!x && !Array.isArray(x) && Array.isArray((x as FrameLike).columns) && Array.isArray((x as FrameLike).values);
 }
 
-/** Rows from either input form. A danfo DataFrame's values are row-major arrays. */
-export function toRows(input: TableInput): { columns: string[]; rows: Row[] } {
+/**
+ * Rows from either input form. A danfo DataFrame's values are row-major arrays (a Series gives a
+ * flat array). `indexColumn` names a first column holding the frame's index (its row labels).
+ */
+export function toRows(input: TableInput, indexColumn?: string): { columns: string[]; rows: Row[] } {
   if (isFrameLike(input)) {
     const cols = input.columns.map(String);
     const vals = input.values as unknown[];
@@ -44,10 +51,11 @@ export function toRows(input: TableInput): { columns: string[]; rows: Row[] } {
       const arr = Array.isArray(v) ? v : [v];
       if (arr.length !== cols.length) throw new Error(`toRows: row ${i} of the DataFrame has ${arr.length} values for ${cols.length} columns`);
       const r: Row = {};
+      if (indexColumn !== undefined) r[indexColumn] = (input.index?.[i] ?? i) as Cell;
       cols.forEach((c, j) => (r[c] = arr[j] as Cell));
       return r;
     });
-    return { columns: cols, rows };
+    return { columns: indexColumn !== undefined ? [indexColumn, ...cols] : cols, rows };
   }
   if (!Array.isArray(input)) throw new Error("toRows: expected an array of row objects or a DataFrame ({columns, values})");
   const columns: string[] = [];
@@ -83,7 +91,7 @@ function cellHtml(v: Cell, fmt: NumberFormat): string {
 
 /** A clean HTML table: numbers right-aligned and formatted per column, paper names in headers. */
 export function tableHtml(input: TableInput, opts: TableOptions = {}): string {
-  const { columns: all, rows } = toRows(input);
+  const { columns: all, rows } = toRows(input, opts.indexColumn);
   const columns = opts.columns ?? all;
   for (const c of columns) {
     if (!all.includes(c)) throw new Error(`tableHtml: column "${c}" is not in the table (columns: ${all.join(", ")})`);
@@ -114,8 +122,8 @@ function csvField(v: Cell): string {
 }
 
 /** RFC 4180 CSV with a header row; numbers at full precision. */
-export function toCsv(input: TableInput, opts: { columns?: string[] } = {}): string {
-  const { columns: all, rows } = toRows(input);
+export function toCsv(input: TableInput, opts: { columns?: string[]; indexColumn?: string } = {}): string {
+  const { columns: all, rows } = toRows(input, opts.indexColumn);
   const columns = opts.columns ?? all;
   const lines = [columns.map(csvField).join(",")];
   for (const r of rows) lines.push(columns.map((c) => csvField(r[c])).join(","));

@@ -13,6 +13,11 @@ test("toRows reads row objects and danfo-shaped frames alike", () => {
   const frame = { columns: ["method", "sd", "cka", "n"], values: rows.map((r) => [r.method, r.sd, r.cka, r.n]) };
   assert.deepEqual(toRows(frame), toRows(rows));
   assert.throws(() => toRows({ columns: ["a", "b"], values: [[1]] }), /row 0 .* 1 values for 2 columns/);
+  // a danfo Series: one column, flat values; an index shown on request
+  const series = { columns: ["sd"], values: [0.1, 0.2], index: ["llrd", "mixout"] };
+  assert.deepEqual(toRows(series).rows, [{ sd: 0.1 }, { sd: 0.2 }]);
+  assert.deepEqual(toRows(series, "method"), { columns: ["method", "sd"], rows: [{ method: "llrd", sd: 0.1 }, { method: "mixout", sd: 0.2 }] });
+  assert.equal(toCsv(series, { indexColumn: "method" }), "method,sd\nllrd,0.1\nmixout,0.2\n");
 });
 
 test("tableHtml formats numbers per column and names measures as the paper does", () => {

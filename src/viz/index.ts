@@ -1,2 +1,17 @@
-// Public API of src/viz. Re-export what users and other layers may call.
-export {};
+// Public API of src/viz: plotly figure specs (plain JSON), HTML/CSV tables, and the report.
+// Takes plain data (arrays, names), never analysis objects or tfjs tensors.
+export * from "./labels";
+export * from "./spec";
+export * from "./grid";
+export * from "./table";
+export * from "./html";
+export * from "./files";
+export * from "./stats";
+export * from "./heatmap";
+export * from "./layers";
+export * from "./groups";
+export * from "./bootstrap";
+export * from "./scatter";
+export * from "./subsampling";
+export * from "./benchmark";
+export * from "./report";

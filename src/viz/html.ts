@@ -1,0 +1,59 @@
+// Figures as HTML fragments: a <div> and the <script> that draws into it. Used by the report and
+// by notebooks (tslab displays HTML), with plotly.js already on the page.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { escapeHtml } from "./labels";
+import type { FigureSpec } from "./spec";
+
+/**
+ * JSON that is safe inside a <script> element: "</script>" and "<!--" cannot end or confuse it,
+ * and U+2028/U+2029 are escaped for old parsers.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v))
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+const ID_RE = /^[A-Za-z][\w-]*$/;
+
+export interface FigureHtmlOptions {
+  /** CSS height of the div; default the layout's height, else 450px. */
+  height?: string;
+  /** Caption under the figure, as HTML. */
+  caption?: string;
+}
+
+/** `<figure><div id>` + `<script>` that draws `spec` into it; needs window.Plotly on the page. */
+export function figureHtml(spec: FigureSpec, id: string, opts: FigureHtmlOptions = {}): string {
+  if (!ID_RE.test(id)) throw new Error(`figureHtml: id "${id}" is not a valid HTML id; use letters, digits, "-" and "_", starting with a letter`);
+  const h = opts.height ?? `${typeof spec.layout.height === "number" ? spec.layout.height : 450}px`;
+  const caption = opts.caption ? `\n<figcaption>${opts.caption}</figcaption>` : "";
+  // Errors go to the console and into the div, so a broken figure is visible, not blank.
+  const script =
+    `(function(){var el=document.getElementById(${JSON.stringify(id)});var s=${scriptJson(spec)};` +
+    `if(!window.Plotly){el.textContent="plotly.js is not loaded on this page";console.error("plotly.js missing for figure ${id}");return;}` +
+    `Plotly.newPlot(el,s.data,s.layout,s.config).catch(function(e){el.textContent="Figure failed: "+e;console.error(e);});})();`;
+  return `<figure class="il-figure">\n<div id="${id}" class="il-plot" style="width:100%;height:${escapeHtml(h)}"></div>\n<script>${script}</script>${caption}\n</figure>`;
+}
+
+/** Path of the plotly bundle: the minified one if the installed package ships it. */
+export function plotlyBundlePath(): string {
+  const dir = path.dirname(require.resolve("plotly.js-dist/package.json"));
+  for (const f of ["plotly.min.js", "plotly.js"]) {
+    const p = path.join(dir, f);
+    if (fs.existsSync(p)) return p;
+  }
+  throw new Error(`plotly.js-dist in ${dir} has neither plotly.min.js nor plotly.js; reinstall the package`);
+}
+
+let cachedBundle: string | undefined;
+
+/** `<script>` with plotly.js inlined, so the page needs no network. */
+export function plotlyScriptTag(): string {
+  cachedBundle ??= fs.readFileSync(plotlyBundlePath(), "utf8").replace(/<\/script/gi, "<\\/script");
+  return `<script>${cachedBundle}</script>`;
+}

@@ -1,0 +1,131 @@
+// Tables as HTML (report, notebooks) and CSV (files beside the report). Takes row objects or
+// anything shaped like a danfo DataFrame ({columns, values}), so viz never loads danfo itself.
+import { escapeHtml, label } from "./labels";
+
+export type Cell = number | string | boolean | null | undefined;
+export type Row = Record<string, Cell>;
+
+/** The part of a danfo DataFrame that tables need (duck-typed: danfo is slow to load). */
+export interface FrameLike {
+  columns: string[];
+  values: unknown[][] | unknown[];
+  /** Row labels (danfo's index); shown only when asked for with `indexColumn`. */
+  index?: unknown[];
+}
+
+export type TableInput = Row[] | FrameLike;
+
+/** How a numeric column is written: fixed decimals, significant digits, or your own function. */
+export type NumberFormat = { decimals: number } | { sig: number } | ((v: number) => string);
+
+export interface TableOptions {
+  /** Columns to show, in this order (default: all, in input order). */
+  columns?: string[];
+  /** Per-column number format; columns not named use `defaultFormat`. */
+  formats?: Record<string, NumberFormat>;
+  /** Default: 3 significant digits, integers as they are. */
+  defaultFormat?: NumberFormat;
+  /** Header text per column, as HTML. Default: the paper's name for measures/methods/models/tasks. */
+  headers?: Record<string, string>;
+  caption?: string;
+  /** For a DataFrame: show its index (row labels) as a first column with this header. */
+  indexColumn?: string;
+  /** Extra class on the <table>. */
+  className?: string;
+}
+
+function isFrameLike(x: unknown): x is FrameLike {
+  return !!x && !Array.isArray(x) && Array.isArray((x as FrameLike).columns) && Array.isArray((x as FrameLike).values);
+}
+
+/**
+ * Rows from either input form. A danfo DataFrame's values are row-major arrays (a Series gives a
+ * flat array). `indexColumn` names a first column holding the frame's index (its row labels).
+ */
+export function toRows(input: TableInput, indexColumn?: string): { columns: string[]; rows: Row[] } {
+  if (isFrameLike(input)) {
+    const cols = input.columns.map(String);
+    const vals = input.values as unknown[];
+    // a one-column frame may give a flat array
+    const rows = vals.map((v, i) => {
+      const arr = Array.isArray(v) ? v : [v];
+      if (arr.length !== cols.length) throw new Error(`toRows: row ${i} of the DataFrame has ${arr.length} values for ${cols.length} columns`);
+      const r: Row = {};
+      if (indexColumn !== undefined) r[indexColumn] = (input.index?.[i] ?? i) as Cell;
+      cols.forEach((c, j) => (r[c] = arr[j] as Cell));
+      return r;
+    });
+    return { columns: indexColumn !== undefined ? [indexColumn, ...cols] : cols, rows };
+  }
+  if (!Array.isArray(input)) throw new Error("toRows: expected an array of row objects or a DataFrame ({columns, values})");
+  const columns: string[] = [];
+  const seen = new Set<string>();
+  for (const r of input) {
+    for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), columns.push(k));
+  }
+  return { columns, rows: input };
+}
+
+export function formatNumber(v: number, fmt: NumberFormat = { sig: 3 }): string {
+  if (Number.isNaN(v)) return "–";
+  if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
+  if (typeof fmt === "function") return fmt(v);
+  if ("decimals" in fmt) return minus(v.toFixed(fmt.decimals));
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return minus(String(v));
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return minus(v.toExponential(Math.max(0, fmt.sig - 1)));
+  // toPrecision gives "0.0177" for sig 3, and never switches to exponents in this range
+  return minus(String(Number(v.toPrecision(fmt.sig))));
+}
+
+// A typographic minus lines up with digits; a hyphen does not.
+function minus(s: string): string {
+  return s.startsWith("-") ? "−" + s.slice(1) : s;
+}
+
+function cellHtml(v: Cell, fmt: NumberFormat): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") return formatNumber(v, fmt);
+  return escapeHtml(String(v));
+}
+
+/** A clean HTML table: numbers right-aligned and formatted per column, paper names in headers. */
+export function tableHtml(input: TableInput, opts: TableOptions = {}): string {
+  const { columns: all, rows } = toRows(input, opts.indexColumn);
+  const columns = opts.columns ?? all;
+  for (const c of columns) {
+    if (!all.includes(c)) throw new Error(`tableHtml: column "${c}" is not in the table (columns: ${all.join(", ")})`);
+  }
+  const numeric = new Set(columns.filter((c) => rows.some((r) => typeof r[c] === "number") && rows.every((r) => r[c] == null || typeof r[c] === "number")));
+  const head = columns
+    .map((c) => `<th${numeric.has(c) ? ' class="num"' : ""}>${opts.headers?.[c] ?? label(c)}</th>`)
+    .join("");
+  const body = rows
+    .map((r) => {
+      const tds = columns.map((c) => {
+        const fmt = opts.formats?.[c] ?? opts.defaultFormat ?? { sig: 3 };
+        return `<td${numeric.has(c) ? ' class="num"' : ""}>${cellHtml(r[c], fmt)}</td>`;
+      });
+      return `<tr>${tds.join("")}</tr>`;
+    })
+    .join("\n");
+  const cls = ["il-table", opts.className].filter(Boolean).join(" ");
+  const caption = opts.caption ? `<caption>${opts.caption}</caption>` : "";
+  return `<table class="${cls}">${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+}
+
+function csvField(v: Cell): string {
+  if (v === null || v === undefined) return "";
+  // full precision: CSVs are for re-analysis, not for reading
+  const s = typeof v === "number" ? (Number.isNaN(v) ? "NaN" : String(v)) : String(v);
+  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** RFC 4180 CSV with a header row; numbers at full precision. */
+export function toCsv(input: TableInput, opts: { columns?: string[]; indexColumn?: string } = {}): string {
+  const { columns: all, rows } = toRows(input, opts.indexColumn);
+  const columns = opts.columns ?? all;
+  const lines = [columns.map(csvField).join(",")];
+  for (const r of rows) lines.push(columns.map((c) => csvField(r[c])).join(","));
+  return lines.join("\n") + "\n";
+}

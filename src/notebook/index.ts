@@ -1,2 +1,12 @@
-// Public API of src/notebook. Re-export what users and other layers may call.
-export {};
+// Public API of src/notebook: showing results inside a cell of the "Instability Lab
+// (TypeScript)" Jupyter kernel (kernel/), and that kernel's registration.
+export { setup, show, figureHtml, plotlyLoaderHtml, figureSummary, plotlyVersion } from "./plotly";
+export type { PlotlyFigure } from "./plotly";
+export { showTable, tableHtml, tableText, tableData, formatCell } from "./table";
+export type { TableOptions, TableData } from "./table";
+export { progress, formatDuration } from "./progress";
+export type { Progress, ProgressOptions } from "./progress";
+export { publish, setDisplaySink, escapeHtml, jsonForScript } from "./display";
+export type { MimeBundle } from "./display";
+export { KERNEL_NAME, KERNEL_DISPLAY_NAME, kernelSpec, writeKernelSpec, installKernel, checkoutRoot } from "./kernelspec";
+export type { KernelSpec, InstallOptions, InstallResult } from "./kernelspec";

@@ -1,0 +1,111 @@
+// Tables in a notebook: a danfo DataFrame (what the analysis layer returns) or an array of row
+// objects, as an HTML table (with a plain-text twin for consoles and text exports).
+// danfo is recognised by shape, not imported: importing danfojs-node would load tfjs.
+import { escapeHtml, publish } from "./display";
+
+export interface TableOptions {
+  /** Rows shown before "… N more rows" (default 50). */
+  maxRows?: number;
+  /** Significant digits of non-integer numbers (default 4). */
+  digits?: number;
+  /** A caption above the table. */
+  caption?: string;
+  /** Show the DataFrame index as the first column (default: only when it is not 0..n-1). */
+  index?: boolean;
+}
+
+/** Columns and rows, cells still raw values. */
+export interface TableData {
+  columns: string[];
+  rows: unknown[][];
+  index: Array<string | number> | null;
+}
+
+interface DataFrameLike {
+  columns: string[];
+  values: unknown[];
+  index?: Array<string | number>;
+}
+
+function isDataFrameLike(x: unknown): x is DataFrameLike {
+  const d = x as DataFrameLike;
+  return d != null && typeof d === "object" && !Array.isArray(d) && Array.isArray(d.columns) && Array.isArray(d.values);
+}
+
+/** Normalises a DataFrame (or Series) or an array of row objects to columns and rows. */
+export function tableData(input: unknown, opts: { index?: boolean } = {}): TableData {
+  if (Array.isArray(input)) {
+    const columns: string[] = [];
+    const seen = new Set<string>();
+    input.forEach((row, i) => {
+      if (row == null || typeof row !== "object" || Array.isArray(row)) {
+        throw new TypeError(`showTable(rows): row ${i} is ${Array.isArray(row) ? "an array" : String(row)}; pass objects like {model: "bert", sd: 0.01}`);
+      }
+      for (const k of Object.keys(row)) if (!seen.has(k)) { seen.add(k); columns.push(k); }
+    });
+    const rows = input.map((row) => columns.map((c) => (row as Record<string, unknown>)[c]));
+    return { columns, rows, index: opts.index ? input.map((_, i) => i) : null };
+  }
+  if (isDataFrameLike(input)) {
+    const values = input.values;
+    // A danfo Series has 1-D values and one column name.
+    const rows = values.map((v) => (Array.isArray(v) ? v : [v]));
+    const index = input.index ?? values.map((_, i) => i);
+    const defaultIndex = index.every((v, i) => v === i);
+    return { columns: input.columns.map(String), rows, index: (opts.index ?? !defaultIndex) ? index : null };
+  }
+  throw new TypeError("showTable(table): expected a danfo DataFrame/Series or an array of row objects " +
+    `(got ${input === null ? "null" : typeof input})`);
+}
+
+/** A cell value as text: numbers to `digits` significant digits, null/undefined as empty. */
+export function formatCell(v: unknown, digits = 4): string {
+  if (v == null) return "";
+  if (typeof v === "number") {
+    if (Number.isInteger(v) || !Number.isFinite(v)) return String(v);
+    return String(Number(v.toPrecision(digits)));
+  }
+  if (typeof v === "bigint") return v.toString();
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+
+/** The HTML table (and a "… N more rows" note when cut). */
+export function tableHtml(input: unknown, opts: TableOptions = {}): string {
+  const { columns, rows, index } = tableData(input, opts);
+  const maxRows = opts.maxRows ?? 50;
+  const shown = rows.slice(0, maxRows);
+  const head = (index ? ["<th></th>"] : []).concat(columns.map((c) => `<th>${escapeHtml(c)}</th>`));
+  const body = shown.map((row, r) => {
+    const cells = row.map((v) => {
+      const align = typeof v === "number" || typeof v === "bigint" ? ' style="text-align:right"' : "";
+      return `<td${align}>${escapeHtml(formatCell(v, opts.digits))}</td>`;
+    });
+    if (index) cells.unshift(`<th>${escapeHtml(String(index[r]))}</th>`);
+    return `<tr>${cells.join("")}</tr>`;
+  });
+  const more = rows.length > shown.length ? `<p>… ${rows.length - shown.length} more rows (of ${rows.length})</p>` : "";
+  const caption = opts.caption ? `<caption>${escapeHtml(opts.caption)}</caption>` : "";
+  return `<table class="instability-lab-table">${caption}<thead><tr>${head.join("")}</tr></thead>` +
+    `<tbody>${body.join("")}</tbody></table>${more}`;
+}
+
+/** The same table as aligned plain text. */
+export function tableText(input: unknown, opts: TableOptions = {}): string {
+  const { columns, rows, index } = tableData(input, opts);
+  const maxRows = opts.maxRows ?? 50;
+  const grid = [(index ? [""] : []).concat(columns)].concat(
+    rows.slice(0, maxRows).map((row, r) => (index ? [String(index[r])] : []).concat(row.map((v) => formatCell(v, opts.digits)))),
+  );
+  const widths = grid[0].map((_, c) => Math.max(...grid.map((line) => line[c].length)));
+  const lines = grid.map((line) => line.map((s, c) => s.padStart(widths[c])).join("  ").trimEnd());
+  if (opts.caption) lines.unshift(opts.caption);
+  if (rows.length > maxRows) lines.push(`… ${rows.length - maxRows} more rows (of ${rows.length})`);
+  return lines.join("\n");
+}
+
+/** Shows a danfo DataFrame or an array of row objects as a table in the running cell. */
+export function showTable(input: unknown, opts: TableOptions = {}): void {
+  publish({ "text/html": tableHtml(input, opts), "text/plain": tableText(input, opts) });
+}

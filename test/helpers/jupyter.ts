@@ -1,0 +1,83 @@
+// Finding Jupyter (with nbconvert) and Chromium for the notebook tests, and a kernelspec of
+// this checkout that lives only as long as the test (so the tests never depend on, or touch,
+// what `npm run kernel:install` registered for the user).
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { kernelSpec, writeKernelSpec } from "../../src/notebook/kernelspec";
+
+export const NO_JUPYTER =
+  "jupyter nbconvert not found (set INSTABILITY_JUPYTER, or apt-get install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel)";
+export const NO_CHROMIUM = "chromium not found (set CHROMIUM_PATH, or apt-get install chromium)";
+
+let jupyterCache: string | null | undefined;
+
+/** A `jupyter` command whose nbconvert runs, or null. */
+export function jupyterWithNbconvert(): string | null {
+  if (jupyterCache !== undefined) return jupyterCache;
+  const candidates = [process.env.INSTABILITY_JUPYTER, "jupyter", "/usr/bin/jupyter"].filter((c): c is string => !!c);
+  jupyterCache = null;
+  for (const c of candidates) {
+    const r = spawnSync(c, ["nbconvert", "--version"], { encoding: "utf8", timeout: 60_000 });
+    if (!r.error && r.status === 0) {
+      jupyterCache = c;
+      break;
+    }
+  }
+  return jupyterCache;
+}
+
+/** A Chromium/Chrome executable, or null. */
+export function chromiumPath(): string | null {
+  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+  for (const c of candidates) if (c && fs.existsSync(c)) return c;
+  return null;
+}
+
+export const CHROMIUM_ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+export interface TestKernel {
+  name: string;
+  /** Put this in the environment of `jupyter` so it finds the kernel. */
+  env: NodeJS.ProcessEnv;
+  dispose(): void;
+}
+
+/** Registers this checkout's kernel under a unique name in a temporary JUPYTER_PATH. */
+export function testKernel(): TestKernel {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "instability-jupyter-"));
+  const name = `instability-lab-test-${process.pid}`;
+  writeKernelSpec(path.join(dir, "kernels", name), kernelSpec({ displayName: "Instability Lab (TypeScript, test)" }));
+  const env = { ...process.env, JUPYTER_PATH: [dir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
+  return { name, env, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface NbOutput {
+  output_type: string;
+  data?: Record<string, unknown>;
+  text?: string | string[];
+  ename?: string;
+  evalue?: string;
+}
+export interface NbCell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: NbOutput[];
+  execution_count?: number | null;
+}
+export interface Notebook {
+  cells: NbCell[];
+  metadata: { kernelspec?: { name?: string } };
+}
+
+export function readNotebook(file: string): Notebook {
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Notebook;
+}
+
+export function joinSource(s: string | string[] | undefined): string {
+  return Array.isArray(s) ? s.join("") : (s ?? "");
+}

@@ -1,0 +1,180 @@
+// Every notebook in notebooks/ runs top to bottom in the project's kernel (any cell error fails),
+// exports to HTML, and that HTML, opened offline in headless Chromium, draws every figure.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  chromiumPath, CHROMIUM_ARGS, joinSource, jupyterWithNbconvert, NO_CHROMIUM, NO_JUPYTER, readNotebook, testKernel,
+  type Notebook,
+} from "../helpers/jupyter";
+
+const root = path.resolve(__dirname, "..", "..", "..");
+const notebookDir = path.join(root, "notebooks");
+const notebooks = fs.existsSync(notebookDir)
+  ? fs.readdirSync(notebookDir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(notebookDir, f))
+  : [];
+
+/** Per cell; the whole notebook gets NOTEBOOK_TIMEOUT_S (method: each runs within 10 min). */
+const CELL_TIMEOUT_S = 600;
+const NOTEBOOK_TIMEOUT_S = 900;
+
+const jupyter = jupyterWithNbconvert();
+const chromium = chromiumPath();
+
+test("notebooks/ holds at least one notebook", () => {
+  assert.ok(notebooks.length > 0, `no .ipynb in ${notebookDir}`);
+});
+
+for (const file of notebooks) {
+  const rel = path.relative(root, file);
+
+  test(`${rel} is committed without outputs and uses the project kernel`, () => {
+    const nb = readNotebook(file);
+    nb.cells.forEach((cell, i) => {
+      if (cell.cell_type !== "code") return;
+      assert.deepEqual(cell.outputs ?? [], [], `${rel}: cell ${i} has outputs; clear them before committing (Edit → Clear All Outputs)`);
+      assert.equal(cell.execution_count ?? null, null, `${rel}: cell ${i} has an execution count; clear outputs before committing`);
+    });
+    assert.equal(nb.metadata.kernelspec?.name, "instability-lab", `${rel}: metadata.kernelspec.name must be "instability-lab"`);
+  });
+
+  test(`${rel} executes without errors and its HTML export draws every figure`,
+    { skip: (!jupyter && NO_JUPYTER) || false, timeout: (NOTEBOOK_TIMEOUT_S + 180) * 1000 }, async (t) => {
+      const kernel = testKernel();
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), "instability-nb-"));
+      try {
+        const started = Date.now();
+        const executed = nbconvert(jupyter!, kernel, file, out, [
+          "--to", "notebook", "--execute",
+          `--ExecutePreprocessor.kernel_name=${kernel.name}`,
+          `--ExecutePreprocessor.timeout=${CELL_TIMEOUT_S}`,
+          "--ExecutePreprocessor.startup_timeout=120",
+        ], NOTEBOOK_TIMEOUT_S);
+        t.diagnostic(`${rel}: executed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        const nb = readNotebook(executed);
+        nb.cells.forEach((cell, i) => {
+          for (const o of cell.outputs ?? []) {
+            assert.notEqual(o.output_type, "error", `${rel}: cell ${i} raised ${o.ename}: ${o.evalue}\n${joinSource(cell.source)}`);
+          }
+        });
+        const figures = countFigures(nb);
+
+        const html = nbconvert(jupyter!, kernel, executed, out, ["--to", "html"], 300);
+        if (!chromium) return t.skip(NO_CHROMIUM);
+        const drawn = await checkHtmlInBrowser(chromium, html);
+        assert.equal(drawn.figures, figures, `${rel}: the HTML export has ${drawn.figures} figure divs, the notebook ${figures} figure outputs`);
+        assert.deepEqual(drawn.undrawn, [], `${rel}: figures without a drawn plot in the HTML export`);
+        assert.deepEqual(drawn.errors, [], `${rel}: errors in the browser console of the HTML export`);
+        if (drawn.ignored.length) t.diagnostic(`ignored (nbconvert template assets): ${drawn.ignored.join("; ")}`);
+      } finally {
+        kernel.dispose();
+        fs.rmSync(out, { recursive: true, force: true });
+      }
+    });
+}
+
+test("the kernel imports instability-lab from a notebook outside the checkout",
+  { skip: (!jupyter && NO_JUPYTER) || false, timeout: 300_000 }, () => {
+    const kernel = testKernel();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "instability-elsewhere-"));
+    try {
+      const expected = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).name;
+      const file = path.join(dir, "elsewhere.ipynb");
+      fs.writeFileSync(file, JSON.stringify(minimalNotebook([
+        // Type-checked (the call must compile against the package's .d.ts) and run.
+        `import { notebook } from "instability-lab";\nimport * as sub from "instability-lab/package.json";\n` +
+        `console.log("kernel=" + notebook.KERNEL_NAME + " package=" + sub.name + " dir=" + process.cwd());`,
+      ])));
+      const executed = nbconvert(jupyterWithNbconvert()!, kernel, file, dir, [
+        "--to", "notebook", "--execute", `--ExecutePreprocessor.kernel_name=${kernel.name}`,
+        "--ExecutePreprocessor.timeout=120", "--output", "executed.ipynb",
+      ], 240);
+      const outputs = readNotebook(executed).cells[0].outputs ?? [];
+      const text = outputs.map((o) => joinSource(o.text)).join("");
+      const errors = outputs.filter((o) => o.output_type === "error").map((o) => `${o.ename}: ${o.evalue}`);
+      assert.deepEqual(errors, []);
+      assert.match(text, new RegExp(`kernel=instability-lab package=${expected} dir=${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`));
+    } finally {
+      kernel.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+function minimalNotebook(sources: string[]): unknown {
+  return {
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: "instability-lab", display_name: "Instability Lab (TypeScript)", language: "typescript" } },
+    cells: sources.map((source, i) => ({ cell_type: "code", id: `cell-${i}`, metadata: {}, execution_count: null, outputs: [], source })),
+  };
+}
+
+/** Runs `jupyter nbconvert ARGS file --output-dir out`; returns the written file. */
+function nbconvert(jupyter: string, kernel: { env: NodeJS.ProcessEnv }, file: string, out: string, args: string[], timeoutS: number): string {
+  const r = spawnSync(jupyter, ["nbconvert", ...args, "--output-dir", out, file], {
+    env: kernel.env, encoding: "utf8", timeout: timeoutS * 1000, killSignal: "SIGKILL", maxBuffer: 64 << 20,
+  });
+  const log = `${r.stdout}\n${r.stderr}`.trim().slice(-6000);
+  if (r.error) throw new Error(`jupyter nbconvert ${args.join(" ")} ${file}: ${r.error.message} (limit ${timeoutS} s)\n${log}`);
+  assert.equal(r.status, 0, `jupyter nbconvert ${args.join(" ")} ${file} failed:\n${log}`);
+  const m = /Writing \d+ bytes to (.+)/.exec(r.stderr);
+  assert.ok(m, `nbconvert did not say what it wrote:\n${log}`);
+  return path.resolve(out, path.basename(m[1].trim()));
+}
+
+function countFigures(nb: Notebook): number {
+  let n = 0;
+  for (const cell of nb.cells) for (const o of cell.outputs ?? []) if (o.data && "application/vnd.plotly.v1+json" in o.data) n++;
+  return n;
+}
+
+interface BrowserCheck {
+  figures: number;
+  undrawn: string[];
+  errors: string[];
+  ignored: string[];
+}
+
+/**
+ * Opens the exported HTML from disk, network refused, and waits until every figure div holds
+ * plotly's .main-svg. Failed loads of nbconvert's own template assets (require.js, MathJax
+ * under /usr/share/javascript or a CDN, absent without their Debian packages or offline) are
+ * not ours and are only reported; every other console error fails.
+ */
+async function checkHtmlInBrowser(executablePath: string, htmlFile: string): Promise<BrowserCheck> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { chromium } = require("playwright-core") as typeof import("playwright-core");
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    await page.route(/^https?:/, (route) => route.abort());
+    const errors: string[] = [];
+    const ignored: string[] = [];
+    page.on("pageerror", (e) => errors.push(`uncaught: ${e.message}`));
+    page.on("console", (msg) => {
+      if (msg.type() !== "error") return;
+      const url = msg.location().url ?? "";
+      const templateAsset = /^https?:|\/usr\/share\/javascript\//.test(url) && /Failed to load resource/.test(msg.text());
+      (templateAsset ? ignored : errors).push(`${msg.text()} ${url}`.trim());
+    });
+    await page.goto(`file://${htmlFile}`, { waitUntil: "load", timeout: 120_000 });
+    const figures = await page.locator(".instability-lab-figure").count();
+    try {
+      await page.waitForFunction(
+        `Array.from(document.querySelectorAll(".instability-lab-figure")).every((d) => d.querySelector(".main-svg"))`,
+        undefined, { timeout: 60_000 },
+      );
+    } catch {
+      // Reported below, figure by figure.
+    }
+    // Strings, not functions: this project compiles without the DOM lib.
+    const undrawn = (await page.evaluate(
+      `Array.from(document.querySelectorAll(".instability-lab-figure")).filter((d) => !d.querySelector(".main-svg")).map((d) => d.id)`,
+    )) as string[];
+    return { figures, undrawn, errors, ignored };
+  } finally {
+    await browser.close();
+  }
+}

@@ -62,10 +62,19 @@ export function isChineseChar(cp: number): boolean {
   );
 }
 
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
+// Character classes of ASCII, looked up instead of tested: most text is ASCII.
+const WORD = 0;
+const SPACE = 1;
+const PUNCT = 2;
+const DROP = 3;
+const ASCII_CLASS = new Uint8Array(128).map((_, cp) => {
+  if (cp === 0x09 || cp === 0x0a || cp === 0x0d || cp === 0x20) return SPACE;
+  if (cp < 0x20 || cp === 0x7f) return DROP; // controls (\v and \f included, as in BERT)
+  return isBertPunctuation(cp, String.fromCharCode(cp)) ? PUNCT : WORD;
+});
 
-function normalizeWord(word: string, opts: BasicTokenizerOptions): string {
-  if (ASCII_ONLY.test(word)) return opts.lowercase ? word.toLowerCase() : word;
+function normalizeWord(word: string, ascii: boolean, opts: BasicTokenizerOptions): string {
+  if (ascii) return opts.lowercase ? word.toLowerCase() : word;
   // Lower-casing a whole word (not char by char) keeps Python's final-sigma rule.
   if (opts.lowercase) word = word.toLowerCase();
   const strip = opts.stripAccents ?? opts.lowercase;
@@ -73,56 +82,76 @@ function normalizeWord(word: string, opts: BasicTokenizerOptions): string {
   return word;
 }
 
-function splitOnPunctuation(word: string, out: string[]): void {
+function splitOnPunctuation(word: string, ascii: boolean, out: string[]): void {
   let start = 0;
   let i = 0;
   while (i < word.length) {
-    const cp = word.codePointAt(i)!;
+    const cp = ascii ? word.charCodeAt(i) : word.codePointAt(i)!;
     const w = cp > 0xffff ? 2 : 1;
-    if (isBertPunctuation(cp, w === 1 ? word[i] : word.slice(i, i + 2))) {
+    const punct = cp < 128 ? ASCII_CLASS[cp] === PUNCT : isBertPunctuation(cp, word.slice(i, i + w));
+    if (punct) {
       if (i > start) out.push(word.slice(start, i));
       out.push(word.slice(i, i + w));
       start = i + w;
     }
     i += w;
   }
-  if (start < word.length) out.push(word.slice(start));
+  if (start < word.length) out.push(start === 0 ? word : word.slice(start));
 }
 
 /** Splits `text` into BERT basic tokens (the words WordPiece then cuts into pieces). */
 export function basicTokenize(text: string, opts: BasicTokenizerOptions = BERT_UNCASED): string[] {
   const out: string[] = [];
-  let word = "";
-  const flush = (): void => {
-    if (word.length === 0) return;
-    const normalized = normalizeWord(word, opts);
-    word = "";
+  let buf = ""; // the current word up to the last dropped character inside it
+  let start = 0; // where the current run of kept characters began
+  let ascii = true;
+  const flush = (end: number): void => {
+    const word = buf.length > 0 ? buf + text.slice(start, end) : text.slice(start, end);
+    buf = "";
+    if (word.length === 0) {
+      ascii = true;
+      return;
+    }
+    if (ascii) {
+      splitOnPunctuation(opts.lowercase ? word.toLowerCase() : word, true, out);
+      return;
+    }
+    ascii = true;
     // Accent stripping can leave an empty word ("\u0301" alone) or expose whitespace.
-    for (const piece of normalized.split(/\s+/)) if (piece) splitOnPunctuation(piece, out);
+    for (const piece of normalizeWord(word, false, opts).split(/\s+/)) if (piece) splitOnPunctuation(piece, false, out);
   };
-  for (let i = 0; i < text.length; ) {
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c < 128) {
+      const cls = ASCII_CLASS[c];
+      if (cls === SPACE || (cls === DROP && !opts.cleanText && isSplitWhitespace(c))) {
+        flush(i);
+        start = ++i;
+      } else if (cls === DROP && opts.cleanText) {
+        buf += text.slice(start, i);
+        start = ++i;
+      } else i++;
+      continue;
+    }
     const cp = text.codePointAt(i)!;
     const w = cp > 0xffff ? 2 : 1;
     const ch = w === 1 ? text[i] : text.slice(i, i + 2);
-    i += w;
-    if (opts.cleanText) {
-      if (cp === 0 || cp === 0xfffd || isBertControl(cp, ch)) continue;
-      if (isBertWhitespace(cp, ch)) {
-        flush();
-        continue;
-      }
-    }
-    if (isSplitWhitespace(cp)) {
-      flush();
-      continue;
-    }
-    if (opts.handleChineseChars && cp >= 0x3400 && isChineseChar(cp)) {
-      flush();
+    if (opts.cleanText && (cp === 0xfffd || isBertControl(cp, ch))) {
+      buf += text.slice(start, i);
+      start = i += w;
+    } else if ((opts.cleanText && isBertWhitespace(cp, ch)) || isSplitWhitespace(cp)) {
+      flush(i);
+      start = i += w;
+    } else if (opts.handleChineseChars && isChineseChar(cp)) {
+      flush(i);
       out.push(ch);
-      continue;
+      start = i += w;
+    } else {
+      ascii = false;
+      i += w;
     }
-    word += ch;
   }
-  flush();
+  flush(i);
   return out;
 }

@@ -9,8 +9,12 @@ import type { AddedToken } from "./types";
 
 export const ROBERTA_SPECIAL_TOKENS: SpecialTokens = { pad: "<pad>", unk: "<unk>", cls: "<s>", sep: "</s>", mask: "<mask>" };
 
-/** GPT-2's pre-tokenisation pattern. */
-export const GPT2_PATTERN = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+/**
+ * GPT-2's pre-tokenisation pattern. Its \s means Unicode White_Space (as in Python's `regex` and
+ * Oniguruma), which differs from JavaScript's \s on U+0085 and U+FEFF, so it is spelled out.
+ */
+export const GPT2_PATTERN =
+  /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\p{White_Space}\p{L}\p{N}]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu;
 
 /** GPT-2's reversible byte → printable character table. */
 export function bytesToUnicode(): string[] {

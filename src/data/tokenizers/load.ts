@@ -12,6 +12,16 @@ import { BERT_SPECIAL_TOKENS, parseVocabTxt, WordPieceTokenizer } from "./wordpi
 type Json = Record<string, unknown>;
 
 export function loadTokenizer(dir: string): Tokenizer {
+  try {
+    return loadFrom(dir);
+  } catch (err) {
+    const msg = (err as Error).message;
+    // Errors from the tokenizer classes (a missing special token) do not know the folder.
+    throw msg.includes(dir) ? err : new Error(`tokenizer in '${dir}': ${msg}`);
+  }
+}
+
+function loadFrom(dir: string): Tokenizer {
   const file = (name: string): string => path.join(dir, name);
   const config = fs.existsSync(file("tokenizer_config.json")) ? (readJson(file("tokenizer_config.json"), "tokenizer config") as Json) : {};
   if (fs.existsSync(file("tokenizer.json"))) {

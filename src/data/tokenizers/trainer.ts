@@ -26,7 +26,6 @@ export interface TrainingStats {
 }
 
 const PREFIX = "##";
-const KEY = 2 ** 21; // pair key = a * KEY + b; ids stay far below 2^21
 
 /** Max-heap of pairs by count, ties to the smaller (a, b) — HF's merge order. */
 class PairHeap {
@@ -149,68 +148,81 @@ export function trainWordPiece(
     }
   }
 
-  // 4. Pair counts and where each pair occurs.
+  // 4. Pair counts and the words each pair occurs in. Pair keys stay small integers (Smis),
+  // which V8's maps hash much faster than doubles.
+  const KEY = 2 ** Math.ceil(Math.log2(opts.vocabSize + 1));
   const pairCount = new Map<number, number>();
-  const where = new Map<number, Set<number>>();
+  const where = new Map<number, number[]>();
   const bump = (key: number, by: number): void => {
     pairCount.set(key, (pairCount.get(key) ?? 0) + by);
+  };
+  const note = (key: number, wi: number): void => {
+    const list = where.get(key);
+    if (!list) where.set(key, [wi]);
+    else if (list[list.length - 1] !== wi) list.push(wi);
   };
   words.forEach((syms, wi) => {
     for (let i = 0; i + 1 < syms.length; i++) {
       const key = syms[i] * KEY + syms[i + 1];
       bump(key, freqs[wi]);
-      let set = where.get(key);
-      if (!set) where.set(key, (set = new Set()));
-      set.add(wi);
+      note(key, wi);
     }
   });
   const heap = new PairHeap();
   for (const [key, c] of pairCount) heap.push(c, Math.floor(key / KEY), key % KEY);
 
-  // 5. Merge the most frequent pair until the vocabulary is full.
+  // 5. Merge the most frequent pair until the vocabulary is full. Only the pairs next to a merge
+  // change: (prev, A) and (B, next) lose, (prev, AB) and (AB, next) gain.
   let merges = 0;
   while (tokens.length < opts.vocabSize && heap.size > 0) {
     const top = heap.pop()!;
-    const key = top.a * KEY + top.b;
+    const A = top.a;
+    const B = top.b;
+    const key = A * KEY + B;
     const current = pairCount.get(key) ?? 0;
     if (current !== top.count) {
-      if (current > 0) heap.push(current, top.a, top.b); // stale entry: requeue with its true count
+      if (current > 0) heap.push(current, A, B); // stale entry: requeue with its true count
       continue;
     }
     if (current < minFrequency) break;
-    const right = tokens[top.b];
-    const merged = add(tokens[top.a] + (right.startsWith(PREFIX) ? right.slice(PREFIX.length) : right));
+    const right = tokens[B];
+    const M = add(tokens[A] + (right.startsWith(PREFIX) ? right.slice(PREFIX.length) : right));
     merges++;
     const touched = new Set<number>();
     for (const wi of where.get(key) ?? []) {
       const syms = words[wi];
       const f = freqs[wi];
-      let changed = false;
-      const next: number[] = [];
+      let j = 0;
       for (let i = 0; i < syms.length; i++) {
-        if (i + 1 < syms.length && syms[i] === top.a && syms[i + 1] === top.b) {
-          next.push(merged);
+        if (syms[i] === A && i + 1 < syms.length && syms[i + 1] === B) {
+          if (j > 0) {
+            const prev = syms[j - 1]; // already rewritten: may be M from the previous merge
+            bump(prev * KEY + A, -f);
+            const k = prev * KEY + M;
+            bump(k, f);
+            note(k, wi);
+            touched.add(k);
+          }
+          if (i + 2 < syms.length) {
+            const next = syms[i + 2];
+            bump(B * KEY + next, -f);
+            const k = M * KEY + next;
+            bump(k, f);
+            note(k, wi);
+            touched.add(k);
+          }
+          syms[j++] = M;
           i++;
-          changed = true;
-        } else next.push(syms[i]);
+        } else syms[j++] = syms[i];
       }
-      if (!changed) continue;
-      for (let i = 0; i + 1 < syms.length; i++) bump(syms[i] * KEY + syms[i + 1], -f);
-      for (let i = 0; i + 1 < next.length; i++) {
-        const k = next[i] * KEY + next[i + 1];
-        bump(k, f);
-        if (next[i] === merged || next[i + 1] === merged) {
-          touched.add(k);
-          let set = where.get(k);
-          if (!set) where.set(k, (set = new Set()));
-          set.add(wi);
-        }
-      }
-      words[wi] = next;
+      syms.length = j;
     }
     where.delete(key);
     pairCount.delete(key);
-    for (const k of touched) heap.push(pairCount.get(k)!, Math.floor(k / KEY), k % KEY);
+    for (const k of touched) {
+      const c = pairCount.get(k)!;
+      if (c > 0) heap.push(c, Math.floor(k / KEY), k % KEY);
+    }
   }
 
   stats?.({ words: nWords, uniqueWords: wordCounts.size, alphabet: alphabet.length, merges, seconds: (Date.now() - t0) / 1000 });

@@ -26,6 +26,8 @@ test("GPT-2 pre-tokenisation: contractions, a leading space per word, runs of sy
   const split = (s: string) => [...s.matchAll(GPT2_PATTERN)].map((m) => m[0]);
   assert.deepEqual(split("I'm 42!! Hello  world\n"), ["I", "'m", " 42", "!!", " Hello", " ", " world", "\n"]);
   assert.deepEqual(split("they'll've café"), ["they", "'ll", "'ve", " café"]);
+  // Unicode White_Space: NEL (U+0085) is a space, the byte-order mark (U+FEFF) is not.
+  assert.deepEqual(split("a\u0085b\ufeffc"), ["a", "\u0085", "b", "\ufeff", "c"]);
 });
 
 test("merges apply by rank, every occurrence at once", () => {

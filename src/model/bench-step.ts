@@ -1,0 +1,143 @@
+// A full training step of a classification model of a given shape (forward, backward, AdamW
+// update), timed: what `instability bench train` reports and bench/train.bench.ts compares with
+// PyTorch. Also useful to size a pre-training run before starting it.
+import * as tf from "@tensorflow/tfjs";
+import { Random } from "../util/random";
+import { initBackend } from "./backend";
+import { makeConfig } from "./config";
+import { type Batch, type EncoderModel } from "./encoder";
+import { createRandomModel } from "./init";
+import { crossEntropy } from "./ops/cross-entropy";
+import { lossAndGrads } from "./train-step";
+
+export interface BenchShape {
+  layers: number;
+  hidden: number;
+  heads: number;
+  ffn: number;
+  seq: number;
+  batch: number;
+  vocab: number;
+}
+
+export interface BenchResult {
+  backend: string;
+  ms_per_step: number;
+  tokens_per_s: number;
+  steps: number;
+  shape: BenchShape;
+}
+
+/**
+ * Stand-in for src/train/adamw.ts (the fine-tuning engine's AdamW, with bias correction and
+ * decoupled decay) while that file is not on main: the same arithmetic per parameter, so the
+ * timing is representative. TODO(integrator): replace with `new AdamW(model.params, undefined, {lr})`.
+ */
+class MinimalAdamW {
+  private readonly m = new Map<string, tf.Variable>();
+  private readonly v = new Map<string, tf.Variable>();
+  private k = 0;
+  constructor(private readonly params: Map<string, tf.Variable>, private readonly lr: number) {
+    for (const [name, p] of params) {
+      this.m.set(name, tf.variable(tf.zerosLike(p), false));
+      this.v.set(name, tf.variable(tf.zerosLike(p), false));
+    }
+  }
+  step(grads: Map<string, tf.Tensor>): void {
+    this.k++;
+    const stepSize = (this.lr * Math.sqrt(1 - 0.999 ** this.k)) / (1 - 0.9 ** this.k);
+    for (const [name, g] of grads) {
+      tf.tidy(() => {
+        const p = this.params.get(name)!;
+        const m = tf.add(tf.mul(this.m.get(name)!, 0.9), tf.mul(g, 0.1));
+        const v = tf.add(tf.mul(this.v.get(name)!, 0.999), tf.mul(tf.square(g), 0.001));
+        const theta = tf.mul(tf.sub(p, tf.mul(tf.div(m, tf.add(tf.sqrt(v), 1e-6)), stepSize)), 1 - this.lr * 0.01);
+        this.m.get(name)!.assign(m);
+        this.v.get(name)!.assign(v);
+        p.assign(theta);
+      });
+    }
+  }
+  dispose(): void {
+    for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
+  }
+}
+
+/** A random batch with some padding (each row 75–100% full). */
+export function randomBatch(shape: BenchShape, seed: number): { batch: Batch; labels: Int32Array } {
+  const r = new Random(seed);
+  const { batch: B, seq: S } = shape;
+  const inputIds = new Int32Array(B * S);
+  const attentionMask = new Int32Array(B * S);
+  for (let b = 0; b < B; b++) {
+    const len = S - r.int(Math.max(1, Math.floor(S / 4)));
+    for (let s = 0; s < len; s++) {
+      inputIds[b * S + s] = 1 + r.int(shape.vocab - 1);
+      attentionMask[b * S + s] = 1;
+    }
+  }
+  const labels = Int32Array.from({ length: B }, () => r.int(2));
+  return { batch: { inputIds, attentionMask, batchSize: B, seqLength: S }, labels };
+}
+
+export async function benchModel(shape: BenchShape): Promise<EncoderModel> {
+  const config = makeConfig({
+    model_type: "bert",
+    vocab_size: shape.vocab,
+    hidden_size: shape.hidden,
+    num_hidden_layers: shape.layers,
+    num_attention_heads: shape.heads,
+    intermediate_size: shape.ffn,
+    max_position_embeddings: Math.max(512, shape.seq),
+  });
+  return createRandomModel(config, 0);
+}
+
+/** Times `steps` training steps after `warmup` untimed ones; optionally profiles one step. */
+export async function benchTrainStep(
+  shape: BenchShape,
+  opts: { steps?: number; warmup?: number; profile?: boolean } = {},
+): Promise<BenchResult & { profile?: Array<{ kernel: string; ms: number; calls: number }> }> {
+  const backend = await initBackend();
+  const steps = opts.steps ?? 5;
+  const warmup = opts.warmup ?? 2;
+  const model = await benchModel(shape);
+  const optimizer = new MinimalAdamW(model.params, 1e-4);
+  const { batch, labels } = randomBatch(shape, 1);
+  const step = (i: number) => {
+    const { grads } = lossAndGrads(model, () =>
+      crossEntropy(model.forward(batch, { training: true, seed: i }).logits, labels),
+    );
+    optimizer.step(grads);
+    tf.dispose([...grads.values()]);
+  };
+  for (let i = 0; i < warmup; i++) step(i);
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) step(warmup + i);
+  const ms = (performance.now() - t0) / steps;
+  let profile: Array<{ kernel: string; ms: number; calls: number }> | undefined;
+  if (opts.profile) profile = await profileStep(() => step(warmup + steps));
+  optimizer.dispose();
+  model.dispose();
+  return {
+    backend,
+    ms_per_step: ms,
+    tokens_per_s: (shape.batch * shape.seq * 1000) / ms,
+    steps,
+    shape,
+    ...(profile ? { profile } : {}),
+  };
+}
+
+/** Kernel time per kernel name over one call of f (tf.profile), largest first. */
+export async function profileStep(f: () => void): Promise<Array<{ kernel: string; ms: number; calls: number }>> {
+  const info = await tf.profile(f);
+  const byName = new Map<string, { ms: number; calls: number }>();
+  for (const k of info.kernels) {
+    const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
+    e.calls++;
+    byName.set(k.name, e);
+  }
+  return [...byName].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.ms - a.ms);
+}

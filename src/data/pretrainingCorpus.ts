@@ -8,7 +8,8 @@
 // Documents are paragraphs (Moby-Dick, e-mails) or runs of sentences of at least 120 words (the
 // addresses have no paragraph breaks); exact duplicates are removed, keeping the first.
 import { hamParagraphs } from "./emails";
-import { EMBEDDED_TASK_NAMES, buildEmbeddedTask } from "./embeddedTasks";
+import { EMBEDDED_TASK_NAMES } from "./embeddedTasks";
+import { loadTask } from "./loadTask";
 import { addressId, passagesOf, sotuAddressSplit, sotuAddresses, splitSentences } from "./sotu";
 
 export interface CorpusStats {
@@ -53,7 +54,7 @@ export function longSentences(text: string): string[] {
 function heldOutSentences(): Set<string> {
   const out = new Set<string>();
   for (const name of EMBEDDED_TASK_NAMES) {
-    const task = buildEmbeddedTask(name);
+    const task = loadTask(name);
     for (const e of [...task.validation, ...task.test]) {
       for (const t of [e.text, e.textPair ?? ""]) for (const s of longSentences(t)) out.add(s);
     }

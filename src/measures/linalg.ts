@@ -74,9 +74,10 @@ function tridiagonalize(a: Float64Array, n: number, wantQ: boolean): { d: Float6
   const vs: Float64Array[] = [];
   const betas: number[] = [];
   const p = new Float64Array(n);
+  // One scratch vector for every step (a fresh array per step runs 2× slower in V8 here).
+  const v = new Float64Array(n);
   for (let k = 0; k < n - 2; k++) {
     const m = n - k - 1; // size of the trailing block
-    const v = new Float64Array(m);
     let norm2 = 0;
     for (let i = 0; i < m; i++) {
       v[i] = a[(k + 1 + i) * n + k];
@@ -86,7 +87,7 @@ function tridiagonalize(a: Float64Array, n: number, wantQ: boolean): { d: Float6
     const tail = norm2 - x0 * x0;
     if (tail === 0) {
       e[k] = x0;
-      vs.push(v.fill(0));
+      if (wantQ) vs.push(new Float64Array(m));
       betas.push(0);
       continue;
     }
@@ -95,15 +96,23 @@ function tridiagonalize(a: Float64Array, n: number, wantQ: boolean): { d: Float6
     const vtv = v[0] * v[0] + tail;
     const beta = 2 / vtv;
     e[k] = alpha;
-    // p = β·A22·v, then w = p − (β/2)(pᵀv)·v, and A22 ← A22 − v·wᵀ − w·vᵀ (lower triangle only).
+    // p = β·A22·v, then w = p − (β/2)(pᵀv)·v, and A22 ← A22 − v·wᵀ − w·vᵀ, on the lower
+    // triangle only. The product with the symmetric block reads each stored row once and both
+    // uses it as a dot product (p_i) and scatters it (p_j, j < i), so every access is contiguous.
     const off = k + 1;
+    p.fill(0, 0, m);
     for (let i = 0; i < m; i++) {
       const row = (off + i) * n + off;
+      const vi = v[i];
       let s = 0;
-      for (let j = 0; j <= i; j++) s += a[row + j] * v[j];
-      for (let j = i + 1; j < m; j++) s += a[(off + j) * n + off + i] * v[j];
-      p[i] = beta * s;
+      for (let j = 0; j < i; j++) {
+        const aij = a[row + j];
+        s += aij * v[j];
+        p[j] += aij * vi;
+      }
+      p[i] += s + a[row + i] * vi;
     }
+    for (let i = 0; i < m; i++) p[i] *= beta;
     let ptv = 0;
     for (let i = 0; i < m; i++) ptv += p[i] * v[i];
     const half = 0.5 * beta * ptv;
@@ -114,7 +123,7 @@ function tridiagonalize(a: Float64Array, n: number, wantQ: boolean): { d: Float6
       const wi = p[i];
       for (let j = 0; j <= i; j++) a[row + j] -= vi * p[j] + wi * v[j];
     }
-    vs.push(v);
+    if (wantQ) vs.push(v.slice(0, m));
     betas.push(beta);
   }
   for (let i = 0; i < n; i++) d[i] = a[i * n + i];

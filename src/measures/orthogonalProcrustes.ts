@@ -1,29 +1,101 @@
 // I_OP: 1 − ‖XᵀY‖_* for column-centred, Frobenius-normalised X and Y (method.md §5.6); half of
 // Ding et al.'s squared Procrustes distance, range [0, 1]. With N < d the d×d SVD is avoided:
-// each run is reduced once to a factor F with F·Fᵀ = K (its centred, normalised N×N Gram matrix),
-// and ‖XᵀY‖_* = ‖F_aᵀ·F_b‖_*, the sum of square roots of the eigenvalues of a small Gram matrix.
-import { centerGram, gram, pivotedCholeskyRows, rowDots, rowGram, symmetricEigenvalues } from "./linalg";
+// each run is reduced once to a factor F with F·Fᵀ = K (its centred, normalised N×N Gram
+// matrix), and ‖XᵀY‖_* = ‖F_aᵀ·F_b‖_*, the sum of square roots of the eigenvalues of a small
+// Gram matrix (the K^{1/2}·L·K^{1/2} form of method.md, with Cholesky factors for K^{1/2}).
+//
+// Centring makes K singular (K·1 = 0). In a fixed orthonormal basis of 1⊥, shared by all runs,
+// K is usually positive definite, so an ordinary Cholesky factor exists there; two lower-
+// triangular factors make F_aᵀ·F_b three times cheaper to form, which matters because this
+// product is the per-pair cost of the whole measure. Runs whose K is singular even on 1⊥
+// (rank < N − 1, e.g. N > d) use a rank-revealing pivoted Cholesky factor instead.
+import { centerGram, dot, gram, pivotedCholeskyRows, rowDots, rowGram, symmetricEigenvalues } from "./linalg";
 
 export interface ProcrustesPrepared {
   n: number;
+  /** Rows of Fᵀ in the original coordinates ([rank, n]); computed on demand when triangular. */
+  factor: Float64Array | null;
   rank: number;
-  /** Rows of Fᵀ ([rank, n]): F·Fᵀ = H·X·Xᵀ·H / ‖H·X‖_F². */
-  factor: Float64Array;
+  /** Rows of Lᵀ ([n−1, n−1]) for the lower-triangular factor on 1⊥, when K is definite there. */
+  triangular: Float64Array | null;
+}
+
+/** w with H = I − 2·w·wᵀ/(wᵀw) mapping the all-ones vector to −√n·e_0 (a basis of 1⊥ = H's columns 1..). */
+function onesReflector(n: number): { w: Float64Array; beta: number } {
+  const w = new Float64Array(n).fill(1);
+  w[0] += Math.sqrt(n);
+  return { w, beta: 2 / dot(w, 0, w, 0, n) };
+}
+
+/** Unpivoted Cholesky of the (n−1)×(n−1) block of H·K·H on 1⊥; null if not safely definite. */
+function choleskyOnOnesComplement(k: Float64Array, n: number): Float64Array | null {
+  const { w, beta } = onesReflector(n);
+  // H·K·H with K·1 = 0: K·w = √n·K[:,0], so only rank-one corrections are needed.
+  const kw = new Float64Array(n);
+  for (let i = 0; i < n; i++) kw[i] = k[i * n] * Math.sqrt(n);
+  const wkw = dot(w, 0, kw, 0, n);
+  const m = n - 1;
+  const b = new Float64Array(m * m);
+  for (let i = 1; i < n; i++) {
+    for (let j = 1; j < n; j++) {
+      b[(i - 1) * m + j - 1] = k[i * n + j] - beta * (w[i] * kw[j] + kw[i] * w[j]) + beta * beta * wkw * w[i] * w[j];
+    }
+  }
+  let maxDiag = 0;
+  for (let i = 0; i < m; i++) maxDiag = Math.max(maxDiag, b[i * m + i]);
+  const tol = 1e-10 * maxDiag;
+  // Row-oriented Cholesky: rows of L are contiguous, so each entry is one dot product.
+  const l = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      const s = b[i * m + j] - dot(l, i * m, l, j * m, j);
+      if (i === j) {
+        if (!(s > tol)) return null;
+        l[i * m + i] = Math.sqrt(s);
+      } else {
+        l[i * m + j] = s / l[j * m + j];
+      }
+    }
+  }
+  const lt = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) lt[j * m + i] = l[i * m + j];
+  return lt;
 }
 
 /** Per-run work for orthogonal Procrustes, from the uncentred Gram matrix X·Xᵀ. */
 export function prepareOrthogonalProcrustes(gramMatrix: Float64Array, n: number, what = "representation"): ProcrustesPrepared {
   const k = centerGram(gramMatrix, n);
   let trace = 0;
-  for (let i = 0; i < n; i++) trace += k[i * n + i];
   let rawTrace = 0;
-  for (let i = 0; i < n; i++) rawTrace += gramMatrix[i * n + i];
+  for (let i = 0; i < n; i++) {
+    trace += k[i * n + i];
+    rawTrace += gramMatrix[i * n + i];
+  }
   if (!(trace > 1e-12 * rawTrace)) {
     throw new RangeError(`${what}: hidden states are constant across examples (zero variance); Procrustes distance is undefined`);
   }
   for (let i = 0; i < k.length; i++) k[i] /= trace;
+  const triangular = n >= 3 ? choleskyOnOnesComplement(k, n) : null;
+  if (triangular) return { n, factor: null, rank: n - 1, triangular };
   const { rows, rank } = pivotedCholeskyRows(k, n);
-  return { n, rank, factor: rows };
+  return { n, factor: rows, rank, triangular: null };
+}
+
+/** Fᵀ rows in original coordinates: F = H·[0; L] for a triangular factor (O(n²) per column). */
+function generalFactor(p: ProcrustesPrepared): Float64Array {
+  if (p.factor) return p.factor;
+  const n = p.n;
+  const m = n - 1;
+  const { w, beta } = onesReflector(n);
+  const out = new Float64Array(m * n);
+  for (let j = 0; j < m; j++) {
+    const col = out.subarray(j * n, (j + 1) * n);
+    for (let i = 1; i < n; i++) col[i] = p.triangular![j * m + i - 1];
+    const f = beta * dot(w, 0, col, 0, n);
+    for (let i = 0; i < n; i++) col[i] -= f * w[i];
+  }
+  p.factor = out;
+  return out;
 }
 
 /** Sum of singular values of G [r, c] (row-major), through the eigenvalues of the smaller of G·Gᵀ, Gᵀ·G. */
@@ -48,7 +120,21 @@ export function nuclearNorm(g: Float64Array, r: number, c: number): number {
 /** I_OP between two prepared runs. */
 export function orthogonalProcrustesFromPrepared(a: ProcrustesPrepared, b: ProcrustesPrepared): number {
   if (a.n !== b.n) throw new RangeError(`Procrustes compares the same examples: ${a.n} vs ${b.n} rows`);
-  const g = rowDots(a.factor, a.rank, b.factor, b.rank, a.n);
+  if (a.triangular && b.triangular) {
+    // G = L_aᵀ·L_b: entry (i, j) sums over k ≥ max(i, j) only.
+    const m = a.n - 1;
+    const la = a.triangular;
+    const lb = b.triangular;
+    const g = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < m; j++) {
+        const from = i > j ? i : j;
+        g[i * m + j] = dot(la, i * m + from, lb, j * m + from, m - from);
+      }
+    }
+    return 1 - nuclearNorm(g, m, m);
+  }
+  const g = rowDots(generalFactor(a), a.rank, generalFactor(b), b.rank, a.n);
   return 1 - nuclearNorm(g, a.rank, b.rank);
 }
 

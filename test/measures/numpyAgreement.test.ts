@@ -67,16 +67,16 @@ print(json.dumps({"pwd": pwd, "jsd": jsd_mean, "kappa": (Pbar - Pe) / (1 - Pe), 
 
 const noNumpy = !pythonWithNumpy() && NO_NUMPY;
 
-function compareRepresentations(x: Float64Array, y: Float64Array, n: number, d: number, label: string): void {
+function compareRepresentations(x: Float64Array, y: Float64Array, n: number, d: number, label: string, dy = d): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "measures-np-"));
   try {
     writeNpy(path.join(dir, "x.npy"), x, [n, d]);
-    writeNpy(path.join(dir, "y.npy"), y, [n, d]);
+    writeNpy(path.join(dir, "y.npy"), y, [n, dy]);
     const ref = JSON.parse(runPython(REFERENCE, [path.join(dir, "x.npy"), path.join(dir, "y.npy")]));
     const ours = {
-      cka: linearCkaDistance(x, y, n, d),
-      op: orthogonalProcrustesDistance(x, y, n, d),
-      svcca: svccaDistance(x, y, n, d),
+      cka: linearCkaDistance(x, y, n, d, dy),
+      op: orthogonalProcrustesDistance(x, y, n, d, dy),
+      svcca: svccaDistance(x, y, n, d, dy),
     };
     for (const k of ["cka", "op", "svcca"] as const) {
       assert.ok(Math.abs(ours[k] - ref[k]) < 1e-6, `${label} ${k}: ours ${ours[k]} vs numpy ${ref[k]}`);
@@ -105,6 +105,15 @@ test("representation measures agree with NumPy: related low-rank signals with no
   const x = add(signal, gaussian(n, d, 7, 0.1));
   const y = add(matmul(signal, gaussian(d, d, 8, 1 / Math.sqrt(d)), n, d, d), gaussian(n, d, 9, 0.3));
   compareRepresentations(x, y, n, d, "low-rank");
+});
+
+test("representation measures agree with NumPy: full-rank X (N < d) against low-rank Y (N > d)", { skip: noNumpy }, () => {
+  // Exercises the mixed Procrustes path: a triangular factor on 1⊥ against a pivoted one.
+  const n = 45;
+  const x = gaussian(n, 64, 21);
+  const y = add(matmul(x, gaussian(64, 12, 22, 0.2), n, 64, 12), gaussian(n, 12, 23, 0.5));
+  compareRepresentations(x, y, n, 64, "mixed", 12);
+  compareRepresentations(y, x, n, 12, "mixed, swapped", 64);
 });
 
 test("prediction measures agree with NumPy on random logits", { skip: noNumpy }, () => {

@@ -1,0 +1,113 @@
+// `instability measure RUNS_DIR`: the seven instability measures of a directory of runs.
+import { parseArgs } from "node:util";
+import { CliError } from "../command";
+import { loadRuns, RunFormatError } from "../../runs";
+import { KappaChance, measureRunsDetailed, TASK_METRICS, TaskMetric } from "../../measures";
+
+const USAGE = `usage: instability measure RUNS_DIR [--metric accuracy|f1|mcc] [--layers 0,3,5]
+                           [--chance textbook|uniform-over-items] [--json]
+
+Measures the instability of the runs in RUNS_DIR (one sub-folder per run holding logits.npy,
+labels.npy and optionally hidden.npy [L, n, d]): SD of the task metric, pairwise disagreement
+I_pwd, I_kappa = 1 − Fleiss' kappa, I_JSD, and per layer I_SVCCA, I_OP and I_CKA.
+
+  --metric   task metric for SD (default accuracy; MRPC uses f1, CoLA mcc)
+  --layers   comma-separated 0-based indices into hidden.npy's first axis (default: all)
+  --chance   chance term of Fleiss' kappa (default textbook; uniform-over-items matches the
+             paper's reference numbers, where I_kappa = I_pwd·N/(N−1))
+  --json     print exactly one JSON object instead of a table`;
+
+function parseLayers(text: string): number[] {
+  const parts = text.split(",").map((s) => s.trim());
+  const layers = parts.map((p) => Number(p));
+  if (parts.some((p) => p === "") || layers.some((l) => !Number.isInteger(l) || l < 0)) {
+    throw new CliError(`--layers '${text}': expected comma-separated non-negative integers, e.g. --layers 0,3,5`);
+  }
+  return layers;
+}
+
+function fmt(v: number): string {
+  return v.toFixed(4);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        metric: { type: "string", default: "accuracy" },
+        layers: { type: "string" },
+        chance: { type: "string", default: "textbook" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}; see instability measure --help`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new CliError(`expected one RUNS_DIR argument, got ${positionals.length}; see instability measure --help`);
+  }
+  const metric = values.metric as TaskMetric;
+  if (!TASK_METRICS.includes(metric)) throw new CliError(`--metric '${values.metric}': use accuracy, f1 or mcc`);
+  const chance = values.chance as KappaChance;
+  if (chance !== "textbook" && chance !== "uniform-over-items") {
+    throw new CliError(`--chance '${values.chance}': use textbook or uniform-over-items`);
+  }
+  const layers = values.layers !== undefined ? parseLayers(values.layers) : undefined;
+
+  let details;
+  try {
+    const set = loadRuns(positionals[0]);
+    if (layers && set.layers === undefined) {
+      throw new CliError(`--layers given but the runs in ${positionals[0]} have no hidden.npy`);
+    }
+    const progress = !values.json && process.stderr.isTTY;
+    details = measureRunsDetailed(set, {
+      metric,
+      layers,
+      chance,
+      onLayer: progress ? (done, total) => process.stderr.write(`\rlayers ${done}/${total}`) : undefined,
+    });
+    if (progress && set.layers !== undefined) process.stderr.write("\n");
+  } catch (err) {
+    if (err instanceof RunFormatError || err instanceof RangeError) throw new CliError(err.message);
+    throw err;
+  }
+  const { report } = details;
+  if (values.json) {
+    process.stdout.write(JSON.stringify(report) + "\n");
+    return 0;
+  }
+  const lines: string[] = [];
+  lines.push(`runs: ${report.runs.length} in ${positionals[0]}`);
+  const nameWidth = Math.max(4, ...report.runs.map((r) => r.length));
+  lines.push(`  ${"run".padEnd(nameWidth)}  ${metric}`);
+  report.runs.forEach((name, i) => lines.push(`  ${name.padEnd(nameWidth)}  ${fmt(report.scores[i])}`));
+  lines.push("");
+  lines.push("prediction-level instability");
+  lines.push(`  SD (${metric})   ${fmt(report.prediction.sd)}`);
+  lines.push(`  I_pwd           ${fmt(report.prediction.pwd)}`);
+  lines.push(`  I_kappa         ${fmt(report.prediction.kappa)}   (${chance} chance)`);
+  lines.push(`  I_JSD           ${fmt(report.prediction.jsd)}`);
+  if (report.representation) {
+    const rep = report.representation;
+    lines.push("");
+    lines.push("representation-level instability (mean over run pairs)");
+    lines.push(`  ${"layer".padStart(5)}  ${"I_SVCCA".padStart(8)}  ${"I_OP".padStart(8)}  ${"I_CKA".padStart(8)}`);
+    details.layers.forEach((l, t) => {
+      lines.push(`  ${String(l).padStart(5)}  ${fmt(rep.svcca![t]).padStart(8)}  ${fmt(rep.op![t]).padStart(8)}  ${fmt(rep.cka![t]).padStart(8)}`);
+    });
+  } else {
+    lines.push("", "no hidden.npy in the runs: representation measures skipped");
+  }
+  process.stdout.write(lines.join("\n") + "\n");
+  return 0;
+}

@@ -54,8 +54,11 @@ export function plotlyBundlePath(): string {
 
 let cachedBundle: string | undefined;
 
-/** `<script>` with plotly.js inlined, so the page needs no network. */
-export function plotlyScriptTag(): string {
+/**
+ * `<script>` with plotly.js inlined, so the page needs no network. With `once`, the bundle only
+ * runs when the page has no Plotly yet: notebook cells can each carry it without redefining it.
+ */
+export function plotlyScriptTag(opts: { once?: boolean } = {}): string {
   cachedBundle ??= fs.readFileSync(plotlyBundlePath(), "utf8").replace(/<\/script/gi, "<\\/script");
-  return `<script>${cachedBundle}</script>`;
+  return opts.once ? `<script>if(!window.Plotly){\n${cachedBundle}\n}</script>` : `<script>${cachedBundle}</script>`;
 }

@@ -85,7 +85,9 @@ export function correlationHeatmap(o: HeatmapOptions): FigureSpec {
     yaxis: { ...squareAxes, autorange: "reversed", scaleanchor: "x", constrain: "domain" },
     height: Math.max(320, 60 * n + 140),
   });
-  return { data: [heatmapTrace(o)], layout, config: { ...BASE_CONFIG } };
+  // A fixed width keeps the colour bar next to the square instead of at the far edge of the page.
+  layout.width = (layout.height as number) + 90;
+  return { data: [heatmapTrace(o)], layout, config: { ...BASE_CONFIG, responsive: false } };
 }
 
 export interface HeatmapGridOptions {

@@ -37,7 +37,9 @@ export function figureHtml(spec: FigureSpec, id: string, opts: FigureHtmlOptions
     `(function(){var el=document.getElementById(${JSON.stringify(id)});var s=${scriptJson(spec)};` +
     `if(!window.Plotly){el.textContent="plotly.js is not loaded on this page";console.error("plotly.js missing for figure ${id}");return;}` +
     `Plotly.newPlot(el,s.data,s.layout,s.config).catch(function(e){el.textContent="Figure failed: "+e;console.error(e);});})();`;
-  return `<figure class="il-figure">\n<div id="${id}" class="il-plot" style="width:100%;height:${escapeHtml(h)}"></div>\n<script>${script}</script>${caption}\n</figure>`;
+  // A figure with a fixed width (a square heatmap) is centred; the others fill the column.
+  const w = typeof spec.layout.width === "number" ? `width:${spec.layout.width}px;max-width:100%;margin:0 auto` : "width:100%";
+  return `<figure class="il-figure">\n<div id="${id}" class="il-plot" style="${w};height:${escapeHtml(h)}"></div>\n<script>${script}</script>${caption}\n</figure>`;
 }
 
 /** Path of the plotly bundle: the minified one if the installed package ships it. */
@@ -52,8 +54,11 @@ export function plotlyBundlePath(): string {
 
 let cachedBundle: string | undefined;
 
-/** `<script>` with plotly.js inlined, so the page needs no network. */
-export function plotlyScriptTag(): string {
+/**
+ * `<script>` with plotly.js inlined, so the page needs no network. With `once`, the bundle only
+ * runs when the page has no Plotly yet: notebook cells can each carry it without redefining it.
+ */
+export function plotlyScriptTag(opts: { once?: boolean } = {}): string {
   cachedBundle ??= fs.readFileSync(plotlyBundlePath(), "utf8").replace(/<\/script/gi, "<\\/script");
-  return `<script>${cachedBundle}</script>`;
+  return opts.once ? `<script>if(!window.Plotly){\n${cachedBundle}\n}</script>` : `<script>${cachedBundle}</script>`;
 }

@@ -40,6 +40,11 @@ const OTHER_LABELS: Readonly<Record<string, Label>> = {
   mrpc: { html: "MRPC", plain: "MRPC" },
   cola: { html: "CoLA", plain: "CoLA" },
   sst2: { html: "SST-2", plain: "SST-2" },
+  // task metrics (method.md §2)
+  accuracy: { html: "Accuracy", plain: "Accuracy" },
+  acc: { html: "Accuracy", plain: "Accuracy" },
+  f1: { html: "F<sub>1</sub>", plain: "F1" },
+  mcc: { html: "MCC", plain: "MCC" },
 };
 
 // Analyses may spell a measure "I_kappa", "kappa", "κ", "fleissKappa", "linearCkaDistance" …;
@@ -59,7 +64,6 @@ const ALIASES: Readonly<Record<string, string>> = {
   ckadistance: "cka",
   reinitialization: "reinit",
   wd: "wdpre",
-  "sst-2": "sst2",
 };
 
 function fold(name: string): string {

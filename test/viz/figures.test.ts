@@ -12,6 +12,7 @@ import {
   methodValues,
   regressionScatter,
   subsamplingFigure,
+  subsamplingGrid,
   summariseCurves,
   type FigureSpec,
 } from "../../src/viz";
@@ -256,5 +257,26 @@ test("methodValues: one panel per measure, the methods on x in the given order",
   assert.deepEqual((spec.data[1].error_y as { array: number[] }).array, [0.1, 0.1, 0.1, 0.1, 0.1]);
   assert.equal(methodValues({ methods, kind: "point", measures: [{ measure: "sd", values: [1, 2, 3, 4, 5] }] }).data[0].mode, "markers");
   assert.throws(() => methodValues({ methods, measures: [{ measure: "sd", values: [1] }] }), /values has 1 values but 5/);
+  assertPlainJson(spec);
+});
+
+test("subsamplingGrid: each panel has its curves and its own pred column on a matching scale", () => {
+  const panel = (title: string, k: number) => ({
+    title,
+    curves: [{ measure: "cka", repetitions: [[k, k + 1, k + 2], [k, k + 1, k + 3]] }],
+    pred: [{ measure: "kappa", repetitions: [0.1 * k, 0.1 * k] }],
+  });
+  const spec = subsamplingGrid({ panels: [panel("RTE 0.1", 1), panel("RTE 0.5", 2), panel("MRPC 0.1", 3)], cols: 2 });
+  assert.equal(spec.data.length, 3 * 3);
+  const second = spec.data.slice(3, 6);
+  assert.deepEqual(second.map((t) => [t.xaxis, t.yaxis]), [["x3", "y3"], ["x3", "y3"], ["x4", "y4"]]);
+  assert.deepEqual(second[1].y, [2, 3, 5]);
+  assert.equal((spec.layout.yaxis4 as { matches: string }).matches, "y3");
+  assert.equal((spec.layout.yaxis2 as { matches: string }).matches, "y");
+  assert.deepEqual(spec.data.map((t) => t.showlegend), [true, false, true, false, false, false, false, false, false]);
+  const x3 = spec.layout.xaxis3 as { domain: number[] };
+  const x4 = spec.layout.xaxis4 as { domain: number[] };
+  assert.ok(x3.domain[1] < x4.domain[0], "pred column to the right of its curves");
+  assert.deepEqual((spec.layout.annotations ?? []).map((a) => a.text), ["<b>RTE 0.1</b>", "<b>RTE 0.5</b>", "<b>MRPC 0.1</b>"]);
   assertPlainJson(spec);
 });

@@ -12,7 +12,7 @@ const CHROMIUM = "/usr/bin/chromium";
 const NO_CHROMIUM = `${CHROMIUM} not found: install Debian's chromium package (apt-get install chromium) to run the browser test`;
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-test("the report opens offline in Chromium, without errors, and every figure is drawn", { skip: !fs.existsSync(CHROMIUM) && NO_CHROMIUM, timeout: 180_000 }, async () => {
+test("the report opens offline in Chromium, without errors, and every figure is drawn", { skip: !fs.existsSync(CHROMIUM) && NO_CHROMIUM, timeout: 300_000 }, async () => {
   const { chromium } = await import("playwright-core");
   const { report } = syntheticReport();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "viz-report-"));
@@ -36,7 +36,8 @@ test("the report opens offline in Chromium, without errors, and every figure is 
       requests.push(url);
       return route.abort();
     });
-    await page.goto("file://" + file, { waitUntil: "load" });
+    // generous: on a busy 2-core machine parsing 10 MB of plotly and drawing every figure is slow
+    await page.goto("file://" + file, { waitUntil: "load", timeout: 150_000 });
     // In-page code is passed as text: this project compiles without the DOM typings.
     await page.waitForFunction(`document.querySelectorAll(".il-plot .main-svg").length >= ${expected.size}`, undefined, { timeout: 120_000 });
     const drawn = (await page.evaluate(`Array.from(document.querySelectorAll(".il-plot")).map((el) => {

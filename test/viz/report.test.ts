@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { correlationHeatmap, plotlyBundlePath, renderReport, toCsv, writeCsvFiles, writeReport, type Report } from "../../src/viz";
+import { correlationHeatmap, plotlyBundlePath, plotlyScriptTag, renderReport, toCsv, writeCsvFiles, writeReport, type Report } from "../../src/viz";
 
 const heat = correlationHeatmap({ matrix: [[1, 0.5], [0.5, 1]], names: ["sd", "pwd"] });
 
@@ -71,4 +71,12 @@ test("writeReport and writeCsvFiles write complete files and leave no temporary 
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("plotlyScriptTag({ once: true }) guards the bundle so a page that has Plotly keeps it", () => {
+  const tag = plotlyScriptTag({ once: true });
+  assert.ok(tag.startsWith("<script>if(!window.Plotly){\n") && tag.endsWith("\n}</script>"));
+  assert.equal(tag.length, plotlyScriptTag().length + "if(!window.Plotly){\n\n}".length);
+  // the guarded bundle is still one valid script
+  assert.doesNotThrow(() => new Function(tag.slice("<script>".length, -"</script>".length)));
 });

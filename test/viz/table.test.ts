@@ -77,6 +77,7 @@ test("labels: every spelling of a measure folds to the paper's name", () => {
   assert.equal(label("reinit"), "Re-init");
   assert.equal(label("SST-2"), "SST-2");
   assert.equal(label("seed"), "seed");
+  assert.equal(label("f1"), "F<sub>1</sub>");
   assert.throws(() => measureLabel("accuracy"), /unknown measure "accuracy"/);
 });
 

@@ -23,12 +23,18 @@ import * as fs from "node:fs";
 import { randomBytes } from "node:crypto";
 import { escapeHtml, jsonForScript, MimeBundle, publish } from "./display";
 
-/** A plotly figure as plain JSON: what src/viz builds and plotly.js draws. */
+/**
+ * A plotly figure as plain JSON: what src/viz builds and plotly.js draws. Typed loosely
+ * (`object`) on purpose, so any figure type with named fields (interfaces have no index
+ * signature) can be passed as it is.
+ */
 export interface PlotlyFigure {
-  data: Array<Record<string, unknown>>;
-  layout?: Record<string, unknown>;
-  config?: Record<string, unknown>;
+  data: readonly object[];
+  layout?: object;
+  config?: object;
 }
+
+type Json = Record<string, unknown>;
 
 const QUEUE = "__instabilityLabPlotlyQueue";
 const DEFAULT_HEIGHT = 450;
@@ -66,7 +72,7 @@ export function plotlyLoaderHtml(): string {
 /** The text/html of one figure: a div and the script that draws into it once Plotly is there. */
 export function figureHtml(figure: PlotlyFigure, id = `instability-lab-fig-${randomBytes(6).toString("hex")}`): string {
   checkFigure(figure);
-  const layout = figure.layout ?? {};
+  const layout = (figure.layout ?? {}) as Json;
   const height = typeof layout.height === "number" ? layout.height : DEFAULT_HEIGHT;
   const config = { responsive: true, displaylogo: false, ...(figure.config ?? {}) };
   const spec = { data: figure.data, layout, config };
@@ -90,8 +96,8 @@ export function figureHtml(figure: PlotlyFigure, id = `instability-lab-fig-${ran
 
 /** A one-line text/plain stand-in: trace types and the title. */
 export function figureSummary(figure: PlotlyFigure): string {
-  const types = figure.data.map((t) => String(t.type ?? "scatter"));
-  const title = figure.layout?.title;
+  const types = figure.data.map((t) => String((t as Json).type ?? "scatter"));
+  const title = (figure.layout as Json | undefined)?.title;
   const text = typeof title === "string" ? title : (title as { text?: unknown } | undefined)?.text;
   return `<plotly figure: ${types.length} trace${types.length === 1 ? "" : "s"} (${[...new Set(types)].join(", ")})` +
     `${typeof text === "string" ? ` "${text}"` : ""}>`;

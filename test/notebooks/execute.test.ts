@@ -71,9 +71,19 @@ for (const file of notebooks) {
         if (drawn.ignored.length) t.diagnostic(`ignored (nbconvert template assets): ${drawn.ignored.join("; ")}`);
       } finally {
         kernel.dispose();
-        fs.rmSync(out, { recursive: true, force: true });
+        keepOrRemove(out);
       }
     });
+}
+
+/** INSTABILITY_NOTEBOOK_OUT=DIR keeps the executed notebooks and their HTML there (CI artifacts). */
+function keepOrRemove(out: string): void {
+  const keep = process.env.INSTABILITY_NOTEBOOK_OUT;
+  if (keep) {
+    fs.mkdirSync(keep, { recursive: true });
+    for (const f of fs.readdirSync(out)) fs.copyFileSync(path.join(out, f), path.join(keep, f));
+  }
+  fs.rmSync(out, { recursive: true, force: true });
 }
 
 test("the kernel imports instability-lab from a notebook outside the checkout",

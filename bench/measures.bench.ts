@@ -1,8 +1,8 @@
 // Representation measures at the paper's scale: 20 runs × 24 layers × 277 examples × 1024 width
 // (synthetic), with per-run preparation reused across the 190 pairs, against a straightforward
 // implementation that prepares both runs again for every pair. The machine is shared, so by
-// default only BENCH_LAYERS layers (default 2) are timed and the figures are extrapolated to 24
-// layers, and the baseline is timed on BENCH_BASELINE_PAIRS pairs (default 4) and extrapolated
+// default only BENCH_LAYERS layers (default 1) are timed and the figures are extrapolated to 24
+// layers, and the baseline is timed on BENCH_BASELINE_PAIRS pairs (default 3) and extrapolated
 // to 190 × 24; the output says so. BENCH_LAYERS=24 times the full workload.
 import * as os from "node:os";
 import { performance } from "node:perf_hooks";
@@ -21,8 +21,8 @@ const R = 20;
 const LAYERS = 24;
 const N = 277;
 const D = 1024;
-const timedLayers = Math.min(LAYERS, Math.max(1, Number(process.env.BENCH_LAYERS ?? 2)));
-const baselinePairs = Math.max(1, Number(process.env.BENCH_BASELINE_PAIRS ?? 4));
+const timedLayers = Math.min(LAYERS, Math.max(1, Number(process.env.BENCH_LAYERS ?? 1)));
+const baselinePairs = Math.max(1, Number(process.env.BENCH_BASELINE_PAIRS ?? 3));
 const PAIRS = (R * (R - 1)) / 2;
 
 // Synthetic hidden states: a shared low-rank signal plus run- and layer-specific noise, so the

@@ -2,7 +2,8 @@
 // embeddings (word + position + token type) → LayerNorm → dropout, then post-LN blocks
 // (self-attention → dense → dropout → LayerNorm(+residual) → dense → GELU → dense → dropout →
 // LayerNorm(+residual)), the BERT pooler, the classification heads and BERT's MLM head.
-// Activations are 2-D [batch·seq, hidden] throughout so every dense layer is one plain matMul.
+// Activations are 2-D [seq·batch, hidden] (sequence-major rows, see ops/attention.ts) throughout,
+// so every dense layer is one plain matMul.
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../util/random";
 import type { EncoderConfig } from "./config";
@@ -13,7 +14,6 @@ import { gatherRows } from "./ops/embedding";
 import { gelu } from "./ops/gelu";
 import { layerNorm } from "./ops/layer-norm";
 import { linear } from "./ops/linear";
-import { matMul } from "./ops/matmul";
 import { type Heads, prefixOf, weightSpecs } from "./weights";
 
 /** A padded batch, row-major [batchSize, seqLength]. */
@@ -99,9 +99,9 @@ export class EncoderModel {
     return prefixOf(this.config);
   }
 
-  /** The HF name of a tfjs variable of this model, or undefined. */
-  hfName(variable: tf.Variable): string | undefined {
-    return this.nameOfVariable.get(variable.name);
+  /** The HF name of a tfjs variable of this model (by the variable's tfjs name), or undefined. */
+  hfName(variableName: string): string | undefined {
+    return this.nameOfVariable.get(variableName);
   }
 
   param(name: string): tf.Variable {
@@ -223,8 +223,12 @@ export class EncoderModel {
       this.param("cls.predictions.transform.LayerNorm.bias") as tf.Tensor1D,
       c.layer_norm_eps,
     );
-    const decoder = tf.transpose(this.param(`${this.prefix}.embeddings.word_embeddings.weight`)) as tf.Tensor2D;
-    const logits = tf.add(matMul(tn, decoder), this.param("cls.predictions.bias")) as tf.Tensor2D;
+    // The decoder is an nn.Linear whose weight is the word-embedding table [vocab, hidden].
+    const logits = linear(
+      tn,
+      this.param(`${this.prefix}.embeddings.word_embeddings.weight`) as tf.Tensor2D,
+      this.param("cls.predictions.bias") as tf.Tensor1D,
+    );
     return { loss: crossEntropy(logits, labels), logits };
   }
 

@@ -25,4 +25,3 @@ export { dropout, dropoutMask } from "./ops/dropout";
 export { multiHeadAttention, additiveAttentionMask } from "./ops/attention";
 export { crossEntropy } from "./ops/cross-entropy";
 export { pullModel, HubError, type PullOptions } from "./hub";
-export { benchTrainStep, profileStep, randomBatch, type BenchShape, type BenchResult } from "./bench-step";

@@ -14,3 +14,4 @@ export * from "./clipGradients";
 export * from "./parameterGroups";
 export * from "./update";
 export * from "./mitigation";
+export { benchTrainStep, profileStep, randomBatch, benchModel, type BenchShape, type BenchResult } from "./benchStep";

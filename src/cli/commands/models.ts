@@ -2,6 +2,7 @@
 // Hugging Face Hub (needs internet; the embedded model needs none).
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { Progress } from "../../util/progress";
 import { CliError } from "../command";
 
 const USAGE = `usage: instability models pull NAME [--out DIR]
@@ -9,12 +10,6 @@ const USAGE = `usage: instability models pull NAME [--out DIR]
 Downloads config.json, model.safetensors and the tokenizer files of a Hugging Face model
 (e.g. bert-large-uncased, FacebookAI/roberta-large) into DIR (default: models/NAME).
 Needs internet access; nothing is left behind if the download fails.`;
-
-function formatBytes(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
-  return `${(n / 1e3).toFixed(0)} kB`;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -41,29 +36,21 @@ export async function run(argv: string[]): Promise<number> {
   const name = parsed.positionals[0];
   const out = parsed.values.out ?? path.join("models", name);
   const { pullModel, HubError } = await import("../../model/hub");
-  const tty = Boolean(process.stderr.isTTY);
-  let lastDraw = 0;
-  const start = Date.now();
+  let progress: Progress | undefined;
   try {
     const files = await pullModel(name, out, {
       revision: parsed.values.revision,
       onProgress: (file, _fileBytes, done, total) => {
-        const now = Date.now();
-        if (now - lastDraw < (tty ? 100 : 10000) && done < total) return;
-        lastDraw = now;
-        const pct = total > 0 ? Math.min(100, (100 * done) / total) : 0;
-        const width = 30;
-        const bar = "#".repeat(Math.round((pct / 100) * width)).padEnd(width, ".");
-        const rate = done / Math.max(0.001, (now - start) / 1000);
-        const line = `${name} [${bar}] ${pct.toFixed(1)}% ${formatBytes(done)}/${formatBytes(total)} ${formatBytes(rate)}/s ${file}`;
-        process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+        // Progress counts MiB so the shared bar's counts, rate and ETA read naturally.
+        progress ??= new Progress({ label: name, total: Math.max(1, Math.round(total / 2 ** 20)), unit: "MiB" });
+        progress.update(Math.round(done / 2 ** 20), file);
       },
     });
-    if (tty) process.stderr.write("\n");
+    progress?.finish();
     process.stdout.write(`${name} → ${out} (${files.join(", ")})\n`);
     return 0;
   } catch (err) {
-    if (tty) process.stderr.write("\n");
+    progress?.finish("failed");
     if (err instanceof HubError) throw new CliError(err.message);
     throw err;
   }

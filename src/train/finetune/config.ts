@@ -20,7 +20,20 @@ export interface SetupInfo {
   loaded: Map<string, Float32Array>;
 }
 
+export interface StepInfo {
+  epoch: number;
+  /** 1-based number of the update this batch is for. */
+  step: number;
+  /** Training-example indices of the batch, in order. */
+  indices: Int32Array;
+  /** Seed of this step's dropout masks. */
+  dropoutSeed: number;
+  model: EncoderModel;
+}
+
 export interface FineTuneHooks {
+  /** Before each forward/backward pass (tests inspect the data order and dropout seeds). */
+  beforeStep?(info: StepInfo): void;
   /** After loading, mitigation setup and optimizer creation, before the first step. */
   afterSetup?(info: SetupInfo): void;
   /** After the last step (or divergence), before predictions are written; the model is the final one. */

@@ -21,7 +21,7 @@ import { AdamW } from "../adamw";
 import { configureMitigation } from "../mitigation";
 import { LinearWarmupSchedule } from "../schedule";
 import { applyUpdate } from "../update";
-import { encodeExamples, epochBatches, makeBatch } from "./batches";
+import { type EncodedExamples, encodeExamples, epochBatches, makeBatch } from "./batches";
 import { BestCheckpoint } from "./bestCheckpoint";
 import { type FineTuneOptions, type ResolvedConfig, FINETUNE_DEFAULTS, configRecord, resolveConfig } from "./config";
 import { type Predictions, allFinite, predict, predictedLabels, scorePredictions } from "./evaluate";
@@ -110,6 +110,7 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
       for (const idx of epochBatches(trainExamples.length, c.batchSize, dataOrder)) {
         const { batch, labels } = makeBatch(train, idx);
         const seed = dropoutSeeds.nextUint32();
+        options.hooks?.beforeStep?.({ epoch, step: optimizer.stepCount + 1, indices: idx, dropoutSeed: seed, model });
         const { loss, grads } = lossAndGrads(model, () =>
           crossEntropy(model.forward(batch, { training: true, seed, dropout, weightTransform: setup.weightTransform }).logits, labels),
         );
@@ -149,9 +150,16 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
       final = predict(model, test, { batchSize: c.evalBatchSize, hiddenStates: true });
       if (!allFinite(final.logits) || !allFinite(final.hidden!)) final = null;
     }
-    const predictionsFrom = best.has ? "best" : "last-finite-step";
     if (best.has) best.restoreInto(model.params);
-    const chosen = predict(model, test, { batchSize: c.evalBatchSize, hiddenStates: true });
+    let predictionsFrom = best.has ? "best" : "last-finite-step";
+    let chosen = predict(model, test, { batchSize: c.evalBatchSize, hiddenStates: true });
+    if (!best.has && !(allFinite(chosen.logits) && allFinite(chosen.hidden!))) {
+      // Diverged before the first evaluation, and the last weights give no finite output: the
+      // run has no usable checkpoint. The freshly loaded model (same seed, same mitigation
+      // set-up) stands in, so the run folder stays readable; metrics.json says so.
+      chosen = await initialPredictions(c, test);
+      predictionsFrom = "initial (diverged before the first evaluation)";
+    }
 
     const majority = majorityClassAccuracy(test.labels);
     const failed = classifyRun(
@@ -205,6 +213,16 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
     return { status: "finished", out: c.out, metrics, config };
   } finally {
     for (const d of disposables.reverse()) d.dispose();
+  }
+}
+
+async function initialPredictions(c: ResolvedConfig, test: EncodedExamples): Promise<Predictions> {
+  const model = await loadCheckpoint(c);
+  try {
+    configureMitigation(c.mitigation, { params: model.params, rng: new Random(c.seed), inputAxis: 1, hyperParameters: c.mitigationHyperParameters }).dispose();
+    return predict(model, test, { batchSize: c.evalBatchSize, hiddenStates: true });
+  } finally {
+    model.dispose();
   }
 }
 

@@ -57,6 +57,10 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
   try {
     const tokenizer = loadCheckpointTokenizer(c.modelDir, model);
     const C = model.config.num_labels;
+    const positions = model.config.model_type === "roberta" ? model.config.max_position_embeddings - model.config.pad_token_id - 1 : model.config.max_position_embeddings;
+    if (c.maxLength > positions) {
+      throw new Error(`--max-length ${c.maxLength} exceeds the ${positions} positions of the model in ${c.modelDir}; pass --max-length ${positions} or less`);
+    }
     const trainExamples = c.maxTrainExamples === null ? task.train : task.train.slice(0, c.maxTrainExamples);
     if (trainExamples.length === 0) throw new Error(`task ${task.name} has no training examples`);
     if (task.validation.length === 0 || task.test.length === 0) throw new Error(`task ${task.name} needs a non-empty validation and test half`);

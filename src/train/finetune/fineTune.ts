@@ -85,7 +85,7 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
       dropoutValue === null ? undefined : { hidden: dropoutValue, attention: dropoutValue, classifier: dropoutValue };
     options.hooks?.afterSetup?.({
       model,
-      groupLearningRates: optimizer.groups.map((g) => ({ name: g.name, lr: c.lr * g.lrScale, weightDecay: g.weightDecay, params: [...g.params] })),
+      groupLearningRates: optimizer.groupLearningRates(1).map((g, i) => ({ ...g, params: [...optimizer.groups[i].params] })),
       reinitialized: setup.reinitialized,
       loaded,
     });
@@ -93,9 +93,7 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
     const progress = options.progress === false ? null : new Progress({ label: `${task.name} ${c.mitigation} seed ${c.seed}`, total: schedule.totalSteps, unit: "steps", ...options.progress });
     const say = (line: string) => {
       if (!progress || options.progress === false) return;
-      const stream = options.progress?.stream ?? process.stderr;
-      const tty = !options.progress?.plain && Boolean((stream as { isTTY?: boolean }).isTTY);
-      stream.write(tty ? `\r\x1b[K${line}\n` : `${line}\n`);
+      (options.progress?.stream ?? process.stderr).write(isTty(options) ? `\r\x1b[K${line}\n` : `${line}\n`);
     };
 
     const best = new BestCheckpoint();
@@ -145,7 +143,8 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
       const kept = best.consider(epoch, value, model.params);
       say(`${task.name} seed ${c.seed}: epoch ${epoch}/${c.epochs} train loss ${trainLossPerEpoch[epoch - 1].toFixed(4)}, validation ${task.metric} ${value.toFixed(4)}${kept ? " (best so far)" : ""}`);
     }
-    progress?.finish();
+    // On a terminal the bar needs its closing newline; plain output already has the last line.
+    if (progress && diverged === null && isTty(options)) progress.finish();
     options.hooks?.afterTraining?.(model);
 
     // The final model's outputs first: restoring the best checkpoint overwrites its weights.
@@ -218,6 +217,11 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
   } finally {
     for (const d of disposables.reverse()) d.dispose();
   }
+}
+
+function isTty(options: FineTuneOptions): boolean {
+  if (options.progress === false || options.progress?.plain) return false;
+  return Boolean((options.progress?.stream ?? process.stderr).isTTY);
 }
 
 async function initialPredictions(c: ResolvedConfig, test: EncodedExamples): Promise<Predictions> {

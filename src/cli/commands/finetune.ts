@@ -24,6 +24,7 @@ A RUN_DIR that already holds a finished run is skipped (exit 0) unless --overwri
   --lr X                 default ${FINETUNE_DEFAULTS.lr}
   --batch B              default ${FINETUNE_DEFAULTS.batchSize}
   --mitigation M         ${MITIGATIONS.join("|")} (default none)
+  --reinit-layers K      re-init: how many top blocks (default 5, the paper's for 24 blocks)
   --max-train-examples K use the first K training examples only
   --max-length N         truncation length in tokens (default ${FINETUNE_DEFAULTS.maxLength})
   --save-final           also write the final (last-step) model's outputs into RUN_DIR/final/
@@ -58,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
         "glue-dir": { type: "string" }, epochs: { type: "string" }, lr: { type: "string" }, batch: { type: "string" },
         mitigation: { type: "string" }, "max-train-examples": { type: "string" }, "max-length": { type: "string" },
         "save-final": { type: "boolean" }, "failed-rule": { type: "string" }, overwrite: { type: "boolean" },
-        quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
+        "reinit-layers": { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
       },
       strict: true,
     }));
@@ -109,6 +110,7 @@ export async function run(argv: string[]): Promise<number> {
       lr,
       batchSize: integer("batch", values.batch, 1),
       mitigation,
+      mitigationHyperParameters: values["reinit-layers"] === undefined ? undefined : { reinitLayers: integer("reinit-layers", values["reinit-layers"], 0) },
       maxTrainExamples: integer("max-train-examples", values["max-train-examples"], 1),
       maxLength: integer("max-length", values["max-length"], 3),
       saveFinal: values["save-final"] ?? false,

@@ -68,6 +68,12 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
     const validation = encodeExamples(tokenizer, task.validation, c.maxLength, C, `${task.name} validation`);
     const test = encodeExamples(tokenizer, task.test, c.maxLength, C, `${task.name} test`);
 
+    const k = c.mitigationHyperParameters.reinitLayers;
+    if (c.mitigation === "reinit" && k > model.config.num_hidden_layers) {
+      throw new Error(
+        `re-init of the top ${k} blocks needs at least ${k} blocks, but the model in ${c.modelDir} has ${model.config.num_hidden_layers}; pass --reinit-layers ${model.config.num_hidden_layers} or less`,
+      );
+    }
     const rng = new Random(c.seed);
     const loaded = options.hooks?.afterSetup ? snapshotValues(model) : new Map<string, Float32Array>();
     const setup = configureMitigation(c.mitigation, { params: model.params, rng, inputAxis: 1, hyperParameters: c.mitigationHyperParameters });

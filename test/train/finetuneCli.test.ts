@@ -82,12 +82,14 @@ test("the command runs end to end and writes a run folder", async () => {
   await expectCliError(await base("x", ["--mitigation", "reinit", "--max-length", "64"]), /top 5 blocks needs at least 5 blocks, but the model in .* has 3; pass --reinit-layers 3 or less/);
   await expectCliError(await base("x", ["--max-length", "128"]), /--max-length 128 exceeds the 64 positions of the model in .*; pass --max-length 64 or less/);
   const out = path.join(root, "cli-run");
-  const r = spawnSync(process.execPath, [CLI, "finetune", ...(await base("cli-run", ["--epochs", "1", "--max-train-examples", "20", "--lr", "1e-4", "--max-length", "64"]))], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [CLI, "finetune", ...(await base("cli-run", ["--epochs", "1", "--max-train-examples", "20", "--lr", "1e-4"]))], { encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /test accuracy \d\.\d{4} \(best epoch 1\)/);
   const m = JSON.parse(fs.readFileSync(path.join(out, "metrics.json"), "utf8"));
   assert.equal(m.steps, 2);
   assert.equal(m.task, "sotu-party");
+  // The default truncation (128) is lowered to this small model's 64 positions and recorded.
+  assert.equal(JSON.parse(fs.readFileSync(path.join(out, "config.json"), "utf8")).maxLength, 64);
 });
 
 test.after(() => fs.rmSync(root, { recursive: true, force: true }));

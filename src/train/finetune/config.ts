@@ -85,7 +85,9 @@ export interface ResolvedConfig {
   mitigation: Mitigation;
   mitigationHyperParameters: MitigationHyperParameters;
   maxTrainExamples: number | null;
+  /** Truncation length; lowered to the model's positions when it was not given explicitly. */
   maxLength: number;
+  maxLengthGiven: boolean;
   warmupRatio: number;
   maxGradNorm: number;
   dropout: number | null;
@@ -143,6 +145,7 @@ export function resolveConfig(options: FineTuneOptions, task: TaskData): Resolve
     mitigationHyperParameters: { ...DEFAULT_MITIGATION_HYPERPARAMETERS, ...options.mitigationHyperParameters },
     maxTrainExamples: maxTrain,
     maxLength: positiveInteger("maxLength", options.maxLength, FINETUNE_DEFAULTS.maxLength),
+    maxLengthGiven: options.maxLength !== undefined,
     warmupRatio: finiteIn("warmupRatio", options.warmupRatio, FINETUNE_DEFAULTS.warmupRatio, 0, 1, "in [0, 1]"),
     maxGradNorm: finiteIn("maxGradNorm", options.maxGradNorm, FINETUNE_DEFAULTS.maxGradNorm, Number.MIN_VALUE, Infinity, "a finite number > 0"),
     dropout,

@@ -58,6 +58,7 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
     const tokenizer = loadCheckpointTokenizer(c.modelDir, model);
     const C = model.config.num_labels;
     const positions = model.config.model_type === "roberta" ? model.config.max_position_embeddings - model.config.pad_token_id - 1 : model.config.max_position_embeddings;
+    if (c.maxLength > positions && !c.maxLengthGiven) c.maxLength = positions; // a small model: the default 128 does not fit
     if (c.maxLength > positions) {
       throw new Error(`--max-length ${c.maxLength} exceeds the ${positions} positions of the model in ${c.modelDir}; pass --max-length ${positions} or less`);
     }

@@ -46,6 +46,14 @@ function childrenCpuSeconds(): number {
   }
 }
 
+function autogroupEnabled(): boolean {
+  try {
+    return fs.readFileSync("/proc/sys/kernel/sched_autogroup_enabled", "utf8").trim() === "1";
+  } catch {
+    return false;
+  }
+}
+
 interface Timing {
   seconds: number;
   /** Mean number of cores the workers actually got: their CPU time over the wall time. */
@@ -103,6 +111,18 @@ async function main(): Promise<void> {
     // With other work on the machine the workers get less than a core each; the ratio of cores
     // obtained says how much of the shortfall is the machine's, not the sweep's.
     process.stdout.write(`  cores obtained: 1 worker ${meanCores(0).toFixed(2)}, 2 workers ${meanCores(1).toFixed(2)} (ratio ${(meanCores(1) / meanCores(0)).toFixed(2)}×)\n`);
+    // CPU seconds per run: equal for 1 and 2 workers means the workers do not slow each other
+    // down, so the throughput ratio equals the ratio of cores the machine gives them.
+    const cpuPerRun = (i: 0 | 1, wall: number[]) => sum(cores.map((c, r) => c[i] * wall[r])) / (RUNS * REPEATS);
+    const cpu1 = cpuPerRun(0, one);
+    const cpu2 = cpuPerRun(1, two);
+    process.stdout.write(`  CPU per run: 1 worker ${cpu1.toFixed(2)} s, 2 workers ${cpu2.toFixed(2)} s (ratio ${(cpu1 / cpu2).toFixed(2)}×, 1.0 = no interference)\n`);
+    if (autogroupEnabled() && os.loadavg()[0] > os.cpus().length) {
+      process.stdout.write(
+        "  note: the machine is saturated and the kernel's autogroup scheduling gives this session (all workers together) one share,\n" +
+          "        so a second worker cannot get a second core here; the ratio above measures the machine, not the sweep\n",
+      );
+    }
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -130,9 +130,9 @@ export async function run(argv: string[]): Promise<number> {
     );
     return 0;
   } catch (err) {
-    if (err instanceof CliError) throw err;
-    const e = err as Error;
+    if (err instanceof CliError || process.env.INSTABILITY_DEBUG) throw err;
     // Input problems surface as plain Errors from the layers below; they name the input already.
-    throw new CliError(e.message);
+    // (INSTABILITY_DEBUG=1 keeps the stack trace.)
+    throw new CliError((err as Error).message);
   }
 }

@@ -13,8 +13,8 @@ export class BestCheckpoint {
 
   /** Offers the model after `epoch`'s evaluation; returns true when it becomes the best. */
   consider(epoch: number, value: number, params: Map<string, tf.Variable>): boolean {
-    // NaN is never greater, so a diverged evaluation is kept only if it is the very first one.
-    const better = this.epoch === null || value > this.value;
+    // A NaN metric (non-finite logits) is kept only as the very first evaluation, and any number beats it.
+    const better = this.epoch === null || value > this.value || (Number.isNaN(this.value) && !Number.isNaN(value));
     if (!better) return false;
     this.release();
     this.snapshot = new Map([...params].map(([name, v]) => [name, tf.clone(v)]));

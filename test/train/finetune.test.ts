@@ -6,7 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { loadRuns, readNpy } from "../../src/runs";
-import { accuracy, predictions } from "../../src/measures/taskMetrics";
+import { accuracy, f1Score, predictions } from "../../src/measures/taskMetrics";
+import { loadTask } from "../../src/data";
+import { NO_GLUE, glueDir } from "../helpers/glue";
 import { type FineTuneOptions, type StepInfo, fineTune, majorityClassAccuracy } from "../../src/train/finetune";
 import { tinyCheckpoint, tinyTask, tmpDir } from "./finetuneFixture";
 
@@ -203,6 +205,19 @@ test("a finished run is skipped unless overwrite is asked for", async () => {
   assert.equal(redo.status, "finished");
   assert.equal(JSON.parse(fs.readFileSync(path.join(first.out, "metrics.json"), "utf8")).seed, 3);
   assert.deepEqual(fs.readdirSync(path.dirname(first.out)).filter((n) => n.startsWith(".")), []);
+});
+
+
+test("a GLUE pair task (MRPC): F1 on the test half of the paper's dev split", { skip: !glueDir() && NO_GLUE }, async () => {
+  const r = await fineTune({ task: "mrpc", glueDir: glueDir()!, seed: 0, out: path.join(root, "glue", "mrpc"), modelDir: await checkpoint, epochs: 1, maxTrainExamples: 16, progress: false });
+  const mrpc = loadTask("mrpc", { glueDir: glueDir()! });
+  assert.equal(r.metrics.metric, "f1");
+  const run = loadRuns(path.join(root, "glue"), { minRuns: 1 }).runs[0];
+  assert.equal(run.n, mrpc.test.length);
+  assert.deepEqual(Array.from(run.labels), mrpc.test.map((e) => e.label));
+  assert.equal(r.metrics.testMetric, f1Score(predictions(run.logits, run.n, 2), run.labels));
+  assert.equal(r.metrics.steps, 1);
+  assert.match(String(r.config!.taskSource), /^glue:/);
 });
 
 test.after(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -133,3 +133,11 @@ test("a non-finite gradient norm is reported as divergence and changes nothing",
   opt.dispose();
   disposeParams(params);
 });
+
+test("re-init depth scales with the model: the paper's 5 of 24 blocks, at least one block", () => {
+  const { reinitLayersForDepth } = require("../../src/train/mitigation") as typeof import("../../src/train/mitigation");
+  assert.equal(reinitLayersForDepth(24), 5);
+  assert.equal(reinitLayersForDepth(12), 3);
+  assert.equal(reinitLayersForDepth(4), 1);
+  assert.equal(reinitLayersForDepth(1), 1);
+});

@@ -24,7 +24,7 @@ A RUN_DIR that already holds a finished run is skipped (exit 0) unless --overwri
   --lr X                 default ${FINETUNE_DEFAULTS.lr}
   --batch B              default ${FINETUNE_DEFAULTS.batchSize}
   --mitigation M         ${MITIGATIONS.join("|")} (default none)
-  --reinit-layers K      re-init: how many top blocks (default 5, the paper's for 24 blocks)
+  --reinit-layers K      re-init: how many top blocks (default 5 of 24, the paper's; the same share of smaller models, at least 1)
   --max-train-examples K use the first K training examples only
   --max-length N         truncation length in tokens (default ${FINETUNE_DEFAULTS.maxLength})
   --save-final           also write the final (last-step) model's outputs into RUN_DIR/final/

@@ -18,7 +18,7 @@ import { writeRun } from "../../runs/runFolder";
 import { Progress } from "../../util/progress";
 import { Random } from "../../util/random";
 import { AdamW } from "../adamw";
-import { configureMitigation } from "../mitigation";
+import { configureMitigation, reinitLayersForDepth } from "../mitigation";
 import { LinearWarmupSchedule } from "../schedule";
 import { applyUpdate } from "../update";
 import { type EncodedExamples, encodeExamples, epochBatches, makeBatch } from "./batches";
@@ -69,6 +69,9 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
     const validation = encodeExamples(tokenizer, task.validation, c.maxLength, C, `${task.name} validation`);
     const test = encodeExamples(tokenizer, task.test, c.maxLength, C, `${task.name} test`);
 
+    if (options.mitigationHyperParameters?.reinitLayers === undefined) {
+      c.mitigationHyperParameters.reinitLayers = reinitLayersForDepth(model.config.num_hidden_layers);
+    }
     const k = c.mitigationHyperParameters.reinitLayers;
     if (c.mitigation === "reinit" && k > model.config.num_hidden_layers) {
       throw new Error(

@@ -10,3 +10,5 @@ export * from "./benchmark";
 export * from "./bootstrap";
 export * from "./agreement";
 export * from "./subsampling";
+export * from "./paperFindings";
+export * from "./report";

@@ -12,3 +12,4 @@ export * from "./agreement";
 export * from "./subsampling";
 export * from "./paperFindings";
 export * from "./report";
+export * from "./presets";

@@ -68,7 +68,7 @@ export function convergentValidity(store: RunStore): DataFrame {
 }
 
 export interface LayerExperiment {
-  /** model, task, measure, layer, value (mean over pairs), sd (over pairs) */
+  /** model, task, measure, layer, value (mean over pairs), sdOverPairs */
   rows: Row[];
   /** model, task, measure, layer1, top, peakLayer, peak, slope, spearman, rises */
   summary: Row[];
@@ -94,7 +94,7 @@ export function computeLayerExperiment(store: RunStore): LayerExperiment {
       const values = m.curves![measure];
       const pairs = pairCurves(m.representation!, measure, all);
       const sds = m.layers.map((_, l) => populationSd(pairs.map((p) => p[l])));
-      m.layers.forEach((layer, l) => out.rows.push({ model, task, measure, layer, value: values[l], sd: sds[l] }));
+      m.layers.forEach((layer, l) => out.rows.push({ model, task, measure, layer, value: values[l], sdOverPairs: sds[l] }));
       panel.series.push({ measure, values, lower: values.map((v, l) => v - sds[l]), upper: values.map((v, l) => v + sds[l]) });
       const peak = values.indexOf(Math.max(...values));
       const rho = m.layers.length >= 2 ? spearman(m.layers, values) : NaN;

@@ -44,6 +44,7 @@ export function overviewSection(store: RunStore, csv: Csv): ReportSection {
     runs: c.runDirs.length,
     seeds: c.seeds.length ? `${Math.min(...c.seeds)}–${Math.max(...c.seeds)}` : "",
     finalModels: c.hasFinal ? "yes" : "no",
+    diverged: c.diverged.length,
   }));
   const runs = store.configurations.reduce((a, c) => a + c.runDirs.length, 0);
   return {

@@ -34,6 +34,8 @@ export interface Configuration {
   seeds: number[];
   /** Every run also has the final model's outputs in RUN_DIR/final/ (--save-final). */
   hasFinal: boolean;
+  /** Run folders left out because metrics.json marks them diverged (NaN/Inf loss). */
+  diverged: string[];
 }
 
 export type Variant = "best" | "final";
@@ -66,9 +68,12 @@ export function findConfigurations(store: string): Configuration[] {
         const learningRate = m ? Number(m[2]) : NaN;
         if (!m || !(learningRate > 0)) continue;
         const dir = path.resolve(store, model, task, name);
-        const runDirs = subdirs(dir)
+        const finished = subdirs(dir)
           .map((s) => path.join(dir, s))
           .filter((d) => fs.existsSync(path.join(d, "logits.npy")));
+        // A diverged run has no meaningful outputs; it is reported, not measured.
+        const diverged = finished.filter((d) => readMetrics(d)?.diverged === true);
+        const runDirs = finished.filter((d) => !diverged.includes(d));
         if (runDirs.length === 0) continue;
         const seeds = runDirs.map((d, i) => seedOf(d, i));
         const order = seeds.map((_, i) => i).sort((a, b) => seeds[a] - seeds[b]);
@@ -81,6 +86,7 @@ export function findConfigurations(store: string): Configuration[] {
           runDirs: order.map((i) => runDirs[i]),
           seeds: order.map((i) => seeds[i]),
           hasFinal: runDirs.every((d) => fs.existsSync(path.join(d, "final", "logits.npy"))),
+          diverged: diverged.map((d) => path.basename(d)),
         });
       }
     }

@@ -111,3 +111,10 @@ test("`reproduce --no-sweep` analyses an existing store; bad options are clear e
   await assert.rejects(run(["--model", out]), /no config.json/);
   await assert.rejects(run(["--no-sweep", "--out", path.join(out, "nothing")]), /no run store/);
 });
+
+test("when every fine-tuning run fails, reproduce stops with the first run's log instead of an empty report", async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "reproduce-fail-"));
+  const commandFor = () => ({ command: process.execPath, args: ["-e", "console.error('no such model'); process.exit(2)"] });
+  await assert.rejects(reproduce({ preset: TEST_PRESET, out, workers: 2, commandFor, stream: sink }), (e: Error) => e instanceof CliError && /all 16 fine-tuning runs failed.*\.log$/.test(e.message));
+  assert.ok(!fs.existsSync(path.join(out, "report.html")));
+});

@@ -100,6 +100,9 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     say(`reproduce: ${sweep.alreadyDone + sweep.completed.length}/${runs.length} runs complete (${sweep.alreadyDone} were already there)`);
     for (const f of sweep.failed) say(`  failed: ${f.run.relativeDir} (exit ${f.exitCode ?? f.signal}); log: ${f.log}`);
     if (sweep.interrupted) throw new CliError("interrupted; finished runs are kept, rerun the same command to complete the rest", 130);
+    if (sweep.failed.length > 0 && sweep.completed.length === 0 && sweep.alreadyDone === 0) {
+      throw new CliError(`all ${sweep.failed.length} fine-tuning runs failed, nothing to analyse; see the log of the first one: ${sweep.failed[0].log}`);
+    }
   }
   const t1 = Date.now();
   if (!fs.existsSync(store)) throw new CliError(`${store}: no run store; run without --no-sweep first`);

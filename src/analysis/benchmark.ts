@@ -58,6 +58,7 @@ export function computeBenchmark(store: RunStore): Benchmark {
     });
     const methods = measured.map((m) => m.config.method);
     for (const k of SIX_MEASURES) {
+      if (values.some((v) => Number.isNaN(v[k]))) continue; // e.g. I_CKA without hidden states
       const order = methods.map((_, i) => i).sort((a, b) => values[a][k] - values[b][k]);
       out.rankings.push({ model, task, measure: k, order: order.map((i) => methods[i]) });
     }

@@ -72,11 +72,13 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
 
 /**
  * Kendall's τ-b = (C − D) / √((n0 − n1)(n0 − n2)), n0 = n(n−1)/2, n1 and n2 the pairs tied in x
- * and in y. Pairs tied in both count in n1 and n2 but not in C or D. NaN when x or y is constant.
+ * and in y. Pairs tied in both count in n1 and n2 but not in C or D. NaN when x or y is constant
+ * or holds a NaN (a measure that could not be computed ranks nothing).
  */
 export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number {
   checkPaired("kendallTauB", x, y);
   const n = x.length;
+  for (let i = 0; i < n; i++) if (Number.isNaN(x[i]) || Number.isNaN(y[i])) return NaN;
   let concordant = 0;
   let discordant = 0;
   let tiesX = 0;

@@ -12,6 +12,7 @@ test("Kendall's τ-b matches a hand-computed example with ties in x and in y", (
   // no ties: (C − D) / n0 with C = 4, D = 2 of 6 pairs
   assert.ok(Math.abs(kendallTauB([1, 2, 3, 4], [1, 3, 2, 4]) - (5 - 1) / 6) < 1e-15);
   assert.ok(Number.isNaN(kendallTauB([1, 1, 1], [1, 2, 3])), "constant ranking: τ undefined");
+  assert.ok(Number.isNaN(kendallTauB([1, NaN, 3], [1, 2, 3])), "a missing value: τ undefined");
 });
 
 test("ranks average ties; Spearman is Pearson of ranks and invariant to monotone maps", () => {

@@ -255,12 +255,13 @@ export function bootstrapSection(bs: Bootstrap, csv: Csv): ReportSection {
     ? [`highest mean r over ${bs.configs.length} configuration(s): ${ranked.slice(0, 3).map((p) => `${pn(p.name)} ${num(p.m)}`).join(", ")}`, `lowest: ${ranked.slice(-3).reverse().map((p) => `${pn(p.name)} ${num(p.m)}`).join(", ")}`]
     : ["every correlation is undefined (a measure is constant across resamples)"];
   const std = bs.configs.find((c) => c.method === "standard") ?? bs.configs[0];
+  const distributions = SIX_MEASURES.map((k) => ({ name: k, values: std.samples[k].filter(Number.isFinite) })).filter((g) => g.values.length > 0);
   const figures = [
     { spec: heatmapGrid({ panels: bs.configs.map((c) => ({ title: `${where(c.model, c.task)} ${label(c.method)}`, matrix: c.matrix })), names: [...SIX_MEASURES], valueName: "r", title: `Pearson r across ${bs.resamples} resamples of the seeds`, cols: 3 }) },
     ...(bs.configs.length >= 2 && withValues.length ? [{ spec: bootstrapDistributions({ groups: withValues, valueName: "Pearson r", range: [-1, 1], title: "Correlation of each pair of measures across configurations" }) }] : []),
-    {
-      spec: bootstrapDistributions({ groups: SIX_MEASURES.map((k) => ({ name: k, values: std.samples[k].filter(Number.isFinite) })).filter((g) => g.values.length > 0), kind: "histogram", cols: 3, valueName: "Instability", title: `${where(std.model, std.task)} ${label(std.method)}: the measures over ${bs.resamples} resamples` }),
-    },
+    ...(distributions.length
+      ? [{ spec: bootstrapDistributions({ groups: distributions, kind: "histogram", cols: 3, valueName: "Instability", title: `${where(std.model, std.task)} ${label(std.method)}: the measures over ${bs.resamples} resamples` }) }]
+      : []),
   ];
   return {
     id,
@@ -286,7 +287,8 @@ export function agreementSection(a: SdAgreement, csv: Csv): ReportSection {
     title,
     paperFinding: PAPER_FINDINGS.agreement,
     ourFinding: list(items) + skippedHtml(a.skipped),
-    figures: a.summary.map((s) => ({
+    // a regression line needs SD to vary; without it r is undefined and the text says so
+    figures: a.summary.filter((s) => Number.isFinite(s.r as number)).map((s) => ({
       spec: regressionScatter({
         points: a.points.filter((p) => p.model === s.model && Number.isFinite(p.z as number)).map((p) => ({ x: p.sd as number, y: p.z as number, group: String(p.measure), text: `${p.task} ${p.method}` })),
         title: `${label(String(s.model))}: SD vs standardised mean correlation`,

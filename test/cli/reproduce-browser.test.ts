@@ -54,6 +54,8 @@ test("reproduce's report opens in Chromium without errors and draws every figure
       assert.equal(d.drawn, d.given, `${d.id}: traces drawn`);
     }
     const sections = (await page.evaluate(`Array.from(document.querySelectorAll("section")).map((s) => s.id)`)) as string[];
+    // README image, only when asked for: REPRODUCE_SCREENSHOT=docs/img/reproduce-report.png
+    if (process.env.REPRODUCE_SCREENSHOT) await page.screenshot({ path: process.env.REPRODUCE_SCREENSHOT, type: "png" });
     assert.deepEqual(sections, ["store", "benchmark", "convergent", "layers", "failed", "kendall", "bootstrap", "agreement", "subsampling"]);
   } finally {
     await browser.close();

@@ -34,7 +34,7 @@ export interface Configuration {
   seeds: number[];
   /** Every run also has the final model's outputs in RUN_DIR/final/ (--save-final). */
   hasFinal: boolean;
-  /** Run folders left out because metrics.json marks them diverged (NaN/Inf loss). */
+  /** Runs whose metrics.json says they diverged (NaN/Inf loss); they are analysed like the others. */
   diverged: string[];
 }
 
@@ -71,9 +71,10 @@ export function findConfigurations(store: string): Configuration[] {
         const finished = subdirs(dir)
           .map((s) => path.join(dir, s))
           .filter((d) => fs.existsSync(path.join(d, "logits.npy")));
-        // A diverged run has no meaningful outputs; it is reported, not measured.
+        // A diverged run keeps the outputs of its best checkpoint so far (instability finetune);
+        // at a large learning rate it is exactly a failed run, so it stays in and is listed.
         const diverged = finished.filter((d) => readMetrics(d)?.diverged === true);
-        const runDirs = finished.filter((d) => !diverged.includes(d));
+        const runDirs = finished;
         if (runDirs.length === 0) continue;
         const seeds = runDirs.map((d, i) => seedOf(d, i));
         const order = seeds.map((_, i) => i).sort((a, b) => seeds[a] - seeds[b]);

@@ -205,14 +205,14 @@ test("sub-sampling at rate 1 reproduces the full computation; smaller rates use 
   assert.ok(sub.rows.some((r) => Math.abs(r.deviation as number) > 1e-6), "subsets do move the measures");
 });
 
-test("runs that metrics.json marks diverged are left out and listed, not measured", () => {
+test("runs that metrics.json marks diverged are listed and still analysed (they are failed runs, not missing ones)", () => {
   const dir = tmp("diverged");
   writeSyntheticStore(dir, { configs: [{ method: "none", lr: 2e-5, seeds: [0, 1, 2, 3], scale: 2 }] });
   const runDir = path.join(dir, "tiny", "toy", "none-lr2e-5", "seed-02");
-  fs.writeFileSync(path.join(runDir, "metrics.json"), JSON.stringify({ seed: 2, diverged: true, step: 17 }));
+  fs.writeFileSync(path.join(runDir, "metrics.json"), JSON.stringify({ seed: 2, diverged: true, divergedStep: 17 }));
   const store = new RunStore(dir);
   const c = store.configurations[0];
-  assert.deepEqual(c.seeds, [0, 1, 3]);
+  assert.deepEqual(c.seeds, [0, 1, 2, 3]);
   assert.deepEqual(c.diverged, ["seed-02"]);
-  assert.equal(store.measures(c).runs.length, 3);
+  assert.equal(store.measures(c).runs.length, 4);
 });

@@ -8,7 +8,6 @@ import { CliError } from "../command";
 import { expandGrid, parseSeeds, type RunSpec } from "../../train/sweep/grid";
 import { runSweep, type RunCommand } from "../../train/sweep/pool";
 import { commandLine, slurmArrayScript } from "../../train/sweep/commands";
-import { finetuneCommand } from "../../train/sweep/finetuneCommand";
 import { missingRuns } from "../../train/sweep/store";
 
 const USAGE = `usage: instability sweep --store DIR [options]
@@ -29,6 +28,8 @@ Finished runs are kept; rerunning the same command completes only what is missin
                            passed to every \`instability finetune\`
   --print-commands         print one shell command per missing run instead of running
   --slurm FILE             write a Slurm job-array script (and FILE.commands) for the missing runs`;
+
+const FORWARDED = ["model", "glue-dir", "epochs", "batch", "max-train-examples"] as const;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -67,15 +68,16 @@ export async function run(argv: string[]): Promise<number> {
   const tasks = values.tasks ? list(values.tasks, []) : defaultTasks();
   const runs = expandGrid({ model: modelName, tasks, mitigations: list(values.mitigations, ["none"]), learningRates, seeds });
 
-  const commandFor = (r: RunSpec, runDir: string): RunCommand =>
-    finetuneCommand(r, runDir, {
-      model: values.model,
-      glueDir: values["glue-dir"],
-      epochs: values.epochs,
-      batch: values.batch,
-      maxTrainExamples: values["max-train-examples"],
-      saveFinal: values["save-final"],
-    });
+  const cli = path.resolve(__dirname, "..", "main.js");
+  const commandFor = (r: RunSpec, runDir: string): RunCommand => {
+    const args = [cli, "finetune", "--task", r.task, "--seed", String(r.seed), "--lr", String(r.learningRate), "--mitigation", r.mitigation, "--out", runDir];
+    for (const key of FORWARDED) {
+      const v = values[key];
+      if (v !== undefined) args.push(`--${key}`, key === "model" || key === "glue-dir" ? path.resolve(v) : v);
+    }
+    if (values["save-final"]) args.push("--save-final");
+    return { command: process.execPath, args };
+  };
   const store = path.resolve(values.store);
 
   if (values["print-commands"] || values.slurm) {

@@ -1,5 +1,6 @@
-// The `instability finetune` command line of one run of a sweep, shared by `instability sweep`
-// and `instability reproduce` so that both write identical runs into the same store layout.
+// The `instability finetune` command line of one run of a sweep, for `instability reproduce` and
+// meant to be shared with `instability sweep` (whose commandFor builds the same line), so that
+// both write identical runs into the same store layout.
 import * as path from "node:path";
 import type { RunSpec } from "./grid";
 import type { RunCommand } from "./pool";
@@ -11,6 +12,9 @@ export interface FinetuneArgs {
   epochs?: number | string;
   batch?: number | string;
   maxTrainExamples?: number | string;
+  maxLength?: number | string;
+  /** e.g. "final:accuracy<=majority" (method.md §3.1). */
+  failedRule?: string;
   /** Also write the final model's outputs into RUN_DIR/final (failed-run analysis). */
   saveFinal?: boolean;
 }
@@ -27,6 +31,8 @@ export function finetuneCommand(run: RunSpec, runDir: string, args: FinetuneArgs
   if (args.epochs !== undefined) argv.push("--epochs", String(args.epochs));
   if (args.batch !== undefined) argv.push("--batch", String(args.batch));
   if (args.maxTrainExamples !== undefined) argv.push("--max-train-examples", String(args.maxTrainExamples));
+  if (args.maxLength !== undefined) argv.push("--max-length", String(args.maxLength));
+  if (args.failedRule !== undefined) argv.push("--failed-rule", args.failedRule);
   if (args.saveFinal) argv.push("--save-final");
   return { command: process.execPath, args: argv };
 }

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { CliError } from "../command";
-import { PRESETS, learningRateFor, type ReproducePreset } from "../../analysis/presets";
+import { PRESETS, learningRateFor, scaledReinitLayers, type ReproducePreset } from "../../analysis/presets";
 import { writeAnalysisReport } from "../../analysis/report";
 import { escapeHtml } from "../../viz/labels";
 import { expandGrid, type RunSpec } from "../../train/sweep/grid";
@@ -52,15 +52,35 @@ export interface ReproduceResult {
   seconds: { sweep: number; analysis: number };
 }
 
-/** "bert", "roberta", … from the checkpoint's config.json (undefined for the embedded model). */
-export function modelFamily(modelDir: string | undefined): string | undefined {
-  if (!modelDir) return undefined;
+/** The checkpoint's config.json: --model's, else the embedded model's when this build has one. */
+function modelConfig(modelDir: string | undefined): Record<string, unknown> | undefined {
+  let dir = modelDir;
+  if (!dir) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const model = require("../../model") as { defaultModelDir?: () => string };
+      dir = model.defaultModelDir?.();
+    } catch {
+      dir = undefined;
+    }
+  }
+  if (!dir) return undefined;
   try {
-    const cfg = JSON.parse(fs.readFileSync(path.join(modelDir, "config.json"), "utf8"));
-    return typeof cfg.model_type === "string" ? cfg.model_type : undefined;
+    return JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
   } catch {
     return undefined;
   }
+}
+
+/** "bert", "roberta", … from the checkpoint's config.json. */
+export function modelFamily(modelDir: string | undefined): string | undefined {
+  const t = modelConfig(modelDir)?.model_type;
+  return typeof t === "string" ? t : undefined;
+}
+
+function modelLayers(modelDir: string | undefined): number | undefined {
+  const l = modelConfig(modelDir)?.num_hidden_layers;
+  return typeof l === "number" ? l : undefined;
 }
 
 /** Every run of a preset, and the run folders that also keep their final model. */
@@ -91,10 +111,13 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   let sweep: SweepResult | undefined;
   if (o.sweep ?? true) {
     say(`reproduce: preset ${o.preset.name}, ${runs.length} runs of ${tasks.join(", ")} into ${store}`);
-    const { epochs, batch, maxTrainExamples } = o.preset.finetune;
+    const { epochs, batch, maxTrainExamples, maxLength } = o.preset.finetune;
+    const reinitLayers = o.preset.finetune.reinitLayers ?? scaledReinitLayers(modelLayers(o.model));
     const commandFor = (r: RunSpec, runDir: string): RunCommand => {
       const keepFinal = saveFinal.has(r.relativeDir);
-      return o.commandFor ? o.commandFor(r, runDir, keepFinal) : finetuneCommand(r, runDir, { model: o.model, glueDir: o.glueDir, epochs, batch, maxTrainExamples, saveFinal: keepFinal });
+      return o.commandFor
+        ? o.commandFor(r, runDir, keepFinal)
+        : finetuneCommand(r, runDir, { model: o.model, glueDir: o.glueDir, epochs, batch, maxTrainExamples, maxLength, reinitLayers, saveFinal: keepFinal });
     };
     sweep = await runSweep({ store, runs, workers: o.workers, commandFor, stream });
     say(`reproduce: ${sweep.alreadyDone + sweep.completed.length}/${runs.length} runs complete (${sweep.alreadyDone} were already there)`);

@@ -13,6 +13,8 @@ export interface FinetuneArgs {
   batch?: number | string;
   maxTrainExamples?: number | string;
   maxLength?: number | string;
+  /** Re-init: how many top blocks (finetune's default is the paper's 5 of 24). */
+  reinitLayers?: number | string;
   /** e.g. "final:accuracy<=majority" (method.md §3.1). */
   failedRule?: string;
   /** Also write the final model's outputs into RUN_DIR/final (failed-run analysis). */
@@ -32,6 +34,7 @@ export function finetuneCommand(run: RunSpec, runDir: string, args: FinetuneArgs
   if (args.batch !== undefined) argv.push("--batch", String(args.batch));
   if (args.maxTrainExamples !== undefined) argv.push("--max-train-examples", String(args.maxTrainExamples));
   if (args.maxLength !== undefined) argv.push("--max-length", String(args.maxLength));
+  if (args.reinitLayers !== undefined && run.mitigation === "reinit") argv.push("--reinit-layers", String(args.reinitLayers));
   if (args.failedRule !== undefined) argv.push("--failed-rule", args.failedRule);
   if (args.saveFinal) argv.push("--save-final");
   return { command: process.execPath, args: argv };

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -28,8 +28,13 @@ import { fiveMethods, writeSyntheticStore } from "./synthetic";
 const SEEDS = [0, 1, 2, 3, 4, 5];
 const FAILED = [1, 3, 4, 8];
 
+const made: string[] = [];
+after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
 function tmp(name: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `analysis-${name}-`));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), `analysis-${name}-`));
+  made.push(d);
+  return d;
 }
 
 let full: string | undefined;

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -7,10 +7,18 @@ import { benchmark, buildReport, convergentValidity, RunStore, writeAnalysisRepo
 import { renderReport } from "../../src/viz";
 import { fiveMethods, writeSyntheticStore } from "./synthetic";
 
+const made: string[] = [];
+after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+function mkdtemp(prefix: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
 const SECTIONS = ["store", "benchmark", "convergent", "layers", "failed", "kendall", "bootstrap", "agreement", "subsampling"];
 
 function store(configs: Parameters<typeof writeSyntheticStore>[1]["configs"], extra: Partial<Parameters<typeof writeSyntheticStore>[1]> = {}): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "analysis-report-"));
+  const dir = mkdtemp("analysis-report-");
   writeSyntheticStore(dir, { configs, ...extra });
   return dir;
 }
@@ -39,7 +47,7 @@ test("the report has every section with the paper's finding, this run's finding,
   const html = renderReport(built.report);
   assert.ok(html.includes("tables/benchmark.csv"));
 
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), "analysis-out-"));
+  const out = mkdtemp("analysis-out-");
   const written = writeAnalysisReport(dir, out, { bootstrap: { resamples: 20 }, failure: { permutations: 10 }, subsampling: { repetitions: 1 } });
   assert.equal(written.report, path.join(out, "report.html"));
   assert.ok(fs.statSync(written.report).size > 1e6, "plotly is inlined");
@@ -60,7 +68,7 @@ test("sections whose inputs are missing say why instead of failing: one method, 
   renderReport(built.report);
 
   // runs without hidden.npy: the prediction measures still work, representation sections explain
-  const flat = fs.mkdtempSync(path.join(os.tmpdir(), "analysis-flat-"));
+  const flat = mkdtemp("analysis-flat-");
   fs.cpSync(dir, flat, { recursive: true });
   for (const f of fs.readdirSync(flat, { recursive: true }) as string[]) if (f.endsWith("hidden.npy")) fs.rmSync(path.join(flat, f));
   const noHidden = buildReport(flat, { bootstrap: { resamples: 20 }, subsampling: { repetitions: 1 } });

@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -49,10 +49,18 @@ const TEST_PRESET: ReproducePreset = {
   analysis: { bootstrapResamples: 50, subsamplingRates: [0.5], subsamplingRepetitions: 2, permutations: 20 },
 };
 
+const made: string[] = [];
+after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+function mkdtemp(prefix: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
 const sink = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
 
 test("reproduce runs the preset's sweeps (final models only where asked), then writes the report and tables; a rerun resumes", async () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), "reproduce-"));
+  const out = mkdtemp("reproduce-");
   const script = path.join(out, "fake-finetune.js");
   fs.writeFileSync(script, FAKE_FINETUNE);
   const commandFor = (r: { seed: number; mitigation: string; learningRate: number }, runDir: string, saveFinal: boolean) => ({
@@ -91,7 +99,7 @@ test("the paper preset is the full protocol of method.md §3", () => {
 });
 
 test("`reproduce --no-sweep` analyses an existing store; bad options are clear errors", async () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), "reproduce-nosweep-"));
+  const out = mkdtemp("reproduce-nosweep-");
   writeSyntheticStore(path.join(out, "runs"), { configs: fiveMethods([0, 1, 2]) });
   const stderr = process.stderr.write;
   const stdout = process.stdout.write;
@@ -113,7 +121,7 @@ test("`reproduce --no-sweep` analyses an existing store; bad options are clear e
 });
 
 test("when every fine-tuning run fails, reproduce stops with the first run's log instead of an empty report", async () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), "reproduce-fail-"));
+  const out = mkdtemp("reproduce-fail-");
   const commandFor = () => ({ command: process.execPath, args: ["-e", "console.error('no such model'); process.exit(2)"] });
   await assert.rejects(reproduce({ preset: TEST_PRESET, out, workers: 2, commandFor, stream: sink }), (e: Error) => e instanceof CliError && /all 16 fine-tuning runs failed.*\.log$/.test(e.message));
   assert.ok(!fs.existsSync(path.join(out, "report.html")));

@@ -88,11 +88,22 @@ export function centerGram(k: Float64Array, n: number): Float64Array {
   return out;
 }
 
+/** Householder vectors of a tridiagonal reduction: Q = H_0·H_1·…, H_k = I − β_k·v_k·v_kᵀ on k+1... */
+interface Reflectors {
+  vs: Float64Array[];
+  betas: number[];
+}
+
 /**
  * Householder reduction of a symmetric matrix to tridiagonal form T = Qᵀ·A·Q (A is overwritten).
  * Returns the diagonal d, the off-diagonal e (e[i] couples i and i+1) and, if asked, Qᵀ as rows.
  */
-function tridiagonalize(a: Float64Array, n: number, wantQ: boolean): { d: Float64Array; e: Float64Array; qt: Float64Array | null } {
+function tridiagonalize(
+  a: Float64Array,
+  n: number,
+  wantQ: boolean,
+  keepReflectors = wantQ,
+): { d: Float64Array; e: Float64Array; qt: Float64Array | null; reflectors: Reflectors | null } {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const vs: Float64Array[] = [];
@@ -111,7 +122,7 @@ function tridiagonalize(a: Float64Array, n: number, wantQ: boolean): { d: Float6
     const tail = norm2 - x0 * x0;
     if (tail === 0) {
       e[k] = x0;
-      if (wantQ) vs.push(new Float64Array(m));
+      if (keepReflectors) vs.push(new Float64Array(m));
       betas.push(0);
       continue;
     }
@@ -183,13 +194,15 @@ function tridiagonalize(a: Float64Array, n: number, wantQ: boolean): { d: Float6
       const vi = v[i];
       const wi = p[i];
       for (let j = 0; j <= i; j++) a[row + j] -= vi * p[j] + wi * v[j];
-    }    if (wantQ) vs.push(v.slice(0, m));
+    }
+    if (keepReflectors) vs.push(v.slice(0, m));
     betas.push(beta);
   }
   for (let i = 0; i < n; i++) d[i] = a[i * n + i];
   if (n >= 2) e[n - 2] = a[(n - 1) * n + n - 2];
   e[n - 1] = 0;
-  if (!wantQ) return { d, e, qt: null };
+  const reflectors = keepReflectors ? { vs, betas } : null;
+  if (!wantQ) return { d, e, qt: null, reflectors };
   // Q = H_0·H_1·…; accumulate backwards so each step touches only the trailing block.
   const q = new Float64Array(n * n);
   for (let i = 0; i < n; i++) q[i * n + i] = 1;
@@ -217,7 +230,7 @@ function tridiagonalize(a: Float64Array, n: number, wantQ: boolean): { d: Float6
   // Rows of Qᵀ are columns of Q: transpose once so that later rotations touch contiguous rows.
   const qt = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) qt[j * n + i] = q[i * n + j];
-  return { d, e, qt };
+  return { d, e, qt, reflectors };
 }
 
 /** √(a² + b²) without overflow; Math.hypot is several times slower in V8 and dominated QL. */
@@ -237,7 +250,7 @@ function pythag(a: number, b: number): number {
  * Implicit QL with Wilkinson shifts on a symmetric tridiagonal matrix (d, e as above). Rotations
  * are applied to the rows of `vt` when given, turning Qᵀ into the eigenvectors as rows.
  */
-function tridiagonalQl(d: Float64Array, e: Float64Array, n: number, vt: Float64Array | null): void {
+function tridiagonalQl(d: Float64Array, e: Float64Array, n: number, vt: Float64Array | null, record: RotationLog | null = null): void {
   for (let l = 0; l < n; l++) {
     let iter = 0;
     for (;;) {
@@ -274,6 +287,7 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, n: number, vt: Float64A
         p = s * r;
         d[i + 1] = g + p;
         g = c * r - b;
+        if (record) record.push(i, c, s);
         if (vt) {
           const ri = i * n;
           const rj = (i + 1) * n;
@@ -318,6 +332,86 @@ export function symmetricEigen(a: Float64Array, n: number): { values: Float64Arr
     values[dst] = d[src];
     vectors.set(qt!.subarray(src * n, src * n + n), dst * n);
   });
+  return { values, vectors };
+}
+
+/** The plane rotations of a QL run, in order: rotation t mixes rows i_t and i_t + 1 with (c_t, s_t). */
+class RotationLog {
+  count = 0;
+  rows = new Int32Array(1 << 14);
+  cs = new Float64Array(2 << 14);
+  push(i: number, c: number, s: number): void {
+    if (this.count === this.rows.length) {
+      const rows = new Int32Array(this.count * 2);
+      rows.set(this.rows);
+      this.rows = rows;
+      const cs = new Float64Array(this.count * 4);
+      cs.set(this.cs);
+      this.cs = cs;
+    }
+    this.rows[this.count] = i;
+    this.cs[2 * this.count] = c;
+    this.cs[2 * this.count + 1] = s;
+    this.count++;
+  }
+}
+
+export interface PartialEigen {
+  /** All eigenvalues, largest first. */
+  values: Float64Array;
+  /** Eigenvectors of values[from..to) as rows ([to − from, n]), orthonormal. */
+  vectors(from: number, to: number): Float64Array;
+}
+
+/**
+ * Eigenvalues of a symmetric n×n matrix, with eigenvectors on demand for a range of them. The
+ * QL iteration runs without vectors but logs its rotations; a wanted eigenvector is then row j
+ * of (rotations)·Qᵀ, i.e. e_jᵀ·R_K⋯R_1 pushed back through the Householder reflectors. That
+ * costs O(K + n²) per vector (K ≈ n² rotations) instead of the O(n³) of rotating all n rows,
+ * and gives the same vectors as symmetricEigen up to round-off. The input is not modified.
+ */
+export function symmetricEigenPartial(a: Float64Array, n: number): PartialEigen {
+  const work = Float64Array.from(a.subarray(0, n * n));
+  const { d, e, reflectors } = tridiagonalize(work, n, false, true);
+  const log = new RotationLog();
+  tridiagonalQl(d, e, n, null, log);
+  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y] - d[x]);
+  const values = Float64Array.from(order, (j) => d[j]);
+  const vectors = (from: number, to: number): Float64Array => {
+    const cnt = to - from;
+    // Y is [n, cnt]: column q starts as e_{order[from + q]}; a rotation then touches two rows.
+    const y = new Float64Array(n * cnt);
+    for (let q = 0; q < cnt; q++) y[order[from + q] * cnt + q] = 1;
+    const { rows, cs } = log;
+    for (let t = log.count - 1; t >= 0; t--) {
+      const ri = rows[t] * cnt;
+      const rj = ri + cnt;
+      const c = cs[2 * t];
+      const s = cs[2 * t + 1];
+      for (let q = 0; q < cnt; q++) {
+        const yi = y[ri + q];
+        const yj = y[rj + q];
+        y[ri + q] = c * yi + s * yj;
+        y[rj + q] = c * yj - s * yi;
+      }
+    }
+    // Transpose to rows, then apply Q = H_0·H_1·… (last reflector first) to each.
+    const out = new Float64Array(cnt * n);
+    for (let i = 0; i < n; i++) for (let q = 0; q < cnt; q++) out[q * n + i] = y[i * cnt + q];
+    const { vs, betas } = reflectors!;
+    for (let q = 0; q < cnt; q++) {
+      const o = q * n;
+      for (let k = betas.length - 1; k >= 0; k--) {
+        const beta = betas[k];
+        if (beta === 0) continue;
+        const v = vs[k];
+        const off = o + k + 1;
+        const f = beta * dot(v, 0, out, off, v.length);
+        for (let i = 0; i < v.length; i++) out[off + i] -= f * v[i];
+      }
+    }
+    return out;
+  };
   return { values, vectors };
 }
 

@@ -2,7 +2,12 @@
 // general decompositions allocate arrays of arrays and are ~5× slower at N ≈ 300; the measures
 // need only symmetric eigenproblems, Gram matrices and dot products of rows, so those are written
 // here with contiguous inner loops. Vectors are stored as ROWS wherever a later step takes dot
-// products of them, so every inner loop walks memory in order.
+// products of them, so every inner loop walks memory in order. The hottest loops also have
+// WebAssembly SIMD versions (simd.ts), used when the engine supports them.
+import { SimdKernels, simdKernels } from "./simd";
+
+/** Below this size the copies into wasm memory cost more than the SIMD loops save. */
+export const SIMD_MIN = 16;
 
 /** Dot product of a[ao..ao+len) and b[bo..bo+len) with four accumulators (lets V8 pipeline). */
 export function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, len: number): number {
@@ -23,6 +28,36 @@ export function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, le
 
 /** X·Xᵀ for X of shape [n, d]: the n×n Gram matrix of the rows (symmetric, both halves filled). */
 export function gram(x: Float64Array, n: number, d: number): Float64Array {
+  const simd = n >= SIMD_MIN ? simdKernels() : null;
+  return simd ? gramSimd(simd, x, n, d) : gramScalar(x, n, d);
+}
+
+/** gram() with four columns at a time from the SIMD dot kernel: rows i ≥ j against rows j..j+3. */
+function gramSimd(simd: SimdKernels, x: Float64Array, n: number, d: number): Float64Array {
+  const g = new Float64Array(n * n);
+  const top = simd.mark();
+  try {
+    const xAt = simd.alloc(n * d);
+    const outAt = simd.alloc(4 * n);
+    const mem = simd.f64();
+    mem.set(x.subarray(0, n * d), xAt);
+    const blocks = n - (n % 4);
+    for (let j = 0; j < blocks; j += 4) {
+      simd.dots4((xAt + j * d) * 8, d * 8, (xAt + j * d) * 8, 0, d * 8, d, 0, n - j, outAt * 8, 32, 8);
+      for (let i = j; i < n; i++) {
+        for (let q = 0; q < 4; q++) g[i * n + j + q] = g[(j + q) * n + i] = mem[outAt + (i - j) * 4 + q];
+      }
+    }
+    for (let j = blocks; j < n; j++) {
+      for (let i = j; i < n; i++) g[i * n + j] = g[j * n + i] = dot(mem, xAt + i * d, mem, xAt + j * d, d);
+    }
+  } finally {
+    simd.release(top);
+  }
+  return g;
+}
+
+function gramScalar(x: Float64Array, n: number, d: number): Float64Array {
   const g = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const oi = i * d;
@@ -104,13 +139,39 @@ function tridiagonalize(
   wantQ: boolean,
   keepReflectors = wantQ,
 ): { d: Float64Array; e: Float64Array; qt: Float64Array | null; reflectors: Reflectors | null } {
+  const simd = n >= SIMD_MIN ? simdKernels() : null;
+  if (!simd) return tridiagonalizeIn(a, n, wantQ, keepReflectors, null, 0, 0, 0);
+  // The SIMD kernels work in wasm memory: copy A there, with the two scratch vectors after it.
+  const top = simd.mark();
+  try {
+    const at = simd.alloc(n * n);
+    const vAt = simd.alloc(n);
+    const pAt = simd.alloc(n);
+    const mem = simd.f64();
+    mem.set(a.subarray(0, n * n), at);
+    return tridiagonalizeIn(mem.subarray(at, at + n * n), n, wantQ, keepReflectors, simd, at, vAt, pAt);
+  } finally {
+    simd.release(top);
+  }
+}
+
+function tridiagonalizeIn(
+  a: Float64Array,
+  n: number,
+  wantQ: boolean,
+  keepReflectors: boolean,
+  simd: SimdKernels | null,
+  at: number,
+  vAt: number,
+  pAt: number,
+): { d: Float64Array; e: Float64Array; qt: Float64Array | null; reflectors: Reflectors | null } {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const vs: Float64Array[] = [];
   const betas: number[] = [];
-  const p = new Float64Array(n);
   // One scratch vector for every step (a fresh array per step runs 2× slower in V8 here).
-  const v = new Float64Array(n);
+  const p = simd ? simd.f64().subarray(pAt, pAt + n) : new Float64Array(n);
+  const v = simd ? simd.f64().subarray(vAt, vAt + n) : new Float64Array(n);
   for (let k = 0; k < n - 2; k++) {
     const m = n - k - 1; // size of the trailing block
     let norm2 = 0;
@@ -137,6 +198,10 @@ function tridiagonalize(
     const off = k + 1;
     p.fill(0, 0, m);
     let i = 0;
+    if (simd) {
+      simd.symvLower((at + off * n + off) * 8, n * 8, m, vAt * 8, pAt * 8);
+      i = m;
+    }
     // Two rows at a time: p and v are loaded once for both (about 1.4× faster in V8).
     for (; i + 1 < m; i += 2) {
       const r0 = (off + i) * n + off;
@@ -174,6 +239,10 @@ function tridiagonalize(
     const half = 0.5 * beta * ptv;
     for (let i = 0; i < m; i++) p[i] -= half * v[i];
     i = 0;
+    if (simd) {
+      simd.syr2Lower((at + off * n + off) * 8, n * 8, m, vAt * 8, pAt * 8);
+      i = m;
+    }
     for (; i + 1 < m; i += 2) {
       const r0 = (off + i) * n + off;
       const r1 = r0 + n;

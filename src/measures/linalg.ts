@@ -32,25 +32,25 @@ export function gram(x: Float64Array, n: number, d: number): Float64Array {
   return simd ? gramSimd(simd, x, n, d) : gramScalar(x, n, d);
 }
 
-/** gram() with four columns at a time from the SIMD dot kernel: rows i ≥ j against rows j..j+3. */
+/** gram() with four columns at a time from the SIMD dot kernel. */
 function gramSimd(simd: SimdKernels, x: Float64Array, n: number, d: number): Float64Array {
   const g = new Float64Array(n * n);
   const top = simd.mark();
   try {
     const xAt = simd.alloc(n * d);
-    const outAt = simd.alloc(4 * n);
+    const gAt = simd.alloc(n * n);
     const mem = simd.f64();
     mem.set(x.subarray(0, n * d), xAt);
     const blocks = n - (n % 4);
+    // Rows i ≥ j against rows j..j+3, written straight into rows i of G (lower triangle).
     for (let j = 0; j < blocks; j += 4) {
-      simd.dots4((xAt + j * d) * 8, d * 8, (xAt + j * d) * 8, 0, d * 8, d, 0, n - j, outAt * 8, 32, 8);
-      for (let i = j; i < n; i++) {
-        for (let q = 0; q < 4; q++) g[i * n + j + q] = g[(j + q) * n + i] = mem[outAt + (i - j) * 4 + q];
-      }
+      simd.dots4((xAt + j * d) * 8, d * 8, (xAt + j * d) * 8, 0, d * 8, d, 0, n - j, (gAt + j * n + j) * 8, n * 8, 8);
     }
     for (let j = blocks; j < n; j++) {
-      for (let i = j; i < n; i++) g[i * n + j] = g[j * n + i] = dot(mem, xAt + i * d, mem, xAt + j * d, d);
+      for (let i = j; i < n; i++) mem[gAt + i * n + j] = dot(mem, xAt + i * d, mem, xAt + j * d, d);
     }
+    g.set(mem.subarray(gAt, gAt + n * n));
+    for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) g[j * n + i] = g[i * n + j];
   } finally {
     simd.release(top);
   }
@@ -130,7 +130,7 @@ interface Reflectors {
 }
 
 /**
- * Householder reduction of a symmetric matrix to tridiagonal form T = Qᵀ·A·Q (A is overwritten).
+ * Householder reduction of a symmetric matrix to tridiagonal form T = Qᵀ·A·Q (A is not modified).
  * Returns the diagonal d, the off-diagonal e (e[i] couples i and i+1) and, if asked, Qᵀ as rows.
  */
 function tridiagonalize(
@@ -140,7 +140,7 @@ function tridiagonalize(
   keepReflectors = wantQ,
 ): { d: Float64Array; e: Float64Array; qt: Float64Array | null; reflectors: Reflectors | null } {
   const simd = n >= SIMD_MIN ? simdKernels() : null;
-  if (!simd) return tridiagonalizeIn(a, n, wantQ, keepReflectors, null, 0, 0, 0);
+  if (!simd) return tridiagonalizeIn(a.slice(0, n * n), n, wantQ, keepReflectors, null, 0, 0, 0);
   // The SIMD kernels work in wasm memory: copy A there, with the two scratch vectors after it.
   const top = simd.mark();
   try {
@@ -376,13 +376,102 @@ function tridiagonalQl(d: Float64Array, e: Float64Array, n: number, vt: Float64A
   }
 }
 
+/**
+ * Eigenvalues of a symmetric tridiagonal matrix (d, e as above) by the root-free QL iteration of
+ * Pal, Walker and Kahan (the one LAPACK's dsterf uses), in place in d. It works on the squares of
+ * e and needs no square root per step, which made it ~1.6× faster than tridiagonalQl without
+ * vectors here. Deflation is relative (e_m² ≤ ε²·|d_m·d_{m+1}|), ideal for the positive definite
+ * matrices it serves; returns false (d then undefined) if an eigenvalue takes over 60 sweeps, so
+ * that the caller can fall back to tridiagonalQl.
+ */
+function rootFreeQl(d: Float64Array, e: Float64Array, n: number): boolean {
+  const e2 = new Float64Array(n);
+  for (let i = 0; i < n - 1; i++) e2[i] = e[i] * e[i];
+  const eps2 = Number.EPSILON * Number.EPSILON;
+  let sweeps = 0;
+  for (let l = 0; l < n; ) {
+    let m = l;
+    for (; m < n - 1; m++) if (e2[m] <= eps2 * Math.abs(d[m] * d[m + 1])) break;
+    if (m < n - 1) e2[m] = 0;
+    if (m === l) {
+      l++;
+      sweeps = 0;
+      continue;
+    }
+    if (m === l + 1) {
+      // A 2×2 block: its eigenvalues in closed form, the smaller one without cancellation.
+      const rte = Math.sqrt(e2[l]);
+      const a = d[l];
+      const c = d[l + 1];
+      const sum = a + c;
+      const rt = pythag(a - c, 2 * rte);
+      const big = Math.abs(a) > Math.abs(c) ? a : c;
+      const small = Math.abs(a) > Math.abs(c) ? c : a;
+      const rt1 = sum === 0 ? 0.5 * rt : 0.5 * (sum + (sum > 0 ? rt : -rt));
+      d[l] = rt1;
+      d[l + 1] = sum === 0 ? -0.5 * rt : (big / rt1) * small - (rte / rt1) * rte;
+      e2[l] = 0;
+      l += 2;
+      sweeps = 0;
+      continue;
+    }
+    if (++sweeps > 60) return false;
+    // Wilkinson-type shift from the leading 2×2 block, then one implicit sweep from m up to l.
+    const rte = Math.sqrt(e2[l]);
+    let sigma = (d[l + 1] - d[l]) / (2 * rte);
+    const r0 = pythag(sigma, 1);
+    sigma = d[l] - rte / (sigma + (sigma >= 0 ? r0 : -r0));
+    let c = 1;
+    let s = 0;
+    let gamma = d[m] - sigma;
+    let p = gamma * gamma;
+    for (let i = m - 1; i >= l; i--) {
+      const bb = e2[i];
+      const r = p + bb;
+      if (i !== m - 1) e2[i + 1] = s * r;
+      const oldc = c;
+      c = p / r;
+      s = bb / r;
+      const oldgam = gamma;
+      const alpha = d[i];
+      gamma = c * (alpha - sigma) - s * oldgam;
+      d[i + 1] = oldgam + (alpha - gamma);
+      p = c !== 0 ? (gamma * gamma) / c : oldc * bb;
+    }
+    e2[l] = s * p;
+    d[l] = sigma + gamma;
+  }
+  return true;
+}
+
 /** Eigenvalues of a symmetric n×n matrix, largest first. The input is not modified. */
 export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
   if (n === 0) return new Float64Array(0);
-  const work = Float64Array.from(a.subarray(0, n * n));
-  const { d, e } = tridiagonalize(work, n, false);
+  const { d, e } = tridiagonalize(a, n, false);
   tridiagonalQl(d, e, n, null);
   return d.sort().reverse();
+}
+
+/**
+ * Eigenvalues (largest first) of the n×n matrix whose LOWER triangle is at element offset `at` of
+ * the SIMD kernels' memory (the upper triangle is ignored), overwriting it: callers that build the
+ * matrix there skip two copies. Meant for positive (semi-)definite matrices (root-free QL).
+ */
+export function symmetricEigenvaluesInSimdMemory(simd: SimdKernels, at: number, n: number): Float64Array {
+  const top = simd.mark();
+  try {
+    const vAt = simd.alloc(n);
+    const pAt = simd.alloc(n);
+    const { d, e } = tridiagonalizeIn(simd.f64().subarray(at, at + n * n), n, false, false, simd, at, vAt, pAt);
+    const values = d.slice();
+    if (!rootFreeQl(values, e, n)) {
+      values.set(d);
+      tridiagonalQl(values, e, n, null);
+    }
+    return values.sort().reverse();
+  } finally {
+    simd.release(top);
+  }
 }
 
 /**
@@ -390,9 +479,8 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
  * holds v_j as row j ([n, n] row-major). The input is not modified.
  */
 export function symmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  const work = Float64Array.from(a.subarray(0, n * n));
-  if (n === 1) return { values: Float64Array.of(work[0]), vectors: Float64Array.of(1) };
-  const { d, e, qt } = tridiagonalize(work, n, true);
+  if (n === 1) return { values: Float64Array.of(a[0]), vectors: Float64Array.of(1) };
+  const { d, e, qt } = tridiagonalize(a, n, true);
   tridiagonalQl(d, e, n, qt);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y] - d[x]);
   const values = new Float64Array(n);
@@ -440,8 +528,7 @@ export interface PartialEigen {
  * and gives the same vectors as symmetricEigen up to round-off. The input is not modified.
  */
 export function symmetricEigenPartial(a: Float64Array, n: number): PartialEigen {
-  const work = Float64Array.from(a.subarray(0, n * n));
-  const { d, e, reflectors } = tridiagonalize(work, n, false, true);
+  const { d, e, reflectors } = tridiagonalize(a, n, false, true);
   const log = new RotationLog();
   tridiagonalQl(d, e, n, null, log);
   const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => d[y] - d[x]);

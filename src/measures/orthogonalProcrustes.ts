@@ -9,7 +9,7 @@
 // triangular factors make F_aᵀ·F_b three times cheaper to form, which matters because this
 // product is the per-pair cost of the whole measure. Runs whose K is singular even on 1⊥
 // (rank < N − 1, e.g. N > d) use a rank-revealing pivoted Cholesky factor instead.
-import { centerGram, dot, gram, pivotedCholeskyRows, rowDots, rowGram, SIMD_MIN, symmetricEigenvalues } from "./linalg";
+import { centerGram, dot, gram, pivotedCholeskyRows, rowDots, rowGram, SIMD_MIN, symmetricEigenvalues, symmetricEigenvaluesInSimdMemory } from "./linalg";
 import { SimdKernels, simdKernels } from "./simd";
 
 export interface ProcrustesPrepared {
@@ -126,8 +126,7 @@ export function orthogonalProcrustesFromPrepared(a: ProcrustesPrepared, b: Procr
   if (a.triangular && b.onComplement) {
     const m = a.n - 1;
     const simd = m >= SIMD_MIN ? simdKernels() : null;
-    const mm = simd ? sandwichSimd(simd, a.triangular, b.onComplement, m) : sandwich(a.triangular, b.onComplement, m);
-    const ev = symmetricEigenvalues(mm, m);
+    const ev = simd ? sandwichEigenvaluesSimd(simd, a.triangular, b.onComplement, m) : symmetricEigenvalues(sandwich(a.triangular, b.onComplement, m), m);
     let sum = 0;
     for (let i = 0; i < m; i++) if (ev[i] > 0) sum += Math.sqrt(ev[i]);
     return 1 - sum;
@@ -207,14 +206,17 @@ function sandwich(la: Float64Array, kb: Float64Array, m: number): Float64Array {
   return mm;
 }
 
-/** sandwich() with the two products done four columns at a time by the SIMD dot kernel. */
-function sandwichSimd(simd: SimdKernels, la: Float64Array, kb: Float64Array, m: number): Float64Array {
+/**
+ * The eigenvalues of sandwich()'s M, with both products done four columns at a time by the SIMD
+ * dot kernel and M built in wasm memory, where it is tridiagonalised in place.
+ */
+function sandwichEigenvaluesSimd(simd: SimdKernels, la: Float64Array, kb: Float64Array, m: number): Float64Array {
   const top = simd.mark();
   try {
     const laAt = simd.alloc(m * m);
     const kbAt = simd.alloc(m * m);
     const ttAt = simd.alloc(m * m);
-    const outAt = simd.alloc(4 * m);
+    const mAt = simd.alloc(m * m);
     const mem = simd.f64();
     mem.set(la, laAt);
     mem.set(kb, kbAt);
@@ -229,20 +231,17 @@ function sandwichSimd(simd: SimdKernels, la: Float64Array, kb: Float64Array, m: 
     for (let j = blocks; j < m; j++) {
       for (let k = j; k < m; k++) mem[ttAt + j * m + k] = dot(mem, kbAt + k * m + j, mem, laAt + j * m + j, m - j);
     }
-    // M[i, c] = Σ_{k ≥ i} L_aᵀ[i, k]·T[k, c] for c ≤ i: row i of L_aᵀ and rows c..c+3 of tt, both
-    // from column i on, walking down the diagonal (row i + 1 starts one column later).
-    const mm = new Float64Array(m * m);
+    // M[i, c..c+3] = Σ_{k ≥ i} L_aᵀ[i, k]·T[k, c..c+3] for i ≥ c: row i of L_aᵀ against rows
+    // c..c+3 of tt, both from column i on, walking down the diagonal. Entries above the diagonal
+    // that a block also writes are never read.
     for (let c = 0; c < blocks; c += 4) {
-      simd.dots4((laAt + c * m + c) * 8, row + 8, (ttAt + c * m + c) * 8, 8, row, m - c, 1, m - c, outAt * 8, 32, 8);
-      for (let i = c; i < m; i++) {
-        const r = outAt + (i - c) * 4;
-        for (let q = 0; q < 4 && c + q <= i; q++) mm[i * m + c + q] = mm[(c + q) * m + i] = mem[r + q];
-      }
+      const o = (c * m + c) * 8;
+      simd.dots4(laAt * 8 + o, row + 8, ttAt * 8 + o, 8, row, m - c, 1, m - c, mAt * 8 + o, row, 8);
     }
     for (let c = blocks; c < m; c++) {
-      for (let i = c; i < m; i++) mm[i * m + c] = mm[c * m + i] = dot(mem, laAt + i * m + i, mem, ttAt + c * m + i, m - i);
+      for (let i = c; i < m; i++) mem[mAt + i * m + c] = dot(mem, laAt + i * m + i, mem, ttAt + c * m + i, m - i);
     }
-    return mm;
+    return symmetricEigenvaluesInSimdMemory(simd, mAt, m);
   } finally {
     simd.release(top);
   }

@@ -140,16 +140,15 @@ function tridiagonalize(
   keepReflectors = wantQ,
 ): { d: Float64Array; e: Float64Array; qt: Float64Array | null; reflectors: Reflectors | null } {
   const simd = n >= SIMD_MIN ? simdKernels() : null;
-  if (!simd) return tridiagonalizeIn(a.slice(0, n * n), n, wantQ, keepReflectors, null, 0, 0, 0);
-  // The SIMD kernels work in wasm memory: copy A there, with the two scratch vectors after it.
+  if (!simd) return tridiagonalizeIn(a.slice(0, n * n), n, wantQ, keepReflectors, null, 0, 0);
+  // The SIMD kernels work in wasm memory: copy A there, with the scratch vectors after it.
   const top = simd.mark();
   try {
     const at = simd.alloc(n * n);
-    const vAt = simd.alloc(n);
-    const pAt = simd.alloc(n);
+    const scratchAt = simd.alloc(4 * (n + (n & 1)));
     const mem = simd.f64();
     mem.set(a.subarray(0, n * n), at);
-    return tridiagonalizeIn(mem.subarray(at, at + n * n), n, wantQ, keepReflectors, simd, at, vAt, pAt);
+    return tridiagonalizeIn(mem.subarray(at, at + n * n), n, wantQ, keepReflectors, simd, at, scratchAt);
   } finally {
     simd.release(top);
   }
@@ -162,18 +161,29 @@ function tridiagonalizeIn(
   keepReflectors: boolean,
   simd: SimdKernels | null,
   at: number,
-  vAt: number,
-  pAt: number,
+  scratchAt: number,
 ): { d: Float64Array; e: Float64Array; qt: Float64Array | null; reflectors: Reflectors | null } {
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   const vs: Float64Array[] = [];
   const betas: number[] = [];
-  // One scratch vector for every step (a fresh array per step runs 2× slower in V8 here).
-  const p = simd ? simd.f64().subarray(pAt, pAt + n) : new Float64Array(n);
-  const v = simd ? simd.f64().subarray(vAt, vAt + n) : new Float64Array(n);
+  // One scratch vector for every step (a fresh array per step runs 2× slower in V8 here). With
+  // SIMD, four vectors in wasm memory: v, p (then w), and the previous step's v and w, whose
+  // rank-2 update is deferred and fused with this step's product (one pass over A per step).
+  const stride = n + (n & 1);
+  const [vAt, pAt, vPrevAt, wPrevAt] = [0, 1, 2, 3].map((t) => scratchAt + t * stride);
+  const mem = simd ? simd.f64() : null;
+  const p = mem ? mem.subarray(pAt, pAt + n) : new Float64Array(n);
+  const v = mem ? mem.subarray(vAt, vAt + n) : new Float64Array(n);
+  const vPrev = mem ? mem.subarray(vPrevAt, vPrevAt + n) : null;
+  const wPrev = mem ? mem.subarray(wPrevAt, wPrevAt + n) : null;
+  let pending = false; // SIMD only: the update of the block at k by (vPrev, wPrev) is not yet applied
   for (let k = 0; k < n - 2; k++) {
     const m = n - k - 1; // size of the trailing block
+    if (pending) {
+      // Column k of the previous step's block must be current before it yields this step's v.
+      for (let i = 0; i <= m; i++) a[(k + i) * n + k] -= vPrev![i] * wPrev![0] + wPrev![i] * vPrev![0];
+    }
     let norm2 = 0;
     for (let i = 0; i < m; i++) {
       v[i] = a[(k + 1 + i) * n + k];
@@ -182,6 +192,8 @@ function tridiagonalizeIn(
     const x0 = v[0];
     const tail = norm2 - x0 * x0;
     if (tail === 0) {
+      if (pending) simd!.syr2Lower((at + (k + 1) * n + k + 1) * 8, n * 8, m, (vPrevAt + 1) * 8, (wPrevAt + 1) * 8);
+      pending = false;
       e[k] = x0;
       if (keepReflectors) vs.push(new Float64Array(m));
       betas.push(0);
@@ -198,7 +210,10 @@ function tridiagonalizeIn(
     const off = k + 1;
     p.fill(0, 0, m);
     let i = 0;
-    if (simd) {
+    if (simd && pending) {
+      simd.syr2Symv((at + off * n + off) * 8, n * 8, m, (vPrevAt + 1) * 8, (wPrevAt + 1) * 8, vAt * 8, pAt * 8);
+      i = m;
+    } else if (simd) {
       simd.symvLower((at + off * n + off) * 8, n * 8, m, vAt * 8, pAt * 8);
       i = m;
     }
@@ -240,7 +255,9 @@ function tridiagonalizeIn(
     for (let i = 0; i < m; i++) p[i] -= half * v[i];
     i = 0;
     if (simd) {
-      simd.syr2Lower((at + off * n + off) * 8, n * 8, m, vAt * 8, pAt * 8);
+      vPrev!.set(v.subarray(0, m));
+      wPrev!.set(p.subarray(0, m));
+      pending = true;
       i = m;
     }
     for (; i + 1 < m; i += 2) {
@@ -267,6 +284,7 @@ function tridiagonalizeIn(
     if (keepReflectors) vs.push(v.slice(0, m));
     betas.push(beta);
   }
+  if (pending) simd!.syr2Lower((at + (n - 2) * n + n - 2) * 8, n * 8, 2, vPrevAt * 8, wPrevAt * 8);
   for (let i = 0; i < n; i++) d[i] = a[i * n + i];
   if (n >= 2) e[n - 2] = a[(n - 1) * n + n - 2];
   e[n - 1] = 0;
@@ -460,9 +478,8 @@ export function symmetricEigenvalues(a: Float64Array, n: number): Float64Array {
 export function symmetricEigenvaluesInSimdMemory(simd: SimdKernels, at: number, n: number): Float64Array {
   const top = simd.mark();
   try {
-    const vAt = simd.alloc(n);
-    const pAt = simd.alloc(n);
-    const { d, e } = tridiagonalizeIn(simd.f64().subarray(at, at + n * n), n, false, false, simd, at, vAt, pAt);
+    const scratchAt = simd.alloc(4 * (n + (n & 1)));
+    const { d, e } = tridiagonalizeIn(simd.f64().subarray(at, at + n * n), n, false, false, simd, at, scratchAt);
     const values = d.slice();
     if (!rootFreeQl(values, e, n)) {
       values.set(d);

@@ -28,6 +28,8 @@ export interface SimdKernels {
   symvLower(aPtr: number, rowBytes: number, m: number, vPtr: number, pPtr: number): void;
   /** a_ij −= v_i·w_j + w_i·v_j for j ≤ i < m (lower triangle). */
   syr2Lower(aPtr: number, rowBytes: number, m: number, vPtr: number, wPtr: number): void;
+  /** syr2Lower(v, w) and then symvLower(x → p) in one pass over the rows. */
+  syr2Symv(aPtr: number, rowBytes: number, m: number, vPtr: number, wPtr: number, xPtr: number, pPtr: number): void;
 }
 
 // ---- a minimal assembler: LEB128 integers and the opcodes used below ----
@@ -230,6 +232,61 @@ function syr2LowerFn(): Fn {
   return { name: "syr2Lower", params: 5, locals: [I32, I32, I32, I32, I32, V128, V128, F64, F64], body };
 }
 
+function syr2SymvFn(): Fn {
+  // syr2Lower(v, w) and then symvLower(x → p) on each row while it is in registers: one pass over
+  // the matrix per Householder step instead of two.
+  const [aPtr, rowBytes, m, vPtr, wPtr, xPtr, pPtr] = [0, 1, 2, 3, 4, 5, 6];
+  const [i, pa, pv, pw, px, pp, end, vi2, wi2, xi2, acc, y] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
+  const [vi, wi, xi, s, ys] = [19, 20, 21, 22, 23];
+  const at = (base: number) => [...op.get(base), ...op.get(i), ...op.i32(3), ...op.i32Shl, ...op.i32Add, ...op.f64Load];
+  // y = a − (v_i·w_j + w_i·v_j); a ← y (pair or scalar form), leaving nothing on the stack.
+  const update = (load: number[], store: number[], mul: number[], add: number[], sub: number[], vI: number, wI: number, yl: number) => [
+    ...op.get(pa), ...op.get(pa), ...load,
+    ...op.get(vI), ...op.get(pw), ...load, ...mul, ...op.get(wI), ...op.get(pv), ...load, ...mul, ...add,
+    ...sub, ...op.tee(yl), ...store,
+  ];
+  const body = [
+    ...op.block,
+    ...op.loop,
+    ...op.get(i), ...op.get(m), ...op.i32GeS, ...op.brIf(1),
+    ...at(vPtr), ...op.tee(vi), ...op.f64x2Splat, ...op.set(vi2),
+    ...at(wPtr), ...op.tee(wi), ...op.f64x2Splat, ...op.set(wi2),
+    ...at(xPtr), ...op.tee(xi), ...op.f64x2Splat, ...op.set(xi2),
+    ...op.get(aPtr), ...op.set(pa), ...op.get(vPtr), ...op.set(pv), ...op.get(wPtr), ...op.set(pw),
+    ...op.get(xPtr), ...op.set(px), ...op.get(pPtr), ...op.set(pp),
+    ...pairEnd(op.get(pa), op.get(i)), ...op.set(end), // columns j < i in pairs
+    ...op.v128Zero, ...op.set(acc),
+    ...op.block,
+    ...op.loop,
+    ...op.get(pa), ...op.get(end), ...op.i32GeS, ...op.brIf(1),
+    ...update(op.v128Load, op.v128Store, op.f64x2Mul, op.f64x2Add, op.f64x2Sub, vi2, wi2, y),
+    ...op.get(acc), ...op.get(y), ...op.get(px), ...op.v128Load, ...op.f64x2Mul, ...op.f64x2Add, ...op.set(acc),
+    ...op.get(pp), ...op.get(pp), ...op.v128Load, ...op.get(y), ...op.get(xi2), ...op.f64x2Mul, ...op.f64x2Add, ...op.v128Store,
+    ...advance(pa, 16), ...advance(pv, 16), ...advance(pw, 16), ...advance(px, 16), ...advance(pp, 16),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+    ...op.get(acc), ...op.f64x2Lane(0), ...op.get(acc), ...op.f64x2Lane(1), ...op.f64Add, ...op.set(s),
+    // Odd i: column j = i − 1 is left.
+    ...op.get(i), ...op.i32(1), ...op.i32And,
+    ...op.if,
+    ...update(op.f64Load, op.f64Store, op.f64Mul, op.f64Add, op.f64Sub, vi, wi, ys),
+    ...op.get(s), ...op.get(ys), ...op.get(px), ...op.f64Load, ...op.f64Mul, ...op.f64Add, ...op.set(s),
+    ...op.get(pp), ...op.get(pp), ...op.f64Load, ...op.get(ys), ...op.get(xi), ...op.f64Mul, ...op.f64Add, ...op.f64Store,
+    ...advance(pa, 8), ...advance(pv, 8), ...advance(pw, 8), ...advance(pp, 8),
+    ...op.end,
+    // The diagonal: a_ii ← a_ii − (v_i·w_i + w_i·v_i), then p_i += s + a_ii·x_i.
+    ...update(op.f64Load, op.f64Store, op.f64Mul, op.f64Add, op.f64Sub, vi, wi, ys),
+    ...op.get(pp), ...op.get(pp), ...op.f64Load, ...op.get(s), ...op.get(ys), ...op.get(xi), ...op.f64Mul, ...op.f64Add, ...op.f64Add, ...op.f64Store,
+    ...addTo(aPtr, rowBytes),
+    ...advance(i, 1),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+  return { name: "syr2Symv", params: 7, locals: [I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, F64, F64, F64, F64, F64], body };
+}
+
 function section(id: number, payload: number[]): number[] {
   return [id, ...uleb(payload.length), ...payload];
 }
@@ -239,7 +296,7 @@ const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCo
 
 /** The module's bytes: one function type per arity, an imported memory, three exported functions. */
 export function kernelModuleBytes(): Uint8Array {
-  const fns = [dots4Fn(), symvLowerFn(), syr2LowerFn()];
+  const fns = [dots4Fn(), symvLowerFn(), syr2LowerFn(), syr2SymvFn()];
   const arities = [...new Set(fns.map((f) => f.params))];
   const types = arities.map((p) => [0x60, ...uleb(p), ...new Array<number>(p).fill(I32), 0]);
   const imports = [[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]]; // memory, min 1 page
@@ -290,7 +347,7 @@ export function simdKernels(): SimdKernels | null {
   try {
     const memory = new wasm.Memory({ initial: 64 });
     const instance = new wasm.Instance(new wasm.Module(kernelModuleBytes()), { env: { memory } });
-    const ex = instance.exports as unknown as Pick<SimdKernels, "dots4" | "symvLower" | "syr2Lower">;
+    const ex = instance.exports as unknown as Pick<SimdKernels, "dots4" | "symvLower" | "syr2Lower" | "syr2Symv">;
     let view = new Float64Array(memory.buffer);
     let top = 0; // in float64s
     cached = {
@@ -309,6 +366,7 @@ export function simdKernels(): SimdKernels | null {
       dots4: ex.dots4,
       symvLower: ex.symvLower,
       syr2Lower: ex.syr2Lower,
+      syr2Symv: ex.syr2Symv,
     };
   } catch {
     cached = null; // no SIMD support in this engine: the scalar loops are used

@@ -85,3 +85,32 @@ test("symvLower and syr2Lower: product with and rank-2 update of a lower triangl
     }
   }
 });
+
+test("syr2Symv equals syr2Lower followed by symvLower, bit for bit", { skip }, () => {
+  const k = simd!;
+  const n = 30;
+  for (const m of [29, 28, 1]) {
+    const top = k.mark();
+    try {
+      const a = gaussian(n, n, 50 + m);
+      const [v, w, x] = [51, 52, 53].map((seed) => gaussian(1, m, seed));
+      const [fusedAt, plainAt] = [k.alloc(n * n), k.alloc(n * n)];
+      const [vAt, wAt, xAt, p1At, p2At] = [k.alloc(m), k.alloc(m), k.alloc(m), k.alloc(m), k.alloc(m)];
+      const mem = k.f64();
+      mem.set(a, fusedAt);
+      mem.set(a, plainAt);
+      mem.set(v, vAt);
+      mem.set(w, wAt);
+      mem.set(x, xAt);
+      mem.fill(0, p1At, p1At + m);
+      mem.fill(0, p2At, p2At + m);
+      k.syr2Symv((fusedAt + n + 1) * 8, n * 8, m, vAt * 8, wAt * 8, xAt * 8, p1At * 8);
+      k.syr2Lower((plainAt + n + 1) * 8, n * 8, m, vAt * 8, wAt * 8);
+      k.symvLower((plainAt + n + 1) * 8, n * 8, m, xAt * 8, p2At * 8);
+      assert.deepEqual(mem.slice(fusedAt, fusedAt + n * n), mem.slice(plainAt, plainAt + n * n), `matrix, m ${m}`);
+      assert.deepEqual(mem.slice(p1At, p1At + m), mem.slice(p2At, p2At + m), `product, m ${m}`);
+    } finally {
+      k.release(top);
+    }
+  }
+});

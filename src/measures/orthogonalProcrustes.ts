@@ -9,7 +9,8 @@
 // triangular factors make F_aᵀ·F_b three times cheaper to form, which matters because this
 // product is the per-pair cost of the whole measure. Runs whose K is singular even on 1⊥
 // (rank < N − 1, e.g. N > d) use a rank-revealing pivoted Cholesky factor instead.
-import { centerGram, dot, gram, pivotedCholeskyRows, rowDots, rowGram, SIMD_MIN, symmetricEigenvalues, symmetricEigenvaluesInSimdMemory } from "./linalg";
+import { centerGram, dot, gram, pivotedCholeskyRows, rowDots, rowGram, SIMD_MIN } from "./linalg";
+import { symmetricEigenvalues, symmetricEigenvaluesInSimdMemory } from "./symmetricEigen";
 import { SimdKernels, simdKernels } from "./simd";
 
 export interface ProcrustesPrepared {

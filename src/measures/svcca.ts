@@ -8,7 +8,8 @@
 // whichever is smaller. A pair then needs the singular values of B_a·B_bᵀ, or, when the kept
 // spaces are large (the usual case with N < d), of the much smaller Z_a·Z_bᵀ (cos² + sin² = 1
 // because B and Z together span R^N). Only the eigenvectors of that smaller side are formed.
-import { gram, rowDots, rowGram, symmetricEigenPartial, symmetricEigenvalues } from "./linalg";
+import { gram, rowDots, rowGram } from "./linalg";
+import { symmetricEigenPartial, symmetricEigenvalues } from "./symmetricEigen";
 
 export interface SvccaOptions {
   /** Share of the sum of singular values to keep (default 0.99). */

@@ -80,6 +80,10 @@ process.stdout.write(
 const layers = Array.from({ length: timedLayers }, (_, l) => l);
 const data = layers.map((l) => Array.from({ length: R }, (_, r) => hidden(r, l)));
 
+// Warm-up outside the timings (JIT compilation, wasm instantiation), so that timing 2 layers and
+// extrapolating does not charge the one-off start-up cost 12 times.
+representationMatrices((r) => data[0][r], 3, N, D, [0]);
+
 // Optimised: prepare each run once per layer, reuse across all pairs.
 const t0 = performance.now();
 const c0 = process.cpuUsage();

@@ -5,3 +5,4 @@ export * from "./clipGradients";
 export * from "./parameterGroups";
 export * from "./update";
 export * from "./mitigation";
+export * from "./pretrain";

@@ -93,7 +93,7 @@ export async function run(argv: string[]): Promise<number> {
       },
     }));
   } catch (err) {
-    throw new CliError(`${(err as Error).message}; see \`instability pretrain --help\``);
+    throw new CliError(`${(err as Error).message.replace(/\s*\n\s*/g, " ")}; see \`instability pretrain --help\``);
   }
   if (values.help) {
     process.stdout.write(USAGE + "\n");

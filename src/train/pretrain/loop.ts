@@ -238,6 +238,8 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
 
       if (state.step % o.evalEvery === 0 && state.step < o.maxSteps && heldOutSeqs.length > 0) lastEval = evaluate(state.step);
       if (state.step === o.maxSteps) break;
+      // The updates are synchronous: yield to the event loop so a SIGINT/SIGTERM handler can run.
+      await new Promise((resolve) => setImmediate(resolve));
       if (o.stopAtStep !== undefined && state.step >= o.stopAtStep) stopReason = `stopped at step ${state.step} as asked`;
       else if (o.signal?.aborted) stopReason = `interrupted at step ${state.step}`;
       else if (o.maxMinutes !== undefined && Date.now() - sessionStart >= o.maxMinutes * 60_000) stopReason = `--max-minutes ${o.maxMinutes} reached at step ${state.step}`;

@@ -73,6 +73,25 @@ test("pre-training lowers the held-out MLM loss on a corpus with structure", asy
   model.dispose();
 });
 
+test("an abort (Ctrl-C / SIGTERM) raised by a timer while updates run stops the run after that update, with a checkpoint", async () => {
+  const dir = tmpDir("abort");
+  const controller = new AbortController();
+  let stepsWhenAborted = -1;
+  // A timer can only fire if the loop yields to the event loop between updates.
+  const poll = setInterval(() => {
+    const log = readLog(path.join(dir, "log.jsonl")).filter((e) => e.type === "train");
+    if (log.length >= 2 && !controller.signal.aborted) {
+      stepsWhenAborted = log.length;
+      controller.abort();
+    }
+  }, 1);
+  const r = await pretrain(tinyOptions(dir, { maxSteps: 400, evalEvery: 1000, signal: controller.signal }));
+  clearInterval(poll);
+  assert.equal(r.finished, false);
+  assert.ok(stepsWhenAborted >= 2 && r.step <= stepsWhenAborted + 1, `aborted after ${stepsWhenAborted}, stopped at ${r.step}`);
+  assert.equal(readTrainerState(path.join(dir, "checkpoint")).step, r.step);
+});
+
 test("a resume with other settings is refused, naming the setting", async () => {
   const dir = tmpDir("settings");
   await pretrain(tinyOptions(dir, { stopAtStep: 1 }));

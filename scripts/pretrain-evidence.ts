@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { pretrainingCorpus } from "../src/data/pretrainingCorpus";
+import { pretrainingCorpus, pretrainingCorpusStats } from "../src/data/pretrainingCorpus";
 import { loadTokenizer } from "../src/data/tokenizers";
 import { loadModel, createRandomModel, parseConfig } from "../src/model";
 import { evaluateMlm, splitHeldOut, tokeniseDocuments } from "../src/train/pretrain";
@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     JSON.stringify(
       {
         model: dir,
+        corpusStats: pretrainingCorpusStats(),
         corpus: { documents: corpus.length, trainDocuments: train.length, heldOutDocuments: heldOut.length, trainTokens, heldOutSequences: sequences.length, heldOutTokens },
         maskSeed: opts.maskSeed,
         pretrained: scorePre,

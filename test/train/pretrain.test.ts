@@ -92,6 +92,24 @@ test("an abort (Ctrl-C / SIGTERM) raised by a timer while updates run stops the 
   assert.equal(readTrainerState(path.join(dir, "checkpoint")).step, r.step);
 });
 
+test("continued pre-training (initFrom) starts from the given weights and tokenizer, with a fresh optimizer", async () => {
+  const first = tmpDir("phase1");
+  const r1 = await pretrain(tinyOptions(first, { maxSteps: 6, evalEvery: 100 }));
+  const second = tmpDir("phase2");
+  const r2 = await pretrain(tinyOptions(second, { initFrom: r1.modelDir!, seed: 4, maxSteps: 4, evalEvery: 100 }));
+  assert.equal(r2.step, 4);
+  const evals = readLog(path.join(second, "log.jsonl")).filter((e) => e.type === "eval");
+  // Its step-0 evaluation is the first run's final model on the same held-out masking.
+  assert.equal(evals[0].step, 0);
+  assert.equal(evals[0].eval_loss, r1.lastEval!.loss);
+  assert.equal(fs.readFileSync(path.join(second, "tokenizer", "vocab.txt"), "utf8"), fs.readFileSync(path.join(r1.modelDir!, "vocab.txt"), "utf8"));
+  assert.equal(readOptimizerState(path.join(second, "checkpoint")).step, 4);
+  assert.equal(readTrainerState(path.join(second, "checkpoint")).settings.initFrom, path.resolve(r1.modelDir!));
+  // Resuming it without initFrom is another run: refused.
+  await assert.rejects(pretrain(tinyOptions(second, { seed: 4, maxSteps: 6 })), /was written with/);
+  await assert.rejects(pretrain(tinyOptions(tmpDir("phase2b"), { initFrom: r1.modelDir!, hidden: 32 })), /--init-from .*hidden_size is 16 but this run asks for 32/);
+});
+
 test("a resume with other settings is refused, naming the setting", async () => {
   const dir = tmpDir("settings");
   await pretrain(tinyOptions(dir, { stopAtStep: 1 }));

@@ -28,7 +28,9 @@ SIGTERM) finishes the current update and writes a checkpoint first.
   --dropout X (0)                dropout while pre-training (config.json keeps 0.1 for fine-tuning)
   --eval-every N (100)           held-out evaluation every N updates
   --eval-sequences N (512)       held-out sequences per evaluation
-  --checkpoint-every-minutes M (5)`;
+  --checkpoint-every-minutes M (5)
+  --init-from DIR                continued pre-training: start from DIR's weights and tokenizer (a
+                                 pre-training checkpoint or model folder) with a fresh optimizer and schedule`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -89,6 +91,7 @@ export async function run(argv: string[]): Promise<number> {
         "eval-every": { type: "string" },
         "eval-sequences": { type: "string" },
         "checkpoint-every-minutes": { type: "string" },
+        "init-from": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -126,6 +129,10 @@ export async function run(argv: string[]): Promise<number> {
   const evalEvery = positiveInt("eval-every", values["eval-every"], 100);
   const evalSequences = positiveInt("eval-sequences", values["eval-sequences"], 512);
   const checkpointEveryMinutes = number("checkpoint-every-minutes", values["checkpoint-every-minutes"], 5, (x) => x > 0, "a number of minutes > 0");
+  const initFrom = values["init-from"] === undefined ? undefined : path.resolve(values["init-from"]);
+  if (initFrom && !fs.existsSync(path.join(initFrom, "model.safetensors"))) {
+    throw new CliError(`--init-from ${initFrom}: no model.safetensors there; give a pre-training checkpoint or model folder`);
+  }
   const outDir = path.resolve(values.out);
   checkWritable(outDir);
 
@@ -143,6 +150,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const result = await pretrain({
       ...settings,
+      ...(initFrom ? { initFrom } : {}),
       outDir,
       documents: pretrainingCorpus(),
       maxMinutes,
@@ -157,7 +165,7 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof CliError) throw err;
     const msg = (err as Error).message;
     // Bad state on disk (another run's checkpoint, a corrupt file) is a user-facing error.
-    if (/was written with|trainer state|diverged|safetensors|config\.json|tokenizer/.test(msg)) throw new CliError(msg);
+    if (/was written with|trainer state|diverged|safetensors|config\.json|tokenizer|--init-from/.test(msg)) throw new CliError(msg);
     throw err;
   } finally {
     process.off("SIGINT", onSignal);

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { makeConfig } from "../../model/config";
+import { makeConfig, type EncoderConfig } from "../../model/config";
 import type { EncoderModel } from "../../model/encoder";
 import { createRandomModel } from "../../model/init";
 import { loadModel, saveModel } from "../../model/checkpoint";
@@ -47,6 +47,11 @@ export interface PretrainSettings {
   beta2: number;
   /** Dropout during pre-training (the saved config keeps BERT's 0.1 for fine-tuning). */
   dropout: number;
+  /**
+   * Continued pre-training: start from this checkpoint's weights and tokenizer (a fresh
+   * optimizer and schedule) instead of a random initialisation.
+   */
+  initFrom?: string;
 }
 
 export interface PretrainOptions extends PretrainSettings {
@@ -91,14 +96,16 @@ export const FINAL_MODEL_DIR = "model";
 
 function settingsOf(o: PretrainSettings): PretrainSettings {
   const { layers, hidden, heads, ffn, maxLength, vocabSize, batchSize, lr, warmupSteps, maxSteps, seed, weightDecay, maxGradNorm, beta2, dropout } = o;
-  return { layers, hidden, heads, ffn, maxLength, vocabSize, batchSize, lr, warmupSteps, maxSteps, seed, weightDecay, maxGradNorm, beta2, dropout };
+  const s: PretrainSettings = { layers, hidden, heads, ffn, maxLength, vocabSize, batchSize, lr, warmupSteps, maxSteps, seed, weightDecay, maxGradNorm, beta2, dropout };
+  if (o.initFrom !== undefined) s.initFrom = path.resolve(o.initFrom);
+  return s;
 }
 
 /** The tokenizer of the run: trained once on the training documents, then reused on resume. */
-export function runTokenizer(outDir: string, trainDocuments: readonly string[], vocabSize: number, maxLength: number): Tokenizer {
+export function runTokenizer(outDir: string, trainDocuments: readonly string[], vocabSize: number, maxLength: number, initFrom?: string): Tokenizer {
   const dir = path.join(outDir, TOKENIZER_DIR);
   if (fs.existsSync(path.join(dir, "vocab.txt"))) return loadTokenizer(dir);
-  const tokenizer = trainWordPiece(trainDocuments, { vocabSize, lowercase: true, modelMaxLength: maxLength });
+  const tokenizer = initFrom ? loadTokenizer(initFrom) : trainWordPiece(trainDocuments, { vocabSize, lowercase: true, modelMaxLength: maxLength });
   const tmp = temporarySibling(dir);
   tokenizer.save(tmp);
   fs.renameSync(tmp, dir);
@@ -117,7 +124,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   if (state) checkSameSettings(state.settings, settings, existing!);
 
   const { train, heldOut } = splitHeldOut(o.documents);
-  const tokenizer = runTokenizer(o.outDir, train, o.vocabSize, o.maxLength);
+  const tokenizer = runTokenizer(o.outDir, train, o.vocabSize, o.maxLength, settings.initFrom);
   const trainSeqs = tokeniseDocuments(train, tokenizer, o.maxLength);
   const heldOutSeqs = tokeniseDocuments(heldOut, tokenizer, o.maxLength);
   const schedule = new BatchSchedule(trainSeqs.map((s) => s.length), o.batchSize, o.seed);
@@ -143,7 +150,9 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     model = await loadModel(existing, { heads: { pooler: false, classifier: false, mlm: true } });
     say(`resuming from ${existing} at step ${state.step}`);
   } else {
-    model = await createRandomModel(config, o.seed, { pooler: false, classifier: false, mlm: true });
+    model = settings.initFrom
+      ? await loadInitialModel(settings.initFrom, config)
+      : await createRandomModel(config, o.seed, { pooler: false, classifier: false, mlm: true });
   }
   const optimizer = new AdamW(model.trainableVariables(), standardGroups(model.trainableVariables().keys(), o.weightDecay), {
     lr: o.lr,
@@ -280,8 +289,26 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   }
 }
 
+/** The starting weights of a continued pre-training; its architecture must be the one asked for. */
+async function loadInitialModel(dir: string, config: EncoderConfig): Promise<EncoderModel> {
+  const model = await loadModel(dir, { heads: { pooler: false, classifier: false, mlm: true } });
+  for (const key of ["model_type", "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "max_position_embeddings"] as const) {
+    if (model.config[key] !== config[key]) {
+      model.dispose();
+      throw new Error(`--init-from ${dir}: its ${key} is ${model.config[key]} but this run asks for ${config[key]}; give the matching options`);
+    }
+  }
+  if (model.initializedFromSeed.some((n) => n.startsWith("cls."))) {
+    model.dispose();
+    throw new Error(`--init-from ${dir}: the checkpoint has no MLM head (cls.predictions.*); continue from a pre-training checkpoint`);
+  }
+  return model;
+}
+
 function checkSameSettings(saved: Record<string, unknown>, now: PretrainSettings, dir: string): void {
-  for (const [key, value] of Object.entries(now)) {
+  const keys = new Set([...Object.keys(now), ...Object.keys(saved)]);
+  for (const key of keys) {
+    const value = (now as unknown as Record<string, unknown>)[key];
     if (saved[key] !== value) {
       throw new Error(
         `${dir} was written with ${key} = ${JSON.stringify(saved[key])}, but this run has ${key} = ${JSON.stringify(value)}; ` +

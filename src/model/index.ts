@@ -25,3 +25,4 @@ export { dropout, dropoutMask } from "./ops/dropout";
 export { multiHeadAttention, additiveAttentionMask } from "./ops/attention";
 export { crossEntropy } from "./ops/cross-entropy";
 export { pullModel, HubError, type PullOptions } from "./hub";
+export { defaultModelDir, packageRoot, DEFAULT_MODEL_NAME } from "./defaultModel";

@@ -16,3 +16,4 @@ export * from "./update";
 export * from "./mitigation";
 export * from "./finetune";
 export { benchTrainStep, profileStep, randomBatch, benchModel, type BenchShape, type BenchResult } from "./benchStep";
+export * from "./pretrain";

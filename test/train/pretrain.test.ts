@@ -8,7 +8,7 @@ import { readSafetensors } from "../../src/model/safetensors";
 import { loadModel } from "../../src/model/checkpoint";
 import { pretrain } from "../../src/train/pretrain/loop";
 import { findCheckpoint, readOptimizerState, readTrainerState, saveCheckpoint } from "../../src/train/pretrain/checkpoint";
-import { epochBatches, isHeldOut, splitHeldOut } from "../../src/train/pretrain/data";
+import { pretrainingEpochBatches, isHeldOut, splitHeldOut } from "../../src/train/pretrain/data";
 import { readLog } from "../../src/train/pretrain/log";
 import { AdamW } from "../../src/train/adamw";
 import { tinyCorpus, tinyOptions } from "./helpers/tinyPretrain";
@@ -125,10 +125,10 @@ test("the held-out split depends only on the text, holds out about 2%, and data 
   for (const d of heldOut) assert.equal(isHeldOut(d), true);
 
   const lengths = Array.from({ length: 1003 }, (_, i) => 3 + ((i * 37) % 120));
-  const e0 = epochBatches(lengths, 16, 0, 0);
+  const e0 = pretrainingEpochBatches(lengths, 16, 0, 0);
   assert.deepEqual(e0.flat().sort((x, y) => x - y), lengths.map((_, i) => i));
-  assert.deepEqual(epochBatches(lengths, 16, 0, 0), e0);
-  assert.notDeepEqual(epochBatches(lengths, 16, 0, 1), e0);
+  assert.deepEqual(pretrainingEpochBatches(lengths, 16, 0, 0), e0);
+  assert.notDeepEqual(pretrainingEpochBatches(lengths, 16, 0, 1), e0);
   // Length grouping: batches pad far less than random batches of the same sequences would.
   const padding = (batches: number[][]) => batches.reduce((a, b) => a + Math.max(...b.map((i) => lengths[i])) * b.length - b.reduce((s, i) => s + lengths[i], 0), 0);
   const random: number[][] = [];

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { defaultModelDir } from "../../model/defaultModel";
 import { CliError } from "../command";
 import { taskNames } from "../../data/loadTask";
 import { MITIGATIONS } from "../../train/mitigation/mitigation";
@@ -37,16 +38,6 @@ function integer(name: string, text: string | undefined, min: number): number | 
   const v = Number(text);
   if (!Number.isInteger(v) || v < min) throw new CliError(`--${name}: '${text}' is not an integer ≥ ${min}`);
   return v;
-}
-
-/** The embedded pre-trained model, once src/model provides it. */
-function defaultModelDir(): string {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const model = require("../../model") as { defaultModelDir?: () => string };
-  if (typeof model.defaultModelDir !== "function") {
-    throw new CliError("--model DIR is required: this build has no embedded pre-trained model yet");
-  }
-  return model.defaultModelDir();
 }
 
 export async function run(argv: string[]): Promise<number> {

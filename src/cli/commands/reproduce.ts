@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { defaultModelDir } from "../../model/defaultModel";
 import { CliError } from "../command";
 import { PRESETS, learningRateFor, type ReproducePreset } from "../../analysis/presets";
 import { writeAnalysisReport } from "../../analysis/report";
@@ -52,19 +53,9 @@ export interface ReproduceResult {
   seconds: { sweep: number; analysis: number };
 }
 
-/** The checkpoint's config.json: --model's, else the embedded model's when this build has one. */
+/** The checkpoint's config.json: --model's, else the embedded model's. */
 function modelConfig(modelDir: string | undefined): Record<string, unknown> | undefined {
-  let dir = modelDir;
-  if (!dir) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const model = require("../../model") as { defaultModelDir?: () => string };
-      dir = model.defaultModelDir?.();
-    } catch {
-      dir = undefined;
-    }
-  }
-  if (!dir) return undefined;
+  const dir = modelDir ?? defaultModelDir();
   try {
     return JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
   } catch {
@@ -99,7 +90,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const stream = o.stream ?? process.stderr;
   const say = (line: string) => stream.write(line + "\n");
   const store = path.resolve(o.out, "runs");
-  const modelName = o.model ? path.basename(path.resolve(o.model)) : "embedded";
+  const modelName = path.basename(path.resolve(o.model ?? defaultModelDir()));
   const tasks = o.glueDir ? o.preset.tasks.glue : o.preset.tasks.embedded;
   const { runs, saveFinal } = presetRuns(o.preset, modelName, tasks, modelFamily(o.model));
   const t0 = Date.now();

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_MODEL_NAME } from "../../model/defaultModel";
 import { CliError } from "../command";
 import { EMBEDDED_TASK_NAMES } from "../../data/embeddedTasks";
 import { expandGrid, parseSeeds, type RunSpec } from "../../train/sweep/grid";
@@ -110,9 +111,9 @@ export async function run(argv: string[]): Promise<number> {
   return result.failed.length ? 1 : 0;
 }
 
-// The embedded model's folder name in the store (its checkpoint comes from finetune's default).
+// The embedded model's folder name in the store (its checkpoint is finetune's default).
 function defaultModelName(): string {
-  return "embedded";
+  return DEFAULT_MODEL_NAME;
 }
 function defaultTasks(): string[] {
   return [...EMBEDDED_TASK_NAMES];

@@ -39,7 +39,7 @@ const GROUP_BATCHES = 50;
  * own longest row, so grouping similar lengths cuts the padding (most documents are far shorter
  * than maxLength) while the order stays random at the scale of the epoch.
  */
-export function epochBatches(lengths: readonly number[], batchSize: number, seed: number, epoch: number): number[][] {
+export function pretrainingEpochBatches(lengths: readonly number[], batchSize: number, seed: number, epoch: number): number[][] {
   const rng = new Random(seed).fork(`pretrain-epoch-${epoch}`);
   const order = rng.permutation(lengths.length);
   const batches: number[][] = [];
@@ -70,7 +70,7 @@ export class BatchSchedule {
   batchFor(step: number): number[] {
     const { epoch, index } = dataPosition(step, this.batchesPerEpoch);
     if (!this.cached || this.cached.epoch !== epoch) {
-      this.cached = { epoch, batches: epochBatches(this.lengths, this.batchSize, this.seed, epoch) };
+      this.cached = { epoch, batches: pretrainingEpochBatches(this.lengths, this.batchSize, this.seed, epoch) };
     }
     return this.cached.batches[index];
   }

@@ -1,3 +1,4 @@
+import { DEFAULT_MODEL_NAME } from "../../src/model/defaultModel";
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -72,7 +73,7 @@ test("reproduce runs the preset's sweeps (final models only where asked), then w
   assert.equal(first.sweep!.completed.length, 16);
   assert.deepEqual(first.sweep!.failed, []);
   assert.deepEqual(first.analysisErrors, []);
-  const store = path.join(out, "runs", "embedded", "toy");
+  const store = path.join(out, "runs", DEFAULT_MODEL_NAME, "toy");
   assert.deepEqual(fs.readdirSync(store).sort(), ["llrd-lr1e-4", "mixout-lr1e-4", "none-lr1e-3", "none-lr1e-4"]);
   assert.ok(fs.existsSync(path.join(store, "none-lr1e-3", "seed-05", "final", "logits.npy")));
   assert.ok(!fs.existsSync(path.join(store, "none-lr1e-4", "seed-00", "final")));

@@ -10,6 +10,6 @@ export { publish, setDisplaySink, escapeHtml, jsonForScript } from "./display";
 export type { MimeBundle } from "./display";
 export { KERNEL_NAME, KERNEL_DISPLAY_NAME, kernelSpec, writeKernelSpec, installKernel, checkoutRoot } from "./kernelspec";
 export type { KernelSpec, InstallOptions, InstallResult } from "./kernelspec";
-export { toyRuns, gaussianMatrix, rotateAndScale, scaleColumns, lowRankPlusNoise } from "./toy";
+export { toyRuns, toyPredictions, gaussianMatrix, rotateAndScale, scaleColumns, lowRankPlusNoise } from "./toy";
 export type { ToyRunsOptions } from "./toy";
 export { correctnessMap } from "./figures";

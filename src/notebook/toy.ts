@@ -143,3 +143,13 @@ function mistakeSet(rng: Random, n: number, count: number): Set<number> {
   }
   return new Set(idx.slice(0, count));
 }
+
+/**
+ * Predicted labels of `runs` runs on `n` examples: a shared answer (class 1 with probability
+ * `positiveRate`), which each run flips on each example with probability `flip`.
+ */
+export function toyPredictions(o: { runs: number; n: number; flip: number; positiveRate?: number; seed: number }): Int32Array[] {
+  const rng = new Random(o.seed);
+  const shared = Int32Array.from({ length: o.n }, () => (rng.next() < (o.positiveRate ?? 0.5) ? 1 : 0));
+  return Array.from({ length: o.runs }, () => Int32Array.from(shared, (y) => (rng.next() < o.flip ? 1 - y : y)));
+}

@@ -1,7 +1,8 @@
 // Figures that only the notebooks need (the paper's figures live in src/viz).
 import type { RunSet } from "../runs";
 import { predictions } from "../measures";
-import { BASE_CONFIG, baseLayout, layoutGrid, type FigureSpec, type Trace } from "../viz";
+import { BASE_CONFIG, baseLayout, layoutGrid, tableHtml, toCsv, type FigureSpec, type TableInput, type TableOptions as VizTableOptions, type Trace } from "../viz";
+import { publish } from "./display";
 
 /**
  * Which examples each run gets right (blue) or wrong (orange): one row per run, one column per
@@ -41,4 +42,12 @@ export function correctnessMap(sets: { name: string; set: RunSet }[], opts: { ti
     };
   });
   return { data, layout, config: { ...BASE_CONFIG } };
+}
+
+/**
+ * A table with the paper's spelling of measures, methods, models and tasks in headers and cells
+ * (viz.tableHtml), shown in the running cell. Use it for results; `showTable` for anything else.
+ */
+export function showPaperTable(input: TableInput, opts: VizTableOptions = {}): void {
+  publish({ "text/html": tableHtml(input, opts), "text/plain": toCsv(input, { columns: opts.columns }) });
 }

@@ -12,4 +12,9 @@ export { KERNEL_NAME, KERNEL_DISPLAY_NAME, kernelSpec, writeKernelSpec, installK
 export type { KernelSpec, InstallOptions, InstallResult } from "./kernelspec";
 export { toyRuns, toyPredictions, gaussianMatrix, rotateAndScale, scaleColumns, lowRankPlusNoise } from "./toy";
 export type { ToyRunsOptions } from "./toy";
-export { correctnessMap } from "./figures";
+export { correctnessMap, showPaperTable } from "./figures";
+export * as paper from "./paperReference";
+export { writeSyntheticStore } from "./syntheticStore";
+export type { SyntheticStoreOptions, SyntheticStoreResult } from "./syntheticStore";
+export { notebookRuns, hasFineTuningEngine } from "./notebookRuns";
+export type { NotebookRunsOptions, NotebookRuns, Preset } from "./notebookRuns";

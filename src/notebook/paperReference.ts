@@ -7,7 +7,7 @@ export const PAPER_METHODS = ["standard", "mixout", "llrd", "reinit", "wdpre"] a
 /** Column order of the benchmark table and of the τ / bootstrap matrices. */
 export const SIX = ["sd", "jsd", "kappa", "pwd", "cka", "op"] as const;
 
-export interface BenchmarkReference {
+export type BenchmarkReference = {
   model: string;
   task: string;
   method: string;
@@ -18,7 +18,7 @@ export interface BenchmarkReference {
   pwd: number;
   cka: number;
   op: number;
-}
+};
 
 // method.md §8 NB3: metric, SD, JSD, κ (uniform chance), pwd, CKA(L24), OP(L24).
 const BENCHMARK_TEXT: Record<string, Record<string, string[]>> = {

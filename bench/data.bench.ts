@@ -29,7 +29,7 @@ if (glueDir) {
 } else {
   console.log("GLUE data not found (set GLUE_DIR): GLUE tasks skipped");
 }
-for (const task of ["sotu-party", "sotu-pair"]) {
+for (const task of ["sotu-party", "sotu-pair", "spam"]) {
   const cold = ms(() => loadTask(task));
   const warm = ms(() => loadTask(task));
   console.log(`${task.padEnd(10)} build ${cold.toFixed(1)} ms, cached ${warm.toFixed(3)} ms (${(cold / Math.max(warm, 1e-3)).toFixed(0)}x)`);

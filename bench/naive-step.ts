@@ -3,7 +3,7 @@
 // with transposed matMuls, tf.moments LayerNorm). The embedding lookup is a one-hot matMul
 // because tf.gather has no gradient on wasm. Usage: node naive-step.js L H A F S B V STEPS WARMUP
 import * as tf from "@tensorflow/tfjs";
-import { benchModel, randomBatch } from "../src/model/bench-step";
+import { benchModel, randomBatch } from "../src/train/benchStep";
 import { initBackend } from "../src/model/backend";
 
 async function main(): Promise<void> {

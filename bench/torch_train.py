@@ -71,4 +71,5 @@ t0 = time.perf_counter()
 for _ in range(STEPS):
     step()
 ms = (time.perf_counter() - t0) / STEPS * 1000
-print(json.dumps({"backend": f"pytorch {torch.__version__} (1 thread)", "ms_per_step": ms, "tokens_per_s": B * S * 1000 / ms, "steps": STEPS}))
+blas = next((x.split("=")[1] for x in torch.__config__.show().replace(",", " ").split() if x.startswith("BLAS_INFO=")), "?")
+print(json.dumps({"backend": f"pytorch {torch.__version__} (1 thread, BLAS {blas})", "ms_per_step": ms, "tokens_per_s": B * S * 1000 / ms, "steps": STEPS}))

@@ -1,7 +1,7 @@
 // Tasks built from State of the Union addresses shipped in an npm package, so that every command
 // works with no download. Labels come from the package's metadata (president, party, year).
 //
-// sotu-party (single text, like SST-2): is a passage from an address by a Democratic (0) or a
+// sotu-party (single text): is a passage from an address by a Democratic (0) or a
 //   Republican (1) president? Addresses from 1885 on only: before that one party dominates whole
 //   eras (1861–1884 all Republican, the 1830s–1850s mostly Democratic), so the year alone would
 //   give the label away. Passages that name a party, a president, or any titled person
@@ -13,12 +13,15 @@
 //   the answer; topic continuity within one speech does. The two passages of a positive pair are
 //   never adjacent: one or two passages lie between them.
 // Addresses are split once (sotuAddressSplit) and shared by both tasks and the pre-training corpus.
+// spam (single text, the easy one, like SST-2) lives in spamTask.ts.
 import { Random } from "../util/random";
 import { addressId, passagesOf, sotuAddressSplit, sotuAddresses, type SotuAddress, type SotuPassage, type SplitName } from "./sotu";
+import { spamTask } from "./spamTask";
 import type { Example, TaskData } from "./types";
 
-export const EMBEDDED_TASK_NAMES: readonly string[] = ["sotu-party", "sotu-pair"];
+export const EMBEDDED_TASK_NAMES: readonly string[] = ["sotu-party", "sotu-pair", "spam"];
 
+/** Split sizes of the SOTU tasks (spam: SPAM_SIZES). */
 export const EMBEDDED_SIZES = { train: 2000, validation: 400, test: 400 } as const;
 const SPLITS: SplitName[] = ["train", "validation", "test"];
 const TASK_SEED = 1787;
@@ -42,6 +45,8 @@ export function buildEmbeddedTask(name: string): TaskData {
       return sotuPartyTask();
     case "sotu-pair":
       return sotuPairTask();
+    case "spam":
+      return spamTask();
     default:
       throw new Error(`unknown embedded task '${name}': valid are ${EMBEDDED_TASK_NAMES.join(", ")}`);
   }

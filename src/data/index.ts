@@ -8,3 +8,4 @@ export { EMBEDDED_TASK_NAMES, EMBEDDED_SIZES, buildEmbeddedTask } from "./embedd
 export { pretrainingCorpus, pretrainingCorpusStats, type CorpusStats } from "./pretrainingCorpus";
 export { sotuAddresses, sotuAddressSplit, SOTU_SPLIT_SEED, type SotuAddress, type SplitName } from "./sotu";
 export { downloadGlue, GlueDownloadError, GLUE_SOURCES, GLUE_SHA256, type GlueDownloadOptions, type GlueDownloadResult } from "./glueDownload";
+export * as tokenizers from "./tokenizers";

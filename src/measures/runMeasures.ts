@@ -5,6 +5,7 @@ import { fleissKappa, KappaChance } from "./fleissKappa";
 import { jensenShannonMatrix } from "./jensenShannon";
 import { pairMean } from "./pairs";
 import { pairwiseDisagreementMatrix } from "./pairwiseDisagreement";
+import { representationMatricesParallel } from "./parallelLayers";
 import { layerCurves, REPRESENTATION_MEASURES, RepresentationMatrices, representationMatrices, RepresentationMeasure } from "./representation";
 import { standardDeviation } from "./standardDeviation";
 import { predictions, softmax, TaskMetric, taskMetric } from "./taskMetrics";
@@ -35,6 +36,8 @@ export interface MeasureOptions {
   /** Compute the representation measures when hidden states exist (default true). */
   representation?: boolean;
   measures?: readonly RepresentationMeasure[];
+  /** Measure on these examples only (sub-sampling, method.md §7.4); default all. */
+  examples?: ArrayLike<number>;
   onLayer?: (done: number, total: number) => void;
 }
 
@@ -52,13 +55,13 @@ export interface InstabilityDetails {
   pairs: { pwd: Float64Array; jsd: Float64Array; representation?: RepresentationMatrices };
 }
 
-/** Measures a run set: SD, I_pwd, I_κ (= 1 − Fleiss' κ), I_JSD and the per-layer curves. */
-export function measureRunsDetailed(set: RunSet, opts: MeasureOptions = {}): InstabilityDetails {
+function predictionPart(set: RunSet, opts: MeasureOptions): InstabilityDetails {
   const metric = opts.metric ?? "accuracy";
   const inputs = predictionInputs(set);
-  const scores = inputs.preds.map((p) => taskMetric(metric, p, inputs.labels));
-  const pwd = pairwiseDisagreementMatrix(inputs.preds);
-  const jsd = jensenShannonMatrix(inputs.probs, inputs.numClasses);
+  const ex = opts.examples;
+  const scores = inputs.preds.map((p) => taskMetric(metric, p, inputs.labels, ex));
+  const pwd = pairwiseDisagreementMatrix(inputs.preds, ex);
+  const jsd = jensenShannonMatrix(inputs.probs, inputs.numClasses, ex);
   const R = set.runs.length;
   const report: InstabilityReport = {
     runs: set.runs.map((r) => r.name),
@@ -67,28 +70,61 @@ export function measureRunsDetailed(set: RunSet, opts: MeasureOptions = {}): Ins
     prediction: {
       sd: standardDeviation(scores),
       pwd: pairMean(pwd, R),
-      kappa: 1 - fleissKappa(inputs.preds, inputs.numClasses, { chance: opts.chance }),
+      kappa: 1 - fleissKappa(inputs.preds, inputs.numClasses, { chance: opts.chance, examples: ex }),
       jsd: pairMean(jsd, R),
     },
   };
-  let layers: number[] = [];
-  let rep: RepresentationMatrices | undefined;
-  if ((opts.representation ?? true) && set.layers !== undefined && set.width !== undefined) {
-    layers = opts.layers ?? Array.from({ length: set.layers }, (_, i) => i);
-    for (const l of layers) {
-      if (!Number.isInteger(l) || l < 0 || l >= set.layers) {
-        throw new RangeError(`layer ${l} is out of range: hidden.npy has layers 0..${set.layers - 1}`);
-      }
+  return { report, layers: [], pairs: { pwd, jsd } };
+}
+
+function representationLayers(set: RunSet, opts: MeasureOptions): number[] | null {
+  if (!(opts.representation ?? true) || set.layers === undefined || set.width === undefined) return null;
+  const layers = opts.layers ?? Array.from({ length: set.layers }, (_, i) => i);
+  for (const l of layers) {
+    if (!Number.isInteger(l) || l < 0 || l >= set.layers) {
+      throw new RangeError(`layer ${l} is out of range: hidden.npy has layers 0..${set.layers - 1}`);
     }
-    const runs = set.runs;
-    rep = representationMatrices((r, l) => hiddenLayer(runs[r].hidden!, l), R, set.n, set.width, layers, {
+  }
+  return layers;
+}
+
+function representationArgs(set: RunSet, opts: MeasureOptions) {
+  const runs = set.runs;
+  return {
+    hiddenAt: (r: number, l: number) => hiddenLayer(runs[r].hidden!, l),
+    options: {
       measures: opts.measures ?? REPRESENTATION_MEASURES,
       onLayer: opts.onLayer,
+      examples: opts.examples,
       runNames: runs.map((r) => r.name),
-    });
-    report.representation = layerCurves(rep);
-  }
-  return { report, layers, pairs: { pwd, jsd, representation: rep } };
+    },
+  };
+}
+
+function attach(details: InstabilityDetails, layers: number[], rep: RepresentationMatrices): InstabilityDetails {
+  details.layers = layers;
+  details.pairs.representation = rep;
+  details.report.representation = layerCurves(rep);
+  return details;
+}
+
+/** Measures a run set: SD, I_pwd, I_κ (= 1 − Fleiss' κ), I_JSD and the per-layer curves. */
+export function measureRunsDetailed(set: RunSet, opts: MeasureOptions = {}): InstabilityDetails {
+  const details = predictionPart(set, opts);
+  const layers = representationLayers(set, opts);
+  if (!layers) return details;
+  const { hiddenAt, options } = representationArgs(set, opts);
+  return attach(details, layers, representationMatrices(hiddenAt, set.runs.length, set.n, set.width!, layers, options));
+}
+
+/** As measureRunsDetailed, with the layers spread over `workers` threads (default: one per CPU). */
+export async function measureRunsDetailedParallel(set: RunSet, opts: MeasureOptions & { workers?: number } = {}): Promise<InstabilityDetails> {
+  const details = predictionPart(set, opts);
+  const layers = representationLayers(set, opts);
+  if (!layers) return details;
+  const { hiddenAt, options } = representationArgs(set, opts);
+  const rep = await representationMatricesParallel(hiddenAt, set.runs.length, set.n, set.width!, layers, { ...options, workers: opts.workers });
+  return attach(details, layers, rep);
 }
 
 export function measureRuns(set: RunSet, opts: MeasureOptions = {}): InstabilityReport {

@@ -25,7 +25,10 @@ export interface LoadOptions {
   numLabels?: number;
   /** Seed for parameters the checkpoint lacks (a new head), N(0, initializer_range²) as HF does. */
   seed?: number;
-  /** Which heads to build; by default: pooler for BERT, classifier if numLabels or the checkpoint has one, MLM if the checkpoint has one. */
+  /**
+   * Which heads to build; by default: pooler for BERT, classifier if numLabels is given or the
+   * checkpoint has one, MLM if the checkpoint has one and numLabels is not given.
+   */
   heads?: Partial<Heads>;
 }
 
@@ -62,7 +65,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
       : "";
     throw new Error(`${dir}: no model.safetensors${hint}`);
   }
-  const raw = readSafetensors(weightsFile);
+  const raw = readSafetensors(weightsFile, { skipOtherDtypes: true });
   const tensors = new Map<string, NamedArray>();
   for (const [name, t] of raw) tensors.set(canonicalName(name, config.model_type), t);
 
@@ -82,7 +85,8 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
   }
   const heads = defaultHeads(config, {
     classifier: opts.numLabels !== undefined || hasClassifier,
-    mlm: hasMlm,
+    // Fine-tuning (numLabels given) does not carry the pre-training head along.
+    mlm: hasMlm && opts.numLabels === undefined,
     ...opts.heads,
   });
 

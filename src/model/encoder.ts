@@ -2,7 +2,8 @@
 // embeddings (word + position + token type) → LayerNorm → dropout, then post-LN blocks
 // (self-attention → dense → dropout → LayerNorm(+residual) → dense → GELU → dense → dropout →
 // LayerNorm(+residual)), the BERT pooler, the classification heads and BERT's MLM head.
-// Activations are 2-D [batch·seq, hidden] throughout so every dense layer is one plain matMul.
+// Activations are 2-D [seq·batch, hidden] (sequence-major rows, see ops/attention.ts) throughout,
+// so every dense layer is one plain matMul.
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../util/random";
 import type { EncoderConfig } from "./config";
@@ -13,7 +14,6 @@ import { gatherRows } from "./ops/embedding";
 import { gelu } from "./ops/gelu";
 import { layerNorm } from "./ops/layer-norm";
 import { linear } from "./ops/linear";
-import { matMul } from "./ops/matmul";
 import { type Heads, prefixOf, weightSpecs } from "./weights";
 
 /** A padded batch, row-major [batchSize, seqLength]. */
@@ -51,7 +51,7 @@ export interface ForwardOptions {
 }
 
 export interface EncoderOutput {
-  /** Last layer, [batch·seq, hidden]. */
+  /** Last layer, [seq·batch, hidden] in sequence-major order: row s·batch + b is token s of example b. */
   sequenceOutput: tf.Tensor2D;
   /** First-token states [batch, hidden]: index 0 = embeddings output, i = layer i (HF output_hidden_states). */
   hiddenStates?: tf.Tensor2D[];
@@ -99,9 +99,9 @@ export class EncoderModel {
     return prefixOf(this.config);
   }
 
-  /** The HF name of a tfjs variable of this model, or undefined. */
-  hfName(variable: tf.Variable): string | undefined {
-    return this.nameOfVariable.get(variable.name);
+  /** The HF name of a tfjs variable of this model (by the variable's tfjs name), or undefined. */
+  hfName(variableName: string): string | undefined {
+    return this.nameOfVariable.get(variableName);
   }
 
   param(name: string): tf.Variable {
@@ -139,15 +139,18 @@ export class EncoderModel {
     const ln = (x: tf.Tensor2D, name: string) =>
       layerNorm(x, this.param(`${name}.weight`) as tf.Tensor1D, this.param(`${name}.bias`) as tf.Tensor1D, c.layer_norm_eps);
 
+    // Sequence-major rows (s·batch + b) throughout: see ops/attention.ts.
     const n = B * S;
+    const seqMajor = (a: Int32Array) => toSequenceMajor(a, B, S);
     const tokenTypes = batch.tokenTypeIds ?? new Int32Array(n);
-    const word = gatherRows(this.param(`${p}.embeddings.word_embeddings.weight`) as tf.Tensor2D, batch.inputIds);
-    const pos = gatherRows(this.param(`${p}.embeddings.position_embeddings.weight`) as tf.Tensor2D, positionIds(batch, c));
-    const typ = gatherRows(this.param(`${p}.embeddings.token_type_embeddings.weight`) as tf.Tensor2D, tokenTypes);
+    const word = gatherRows(this.param(`${p}.embeddings.word_embeddings.weight`) as tf.Tensor2D, seqMajor(batch.inputIds));
+    const pos = gatherRows(this.param(`${p}.embeddings.position_embeddings.weight`) as tf.Tensor2D, seqMajor(positionIds(batch, c)));
+    const typ = gatherRows(this.param(`${p}.embeddings.token_type_embeddings.weight`) as tf.Tensor2D, seqMajor(tokenTypes));
     let h = drop(ln(tf.addN([word, pos, typ]) as tf.Tensor2D, `${p}.embeddings.LayerNorm`), rates.hidden);
 
-    const firstRows = Int32Array.from({ length: B }, (_, b) => b * S);
-    const hiddenStates: tf.Tensor2D[] | undefined = opts.outputHiddenStates ? [gatherRows(h, firstRows)] : undefined;
+    const H = c.hidden_size;
+    const firstTokens = (x: tf.Tensor2D) => tf.slice(x, [0, 0], [B, H]);
+    const hiddenStates: tf.Tensor2D[] | undefined = opts.outputHiddenStates ? [firstTokens(h)] : undefined;
     const mask = additiveAttentionMask(batch.attentionMask, B, S);
     const A = c.num_attention_heads;
     for (let l = 0; l < c.num_hidden_layers; l++) {
@@ -155,14 +158,14 @@ export class EncoderModel {
       const q = lin(h, `${b}.attention.self.query`);
       const k = lin(h, `${b}.attention.self.key`);
       const v = lin(h, `${b}.attention.self.value`);
-      const probsMask = rates.attention > 0 ? dropoutMask([B * A, S, S], rates.attention, rng!.nextUint32()) : null;
+      const probsMask = rates.attention > 0 ? dropoutMask([S, B * A, S], rates.attention, rng!.nextUint32()) : null;
       const ctx = multiHeadAttention(q, k, v, mask, { batchSize: B, seqLength: S, numHeads: A }, probsMask);
       const attnOut = drop(lin(ctx, `${b}.attention.output.dense`), rates.hidden);
       const h1 = ln(tf.add(attnOut, h), `${b}.attention.output.LayerNorm`);
       const inter = gelu(lin(h1, `${b}.intermediate.dense`));
       const out = drop(lin(inter, `${b}.output.dense`), rates.hidden);
       h = ln(tf.add(out, h1), `${b}.output.LayerNorm`);
-      if (hiddenStates) hiddenStates.push(gatherRows(h, firstRows));
+      if (hiddenStates) hiddenStates.push(firstTokens(h));
     }
     return { sequenceOutput: h, hiddenStates };
   }
@@ -181,8 +184,8 @@ export class EncoderModel {
       if (opts.weightTransform) w = opts.weightTransform(`${name}.weight`, w);
       return linear(x, w, this.param(`${name}.bias`) as tf.Tensor1D);
     };
-    const { batchSize: B, seqLength: S } = batch;
-    const first = gatherRows(sequenceOutput, Int32Array.from({ length: B }, (_, b) => b * S));
+    // Rows 0..batch-1 of the sequence-major output are the first tokens.
+    const first = tf.slice(sequenceOutput, [0, 0], [batch.batchSize, this.config.hidden_size]) as tf.Tensor2D;
     let logits: tf.Tensor2D;
     if (this.config.model_type === "bert") {
       const pooled = tf.tanh(lin(first, `${this.prefix}.pooler.dense`));
@@ -205,7 +208,14 @@ export class EncoderModel {
     const c = this.config;
     let w = this.param("cls.predictions.transform.dense.weight") as tf.Tensor2D;
     if (opts.weightTransform) w = opts.weightTransform("cls.predictions.transform.dense.weight", w);
-    const picked = gatherRows(sequenceOutput, positions);
+    const { batchSize: B, seqLength: S } = batch;
+    const rows = new Int32Array(positions.length);
+    for (let i = 0; i < positions.length; i++) {
+      const q = positions[i];
+      if (!(q >= 0 && q < B * S)) throw new Error(`mlmForward: position ${q} is outside the batch (0..${B * S - 1})`);
+      rows[i] = (q % S) * B + Math.floor(q / S);
+    }
+    const picked = gatherRows(sequenceOutput, rows);
     const t = gelu(linear(picked, w, this.param("cls.predictions.transform.dense.bias") as tf.Tensor1D));
     const tn = layerNorm(
       t,
@@ -213,8 +223,12 @@ export class EncoderModel {
       this.param("cls.predictions.transform.LayerNorm.bias") as tf.Tensor1D,
       c.layer_norm_eps,
     );
-    const decoder = tf.transpose(this.param(`${this.prefix}.embeddings.word_embeddings.weight`)) as tf.Tensor2D;
-    const logits = tf.add(matMul(tn, decoder), this.param("cls.predictions.bias")) as tf.Tensor2D;
+    // The decoder is an nn.Linear whose weight is the word-embedding table [vocab, hidden].
+    const logits = linear(
+      tn,
+      this.param(`${this.prefix}.embeddings.word_embeddings.weight`) as tf.Tensor2D,
+      this.param("cls.predictions.bias") as tf.Tensor1D,
+    );
     return { loss: crossEntropy(logits, labels), logits };
   }
 
@@ -232,6 +246,13 @@ export class EncoderModel {
   private checkAlive(): void {
     if (this.disposed) throw new Error("this model has been disposed");
   }
+}
+
+/** Row-major [batch, seq] → [seq, batch]. */
+function toSequenceMajor(a: Int32Array, B: number, S: number): Int32Array {
+  const out = new Int32Array(B * S);
+  for (let b = 0; b < B; b++) for (let s = 0; s < S; s++) out[s * B + b] = a[b * S + s];
+  return out;
 }
 
 function makeDropoutRng(rates: DropoutRates, opts: ForwardOptions): Random | null {

@@ -24,3 +24,4 @@ export { gelu } from "./ops/gelu";
 export { dropout, dropoutMask } from "./ops/dropout";
 export { multiHeadAttention, additiveAttentionMask } from "./ops/attention";
 export { crossEntropy } from "./ops/cross-entropy";
+export { pullModel, HubError, type PullOptions } from "./hub";

@@ -26,8 +26,12 @@ function f16ToF32(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-/** Reads every tensor of a .safetensors file into float32 arrays (names as in the file). */
-export function readSafetensors(file: string): Map<string, NamedArray> {
+/**
+ * Reads every tensor of a .safetensors file into float32 arrays (names as in the file). Tensors of
+ * other dtypes (e.g. the I64 `position_ids` buffer some BERT checkpoints carry) throw, or with
+ * skipOtherDtypes are left out, so the caller reports the ones it actually needs as missing.
+ */
+export function readSafetensors(file: string, opts: { skipOtherDtypes?: boolean } = {}): Map<string, NamedArray> {
   const buf = fs.readFileSync(file);
   if (buf.length < 8) throw new Error(`${file}: too short to be a safetensors file`);
   const headerLen = Number(buf.readBigUInt64LE(0));
@@ -46,6 +50,7 @@ export function readSafetensors(file: string): Map<string, NamedArray> {
     if (name === "__metadata__") continue;
     const e = raw as HeaderEntry;
     const width = BYTES[e.dtype];
+    if (!width && opts.skipOtherDtypes) continue;
     if (!width) throw new Error(`${file}: tensor ${name} has dtype ${e.dtype}; only F32, F16 and BF16 are supported`);
     const n = e.shape.reduce((a, b) => a * b, 1);
     const [begin, end] = e.data_offsets;

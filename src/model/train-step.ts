@@ -20,7 +20,7 @@ export function lossAndGrads(model: EncoderModel, fn: () => tf.Scalar, only?: It
   value.dispose();
   const out = new Map<string, tf.Tensor>();
   for (const [varName, g] of Object.entries(grads)) {
-    const name = model.hfName({ name: varName } as tf.Variable);
+    const name = model.hfName(varName);
     if (!name) throw new Error(`gradient for a variable that is not a parameter of this model: ${varName}`);
     out.set(name, g);
   }

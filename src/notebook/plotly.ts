@@ -12,7 +12,7 @@
 // So a figure is one bundle: text/html (a div plus a script calling Plotly.newPlot),
 // application/vnd.plotly.v1+json (the spec), text/plain (a one-line summary).
 //
-// plotly.js (the `plotly.js-dist` package, ~10 MB, no CDN ever) is sent once per kernel
+// plotly.js (from the installed package, see viz plotlyBundlePath: ~4.8 MB minified, no CDN ever) is sent once per kernel
 // session in its own text/html output, by setup() (call it in a notebook's first cell, so the
 // library stays in that cell's outputs when later cells are re-run) or by the first show().
 // Figures that render before the library (JupyterLab renders off-screen cells lazily) queue
@@ -20,6 +20,8 @@
 // Tradeoff: the saved notebook and its HTML export carry plotly.js once (~10 MB); in exchange
 // they draw offline forever, with no network and no Jupyter extension.
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { plotlyBundlePath } from "../viz/html";
 import { randomBytes } from "node:crypto";
 import { escapeHtml, jsonForScript, MimeBundle, publish } from "./display";
 
@@ -44,7 +46,7 @@ let plotlySource: string | null = null;
 
 function readPlotly(): string {
   if (plotlySource == null) {
-    const file = require.resolve("plotly.js-dist/plotly.js");
+    const file = plotlyBundlePath();
     plotlySource = fs.readFileSync(file, "utf8").replace(/<\/script/gi, "<\\/script");
   }
   return plotlySource;
@@ -52,7 +54,8 @@ function readPlotly(): string {
 
 /** The version of the bundled plotly.js, e.g. "4.1.1". */
 export function plotlyVersion(): string {
-  return (require("plotly.js-dist/package.json") as { version: string }).version;
+  const pkg = path.join(path.dirname(plotlyBundlePath()), "package.json");
+  return (JSON.parse(fs.readFileSync(pkg, "utf8")) as { version: string }).version;
 }
 
 /** The text/html that defines window.Plotly offline and draws any figures waiting for it. */

@@ -42,14 +42,25 @@ export function figureHtml(spec: FigureSpec, id: string, opts: FigureHtmlOptions
   return `<figure class="il-figure">\n<div id="${id}" class="il-plot" style="${w};height:${escapeHtml(h)}"></div>\n<script>${script}</script>${caption}\n</figure>`;
 }
 
-/** Path of the plotly bundle: the minified one if the installed package ships it. */
+/**
+ * Path of the plotly.js bundle: the minified build from `plotly.js-dist-min` (4.8 MB) when
+ * installed, else `plotly.js-dist` (plotly.min.js if that version ships it, else plotly.js, 10 MB).
+ * Both packages are the same plotly.js release; the minified one halves every report and notebook.
+ */
 export function plotlyBundlePath(): string {
-  const dir = path.dirname(require.resolve("plotly.js-dist/package.json"));
-  for (const f of ["plotly.min.js", "plotly.js"]) {
-    const p = path.join(dir, f);
-    if (fs.existsSync(p)) return p;
+  const candidates: string[] = [];
+  for (const [pkg, files] of [["plotly.js-dist-min", ["plotly.min.js"]], ["plotly.js-dist", ["plotly.min.js", "plotly.js"]]] as const) {
+    let dir: string;
+    try {
+      dir = path.dirname(require.resolve(`${pkg}/package.json`));
+    } catch {
+      continue;
+    }
+    for (const f of files) candidates.push(path.join(dir, f));
   }
-  throw new Error(`plotly.js-dist in ${dir} has neither plotly.min.js nor plotly.js; reinstall the package`);
+  const found = candidates.find((p) => fs.existsSync(p));
+  if (!found) throw new Error("plotly.js not found: neither plotly.js-dist-min nor plotly.js-dist is installed; run npm install");
+  return found;
 }
 
 let cachedBundle: string | undefined;

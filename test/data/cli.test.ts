@@ -18,9 +18,10 @@ test("data info --json without GLUE: the embedded tasks with sizes, balance and 
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.equal(out.glueDir, null);
-  assert.deepEqual(out.tasks.map((t: { name: string }) => t.name), ["sotu-party", "sotu-pair"]);
+  assert.deepEqual(out.tasks.map((t: { name: string }) => t.name), ["sotu-party", "sotu-pair", "spam"]);
   for (const t of out.tasks) {
-    assert.deepEqual(t.splits.train, { n: 2000, labels: [1000, 1000] });
+    const nTrain = t.name === "spam" ? 1200 : 2000;
+    assert.deepEqual(t.splits.train, { n: nTrain, labels: [nTrain / 2, nTrain / 2] });
     assert.deepEqual(t.splits.test, { n: 400, labels: [200, 200] });
     assert.match(t.card, new RegExp(`^# ${t.name}`));
   }

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { buildEmbeddedTask, EMBEDDED_SIZES, EMBEDDED_TASK_NAMES, cleanPassage } from "../../src/data/embeddedTasks";
 import { loadTask } from "../../src/data/loadTask";
+import { SPAM_SIZES } from "../../src/data/spamTask";
 import { splitSentences, sotuAddresses } from "../../src/data/sotu";
 import type { Example } from "../../src/data/types";
 
@@ -18,24 +19,28 @@ for (const name of EMBEDDED_TASK_NAMES) {
     assert.equal(t.source, "embedded");
     assert.equal(t.numLabels, 2);
     assert.equal(t.labelNames.length, 2);
+    const sizes = name === "spam" ? SPAM_SIZES : EMBEDDED_SIZES;
     for (const s of SPLITS) {
-      assert.equal(t[s].length, EMBEDDED_SIZES[s], `${name} ${s}`);
-      assert.equal(t[s].filter((e) => e.label === 1).length, EMBEDDED_SIZES[s] / 2);
+      assert.equal(t[s].length, sizes[s], `${name} ${s}`);
+      assert.equal(t[s].filter((e) => e.label === 1).length, sizes[s] / 2);
       for (const e of t[s]) {
         assert.ok(e.label === 0 || e.label === 1);
         assert.equal(e.textPair !== undefined, t.isPair);
         assert.ok(e.text.trim().length > 0);
       }
     }
-    assert.ok(EMBEDDED_SIZES.train <= 2500);
+    assert.ok(t.train.length <= 2500);
   });
 
   test(`${name}: deterministic (rebuilt from scratch equals the cached task)`, () => {
     assert.deepEqual(buildEmbeddedTask(name), loadTask(name));
   });
 
-  test(`${name}: no passage (or sentence of 8+ words) is shared between splits`, () => {
+  test(`${name}: no text (or sentence of 8+ words) is shared between splits`, () => {
     const t = loadTask(name);
+    const norm = (x: string) => x.toLowerCase();
+    const trainTexts = new Set(texts(t.train).map(norm));
+    for (const s of ["validation", "test"] as const) for (const x of texts(t[s])) assert.ok(!trainTexts.has(norm(x)), x);
     const sentencesOf = (exs: Example[]) => new Set(texts(exs).flatMap(splitSentences).filter((s) => s.split(" ").length >= 8));
     const train = sentencesOf(t.train);
     for (const s of ["validation", "test"] as const) {
@@ -44,7 +49,7 @@ for (const name of EMBEDDED_TASK_NAMES) {
     }
   });
 
-  test(`${name}: no party name or president's surname in any text`, () => {
+  test(`${name}: no party name or president's surname in any text`, { skip: name === "spam" && "not a SOTU task" }, () => {
     const surnames = sotuAddresses().map((a) => a.name.replace(/\bMc (\w)/, "Mc$1").replace(/ (Jr|Sr)\.?$/, "").split(" ").at(-1)!);
     const surname = new RegExp(`\\b(${surnames.join("|")})\\b`);
     for (const s of SPLITS) {
@@ -87,4 +92,17 @@ test("sotu-pair: label 1 iff both passages come from one address", () => {
 test("cleanPassage drops all-caps section headings only", () => {
   assert.equal(cleanPassage("costs. GOVERNMENT ECONOMY It is a principle."), "costs. It is a principle.");
   assert.equal(cleanPassage("The NATO alliance and the U.S. Navy."), "The NATO alliance and the U.S. Navy.");
+});
+
+test("spam: e-mail text without headers, URLs, addresses or quoted-printable escapes", () => {
+  const t = loadTask("spam");
+  for (const s of SPLITS) {
+    for (const e of t[s]) {
+      assert.doesNotMatch(e.text, /^(From|Received|Subject|Return-Path):/m);
+      assert.doesNotMatch(e.text, /https?:\/\/|www\./i);
+      assert.doesNotMatch(e.text, /\S+@\S+\.\S+/);
+      assert.doesNotMatch(e.text, /[a-z]= [a-z]|=[0-9A-F]{2}/);
+      assert.ok(e.text.split(" ").length <= 32);
+    }
+  }
 });

@@ -43,3 +43,13 @@ test("unknown task names list every valid one", () => {
   assert.throws(() => loadTask("qnli"), (err: Error) => taskNames().every((n) => err.message.includes(n)) && err.message.includes("'qnli'"));
   assert.ok(taskNames().includes("sotu-party") && taskNames().includes("rte"));
 });
+
+test("cached tasks are frozen: in-place shuffles fail instead of corrupting the cache", () => {
+  const t = loadTask("sotu-pair");
+  assert.throws(() => t.train.reverse(), TypeError);
+  assert.throws(() => {
+    (t.train[0] as { label: number }).label = 1 - t.train[0].label;
+  }, TypeError);
+  const copy = [...t.train].reverse();
+  assert.equal(copy[0], t.train[t.train.length - 1]);
+});

@@ -31,9 +31,12 @@ test("no sentence of an embedded task's validation or test split is in the pre-t
 
 test("the same check finds train-split text in the corpus (it can detect a leak)", () => {
   for (const name of EMBEDDED_TASK_NAMES) {
-    const sentences = longSentences(exampleTexts(loadTask(name).train));
+    // Spam is not pre-training text, only ham is; a spam-task text is cut at 32 words, so its last
+    // sentence is usually a fragment, and paragraphs joined into one text blur sentence ends.
+    const train = loadTask(name).train.filter((e) => name !== "spam" || e.label === 0);
+    const sentences = longSentences(exampleTexts(train).map((t) => (name === "spam" ? t.replace(/[^.!?]*$/, "") : t)));
     const found = sentences.filter((s) => corpusSentences.has(s)).length;
-    assert.ok(found / sentences.length > 0.9, `${name}: only ${found}/${sentences.length} train sentences found`);
+    assert.ok(found / sentences.length > (name === "spam" ? 0.6 : 0.9), `${name}: only ${found}/${sentences.length} train sentences found`);
   }
 });
 

@@ -205,3 +205,36 @@ test("constant hidden states are a clear error, not NaN", () => {
     assert.throws(() => prepareLayer(constant, n, d, { measures: [name], what: "run r7, layer 2" }), /run r7, layer 2.*(constant|zero)/);
   }
 });
+
+test("a subset of examples gives the same matrices as measuring the selected rows directly", () => {
+  const R = 3;
+  const data = Array.from({ length: R }, (_, r) => add(x, gaussian(n, d, 300 + r, 0.6)));
+  const subset = [3, 0, 7, 12, 5, 9, 21, 14];
+  const result = representationMatrices((r) => data[r], R, n, d, [0], { examples: subset });
+  const rows = (z: Float64Array) => {
+    const out = new Float64Array(subset.length * d);
+    subset.forEach((i, t) => out.set(z.subarray(i * d, (i + 1) * d), t * d));
+    return out;
+  };
+  const want = orthogonalProcrustesDistance(rows(data[0]), rows(data[2]), subset.length, d);
+  assert.ok(Math.abs(result.matrices.op[0][0 * R + 2] - want) < 1e-12);
+  const wantCka = linearCkaDistance(rows(data[1]), rows(data[2]), subset.length, d);
+  assert.ok(Math.abs(result.matrices.cka[0][1 * R + 2] - wantCka) < 1e-12);
+});
+
+test("worker threads give exactly the single-thread matrices, and pass errors back", async () => {
+  const { representationMatricesParallel } = await import("../../src/measures/parallelLayers");
+  const R = 3;
+  const L = 3;
+  const data = Array.from({ length: L }, (_, l) => Array.from({ length: R }, (_, r) => add(x, gaussian(n, d, 400 + 10 * l + r, 0.3 * (l + 1)))));
+  const serial = representationMatrices((r, l) => data[l][r], R, n, d, [0, 1, 2]);
+  const parallel = await representationMatricesParallel((r, l) => data[l][r], R, n, d, [0, 1, 2], { workers: 2 });
+  for (const m of ["svcca", "op", "cka"] as const) {
+    for (let l = 0; l < L; l++) assert.deepEqual(Array.from(parallel.matrices[m][l]), Array.from(serial.matrices[m][l]));
+  }
+  const constant = new Float64Array(n * d).fill(1);
+  await assert.rejects(
+    representationMatricesParallel((r, l) => (r === 1 && l === 1 ? constant : data[l][r]), R, n, d, [0, 1], { workers: 2, runNames: ["a", "b", "c"] }),
+    /run b, layer 1.*constant/,
+  );
+});

@@ -76,6 +76,12 @@ test("a missing classification head is initialised from the seed", async () => {
     const m2 = await loadModel(dir, { numLabels: 2, seed: 11 });
     const m3 = await loadModel(dir, { numLabels: 2, seed: 12 });
     assert.deepEqual(m1.initializedFromSeed, ["classifier.weight", "classifier.bias"]);
+    // fine-tuning does not carry the MLM head; loading without numLabels keeps it
+    assert.equal(m1.heads.mlm, false);
+    const mlmOnly = await loadModel(dir);
+    assert.equal(mlmOnly.heads.mlm, true);
+    assert.equal(mlmOnly.heads.classifier, false);
+    mlmOnly.dispose();
     const w = (m: typeof m1) => m.param("classifier.weight").dataSync();
     assert.deepEqual(w(m1), w(m2));
     assert.notDeepEqual(w(m1), w(m3));
@@ -105,16 +111,20 @@ import numpy as np
 x = np.array([0.0, -1.5, 3.140625, 65504.0, 6.1e-5, 1e-7, -0.0, 2.0**-24], dtype=np.float32)
 f16 = x.astype(np.float16)
 bf16 = (np.array([1.0, -2.5, 3.3, 1e30, -1e-30], dtype=np.float32).view(np.uint32) >> 16).astype(np.uint16)
-blobs = [f16.tobytes(), bf16.tobytes()]
+pos = np.arange(3, dtype="<i8")
+blobs = [f16.tobytes(), bf16.tobytes(), pos.tobytes()]
 header = {"a": {"dtype": "F16", "shape": [2, 4], "data_offsets": [0, 16]},
-          "b": {"dtype": "BF16", "shape": [5], "data_offsets": [16, 26]}}
+          "b": {"dtype": "BF16", "shape": [5], "data_offsets": [16, 26]},
+          "position_ids": {"dtype": "I64", "shape": [3], "data_offsets": [26, 50]}}
 hb = json.dumps(header).encode()
 open(sys.argv[1] + "/t.safetensors", "wb").write(struct.pack("<Q", len(hb)) + hb + b"".join(blobs))
 exp_b = (bf16.astype(np.uint32) << 16).view(np.float32)
 print(json.dumps({"a": f16.astype(np.float64).tolist(), "b": exp_b.astype(np.float64).tolist()}))
 `;
     const expected = JSON.parse(runPython(script, [dir]));
-    const t = readSafetensors(path.join(dir, "t.safetensors"));
+    assert.throws(() => readSafetensors(path.join(dir, "t.safetensors")), /position_ids has dtype I64/);
+    const t = readSafetensors(path.join(dir, "t.safetensors"), { skipOtherDtypes: true });
+    assert.equal(t.has("position_ids"), false);
     assert.deepEqual(t.get("a")!.shape, [2, 4]);
     assert.deepEqual(Array.from(t.get("a")!.data), expected.a);
     assert.deepEqual(Array.from(t.get("b")!.data), expected.b);

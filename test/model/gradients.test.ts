@@ -124,22 +124,23 @@ test("gelu is the exact erf GELU, with its gradient", async () => {
 test("multiHeadAttention gradients, with padding mask and attention dropout", async () => {
   await initBackend();
   const B = 2, S = 5, A = 2, H = 6;
-  const attn = tf.tensor1d([1, 1, 1, 1, 1, 1, 1, 1, 0, 0], "int32").dataSync() as Int32Array;
+  const attn = Int32Array.from([1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
   const mask = additiveAttentionMask(attn, B, S);
-  for (const drop of [null, dropoutMask([B * A, S, S], 0.3, 11)]) {
+  for (const drop of [null, dropoutMask([S, B * A, S], 0.3, 11)]) {
+    // Plain batch-major formula on sequence-major inputs [S·B, H].
     const plain: Fn = (q, k, v) => {
       const d = H / A;
-      const heads = (x: tf.Tensor) => tf.transpose(tf.reshape(x, [B, S, A, d]), [0, 2, 1, 3]);
-      const scores = tf.add(tf.div(tf.matMul(heads(q), heads(k), false, true), Math.sqrt(d)), mask);
+      const heads = (x: tf.Tensor) => tf.transpose(tf.reshape(x, [S, B, A, d]), [1, 2, 0, 3]);
+      const scores = tf.add(tf.div(tf.matMul(heads(q), heads(k), false, true), Math.sqrt(d)), tf.reshape(mask, [B, 1, 1, S]));
       let probs = tf.softmax(scores);
-      if (drop) probs = tf.mul(probs, tf.reshape(drop, [B, A, S, S]));
-      return tf.reshape(tf.transpose(tf.matMul(probs, heads(v)), [0, 2, 1, 3]), [B * S, H]);
+      if (drop) probs = tf.mul(probs, tf.transpose(tf.reshape(drop, [S, B, A, S]), [1, 2, 0, 3]));
+      return tf.reshape(tf.transpose(tf.matMul(probs, heads(v)), [2, 0, 1, 3]), [S * B, H]);
     };
     check(
       `attention (dropout ${drop ? "on" : "off"})`,
       (q, k, v) => multiHeadAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, mask, { batchSize: B, seqLength: S, numHeads: A }, drop),
       plain,
-      [randn([B * S, H], 12), randn([B * S, H], 13), randn([B * S, H], 14)],
+      [randn([S * B, H], 12), randn([S * B, H], 13), randn([S * B, H], 14)],
     );
   }
 });

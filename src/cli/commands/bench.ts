@@ -66,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
   if (shape.hidden % shape.heads !== 0) throw new CliError(`--hidden ${shape.hidden} must be a multiple of --heads ${shape.heads}`);
   const steps = positiveInt("steps", values.steps, 5);
   const warmup = values.warmup === "0" ? 0 : positiveInt("warmup", values.warmup, 2);
-  const { benchTrainStep } = await import("../../model/bench-step");
+  const { benchTrainStep } = await import("../../train/benchStep");
   const r = await benchTrainStep(shape, { steps, warmup, profile: values.profile });
   if (values.json) {
     process.stdout.write(JSON.stringify(r) + "\n");

@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { CliError } from "../command";
 import { loadRuns, RunFormatError } from "../../runs";
-import { KappaChance, measureRunsDetailed, TASK_METRICS, TaskMetric } from "../../measures";
+import { KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
 
 const USAGE = `usage: instability measure RUNS_DIR [--metric accuracy|f1|mcc] [--layers 0,3,5]
                            [--chance textbook|uniform-over-items] [--json]
@@ -70,7 +70,7 @@ export async function run(argv: string[]): Promise<number> {
       throw new CliError(`--layers given but the runs in ${positionals[0]} have no hidden.npy`);
     }
     const progress = !values.json && process.stderr.isTTY;
-    details = measureRunsDetailed(set, {
+    details = await measureRunsDetailedParallel(set, {
       metric,
       layers,
       chance,

@@ -1,8 +1,11 @@
 // Multi-head scaled dot-product attention (scores, padding mask, softmax, attention dropout,
-// context) as one differentiable op. Both passes are batched plain matMuls on explicitly
-// transposed operands: the wasm backend's transposeA/transposeB paths are 10–30× slower, and a
-// single custom gradient records one tape node instead of ~15.
+// context) as one differentiable op with a hand-written backward pass.
+// Activations are sequence-major, [seq·batch, hidden] with row s·batch + b, so that a dense
+// layer's output reshapes for free to [seq, batch·heads, headDim], which is the layout the
+// batched products (contract.ts) read and write: every product below needs at most one
+// transpose of one operand, and none of q/k/v/context needs reshuffling into heads.
 import * as tf from "@tensorflow/tfjs";
+import { contract } from "./contract";
 import { customGrad } from "./custom-grad";
 
 export interface AttentionShape {
@@ -12,9 +15,10 @@ export interface AttentionShape {
 }
 
 /**
- * q, k, v: [batch·seq, hidden] projections; additiveMask: [batch, 1, 1, seq] (0 for tokens to
- * attend to, a large negative number for padding); probsDropoutMask: null or a scaled keep-mask
- * of shape [batch·heads, seq, seq]. Returns the context [batch·seq, hidden].
+ * q, k, v: [seq·batch, hidden] projections (sequence-major rows); additiveMask: [1, batch, 1, seq]
+ * (0 for keys to attend to, a large negative number for padding); probsDropoutMask: null or a
+ * scaled keep-mask of shape [seq (query), batch·heads, seq (key)]. Returns the context
+ * [seq·batch, hidden], sequence-major.
  */
 export function multiHeadAttention(
   q: tf.Tensor2D,
@@ -27,45 +31,53 @@ export function multiHeadAttention(
   const { batchSize: B, seqLength: S, numHeads: A } = shape;
   const H = q.shape[1];
   const d = H / A;
+  const n = B * A;
   const scale = 1 / Math.sqrt(d);
-  // [B·S, H] → [B·A, S, d]
-  const heads = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [B, S, A, d]), [0, 2, 1, 3]), [B * A, S, d]);
-  // [B·A, S, d] → [B·S, H]
-  const merge = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [B, A, S, d]), [0, 2, 1, 3]), [B * S, H]);
 
   const op = customGrad((qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor, save: tf.GradSaveFunc) => {
-    const q3 = heads(tf.mul(qq, scale));
-    const kT = tf.reshape(tf.transpose(tf.reshape(kk, [B, S, A, d]), [0, 2, 3, 1]), [B * A, d, S]);
-    const v3 = heads(vv);
-    const scores = tf.add(tf.reshape(tf.matMul(q3, kT), [B, A, S, S]), additiveMask);
-    const probs = tf.reshape(tf.softmax(scores), [B * A, S, S]);
+    const qs = tf.mul(qq, scale); // [S_i, n, d]
+    // scores[i, c, j] = Σ_t qs[i, c, t]·k[j, c, t]
+    const scores = contract(
+      tf.transpose(tf.reshape(qs, [S, n, d]), [2, 0, 1]),
+      tf.transpose(tf.reshape(kk, [S, n, d]), [2, 1, 0]),
+      d, S, n, S,
+    );
+    const probs = tf.reshape(tf.softmax(tf.add(tf.reshape(scores, [S, B, A, S]), additiveMask)), [S, n, S]);
     const dropped = probsDropoutMask ? tf.mul(probs, probsDropoutMask) : probs;
     // The dropout mask goes through save() too: tensors merely captured by the closure are freed
     // when the forward scope ends, before the backward pass runs.
-    save(probsDropoutMask ? [q3, kT, v3, probs, dropped, probsDropoutMask] : [q3, kT, v3, probs, dropped]);
+    save(probsDropoutMask ? [qs, kk, vv, probs, dropped, probsDropoutMask] : [qs, kk, vv, probs, dropped]);
+    // ctx[i, c, t] = Σ_j P[i, c, j]·v[j, c, t]
+    const ctx = contract(tf.transpose(dropped, [2, 0, 1]), vv, S, S, n, d);
     return {
-      value: merge(tf.matMul(dropped, v3)),
+      value: tf.reshape(ctx, [S * B, H]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sq3, skT, sv3, sprobs, sdropped, smask] = saved;
-        const dctx = heads(dy);
-        const dv3 = tf.matMul(tf.transpose(sdropped, [0, 2, 1]), dctx);
-        let dprobs = tf.matMul(dctx, tf.transpose(sv3, [0, 2, 1]));
+        const [sqs, sk, sv, sprobs, sdropped, smask] = saved;
+        // dv[j, c, t] = Σ_i P[i, c, j]·dy[i, c, t]
+        const dv = contract(tf.transpose(sdropped, [0, 2, 1]), dy, S, S, n, d);
+        // dP[i, c, j] = Σ_t dy[i, c, t]·v[j, c, t]
+        let dprobs: tf.Tensor = contract(
+          tf.transpose(tf.reshape(dy, [S, n, d]), [2, 0, 1]),
+          tf.transpose(tf.reshape(sv, [S, n, d]), [2, 1, 0]),
+          d, S, n, S,
+        );
         if (smask) dprobs = tf.mul(dprobs, smask);
         // softmax backward: dS = P ⊙ (dP − Σ_j dP⊙P)
         const dscores = tf.mul(sprobs, tf.sub(dprobs, tf.sum(tf.mul(dprobs, sprobs), -1, true)));
-        const dq3 = tf.mul(tf.matMul(dscores, tf.transpose(skT, [0, 2, 1])), scale);
-        const dk3 = tf.matMul(tf.transpose(dscores, [0, 2, 1]), sq3);
-        return [merge(dq3), merge(dk3), merge(dv3)];
+        // dq[i, c, t] = scale·Σ_j dS[i, c, j]·k[j, c, t];  dk[j, c, t] = Σ_i dS[i, c, j]·qs[i, c, t]
+        const dq = tf.mul(contract(tf.transpose(dscores, [2, 0, 1]), sk, S, S, n, d), scale);
+        const dk = contract(tf.transpose(dscores, [0, 2, 1]), sqs, S, S, n, d);
+        return [tf.reshape(dq, [S * B, H]), tf.reshape(dk, [S * B, H]), tf.reshape(dv, [S * B, H])];
       },
     };
   });
   return op(q, k, v) as tf.Tensor2D;
 }
 
-/** [batch, 1, 1, seq] additive mask from a 0/1 attention mask (HF's extended attention mask). */
+/** [1, batch, 1, seq] additive mask from a 0/1 attention mask [batch, seq] (HF's extended attention mask). */
 export function additiveAttentionMask(attentionMask: Int32Array, batchSize: number, seqLength: number): tf.Tensor {
   const m = new Float32Array(batchSize * seqLength);
   // Large but finite, so a row is never all −inf; exp underflows to exactly 0 either way.
   for (let i = 0; i < m.length; i++) m[i] = attentionMask[i] ? 0 : -1e9;
-  return tf.tensor4d(m, [batchSize, 1, 1, seqLength]);
+  return tf.tensor4d(m, [1, batchSize, 1, seqLength]);
 }

@@ -1,14 +1,10 @@
-// A full training step of a classification model of a given shape (forward, backward, AdamW
+// A full training step of a classification model (in src/train because it uses the optimizer) of a given shape (forward, backward, AdamW
 // update), timed: what `instability bench train` reports and bench/train.bench.ts compares with
 // PyTorch. Also useful to size a pre-training run before starting it.
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../util/random";
-import { initBackend } from "./backend";
-import { makeConfig } from "./config";
-import { type Batch, type EncoderModel } from "./encoder";
-import { createRandomModel } from "./init";
-import { crossEntropy } from "./ops/cross-entropy";
-import { lossAndGrads } from "./train-step";
+import { createRandomModel, crossEntropy, initBackend, lossAndGrads, makeConfig, type Batch, type EncoderModel } from "../model";
+import { AdamW } from "./adamw";
 
 export interface BenchShape {
   layers: number;
@@ -26,41 +22,6 @@ export interface BenchResult {
   tokens_per_s: number;
   steps: number;
   shape: BenchShape;
-}
-
-/**
- * Stand-in for src/train/adamw.ts (the fine-tuning engine's AdamW, with bias correction and
- * decoupled decay) while that file is not on main: the same arithmetic per parameter, so the
- * timing is representative. TODO(integrator): replace with `new AdamW(model.params, undefined, {lr})`.
- */
-class MinimalAdamW {
-  private readonly m = new Map<string, tf.Variable>();
-  private readonly v = new Map<string, tf.Variable>();
-  private k = 0;
-  constructor(private readonly params: Map<string, tf.Variable>, private readonly lr: number) {
-    for (const [name, p] of params) {
-      this.m.set(name, tf.variable(tf.zerosLike(p), false));
-      this.v.set(name, tf.variable(tf.zerosLike(p), false));
-    }
-  }
-  step(grads: Map<string, tf.Tensor>): void {
-    this.k++;
-    const stepSize = (this.lr * Math.sqrt(1 - 0.999 ** this.k)) / (1 - 0.9 ** this.k);
-    for (const [name, g] of grads) {
-      tf.tidy(() => {
-        const p = this.params.get(name)!;
-        const m = tf.add(tf.mul(this.m.get(name)!, 0.9), tf.mul(g, 0.1));
-        const v = tf.add(tf.mul(this.v.get(name)!, 0.999), tf.mul(tf.square(g), 0.001));
-        const theta = tf.mul(tf.sub(p, tf.mul(tf.div(m, tf.add(tf.sqrt(v), 1e-6)), stepSize)), 1 - this.lr * 0.01);
-        this.m.get(name)!.assign(m);
-        this.v.get(name)!.assign(v);
-        p.assign(theta);
-      });
-    }
-  }
-  dispose(): void {
-    for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
-  }
 }
 
 /** A random batch with some padding (each row 75–100% full). */
@@ -102,13 +63,14 @@ export async function benchTrainStep(
   const steps = opts.steps ?? 5;
   const warmup = opts.warmup ?? 2;
   const model = await benchModel(shape);
-  const optimizer = new MinimalAdamW(model.params, 1e-4);
+  // The fine-tuning engine's own AdamW (bias correction, decoupled decay on the standard groups).
+  const optimizer = new AdamW(model.params, undefined, { lr: 1e-4 });
   const { batch, labels } = randomBatch(shape, 1);
   const step = (i: number) => {
     const { grads } = lossAndGrads(model, () =>
       crossEntropy(model.forward(batch, { training: true, seed: i }).logits, labels),
     );
-    optimizer.step(grads);
+    optimizer.step(grads, { lrFactor: 1 });
     tf.dispose([...grads.values()]);
   };
   for (let i = 0; i < warmup; i++) step(i);

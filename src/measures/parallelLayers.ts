@@ -1,0 +1,102 @@
+// The representation measures of many layers spread over worker threads, one layer per task.
+// Layers are independent (each prepares its own runs), so nothing is computed twice and only the
+// hidden states travel to the workers (transferred, not copied) and the R×R matrices travel back.
+import * as os from "node:os";
+import * as path from "node:path";
+import { isMainThread, parentPort, Worker } from "node:worker_threads";
+import { REPRESENTATION_MEASURES, RepresentationMatrices, representationMatrices, RepresentationMeasure, RepresentationOptions } from "./representation";
+
+interface LayerTask {
+  layer: number;
+  hidden: Float64Array[];
+  n: number;
+  d: number;
+  measures: RepresentationMeasure[];
+  threshold?: number;
+  runNames?: string[];
+  examples?: number[];
+}
+
+type LayerResult = { layer: number; matrices: Record<RepresentationMeasure, Float64Array> } | { layer: number; error: string };
+
+export interface ParallelOptions extends Omit<RepresentationOptions, "onLayer"> {
+  /** Worker threads (default: min(layers, CPU count)); 1 runs in this thread. */
+  workers?: number;
+  onLayer?: (done: number, total: number) => void;
+}
+
+/** Same result as representationMatrices, computed with one worker thread per CPU. */
+export async function representationMatricesParallel(
+  hiddenAt: (run: number, layer: number) => Float64Array,
+  runs: number,
+  n: number,
+  d: number,
+  layers: number[],
+  opts: ParallelOptions = {},
+): Promise<RepresentationMatrices> {
+  const measures = [...(opts.measures ?? REPRESENTATION_MEASURES)];
+  const workers = Math.max(1, Math.min(opts.workers ?? os.cpus().length, layers.length));
+  if (workers === 1) return representationMatrices(hiddenAt, runs, n, d, layers, opts);
+  const results = new Map<number, Record<RepresentationMeasure, Float64Array>>();
+  let next = 0;
+  let done = 0;
+  const pool = Array.from({ length: workers }, () => new Worker(path.join(__dirname, "parallelLayers.js")));
+  try {
+    await Promise.all(
+      pool.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = () => {
+              if (next >= layers.length) return resolve();
+              const layer = layers[next++];
+              // Copies, so the caller's arrays stay usable after the transfer.
+              const hidden = Array.from({ length: runs }, (_, r) => Float64Array.from(hiddenAt(r, layer)));
+              const task: LayerTask = {
+                layer,
+                hidden,
+                n,
+                d,
+                measures,
+                threshold: opts.svcca?.threshold,
+                runNames: opts.runNames,
+                examples: opts.examples ? Array.from(opts.examples) : undefined,
+              };
+              worker.postMessage(task, hidden.map((h) => h.buffer));
+            };
+            worker.on("message", (msg: LayerResult) => {
+              if ("error" in msg) return reject(new RangeError(msg.error));
+              results.set(msg.layer, msg.matrices);
+              opts.onLayer?.(++done, layers.length);
+              send();
+            });
+            worker.on("error", reject);
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  const matrices = { svcca: [], op: [], cka: [] } as Record<RepresentationMeasure, Float64Array[]>;
+  for (const layer of layers) for (const m of measures) matrices[m].push(results.get(layer)![m]);
+  return { runs, layers: [...layers], measures, matrices };
+}
+
+if (!isMainThread && parentPort) {
+  const port = parentPort;
+  port.on("message", (task: LayerTask) => {
+    try {
+      const r = representationMatrices((run) => task.hidden[run], task.hidden.length, task.n, task.d, [task.layer], {
+        measures: task.measures,
+        svcca: { threshold: task.threshold },
+        runNames: task.runNames,
+        examples: task.examples,
+      });
+      const matrices = {} as Record<RepresentationMeasure, Float64Array>;
+      for (const m of task.measures) matrices[m] = r.matrices[m][0];
+      port.postMessage({ layer: task.layer, matrices } satisfies LayerResult, Object.values(matrices).map((m) => m.buffer));
+    } catch (err) {
+      port.postMessage({ layer: task.layer, error: (err as Error).message } satisfies LayerResult);
+    }
+  });
+}

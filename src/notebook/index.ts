@@ -16,5 +16,5 @@ export { correctnessMap, showPaperTable } from "./figures";
 export * as paper from "./paperReference";
 export { writeSyntheticStore } from "./syntheticStore";
 export type { SyntheticStoreOptions, SyntheticStoreResult } from "./syntheticStore";
-export { notebookRuns, hasFineTuningEngine } from "./notebookRuns";
+export { notebookRuns, fineTuningAvailable } from "./notebookRuns";
 export type { NotebookRunsOptions, NotebookRuns, Preset } from "./notebookRuns";

@@ -2,7 +2,7 @@
 import type { RunSet } from "../runs";
 import { predictions } from "../measures";
 import { BASE_CONFIG, baseLayout, layoutGrid, tableHtml, toCsv, type FigureSpec, type TableInput, type TableOptions as VizTableOptions, type Trace } from "../viz";
-import { publish } from "./display";
+import { escapeHtml, publish } from "./display";
 
 /**
  * Which examples each run gets right (blue) or wrong (orange): one row per run, one column per
@@ -49,5 +49,11 @@ export function correctnessMap(sets: { name: string; set: RunSet }[], opts: { ti
  * (viz.tableHtml), shown in the running cell. Use it for results; `showTable` for anything else.
  */
 export function showPaperTable(input: TableInput, opts: VizTableOptions = {}): void {
+  if (Array.isArray(input) && input.length === 0) {
+    // an analysis that was skipped gives no rows; say so instead of failing on the column list
+    const text = `${opts.caption ? `${opts.caption}: ` : ""}no rows`;
+    publish({ "text/html": `<p><i>${escapeHtml(text)}</i></p>`, "text/plain": text });
+    return;
+  }
   publish({ "text/html": tableHtml(input, opts), "text/plain": toCsv(input, { columns: opts.columns }) });
 }

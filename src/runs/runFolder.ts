@@ -1,10 +1,12 @@
 // The run store: one folder per fine-tuning run, the contract between fine-tuning and measuring.
 //   logits.npy  float [n, C]     labels.npy int [n]     hidden.npy float [L, n, d] (optional)
 //   metrics.json, config.json    (optional)
+//   final/                       (optional) the same for the final (last-step) model of the run
 // Any tool that writes .npy can produce runs; every inconsistency is an error naming the file,
 // because the measures compare runs example by example and would silently mean nothing otherwise.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { temporarySibling } from "../util/tempNames";
 import { NpyArray, NpyData, NpyError, readNpy, toFloat64, writeNpy } from "./npy";
 
 export class RunFormatError extends Error {
@@ -51,6 +53,8 @@ export interface LoadRunsOptions {
   hidden?: boolean;
   /** Fewer runs than this is an error (default 2: pairwise measures need a pair). */
   minRuns?: number;
+  /** "best" (default): each run folder itself; "final": each run's final/ sub-folder (written with --save-final). */
+  checkpoint?: "best" | "final";
 }
 
 /** The hidden states of layer `layer` (0-based index into hidden.npy) as a float64 [n, d] copy. */
@@ -170,7 +174,21 @@ export function loadRuns(runsDir: string, opts: LoadRunsOptions = {}): RunSet {
   if (names.length < minRuns) {
     throw new RunFormatError(`${runsDir}: found ${names.length} run(s), need at least ${minRuns} (pairwise measures compare runs)`);
   }
-  const runs = names.map((name) => loadRun(path.join(runsDir, name), opts));
+  const final = opts.checkpoint === "final";
+  if (opts.checkpoint !== undefined && opts.checkpoint !== "best" && !final) {
+    throw new RunFormatError(`checkpoint '${String(opts.checkpoint)}' is not known: use "best" or "final"`);
+  }
+  const runs = names.map((name) => {
+    const dir = path.join(runsDir, name);
+    if (!final) return loadRun(dir, opts);
+    const finalDir = path.join(dir, "final");
+    if (!fs.existsSync(finalDir)) {
+      throw new RunFormatError(`${finalDir}: missing; this run kept no final model (fine-tune it with --save-final) or read the best checkpoints instead`);
+    }
+    const run = loadRun(finalDir, opts);
+    run.name = name; // the run's name, not "final"
+    return run;
+  });
   const first = runs[0];
   for (const run of runs.slice(1)) {
     if (run.n !== first.n || run.numClasses !== first.numClasses) {
@@ -219,15 +237,11 @@ export interface RunContents {
   hidden?: ArrayWithShape;
   metrics?: Record<string, unknown>;
   config?: Record<string, unknown>;
+  /** The run's final (last-step) model, written as the sub-folder final/ (a run folder itself). */
+  final?: RunContents;
 }
 
-/**
- * Writes a run folder atomically: everything goes into a hidden temporary folder next to `dir`,
- * which is renamed into place only when complete, so a crash never leaves a folder that looks
- * like a finished run (loadRuns skips dot-folders). An existing `dir` is an error unless
- * `overwrite` is set.
- */
-export function writeRun(dir: string, contents: RunContents, opts: { overwrite?: boolean } = {}): void {
+function checkContents(dir: string, contents: RunContents): void {
   const { logits, labels, hidden } = contents;
   if (logits.shape.length !== 2) throw new RunFormatError(`writeRun ${dir}: logits must have shape [n, C], got [${logits.shape.join(", ")}]`);
   const n = logits.shape[0];
@@ -237,19 +251,42 @@ export function writeRun(dir: string, contents: RunContents, opts: { overwrite?:
   if (hidden && (hidden.shape.length !== 3 || hidden.shape[1] !== n)) {
     throw new RunFormatError(`writeRun ${dir}: hidden must have shape [L, ${n}, d], got [${hidden.shape.join(", ")}]`);
   }
+}
+
+function writeContents(dir: string, contents: RunContents): void {
+  const { logits, labels, hidden } = contents;
+  writeNpy(path.join(dir, "logits.npy"), logits.data, logits.shape);
+  writeNpy(path.join(dir, "labels.npy"), labels.data, labels.shape);
+  if (hidden) writeNpy(path.join(dir, "hidden.npy"), hidden.data, hidden.shape);
+  if (contents.metrics) fs.writeFileSync(path.join(dir, "metrics.json"), JSON.stringify(contents.metrics, null, 2) + "\n");
+  if (contents.config) fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(contents.config, null, 2) + "\n");
+  if (contents.final) {
+    fs.mkdirSync(path.join(dir, "final"));
+    writeContents(path.join(dir, "final"), contents.final);
+  }
+}
+
+/**
+ * Writes a run folder atomically: everything goes into a hidden temporary folder next to `dir`,
+ * which is renamed into place only when complete, so a crash never leaves a folder that looks
+ * like a finished run (loadRuns skips dot-folders). An existing `dir` is an error unless
+ * `overwrite` is set.
+ */
+export function writeRun(dir: string, contents: RunContents, opts: { overwrite?: boolean } = {}): void {
+  checkContents(dir, contents);
+  if (contents.final) checkContents(path.join(dir, "final"), contents.final);
   const parent = path.dirname(path.resolve(dir));
   fs.mkdirSync(parent, { recursive: true });
   if (fs.existsSync(dir) && !opts.overwrite) {
     throw new RunFormatError(`writeRun ${dir}: already exists; pass { overwrite: true } or choose another folder`);
   }
   const base = path.basename(dir);
-  const tmp = fs.mkdtempSync(path.join(parent, `.${base}.tmp-`));
+  // Named by its owner process, so a resumed sweep can remove the leftovers of a dead writer
+  // without touching those of a live one (src/util/tempNames).
+  const tmp = temporarySibling(path.resolve(dir));
+  fs.mkdirSync(tmp);
   try {
-    writeNpy(path.join(tmp, "logits.npy"), logits.data, logits.shape);
-    writeNpy(path.join(tmp, "labels.npy"), labels.data, labels.shape);
-    if (hidden) writeNpy(path.join(tmp, "hidden.npy"), hidden.data, hidden.shape);
-    if (contents.metrics) fs.writeFileSync(path.join(tmp, "metrics.json"), JSON.stringify(contents.metrics, null, 2) + "\n");
-    if (contents.config) fs.writeFileSync(path.join(tmp, "config.json"), JSON.stringify(contents.config, null, 2) + "\n");
+    writeContents(tmp, contents);
     if (fs.existsSync(dir)) {
       // Move the old run aside first: rename cannot replace a non-empty directory.
       const old = fs.mkdtempSync(path.join(parent, `.${base}.old-`));

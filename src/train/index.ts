@@ -14,4 +14,5 @@ export * from "./clipGradients";
 export * from "./parameterGroups";
 export * from "./update";
 export * from "./mitigation";
+export * from "./finetune";
 export { benchTrainStep, profileStep, randomBatch, benchModel, type BenchShape, type BenchResult } from "./benchStep";

@@ -144,3 +144,55 @@ test("bad run sets are clear errors naming the input", () => {
   }, /b[/\\]metrics\.json: not valid JSON/);
   assert.throws(() => loadRuns("/nonexistent/runs"), /runs directory not found/);
 });
+
+test("writeRun writes into a temporary sibling named by its owner process, which the sweep can tell from a live one", () => {
+  const { isAbandonedTemporary, TEMP_PREFIX } = require("../../src/util/tempNames") as typeof import("../../src/util/tempNames");
+  const dir = tmpdir();
+  try {
+    const seen: string[] = [];
+    // The module object itself (the compiled `import * as fs` reads through to it).
+    const nodeFs = require("node:fs") as { renameSync: typeof fs.renameSync };
+    const realRename = nodeFs.renameSync;
+    nodeFs.renameSync = (from, to) => {
+      if (path.basename(String(to)) === "seed-00") seen.push(path.basename(String(from)));
+      return realRename(from, to);
+    };
+    try {
+      writeRun(path.join(dir, "seed-00"), contents());
+    } finally {
+      nodeFs.renameSync = realRename;
+    }
+    assert.equal(seen.length, 1);
+    assert.ok(seen[0].startsWith(`${TEMP_PREFIX}seed-00-${process.pid}-`), seen[0]);
+    assert.equal(isAbandonedTemporary(seen[0]), false); // this process is alive
+    assert.deepEqual(fs.readdirSync(dir), ["seed-00"]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a run's final/ sub-folder is written with it and read by loadRuns({ checkpoint: 'final' })", () => {
+  const dir = tmpdir();
+  try {
+    for (const seed of [1, 2]) {
+      const c = contents(5, 2, 2, 3, seed);
+      c.final = { ...contents(5, 2, 2, 3, seed + 10), metrics: { checkpoint: "final" } };
+      writeRun(path.join(dir, `seed-0${seed}`), c);
+    }
+    const best = loadRuns(dir);
+    const final = loadRuns(dir, { checkpoint: "final" });
+    assert.deepEqual(final.runs.map((r) => r.name), ["seed-01", "seed-02"]);
+    assert.equal(final.runs[0].dir, path.join(dir, "seed-01", "final"));
+    assert.deepEqual(final.runs[0].metrics, { checkpoint: "final" });
+    assert.equal(final.runs[1].logits[3], Math.fround(Math.sin(3 * 12)));
+    assert.equal(best.runs[1].logits[3], Math.fround(Math.sin(3 * 2)));
+    writeRun(path.join(dir, "seed-03"), contents());
+    assert.throws(() => loadRuns(dir, { checkpoint: "final" }), /seed-03[/\\]final: missing; .*--save-final/);
+    const bad = contents();
+    bad.final = { ...contents(), labels: { data: new Int32Array(4), shape: [4] } };
+    assert.throws(() => writeRun(path.join(dir, "seed-04"), bad), /seed-04[/\\]final: labels must have shape \[5\]/);
+    assert.equal(fs.existsSync(path.join(dir, "seed-04")), false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { MITIGATIONS, Mitigation, configureMitigation, parseMitigation } from "../../src/train/mitigation/mitigation";
+import { MITIGATIONS, Mitigation, configureMitigation, parseMitigation, reinitLayersForDepth } from "../../src/train/mitigation/mitigation";
 import { AdamW } from "../../src/train/adamw";
 import { applyUpdate } from "../../src/train/update";
 import { LinearWarmupSchedule } from "../../src/train/schedule";
@@ -132,4 +132,11 @@ test("a non-finite gradient norm is reported as divergence and changes nothing",
   for (const [n, v] of params) assert.deepEqual(Array.from(v.dataSync()), Array.from(before.get(n)!));
   opt.dispose();
   disposeParams(params);
+});
+
+test("re-init depth scales with the model: the paper's 5 of 24 blocks, at least one block", () => {
+  assert.equal(reinitLayersForDepth(24), 5);
+  assert.equal(reinitLayersForDepth(12), 3);
+  assert.equal(reinitLayersForDepth(4), 1);
+  assert.equal(reinitLayersForDepth(1), 1);
 });

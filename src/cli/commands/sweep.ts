@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { CliError } from "../command";
+import { EMBEDDED_TASK_NAMES } from "../../data/embeddedTasks";
 import { expandGrid, parseSeeds, type RunSpec } from "../../train/sweep/grid";
 import { runSweep, type RunCommand } from "../../train/sweep/pool";
 import { commandLine, slurmArrayScript } from "../../train/sweep/commands";
@@ -16,7 +17,7 @@ Fine-tunes every (task, mitigation, learning rate, seed) of a grid into DIR/<mod
 Finished runs are kept; rerunning the same command completes only what is missing.
 
   --store DIR              the run store (created if needed)
-  --tasks LIST             comma-separated task names (default: the embedded tasks)
+  --tasks LIST             comma-separated task names (default: ${EMBEDDED_TASK_NAMES.join(",")})
   --mitigations LIST       none,mixout,llrd,reinit,wd_pre (default: none)
   --lrs LIST               learning rates (default: 2e-5)
   --seeds LIST             seeds, e.g. 0-19 or 0,3,7 (default: 0-4)
@@ -24,12 +25,12 @@ Finished runs are kept; rerunning the same command completes only what is missin
   --model DIR              checkpoint (default: the embedded model)
   --model-name NAME        folder name for the model in the store (default: the checkpoint's folder name)
   --glue-dir DIR           GLUE data (or set GLUE_DIR)
-  --epochs E  --batch B  --max-train-examples K  --save-final
+  --epochs E  --batch B  --max-train-examples K  --max-length N  --failed-rule RULE  --save-final
                            passed to every \`instability finetune\`
   --print-commands         print one shell command per missing run instead of running
   --slurm FILE             write a Slurm job-array script (and FILE.commands) for the missing runs`;
 
-const FORWARDED = ["model", "glue-dir", "epochs", "batch", "max-train-examples"] as const;
+const FORWARDED = ["model", "glue-dir", "epochs", "batch", "max-train-examples", "max-length", "failed-rule"] as const;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -39,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       lrs: { type: "string" }, seeds: { type: "string" }, workers: { type: "string" },
       model: { type: "string" }, "model-name": { type: "string" }, "glue-dir": { type: "string" },
       epochs: { type: "string" }, batch: { type: "string" }, "max-train-examples": { type: "string" },
+      "max-length": { type: "string" }, "failed-rule": { type: "string" },
       "save-final": { type: "boolean" }, "print-commands": { type: "boolean" }, slurm: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -113,10 +115,10 @@ export async function run(argv: string[]): Promise<number> {
   return result.failed.length ? 1 : 0;
 }
 
-// Filled in when the embedded model and tasks land (src/model, src/data).
+// The embedded model's folder name in the store (its checkpoint comes from finetune's default).
 function defaultModelName(): string {
   return "embedded";
 }
 function defaultTasks(): string[] {
-  throw new CliError("--tasks is required until the embedded tasks are available");
+  return [...EMBEDDED_TASK_NAMES];
 }

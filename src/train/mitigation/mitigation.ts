@@ -38,6 +38,15 @@ export const DEFAULT_MITIGATION_HYPERPARAMETERS: Readonly<MitigationHyperParamet
   wdPreLambda: 0.01,
 });
 
+/**
+ * Re-init depth for a model of `layers` blocks when none is given: the paper re-initialises the
+ * top 5 of 24 blocks; smaller models keep the same share (at least one block), so the embedded
+ * 4-block model re-initialises its top block instead of failing.
+ */
+export function reinitLayersForDepth(layers: number): number {
+  return layers >= 24 ? DEFAULT_MITIGATION_HYPERPARAMETERS.reinitLayers : Math.max(1, Math.round((5 * layers) / 24));
+}
+
 export interface MitigationContext {
   /** The model's parameters, after loading and head initialisation. Re-init mutates them. */
   params: Map<string, tf.Variable>;

@@ -1,0 +1,138 @@
+// `instability finetune`: one run (task, seed, mitigation) into a run folder, by the paper's protocol.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { CliError } from "../command";
+import { taskNames } from "../../data/loadTask";
+import { MITIGATIONS } from "../../train/mitigation/mitigation";
+import { FINETUNE_DEFAULTS } from "../../train/finetune/config";
+import { formatFailedRule, DEFAULT_FAILED_RULE, parseFailedRule } from "../../train/finetune/failedRun";
+
+const USAGE = `usage: instability finetune --task NAME --seed N --out RUN_DIR [options]
+
+Fine-tunes a checkpoint on a task with one seed (method.md §3: AdamW, warm-up 10% + linear decay,
+dropout 0.1, clipping 1.0, best checkpoint by the validation metric) and writes the run folder
+RUN_DIR: logits.npy, labels.npy, hidden.npy (test half), metrics.json, config.json.
+A RUN_DIR that already holds a finished run is skipped (exit 0) unless --overwrite is given.
+
+  --task NAME            ${taskNames().join(", ")}
+  --seed N               the run's seed (head init, re-init, dropout and Mixout masks, data order)
+  --out RUN_DIR          the run folder to write
+  --model DIR            Hugging Face checkpoint folder with tokenizer files (default: the embedded model)
+  --glue-dir DIR         GLUE data in the GLUE layout (or set GLUE_DIR)
+  --epochs E             default ${FINETUNE_DEFAULTS.epochs}
+  --lr X                 default ${FINETUNE_DEFAULTS.lr}
+  --batch B              default ${FINETUNE_DEFAULTS.batchSize}
+  --mitigation M         ${MITIGATIONS.join("|")} (default none)
+  --reinit-layers K      re-init: how many top blocks (default 5 of 24, the paper's; the same share of smaller models, at least 1)
+  --max-train-examples K use the first K training examples only
+  --max-length N         truncation length in tokens (default ${FINETUNE_DEFAULTS.maxLength})
+  --save-final           also write the final (last-step) model's outputs into RUN_DIR/final/
+  --failed-rule RULE     CHECKPOINT:MEASURE<=BASELINE (default ${formatFailedRule(DEFAULT_FAILED_RULE)})
+  --overwrite            replace a finished run in RUN_DIR
+  --quiet                no progress output`;
+
+function integer(name: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const v = Number(text);
+  if (!Number.isInteger(v) || v < min) throw new CliError(`--${name}: '${text}' is not an integer ≥ ${min}`);
+  return v;
+}
+
+/** The embedded pre-trained model, once src/model provides it. */
+function defaultModelDir(): string {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const model = require("../../model") as { defaultModelDir?: () => string };
+  if (typeof model.defaultModelDir !== "function") {
+    throw new CliError("--model DIR is required: this build has no embedded pre-trained model yet");
+  }
+  return model.defaultModelDir();
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        task: { type: "string" }, seed: { type: "string" }, out: { type: "string" }, model: { type: "string" },
+        "glue-dir": { type: "string" }, epochs: { type: "string" }, lr: { type: "string" }, batch: { type: "string" },
+        mitigation: { type: "string" }, "max-train-examples": { type: "string" }, "max-length": { type: "string" },
+        "save-final": { type: "boolean" }, "failed-rule": { type: "string" }, overwrite: { type: "boolean" },
+        "reinit-layers": { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}; see \`instability finetune --help\``);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  if (!values.task) throw new CliError(`--task NAME is required (valid tasks: ${taskNames().join(", ")})`);
+  if (values.seed === undefined) throw new CliError("--seed N is required");
+  if (!values.out) throw new CliError("--out RUN_DIR is required: the run folder to write");
+  const seed = integer("seed", values.seed, 0)!;
+  const mitigation = values.mitigation ?? "none";
+  if (!(MITIGATIONS as readonly string[]).includes(mitigation)) {
+    throw new CliError(`--mitigation: unknown method '${mitigation}'; valid methods: ${MITIGATIONS.join(", ")}`);
+  }
+  let lr: number | undefined;
+  if (values.lr !== undefined) {
+    lr = Number(values.lr);
+    if (!(lr >= 0) || !Number.isFinite(lr)) throw new CliError(`--lr: '${values.lr}' is not a number ≥ 0`);
+  }
+  if (values["failed-rule"] !== undefined) {
+    try {
+      parseFailedRule(values["failed-rule"]);
+    } catch (err) {
+      throw new CliError(`--failed-rule: ${(err as Error).message}`);
+    }
+  }
+  const out = path.resolve(values.out);
+  if (!values.overwrite && fs.existsSync(path.join(out, "metrics.json"))) {
+    process.stderr.write(`instability finetune: ${out} already holds a finished run; skipped (pass --overwrite to redo it)\n`);
+    return 0;
+  }
+  const modelDir = values.model ?? defaultModelDir();
+
+  // tfjs is loaded only now, so --help and input errors stay fast.
+  const { fineTune } = await import("../../train/finetune/fineTune");
+  try {
+    const result = await fineTune({
+      task: values.task,
+      seed,
+      out,
+      modelDir,
+      glueDir: values["glue-dir"],
+      epochs: integer("epochs", values.epochs, 1),
+      lr,
+      batchSize: integer("batch", values.batch, 1),
+      mitigation,
+      mitigationHyperParameters: values["reinit-layers"] === undefined ? undefined : { reinitLayers: integer("reinit-layers", values["reinit-layers"], 0) },
+      maxTrainExamples: integer("max-train-examples", values["max-train-examples"], 1),
+      maxLength: integer("max-length", values["max-length"], 3),
+      saveFinal: values["save-final"] ?? false,
+      failedRule: values["failed-rule"],
+      overwrite: values.overwrite ?? false,
+      progress: values.quiet ? false : { stream: process.stderr },
+    });
+    const m = result.metrics;
+    if (result.status === "skipped") {
+      process.stderr.write(`instability finetune: ${out} already holds a finished run; skipped (pass --overwrite to redo it)\n`);
+      return 0;
+    }
+    const fmt = (v: unknown) => (typeof v === "number" ? v.toFixed(4) : String(v));
+    process.stderr.write(
+      `${result.out}: test ${String(m.metric)} ${fmt(m.testMetric)} (best epoch ${String(m.bestEpoch)}), ${String(m.failedLabel)}` +
+        `${m.diverged ? `, diverged at step ${String(m.divergedStep)}` : ""}, ${fmt(m.wallSeconds)} s\n`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof CliError || process.env.INSTABILITY_DEBUG) throw err;
+    // Input problems surface as plain Errors from the layers below; they name the input already.
+    // (INSTABILITY_DEBUG=1 keeps the stack trace.)
+    throw new CliError((err as Error).message);
+  }
+}

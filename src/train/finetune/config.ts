@@ -1,0 +1,227 @@
+// The configuration of one fine-tuning run: the options a caller gives, the paper's defaults
+// (method.md §3) for everything left out, and validation that names the offending option.
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { TaskData } from "../../data/types";
+import type { EncoderModel } from "../../model/encoder";
+import type { ProgressOptions } from "../../util/progress";
+import { type Mitigation, type MitigationHyperParameters, DEFAULT_MITIGATION_HYPERPARAMETERS, parseMitigation } from "../mitigation";
+import { DEFAULT_FAILED_RULE, type FailedRule, formatFailedRule, parseFailedRule } from "./failedRun";
+
+/** What the run loop reports to hooks (tests, notebooks) once the optimizer exists. */
+export interface SetupInfo {
+  model: EncoderModel;
+  /** The optimizer's groups with their base LRs at schedule factor 1. */
+  groupLearningRates: { name: string; lr: number; weightDecay: number; params: string[] }[];
+  /** Parameters the mitigation re-initialised. */
+  reinitialized: string[];
+  /** Parameter values right after loading (head initialised), before the mitigation ran. */
+  loaded: Map<string, Float32Array>;
+}
+
+export interface StepInfo {
+  epoch: number;
+  /** 1-based number of the update this batch is for. */
+  step: number;
+  /** Training-example indices of the batch, in order. */
+  indices: Int32Array;
+  /** Seed of this step's dropout masks. */
+  dropoutSeed: number;
+  model: EncoderModel;
+}
+
+export interface FineTuneHooks {
+  /** Before each forward/backward pass (tests inspect the data order and dropout seeds). */
+  beforeStep?(info: StepInfo): void;
+  /** After loading, mitigation setup and optimizer creation, before the first step. */
+  afterSetup?(info: SetupInfo): void;
+  /** After the last step (or divergence), before predictions are written; the model is the final one. */
+  afterTraining?(model: EncoderModel): void;
+}
+
+export interface FineTuneOptions {
+  /** A task name for loadTask, or the task itself. */
+  task: string | TaskData;
+  seed: number;
+  /** The run folder to write (atomically). */
+  out: string;
+  /** Checkpoint directory in Hugging Face layout (with tokenizer files). */
+  modelDir: string;
+  glueDir?: string;
+  epochs?: number;
+  lr?: number;
+  batchSize?: number;
+  evalBatchSize?: number;
+  mitigation?: Mitigation | string;
+  mitigationHyperParameters?: Partial<MitigationHyperParameters>;
+  /** Use only the first K training examples. */
+  maxTrainExamples?: number;
+  maxLength?: number;
+  warmupRatio?: number;
+  maxGradNorm?: number;
+  /** Overrides every dropout probability of the checkpoint (null: the checkpoint's own, 0.1 for BERT/RoBERTa). */
+  dropout?: number | null;
+  /** Also write the final (last-step) model's outputs into OUT/final/. */
+  saveFinal?: boolean;
+  failedRule?: FailedRule | string;
+  /** Replace a finished run at `out` instead of skipping it. */
+  overwrite?: boolean;
+  /** Progress output; false for none. Plain lines unless the stream is a TTY. */
+  progress?: false | Pick<ProgressOptions, "stream" | "plain" | "intervalMs">;
+  hooks?: FineTuneHooks;
+}
+
+/** Every hyper-parameter of a run, resolved; written to config.json. */
+export interface ResolvedConfig {
+  task: TaskData;
+  seed: number;
+  out: string;
+  modelDir: string;
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  evalBatchSize: number;
+  mitigation: Mitigation;
+  mitigationHyperParameters: MitigationHyperParameters;
+  maxTrainExamples: number | null;
+  /** Truncation length; lowered to the model's positions when it was not given explicitly. */
+  maxLength: number;
+  maxLengthGiven: boolean;
+  warmupRatio: number;
+  maxGradNorm: number;
+  dropout: number | null;
+  saveFinal: boolean;
+  failedRule: FailedRule;
+  overwrite: boolean;
+}
+
+export const FINETUNE_DEFAULTS = Object.freeze({
+  epochs: 5,
+  lr: 2e-5,
+  batchSize: 16,
+  evalBatchSize: 64,
+  maxLength: 128,
+  warmupRatio: 0.1,
+  maxGradNorm: 1.0,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-6,
+});
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  return v;
+}
+
+function finiteIn(name: string, value: number | undefined, fallback: number, lo: number, hi: number, what: string): number {
+  const v = value ?? fallback;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi) throw new Error(`${name} must be ${what}, got ${value}`);
+  return v;
+}
+
+/** Defaults filled in and every value checked; the task must already be loaded. */
+export function resolveConfig(options: FineTuneOptions, task: TaskData): ResolvedConfig {
+  if (!Number.isInteger(options.seed) || options.seed < 0) throw new Error(`seed must be an integer ≥ 0, got ${options.seed}`);
+  const lr = finiteIn("lr", options.lr, FINETUNE_DEFAULTS.lr, 0, Infinity, "a finite number ≥ 0");
+  const dropout = options.dropout ?? null;
+  if (dropout !== null && !(dropout >= 0 && dropout < 1)) throw new Error(`dropout must lie in [0, 1), got ${dropout}`);
+  const maxTrain = options.maxTrainExamples ?? null;
+  if (maxTrain !== null && (!Number.isInteger(maxTrain) || maxTrain < 1)) {
+    throw new Error(`maxTrainExamples must be a positive integer, got ${maxTrain}`);
+  }
+  const failedRule = typeof options.failedRule === "string" ? parseFailedRule(options.failedRule) : (options.failedRule ?? DEFAULT_FAILED_RULE);
+  return {
+    task,
+    seed: options.seed,
+    out: path.resolve(options.out),
+    modelDir: path.resolve(options.modelDir),
+    epochs: positiveInteger("epochs", options.epochs, FINETUNE_DEFAULTS.epochs),
+    lr,
+    batchSize: positiveInteger("batchSize", options.batchSize, FINETUNE_DEFAULTS.batchSize),
+    evalBatchSize: positiveInteger("evalBatchSize", options.evalBatchSize, FINETUNE_DEFAULTS.evalBatchSize),
+    mitigation: parseMitigation(options.mitigation ?? "none"),
+    mitigationHyperParameters: { ...DEFAULT_MITIGATION_HYPERPARAMETERS, ...options.mitigationHyperParameters },
+    maxTrainExamples: maxTrain,
+    maxLength: positiveInteger("maxLength", options.maxLength, FINETUNE_DEFAULTS.maxLength),
+    maxLengthGiven: options.maxLength !== undefined,
+    warmupRatio: finiteIn("warmupRatio", options.warmupRatio, FINETUNE_DEFAULTS.warmupRatio, 0, 1, "in [0, 1]"),
+    maxGradNorm: finiteIn("maxGradNorm", options.maxGradNorm, FINETUNE_DEFAULTS.maxGradNorm, Number.MIN_VALUE, Infinity, "a finite number > 0"),
+    dropout,
+    saveFinal: options.saveFinal ?? false,
+    failedRule,
+    overwrite: options.overwrite ?? false,
+  };
+}
+
+/** sha256 of the checkpoint's config.json, so a run records exactly which architecture it used. */
+export function checkpointConfigHash(modelDir: string): string {
+  return crypto.createHash("sha256").update(fs.readFileSync(path.join(modelDir, "config.json"))).digest("hex");
+}
+
+let cachedVersion: string | undefined;
+
+/** This package's version, from the nearest package.json named instability-lab. */
+export function packageVersion(): string {
+  if (cachedVersion !== undefined) return cachedVersion;
+  cachedVersion = "unknown";
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (fs.existsSync(file)) {
+      try {
+        const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
+        if (pkg.name === "instability-lab" && pkg.version) {
+          cachedVersion = pkg.version;
+          break;
+        }
+      } catch {
+        // not ours; keep looking upward
+      }
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  return cachedVersion;
+}
+
+/** config.json of a run: every hyper-parameter and where the model came from. */
+export function configRecord(
+  c: ResolvedConfig,
+  extra: { backend: string; model: EncoderModel; nTrain: number; effectiveDropout: Record<string, number> },
+): Record<string, unknown> {
+  const m = extra.model.config;
+  return {
+    task: c.task.name,
+    taskSource: c.task.source,
+    seed: c.seed,
+    lr: c.lr,
+    epochs: c.epochs,
+    batchSize: c.batchSize,
+    evalBatchSize: c.evalBatchSize,
+    maxLength: c.maxLength,
+    warmupRatio: c.warmupRatio,
+    maxGradNorm: c.maxGradNorm,
+    optimizer: { name: "AdamW", beta1: FINETUNE_DEFAULTS.beta1, beta2: FINETUNE_DEFAULTS.beta2, epsilon: FINETUNE_DEFAULTS.epsilon, biasCorrection: true },
+    weightDecay: c.mitigation === "wd_pre" ? 0 : c.mitigationHyperParameters.weightDecay,
+    dropout: extra.effectiveDropout,
+    mitigation: c.mitigation,
+    mitigationHyperParameters: c.mitigationHyperParameters,
+    maxTrainExamples: c.maxTrainExamples,
+    nTrain: extra.nTrain,
+    nValidation: c.task.validation.length,
+    nTest: c.task.test.length,
+    saveFinal: c.saveFinal,
+    failedRule: formatFailedRule(c.failedRule),
+    model: {
+      path: c.modelDir,
+      configSha256: checkpointConfigHash(c.modelDir),
+      modelType: m.model_type,
+      numHiddenLayers: m.num_hidden_layers,
+      hiddenSize: m.hidden_size,
+      numLabels: m.num_labels,
+    },
+    backend: extra.backend,
+    packageVersion: packageVersion(),
+    node: process.version,
+  };
+}

@@ -1,0 +1,44 @@
+// The run folder a fine-tuning run leaves behind (src/runs format), and the checks on --out made
+// before any training, so that a bad output path costs nothing.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { RunContents } from "../../runs/runFolder";
+import type { Predictions } from "./evaluate";
+
+export type OutputState = "free" | "finished";
+
+/**
+ * "finished" when `out` already holds a finished run (its metrics.json exists); "free" when the
+ * run can be written there. Throws, naming the path, when it cannot.
+ */
+export function checkOutput(out: string, overwrite: boolean): OutputState {
+  if (fs.existsSync(out)) {
+    if (!fs.statSync(out).isDirectory()) throw new Error(`--out ${out} is a file, not a run folder; choose another path`);
+    if (fs.existsSync(path.join(out, "metrics.json"))) return overwrite ? "free" : "finished";
+    if (!overwrite && fs.readdirSync(out).length > 0) {
+      throw new Error(`--out ${out} exists and is not a finished run (no metrics.json); remove it, pass --overwrite, or choose another folder`);
+    }
+  }
+  const parent = path.dirname(out);
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    const probe = path.join(parent, `.probe-${path.basename(out)}-${process.pid}`);
+    fs.writeFileSync(probe, "");
+    fs.rmSync(probe);
+  } catch (err) {
+    throw new Error(`--out ${out} cannot be written (${(err as Error).message}); choose a writable folder or fix its permissions`);
+  }
+  return "free";
+}
+
+/** A run folder's arrays and JSON from test-half predictions (hidden states required). */
+export function runContents(p: Predictions, labels: Int32Array, metrics: Record<string, unknown>, config: Record<string, unknown>): RunContents {
+  const contents: RunContents = {
+    logits: { data: p.logits, shape: [p.n, p.numLabels] },
+    labels: { data: labels, shape: [p.n] },
+    metrics,
+    config,
+  };
+  if (p.hidden) contents.hidden = { data: p.hidden, shape: [p.layers!, p.n, p.width!] };
+  return contents;
+}

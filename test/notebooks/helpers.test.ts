@@ -73,14 +73,14 @@ test("writeSyntheticStore writes the sweep layout, labels failed runs, and resum
 });
 
 test("notebookRuns: synthetic store when fine-tuning is off; GLUE without fine-tuning is a clear error", async (t) => {
-  const root = tempDir(t);
+  const store = path.join(tempDir(t), "store");
   const lines: string[] = [];
-  const r = await notebookRuns({ root, fineTune: false, methods: "standard", log: (l) => lines.push(l) });
+  const r = await notebookRuns({ store, fineTune: false, methods: "standard", log: (l) => lines.push(l) });
   assert.equal(r.source, "synthetic");
-  assert.equal(r.store, path.join(root, "synthetic"));
+  assert.equal(r.store, store);
   assert.match(lines.join("\n"), /SYNTHETIC/);
   assert.deepEqual(fs.readdirSync(path.join(r.store, "synthetic", "task-a")), ["none-lr2e-5"]);
-  await assert.rejects(notebookRuns({ root, fineTune: false, glueDir: "/data/glue", log: () => {} }), /GLUE_DIR is set/);
+  await assert.rejects(notebookRuns({ store, fineTune: false, glueDir: "/data/glue", log: () => {} }), /GLUE_DIR is set/);
 });
 
 test("paper reference: 30 benchmark rows; τ matrices symmetric with the documented values", () => {

@@ -1,2 +1,15 @@
-// Public API of src/analysis. Re-export what users and other layers may call.
-export {};
+// Public API of src/analysis: the analyses of method.md §6–§7 over a run store, each returning a
+// danfo DataFrame (danfo loads on first use), plus the `compute…` forms with plain rows and the
+// structures the report's figures are built from.
+export * from "./frame";
+export * from "./stats";
+export * from "./store";
+export * from "./validity";
+export * from "./failedRuns";
+export * from "./benchmark";
+export * from "./bootstrap";
+export * from "./agreement";
+export * from "./subsampling";
+export * from "./paperFindings";
+export * from "./report";
+export * from "./presets";

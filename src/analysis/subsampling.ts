@@ -1,0 +1,161 @@
+// Insensitivity to sub-sampling (method.md §7.4): the Standard runs (seeds 0–9) measured again on
+// random subsets of the test examples, the same subset for every run and pair within a
+// repetition, and how far each measure moves from its value on all examples.
+import type { RepresentationMeasure } from "../measures/representation";
+import { fleissKappa, KappaChance } from "../measures/fleissKappa";
+import { pairMean } from "../measures/pairs";
+import { measureRunsDetailed } from "../measures/runMeasures";
+import { standardDeviation } from "../measures/standardDeviation";
+import type { HiddenStates, Run, RunSet } from "../runs/runFolder";
+import { Random } from "../util/random";
+import type { Row } from "../viz/table";
+import { toFrame, type DataFrame } from "./frame";
+import { configurationName, ConfigMeasures, firstSeeds, loadConfiguration, RunStore } from "./store";
+import { CURVE_MEASURES, Skipped } from "./validity";
+
+export const PREDICTION_MEASURES = ["sd", "kappa", "jsd", "pwd"] as const;
+
+export interface SubsamplingOptions {
+  /** Sample rates of the test examples (default [0.1, 0.5]). */
+  rates?: number[];
+  /** Repetitions per rate (default 4). */
+  repetitions?: number;
+  seed?: number;
+  /** Runs of the first this many seeds (default 10). */
+  seeds?: number;
+}
+
+export interface SubsamplingPanel {
+  model: string;
+  task: string;
+  rate: number;
+  examples: number;
+  layers: number[];
+  /** Per measure: repetitions × layers. */
+  curves: { measure: RepresentationMeasure; repetitions: number[][]; full: number[] }[];
+  /** Per prediction measure: one value per repetition. */
+  pred: { measure: string; repetitions: number[]; full: number }[];
+}
+
+export interface Subsampling {
+  /** model, task, rate, repetition, examples, measure, layer, value, full, deviation */
+  rows: Row[];
+  /** model, task, rate, examples, measure, full (top layer / value), maxAbsDeviation, relative */
+  summary: Row[];
+  panels: SubsamplingPanel[];
+  skipped: Skipped[];
+}
+
+/** The runs `runs` of a set restricted to the examples `examples` (hidden states included). */
+export function subsetRunSet(set: RunSet, runs: number[], examples: ArrayLike<number>): RunSet {
+  const k = examples.length;
+  const pick = (r: Run): Run => {
+    const C = r.numClasses;
+    const logits = new Float64Array(k * C);
+    const labels = new Int32Array(k);
+    for (let t = 0; t < k; t++) {
+      const i = examples[t];
+      logits.set(r.logits.subarray(i * C, (i + 1) * C), t * C);
+      labels[t] = r.labels[i];
+    }
+    let hidden: HiddenStates | undefined;
+    if (r.hidden) {
+      const { layers, n, width } = r.hidden;
+      const data = new Float64Array(layers * k * width);
+      for (let l = 0; l < layers; l++) {
+        for (let t = 0; t < k; t++) {
+          const src = (l * n + examples[t]) * width;
+          data.set(r.hidden.data.subarray(src, src + width), (l * k + t) * width);
+        }
+      }
+      hidden = { layers, n: k, width, data };
+    }
+    return { ...r, logits, labels, n: k, hidden };
+  };
+  return { ...set, runs: runs.map((i) => pick(set.runs[i])), n: k };
+}
+
+/** `count` distinct example indices out of n, sorted (so rate 1 gives the original order). */
+export function sampleExamples(n: number, count: number, rng: Random): Int32Array {
+  return Int32Array.from(rng.permutation(n).slice(0, count)).sort();
+}
+
+function fullValues(m: ConfigMeasures, runs: number[], chance?: KappaChance): { pred: Record<string, number>; curves: Partial<Record<RepresentationMeasure, number[]>> } {
+  const R = m.runs.length;
+  const pred = {
+    sd: standardDeviation(m.scores, runs),
+    kappa: 1 - fleissKappa(runs.map((i) => m.preds[i]), m.numClasses, { chance }),
+    jsd: pairMean(m.jsd, R, runs),
+    pwd: pairMean(m.pwd, R, runs),
+  };
+  const curves: Partial<Record<RepresentationMeasure, number[]>> = {};
+  for (const k of m.representation?.measures ?? []) curves[k] = m.representation!.matrices[k].map((mat) => pairMean(mat, R, runs));
+  return { pred, curves };
+}
+
+export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {}): Subsampling {
+  const rates = opts.rates ?? [0.1, 0.5];
+  const reps = opts.repetitions ?? 4;
+  const out: Subsampling = { rows: [], summary: [], panels: [], skipped: [] };
+  for (const { model, task } of store.modelTasks()) {
+    const std = store.standard(model, task);
+    if (!std) {
+      out.skipped.push({ what: `${model}/${task}`, reason: "no Standard configuration with at least 2 runs" });
+      continue;
+    }
+    const m = store.measures(std);
+    const runs = firstSeeds(m, opts.seeds ?? 10);
+    const chance = store.options.chance;
+    const full = fullValues(m, runs, chance);
+    const set = loadConfiguration(std);
+    for (const rate of rates) {
+      if (!(rate > 0 && rate <= 1)) throw new RangeError(`sub-sampling rate ${rate} must be in (0, 1]`);
+      const count = Math.floor(rate * m.n);
+      if (count < 4) {
+        out.skipped.push({ what: `${model}/${task} at rate ${rate}`, reason: `${count} examples; CKA needs at least 4` });
+        continue;
+      }
+      const rng = new Random(opts.seed ?? 0).fork(`subsample:${configurationName(std)}:${rate}`);
+      const panel: SubsamplingPanel = {
+        model,
+        task,
+        rate,
+        examples: count,
+        layers: m.layers,
+        curves: CURVE_MEASURES.filter((k) => full.curves[k]).map((measure) => ({ measure, repetitions: [], full: full.curves[measure]! })),
+        pred: PREDICTION_MEASURES.map((measure) => ({ measure, repetitions: [], full: full.pred[measure] })),
+      };
+      for (let rep = 0; rep < reps; rep++) {
+        const examples = sampleExamples(m.n, count, rng);
+        const sub = subsetRunSet(set, runs, examples);
+        const d = measureRunsDetailed(sub, { metric: m.metric, chance, layers: m.layers.length ? m.layers : undefined, representation: m.layers.length > 0, measures: m.representation?.measures });
+        const row = { model, task, rate, repetition: rep + 1, examples: count };
+        for (const p of panel.pred) {
+          const v = d.report.prediction[p.measure as keyof typeof d.report.prediction];
+          p.repetitions.push(v);
+          out.rows.push({ ...row, measure: p.measure, layer: null, value: v, full: p.full, deviation: v - p.full });
+        }
+        for (const c of panel.curves) {
+          const values = d.report.representation![c.measure]!;
+          c.repetitions.push(values);
+          m.layers.forEach((layer, l) => out.rows.push({ ...row, measure: c.measure, layer, value: values[l], full: c.full[l], deviation: values[l] - c.full[l] }));
+        }
+      }
+      for (const p of panel.pred) {
+        const dev = Math.max(...p.repetitions.map((v) => Math.abs(v - p.full)));
+        out.summary.push({ model, task, rate, examples: count, measure: p.measure, full: p.full, maxAbsDeviation: dev, relative: p.full !== 0 ? dev / Math.abs(p.full) : NaN });
+      }
+      for (const c of panel.curves) {
+        const dev = Math.max(...c.repetitions.flatMap((rep) => rep.map((v, l) => Math.abs(v - c.full[l]))));
+        const scale = Math.max(...c.full.map(Math.abs));
+        out.summary.push({ model, task, rate, examples: count, measure: c.measure, full: c.full[c.full.length - 1], maxAbsDeviation: dev, relative: scale > 0 ? dev / scale : NaN });
+      }
+      out.panels.push(panel);
+    }
+  }
+  return out;
+}
+
+export function subsampling(store: RunStore, opts: SubsamplingOptions = {}): DataFrame {
+  return toFrame(computeSubsampling(store, opts).summary, ["model", "task", "rate", "examples", "measure", "full", "maxAbsDeviation", "relative"]);
+}

@@ -1,0 +1,133 @@
+// Validity (method.md §6): convergent validity (do the representation measures agree across
+// layers?) and the layers experiment of concurrent validity (does instability grow with depth?).
+import type { RepresentationMeasure } from "../measures/representation";
+import { pairMean } from "../measures/pairs";
+import type { Row } from "../viz/table";
+import { toFrame, type DataFrame } from "./frame";
+import { pearson, populationSd, slope, spearman } from "./stats";
+import { ConfigMeasures, pairCurves, RunStore } from "./store";
+
+/** The paper's order of the representation measures in these analyses. */
+export const CURVE_MEASURES: RepresentationMeasure[] = ["svcca", "op", "cka"];
+/** The pairs of §6.1, in the paper's order: CKA~OP, CKA~SVCCA, OP~SVCCA. */
+export const CONVERGENT_PAIRS: [RepresentationMeasure, RepresentationMeasure][] = [
+  ["cka", "op"],
+  ["cka", "svcca"],
+  ["op", "svcca"],
+];
+
+export interface Skipped {
+  what: string;
+  reason: string;
+}
+
+export interface ConvergentValidity {
+  /** model, task, measureA, measureB, r, layers */
+  rows: Row[];
+  /** Per (model, task): the 3×3 correlation matrix in CURVE_MEASURES order. */
+  panels: { model: string; task: string; matrix: number[][] }[];
+  skipped: Skipped[];
+}
+
+function standardWithCurves(store: RunStore, model: string, task: string, skipped: Skipped[]): ConfigMeasures | undefined {
+  const std = store.standard(model, task);
+  if (!std) {
+    skipped.push({ what: `${model}/${task}`, reason: "no Standard configuration with at least 2 runs" });
+    return undefined;
+  }
+  const m = store.measures(std);
+  if (!m.curves || !m.representation) {
+    skipped.push({ what: `${model}/${task}`, reason: "the runs have no hidden states (hidden.npy)" });
+    return undefined;
+  }
+  return m;
+}
+
+/** Pearson r between the layer curves of each pair of representation measures (method.md §6.1). */
+export function computeConvergentValidity(store: RunStore): ConvergentValidity {
+  const out: ConvergentValidity = { rows: [], panels: [], skipped: [] };
+  for (const { model, task } of store.modelTasks()) {
+    const m = standardWithCurves(store, model, task, out.skipped);
+    if (!m) continue;
+    const curves = m.curves!;
+    if (m.layers.length < 3) {
+      out.skipped.push({ what: `${model}/${task}`, reason: `only ${m.layers.length} layer(s); a correlation between layer curves needs at least 3` });
+      continue;
+    }
+    for (const [a, b] of CONVERGENT_PAIRS) {
+      out.rows.push({ model, task, measureA: a, measureB: b, r: pearson(curves[a], curves[b]), layers: m.layers.length });
+    }
+    const matrix = CURVE_MEASURES.map((a) => CURVE_MEASURES.map((b) => (a === b ? 1 : pearson(curves[a], curves[b]))));
+    out.panels.push({ model, task, matrix });
+  }
+  return out;
+}
+
+export function convergentValidity(store: RunStore): DataFrame {
+  return toFrame(computeConvergentValidity(store).rows, ["model", "task", "measureA", "measureB", "r", "layers"]);
+}
+
+export interface LayerExperiment {
+  /** model, task, measure, layer, value (mean over pairs), sdOverPairs */
+  rows: Row[];
+  /** model, task, measure, layer1, top, peakLayer, peak, slope, spearman, rises */
+  summary: Row[];
+  panels: { model: string; task: string; layers: number[]; series: { measure: RepresentationMeasure; values: number[]; lower: number[]; upper: number[] }[] }[];
+  /** I_CKA and I_OP per layer for every method at the Standard learning rate (method.md §8 NB4). */
+  methods: { model: string; task: string; measure: RepresentationMeasure; layers: number[]; series: { method: string; values: number[] }[] }[];
+  skipped: Skipped[];
+}
+
+/**
+ * The layers experiment (method.md §6.2): Standard-run curves per layer, and whether they rise
+ * with depth, as the least-squares slope per layer and Spearman's ρ between value and layer.
+ */
+export function computeLayerExperiment(store: RunStore): LayerExperiment {
+  const out: LayerExperiment = { rows: [], summary: [], panels: [], methods: [], skipped: [] };
+  for (const { model, task } of store.modelTasks()) {
+    const m = standardWithCurves(store, model, task, out.skipped);
+    if (!m) continue;
+    const all = m.runs.map((_, i) => i);
+    const panel: LayerExperiment["panels"][number] = { model, task, layers: m.layers, series: [] };
+    for (const measure of CURVE_MEASURES) {
+      if (!m.representation!.measures.includes(measure)) continue;
+      const values = m.curves![measure];
+      const pairs = pairCurves(m.representation!, measure, all);
+      const sds = m.layers.map((_, l) => populationSd(pairs.map((p) => p[l])));
+      m.layers.forEach((layer, l) => out.rows.push({ model, task, measure, layer, value: values[l], sdOverPairs: sds[l] }));
+      panel.series.push({ measure, values, lower: values.map((v, l) => v - sds[l]), upper: values.map((v, l) => v + sds[l]) });
+      const peak = values.indexOf(Math.max(...values));
+      const rho = m.layers.length >= 2 ? spearman(m.layers, values) : NaN;
+      const top = values[values.length - 1];
+      out.summary.push({
+        model,
+        task,
+        measure,
+        layer1: values[0],
+        top,
+        peakLayer: m.layers[peak],
+        peak: values[peak],
+        slope: m.layers.length >= 2 ? slope(m.layers, values) : NaN,
+        spearman: rho,
+        rises: rho > 0 && top > values[0],
+      });
+    }
+    out.panels.push(panel);
+    const configs = store.benchmark(model, task);
+    if (configs.length >= 2) {
+      for (const measure of ["cka", "op"] as RepresentationMeasure[]) {
+        const series = configs
+          .map((c) => store.measures(c))
+          .filter((cm) => cm.representation?.measures.includes(measure) && cm.layers.length === m.layers.length)
+          .map((cm) => ({ method: cm.config.method, values: cm.representation!.matrices[measure].map((mat) => pairMean(mat, cm.runs.length)) }));
+        if (series.length >= 2) out.methods.push({ model, task, measure, layers: m.layers, series });
+      }
+    }
+  }
+  return out;
+}
+
+export function layerExperiment(store: RunStore): DataFrame {
+  return toFrame(computeLayerExperiment(store).summary, ["model", "task", "measure", "layer1", "top", "peakLayer", "peak", "slope", "spearman", "rises"]);
+}
+

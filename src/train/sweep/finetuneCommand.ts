@@ -1,0 +1,41 @@
+// The `instability finetune` command line of one run of a sweep, for `instability reproduce` and
+// meant to be shared with `instability sweep` (whose commandFor builds the same line), so that
+// both write identical runs into the same store layout.
+import * as path from "node:path";
+import type { RunSpec } from "./grid";
+import type { RunCommand } from "./pool";
+
+/** Options passed through to every run; paths are made absolute (workers may run elsewhere). */
+export interface FinetuneArgs {
+  model?: string;
+  glueDir?: string;
+  epochs?: number | string;
+  batch?: number | string;
+  maxTrainExamples?: number | string;
+  maxLength?: number | string;
+  /** Re-init: how many top blocks (finetune's default is the paper's 5 of 24). */
+  reinitLayers?: number | string;
+  /** e.g. "final:accuracy<=majority" (method.md §3.1). */
+  failedRule?: string;
+  /** Also write the final model's outputs into RUN_DIR/final (failed-run analysis). */
+  saveFinal?: boolean;
+}
+
+/** dist/src/cli/main.js, the CLI this code was built with. */
+export function defaultCliPath(): string {
+  return path.resolve(__dirname, "..", "..", "cli", "main.js");
+}
+
+export function finetuneCommand(run: RunSpec, runDir: string, args: FinetuneArgs = {}, cli = defaultCliPath()): RunCommand {
+  const argv = [cli, "finetune", "--task", run.task, "--seed", String(run.seed), "--lr", String(run.learningRate), "--mitigation", run.mitigation, "--out", runDir];
+  if (args.model !== undefined) argv.push("--model", path.resolve(args.model));
+  if (args.glueDir !== undefined) argv.push("--glue-dir", path.resolve(args.glueDir));
+  if (args.epochs !== undefined) argv.push("--epochs", String(args.epochs));
+  if (args.batch !== undefined) argv.push("--batch", String(args.batch));
+  if (args.maxTrainExamples !== undefined) argv.push("--max-train-examples", String(args.maxTrainExamples));
+  if (args.maxLength !== undefined) argv.push("--max-length", String(args.maxLength));
+  if (args.reinitLayers !== undefined && run.mitigation === "reinit") argv.push("--reinit-layers", String(args.reinitLayers));
+  if (args.failedRule !== undefined) argv.push("--failed-rule", args.failedRule);
+  if (args.saveFinal) argv.push("--save-final");
+  return { command: process.execPath, args: argv };
+}

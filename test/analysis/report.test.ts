@@ -1,0 +1,89 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { benchmark, buildReport, convergentValidity, RunStore, writeAnalysisReport } from "../../src/analysis";
+import { renderReport } from "../../src/viz";
+import { fiveMethods, writeSyntheticStore } from "./synthetic";
+
+const made: string[] = [];
+after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+function mkdtemp(prefix: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
+const SECTIONS = ["store", "benchmark", "convergent", "layers", "failed", "kendall", "bootstrap", "agreement", "subsampling"];
+
+function store(configs: Parameters<typeof writeSyntheticStore>[1]["configs"], extra: Partial<Parameters<typeof writeSyntheticStore>[1]> = {}): string {
+  const dir = mkdtemp("analysis-report-");
+  writeSyntheticStore(dir, { configs, ...extra });
+  return dir;
+}
+
+test("the report has every section with the paper's finding, this run's finding, figures and CSV tables", () => {
+  const dir = store([...fiveMethods([0, 1, 2, 3, 4]), { method: "none", lr: 5e-5, seeds: [0, 1, 2, 3, 4, 5, 6, 7], scale: 2, failedSeeds: [2, 5, 6] }]);
+  // a second task, so that SD vs agreement has configurations to compare
+  writeSyntheticStore(dir, { task: "other", seed: 11, configs: fiveMethods([0, 1, 2, 3, 4]) });
+  const built = buildReport(dir, { bootstrap: { resamples: 100 }, failure: { permutations: 50 }, subsampling: { repetitions: 2 } });
+  assert.deepEqual(built.errors, []);
+  assert.deepEqual(built.report.sections.map((s) => s.id), SECTIONS);
+  for (const s of built.report.sections) {
+    assert.ok(s.paperFinding && s.paperFinding.length > 50, `${s.id}: paper finding`);
+    assert.ok(s.ourFinding && s.ourFinding.length > 20, `${s.id}: our finding`);
+    assert.ok(!/Not run on this store/.test(s.ourFinding!), `${s.id} ran`);
+    if (s.id !== "store") assert.ok((s.figures ?? []).length > 0, `${s.id}: figures`);
+  }
+  const failed = built.report.sections.find((s) => s.id === "failed")!;
+  assert.match(failed.ourFinding!, /3 of 8 runs failed/);
+  const tables = Object.keys(built.tables).sort();
+  assert.ok(["benchmark", "kendall_tau", "bootstrap_correlations", "convergent_validity", "successful_vs_failed", "subsampling_summary", "sd_agreement"].every((t) => tables.includes(t)), tables.join(","));
+  // the generated sentence quotes the numbers of the table it summarises
+  const cv = built.tables.convergent_validity.find((r) => r.task === "toy" && r.measureA === "cka" && r.measureB === "op")!;
+  const convergent = built.report.sections.find((s) => s.id === "convergent")!;
+  assert.ok(convergent.ourFinding!.includes(`toy: I<sub>CKA</sub>~I<sub>OP</sub> ${(cv.r as number).toFixed(2)}`), convergent.ourFinding);
+  const html = renderReport(built.report);
+  assert.ok(html.includes("tables/benchmark.csv"));
+
+  const out = mkdtemp("analysis-out-");
+  const written = writeAnalysisReport(dir, out, { bootstrap: { resamples: 20 }, failure: { permutations: 10 }, subsampling: { repetitions: 1 } });
+  assert.equal(written.report, path.join(out, "report.html"));
+  assert.ok(fs.statSync(written.report).size > 1e6, "plotly is inlined");
+  const csv = fs.readFileSync(path.join(out, "tables", "benchmark.csv"), "utf8").split("\n");
+  assert.match(csv[0], /^model,task,method,learningRate,runs,metric,mean,sd,jsd,kappa,pwd,cka,op,topLayer$/);
+  assert.equal(csv.filter(Boolean).length, 1 + 10);
+});
+
+test("sections whose inputs are missing say why instead of failing: one method, no failed runs, no hidden states", () => {
+  const dir = store([{ method: "none", lr: 2e-5, seeds: [0, 1, 2], scale: 2 }]);
+  const built = buildReport(dir, { bootstrap: { resamples: 20 }, subsampling: { repetitions: 1 } });
+  assert.deepEqual(built.errors, []);
+  const why = (id: string) => built.report.sections.find((s) => s.id === id)!.ourFinding!;
+  assert.match(why("kendall"), /Not run on this store: fewer than 3 mitigation methods/);
+  assert.match(why("failed"), /Not run on this store: no configuration with at least 2 failed and 2 successful runs/);
+  assert.match(why("agreement"), /Not run on this store/);
+  assert.doesNotMatch(why("layers"), /Not run/);
+  renderReport(built.report);
+
+  // runs without hidden.npy: the prediction measures still work, representation sections explain
+  const flat = mkdtemp("analysis-flat-");
+  fs.cpSync(dir, flat, { recursive: true });
+  for (const f of fs.readdirSync(flat, { recursive: true }) as string[]) if (f.endsWith("hidden.npy")) fs.rmSync(path.join(flat, f));
+  const noHidden = buildReport(flat, { bootstrap: { resamples: 20 }, subsampling: { repetitions: 1 } });
+  assert.deepEqual(noHidden.errors, []);
+  const layers = noHidden.report.sections.find((s) => s.id === "layers")!.ourFinding!;
+  assert.match(layers, /no hidden states/);
+});
+
+test("the analyses also come as danfo DataFrames", () => {
+  const dir = store(fiveMethods([0, 1, 2]));
+  const s = new RunStore(dir);
+  const df = benchmark(s);
+  assert.deepEqual(df.shape, [5, 14]);
+  assert.ok(df.columns.includes("cka"));
+  const cv = convergentValidity(s);
+  assert.deepEqual(cv.columns, ["model", "task", "measureA", "measureB", "r", "layers"]);
+  assert.equal(cv.shape[0], 3);
+});

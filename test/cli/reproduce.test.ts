@@ -1,0 +1,143 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PAPER_PRESET, QUICK_PRESET, type ReproducePreset } from "../../src/analysis/presets";
+import { presetRuns, reproduce, run } from "../../src/cli/commands/reproduce";
+import { CliError } from "../../src/cli/command";
+import { fiveMethods, writeSyntheticStore } from "../analysis/synthetic";
+
+// A stand-in for `instability finetune`: writes a run folder with writeRun, layer-dependent
+// hidden states, and, with --save-final at a large learning rate, collapsed final models for odd
+// seeds, labelled failed in metrics.json.
+const FAKE_FINETUNE = `
+const path = require("path");
+const { writeRun } = require(${JSON.stringify(path.resolve(__dirname, "..", "..", "src", "runs", "runFolder.js"))});
+const { Random } = require(${JSON.stringify(path.resolve(__dirname, "..", "..", "src", "util", "random.js"))});
+const [runDir, seed, method, lr, saveFinal] = process.argv.slice(2);
+const n = 40, d = 8, L = 3, base = new Random(99), rng = new Random(Number(seed) * 31 + method.length);
+const B = Array.from({ length: (L + 1) * n * d }, () => base.normal());
+const labels = Int32Array.from({ length: n }, (_, i) => (i % 5 < 3 ? 0 : 1));
+const scale = { none: 3, mixout: 2, llrd: 1 }[method] ?? 1;
+function outputs(collapsed) {
+  const logits = new Float32Array(n * 2), hidden = new Float32Array((L + 1) * n * d);
+  for (let i = 0; i < n; i++) {
+    const y = collapsed ? 0 : i < scale * Number(seed) ? 1 - labels[i] : labels[i];
+    logits[i * 2 + y] = 1 + 0.1 * rng.next(); logits[i * 2 + 1 - y] = -1;
+  }
+  for (let l = 0; l <= L; l++) for (let t = 0; t < n * d; t++) {
+    const k = l * n * d + t;
+    hidden[k] = collapsed && l > 0 ? (t % d) + 0.01 * rng.normal() : B[k] + 0.3 * scale * (l / L) * rng.normal();
+  }
+  return { logits: { data: logits, shape: [n, 2] }, labels: { data: labels, shape: [n] }, hidden: { data: hidden, shape: [L + 1, n, d] } };
+}
+const fails = saveFinal === "1" && Number(lr) >= 1e-3 && Number(seed) % 2 === 1;
+writeRun(runDir, { ...outputs(false), metrics: { seed: Number(seed), failed: fails }, config: { seed: Number(seed), mitigation: method, lr: Number(lr) } });
+if (saveFinal === "1") writeRun(path.join(runDir, "final"), { ...outputs(fails), metrics: { failed: fails } });
+`;
+
+const TEST_PRESET: ReproducePreset = {
+  ...QUICK_PRESET,
+  name: "test",
+  tasks: { embedded: ["toy"], glue: ["rte"] },
+  parts: [
+    { name: "Standard", mitigations: ["none"], learningRate: 1e-4, seeds: [0, 1, 2, 3] },
+    { name: "methods", mitigations: ["mixout", "llrd"], learningRate: 1e-4, seeds: [0, 1, 2] },
+    { name: "failed runs", mitigations: ["none"], learningRate: 1e-3, seeds: [0, 1, 2, 3, 4, 5], saveFinal: true },
+  ],
+  analysis: { bootstrapResamples: 50, subsamplingRates: [0.5], subsamplingRepetitions: 2, permutations: 20 },
+};
+
+const made: string[] = [];
+after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+function mkdtemp(prefix: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
+const sink = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
+
+test("reproduce runs the preset's sweeps (final models only where asked), then writes the report and tables; a rerun resumes", async () => {
+  const out = mkdtemp("reproduce-");
+  const script = path.join(out, "fake-finetune.js");
+  fs.writeFileSync(script, FAKE_FINETUNE);
+  const commandFor = (r: { seed: number; mitigation: string; learningRate: number }, runDir: string, saveFinal: boolean) => ({
+    command: process.execPath,
+    args: [script, runDir, String(r.seed), r.mitigation, String(r.learningRate), saveFinal ? "1" : "0"],
+  });
+  const first = await reproduce({ preset: TEST_PRESET, out, workers: 2, commandFor, stream: sink });
+  assert.equal(first.runs.length, 4 + 6 + 6);
+  assert.equal(first.sweep!.completed.length, 16);
+  assert.deepEqual(first.sweep!.failed, []);
+  assert.deepEqual(first.analysisErrors, []);
+  const store = path.join(out, "runs", "embedded", "toy");
+  assert.deepEqual(fs.readdirSync(store).sort(), ["llrd-lr1e-4", "mixout-lr1e-4", "none-lr1e-3", "none-lr1e-4"]);
+  assert.ok(fs.existsSync(path.join(store, "none-lr1e-3", "seed-05", "final", "logits.npy")));
+  assert.ok(!fs.existsSync(path.join(store, "none-lr1e-4", "seed-00", "final")));
+  const html = fs.readFileSync(first.report, "utf8");
+  assert.match(html, /3 of 6 runs failed/);
+  assert.match(html, /Preset <b>test<\/b>/);
+  assert.ok(fs.existsSync(path.join(out, "tables", "kendall_tau.csv")));
+
+  const second = await reproduce({ preset: TEST_PRESET, out, workers: 2, commandFor, stream: sink });
+  assert.equal(second.sweep!.alreadyDone, 16);
+  assert.equal(second.sweep!.completed.length, 0);
+});
+
+test("the paper preset is the full protocol of method.md §3", () => {
+  const { runs, saveFinal } = presetRuns(PAPER_PRESET, "bert-large-uncased", PAPER_PRESET.tasks.glue, "bert");
+  // Standard 20 seeds × 4 tasks, 4 methods × 10 seeds × 3 tasks, failed runs 20 seeds × 3 tasks
+  assert.equal(runs.length, 80 + 120 + 60);
+  assert.equal(saveFinal.size, 60);
+  assert.ok(runs.filter((r) => r.task === "sst2").every((r) => r.mitigation === "none" && r.learningRate === 2e-5));
+  assert.ok(runs.some((r) => r.learningRate === 5e-5));
+  const roberta = presetRuns(PAPER_PRESET, "roberta-large", ["rte"], "roberta");
+  assert.ok(roberta.runs.some((r) => r.learningRate === 3e-5) && !roberta.runs.some((r) => r.learningRate === 5e-5));
+  assert.equal(PAPER_PRESET.finetune.epochs, 5);
+});
+
+test("`reproduce --no-sweep` analyses an existing store; bad options are clear errors", async () => {
+  const out = mkdtemp("reproduce-nosweep-");
+  writeSyntheticStore(path.join(out, "runs"), { configs: fiveMethods([0, 1, 2]) });
+  const stderr = process.stderr.write;
+  const stdout = process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  let code: number;
+  try {
+    code = await run(["--no-sweep", "--out", out]);
+  } finally {
+    process.stderr.write = stderr;
+    process.stdout.write = stdout;
+  }
+  assert.equal(code, 0);
+  assert.ok(fs.existsSync(path.join(out, "report.html")));
+  await assert.rejects(run(["--preset", "huge"]), (e: Error) => e instanceof CliError && /--preset: unknown preset 'huge'; use quick or paper/.test(e.message));
+  await assert.rejects(run(["--workers", "0"]), CliError);
+  await assert.rejects(run(["--model", out]), /no config.json/);
+  await assert.rejects(run(["--no-sweep", "--out", path.join(out, "nothing")]), /no run store/);
+});
+
+test("when every fine-tuning run fails, reproduce stops with the first run's log instead of an empty report", async () => {
+  const out = mkdtemp("reproduce-fail-");
+  const commandFor = () => ({ command: process.execPath, args: ["-e", "console.error('no such model'); process.exit(2)"] });
+  await assert.rejects(reproduce({ preset: TEST_PRESET, out, workers: 2, commandFor, stream: sink }), (e: Error) => e instanceof CliError && /all 16 fine-tuning runs failed.*\.log$/.test(e.message));
+  assert.ok(!fs.existsSync(path.join(out, "report.html")));
+});
+
+test("the finetune command line carries the preset's options; Re-init depth scales with a small model", () => {
+  const { finetuneCommand } = require("../../src/train/sweep/finetuneCommand") as typeof import("../../src/train/sweep/finetuneCommand");
+  const { scaledReinitLayers } = require("../../src/analysis/presets") as typeof import("../../src/analysis/presets");
+  const spec = { model: "m", task: "rte", mitigation: "reinit", learningRate: 2e-5, seed: 3, relativeDir: "m/rte/reinit-lr2e-5/seed-03" };
+  const c = finetuneCommand(spec, "/store/run", { model: "ckpt", epochs: 2, maxTrainExamples: 96, maxLength: 64, reinitLayers: 1, saveFinal: true }, "/cli.js");
+  assert.equal(c.command, process.execPath);
+  assert.deepEqual(c.args, ["/cli.js", "finetune", "--task", "rte", "--seed", "3", "--lr", "0.00002", "--mitigation", "reinit", "--out", "/store/run", "--model", path.resolve("ckpt"), "--epochs", "2", "--max-train-examples", "96", "--max-length", "64", "--reinit-layers", "1", "--save-final"]);
+  const none = finetuneCommand({ ...spec, mitigation: "none" }, "/r", { reinitLayers: 1 }, "/cli.js");
+  assert.ok(!none.args.includes("--reinit-layers"), "only Re-init runs get a depth");
+  assert.equal(scaledReinitLayers(4), 1);
+  assert.equal(scaledReinitLayers(12), 3);
+  assert.equal(scaledReinitLayers(24), undefined);
+  assert.equal(scaledReinitLayers(undefined), undefined);
+});

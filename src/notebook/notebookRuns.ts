@@ -1,12 +1,18 @@
 // The runs an analysis notebook reads. One call in a notebook's first cells decides where they
 // come from and makes sure they exist, resuming whatever is already there:
-//   - GLUE (glueDir set): `instability sweep` on RTE, MRPC, CoLA with the preset's grid;
-//   - otherwise the embedded tasks and model, with the same sweep;
-//   - a synthetic store (writeSyntheticStore) when this build has no fine-tuning engine yet, so
-//     the notebooks run end to end; it is labelled synthetic wherever it shows up.
-import { spawn } from "node:child_process";
+//   - fine-tuned runs: the sweep of `instability reproduce --preset P [--glue-dir DIR]`, restricted
+//     to the parts the notebook needs, into reproduce's own store (out/reproduce/runs), so a
+//     reproduce run feeds the notebooks and the other way round;
+//   - a synthetic store (writeSyntheticStore) while this build cannot fine-tune (no engine or no
+//     embedded model), so the notebooks run end to end; it is labelled synthetic wherever it shows.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { Writable } from "node:stream";
+import { PRESETS, scaledReinitLayers } from "../analysis/presets";
+import { modelFamily, presetRuns } from "../cli/commands/reproduce";
+import { finetuneCommand } from "../train/sweep/finetuneCommand";
+import { runSweep } from "../train/sweep/pool";
 import { checkoutRoot } from "./kernelspec";
 import { writeSyntheticStore } from "./syntheticStore";
 
@@ -29,6 +35,8 @@ export interface NotebookRunsOptions {
   fineTune?: boolean;
   /** Checkpoint folder (default: the embedded model). */
   model?: string;
+  /** Fine-tuning worker processes (default: number of cores). */
+  workers?: number;
   /** Where progress lines go (default console.log, which a notebook cell streams). */
   log?: (line: string) => void;
 }
@@ -40,39 +48,6 @@ export interface NotebookRuns {
   /** One sentence: what the runs are. */
   description: string;
 }
-
-/**
- * The grid of each preset: the same as `instability reproduce` (src/analysis/presets.ts on the
- * analysis branch; import it from there once that branch is merged), so that the notebooks and
- * `instability reproduce` fill and reuse one run store, out/reproduce/runs. "paper" is method.md §3.
- * "quick" checks the pipeline in about 10 minutes on 2 idle cores with the embedded model: one
- * task, 128 training examples × 2 epochs at 64 tokens, larger learning rates (a tiny model barely
- * moves in 16 steps at 2e-5); its numbers are not findings.
- */
-interface PresetGrid {
-  tasks: { embedded: string[]; glue: string[] };
-  standard: { lr: number; seeds: string };
-  methods: { lr: number; seeds: string };
-  failed: { lr: { bert: number; roberta: number; default: number }; seeds: string };
-  finetune: { epochs?: number; maxTrainExamples?: number; maxLength?: number };
-}
-const PRESETS: Record<Preset, PresetGrid> = {
-  quick: {
-    tasks: { embedded: ["sotu-party"], glue: ["rte"] },
-    standard: { lr: 5e-4, seeds: "0-4" },
-    methods: { lr: 5e-4, seeds: "0-2" },
-    failed: { lr: { bert: 5e-3, roberta: 5e-3, default: 5e-3 }, seeds: "0-5" },
-    finetune: { epochs: 2, maxTrainExamples: 128, maxLength: 64 },
-  },
-  paper: {
-    tasks: { embedded: ["sotu-party", "sotu-pair"], glue: ["rte", "mrpc", "cola"] },
-    standard: { lr: 2e-5, seeds: "0-19" },
-    methods: { lr: 2e-5, seeds: "0-9" },
-    failed: { lr: { bert: 5e-5, roberta: 3e-5, default: 5e-5 }, seeds: "0-19" },
-    finetune: { epochs: 5 },
-  },
-};
-const MITIGATIONS = ["mixout", "llrd", "reinit", "wd_pre"];
 
 /**
  * Whether this build can fine-tune: the `instability finetune` command is built, and (unless a
@@ -99,7 +74,7 @@ export function fineTuningAvailable(model?: string): { ok: boolean; reason?: str
 
 export async function notebookRuns(o: NotebookRunsOptions = {}): Promise<NotebookRuns> {
   const preset = o.preset ?? "quick";
-  if (!PRESETS[preset]) throw new Error(`notebookRuns: unknown preset '${preset}' (use "quick" or "paper")`);
+  if (!PRESETS[preset]) throw new Error(`notebookRuns: unknown preset '${preset}' (use ${Object.keys(PRESETS).map((k) => `"${k}"`).join(" or ")})`);
   const log = o.log ?? ((line: string) => console.log(line));
   const available = fineTuningAvailable(o.model);
   const fineTune = o.fineTune ?? available.ok;
@@ -123,65 +98,65 @@ export async function notebookRuns(o: NotebookRunsOptions = {}): Promise<Noteboo
   if (o.glueDir && !fs.existsSync(o.glueDir)) {
     throw new Error(`notebookRuns: GLUE_DIR '${o.glueDir}' does not exist; download GLUE with \`instability data glue --out DIR\` or set GLUE_DIR = undefined`);
   }
+  // The grid and store of `instability reproduce` (analysis/presets.ts), restricted to the parts
+  // this notebook reads, so that the notebooks and reproduce fill and reuse the same runs.
   const p = PRESETS[preset];
+  const parts = p.parts.filter((part) => part.name === "Standard" || (o.methods === "all" && part.name === "mitigation methods") || (o.failedRuns && part.saveFinal));
   const store = o.store ?? path.join(checkoutRoot(), "out", "reproduce", "runs");
   const tasks = o.glueDir ? p.tasks.glue : p.tasks.embedded;
-  const family = modelFamily(o.model);
-  const common = [
-    "--store", store, "--tasks", tasks.join(","),
-    ...(o.glueDir ? ["--glue-dir", o.glueDir] : []),
-    ...(o.model ? ["--model", o.model] : []),
-    ...(p.finetune.epochs !== undefined ? ["--epochs", String(p.finetune.epochs)] : []),
-    ...(p.finetune.maxTrainExamples !== undefined ? ["--max-train-examples", String(p.finetune.maxTrainExamples)] : []),
-    ...(p.finetune.maxLength !== undefined ? ["--max-length", String(p.finetune.maxLength)] : []),
-  ];
-  const sweeps: { what: string; args: string[] }[] = [
-    { what: "Standard runs", args: [...common, "--mitigations", "none", "--lrs", String(p.standard.lr), "--seeds", p.standard.seeds] },
-  ];
-  if (o.methods === "all") {
-    sweeps.push({ what: "mitigation methods", args: [...common, "--mitigations", MITIGATIONS.join(","), "--lrs", String(p.methods.lr), "--seeds", p.methods.seeds] });
-  }
-  if (o.failedRuns) {
-    const lr = p.failed.lr[family ?? "default"];
-    sweeps.push({ what: "failed-run sweep", args: [...common, "--mitigations", "none", "--lrs", String(lr), "--seeds", p.failed.seeds, "--save-final"] });
-  }
-  for (const s of sweeps) {
-    log(`sweep (${s.what}): instability sweep ${s.args.join(" ")}`);
-    await runCli(["sweep", ...s.args], log);
-  }
-  const description = `Fine-tuned runs (${tasks.join(", ")}${o.glueDir ? " from GLUE" : ", embedded"}; preset ${preset}) in ${store}.`;
+  const modelName = o.model ? path.basename(path.resolve(o.model)) : "embedded";
+  const { runs, saveFinal } = presetRuns({ ...p, parts }, modelName, tasks, modelFamily(o.model));
+  const { epochs, batch, maxTrainExamples, maxLength } = p.finetune;
+  const reinitLayers = p.finetune.reinitLayers ?? scaledReinitLayers(modelLayers(o.model));
+  log(`${runs.length} runs of preset ${preset} (${parts.map((x) => x.name).join(", ")}; ${tasks.join(", ")}) in ${store}; finished ones are reused`);
+  const result = await runSweep({
+    store,
+    runs,
+    workers: o.workers ?? os.cpus().length,
+    commandFor: (r, runDir) =>
+      finetuneCommand(r, runDir, { model: o.model, glueDir: o.glueDir, epochs, batch, maxTrainExamples, maxLength, reinitLayers, saveFinal: saveFinal.has(r.relativeDir) }),
+    stream: lineStream(log),
+  });
+  for (const f of result.failed) log(`failed: ${f.run.relativeDir} (exit ${f.exitCode ?? f.signal}); log: ${f.log}`);
+  if (result.interrupted) throw new Error("notebookRuns: the sweep was interrupted; finished runs are kept, re-run the cell to resume");
+  const description = `Fine-tuned runs (${tasks.join(", ")}${o.glueDir ? " from GLUE" : ", embedded"}; preset ${preset}: ${p.description}) in ${store}.`;
   log(description);
   return { store, source: "fine-tuned", description };
 }
 
-/** "bert" or "roberta" from a checkpoint's config.json model_type (the embedded model is a BERT). */
-function modelFamily(model?: string): "bert" | "roberta" | undefined {
-  if (!model) return "bert";
+/** Transformer blocks of the checkpoint (or of the embedded model), for the Re-init depth. */
+function modelLayers(model?: string): number | undefined {
+  let dir = model;
+  if (!dir) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      dir = (require("../model") as { defaultModelDir?: () => string }).defaultModelDir?.();
+    } catch {
+      dir = undefined;
+    }
+  }
   try {
-    const type = JSON.parse(fs.readFileSync(path.join(model, "config.json"), "utf8")).model_type;
-    return type === "bert" || type === "roberta" ? type : undefined;
+    const l = JSON.parse(fs.readFileSync(path.join(dir ?? "", "config.json"), "utf8")).num_hidden_layers;
+    return typeof l === "number" ? l : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Runs `instability ARGS` in a child process, streaming its output lines; rejects on failure. */
-function runCli(args: string[], log: (line: string) => void): Promise<void> {
-  const main = path.join(__dirname, "..", "cli", "main.js");
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let tail = "";
-    const lines = (chunk: Buffer) => {
-      const text = chunk.toString("utf8");
-      tail = (tail + text).slice(-4000);
-      for (const line of text.split(/\r?\n|\r/)) if (line.trim()) log(line);
-    };
-    child.stdout.on("data", lines);
-    child.stderr.on("data", lines);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      if (code === 0) resolve();
-      else reject(new Error(`instability ${args[0]} failed (${signal ?? `exit ${code}`}); finished runs are kept, re-run the cell to resume.\n${tail}`));
-    });
+/** A writable that hands each complete line to `log` (the sweep's progress, into the cell). */
+function lineStream(log: (line: string) => void): Writable {
+  let pending = "";
+  return new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      pending += chunk.toString();
+      const lines = pending.split(/\r?\n|\r/);
+      pending = lines.pop() ?? "";
+      for (const line of lines) if (line.trim()) log(line);
+      done();
+    },
+    final(done) {
+      if (pending.trim()) log(pending);
+      done();
+    },
   });
 }

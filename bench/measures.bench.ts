@@ -3,7 +3,9 @@
 // implementation that prepares both runs again for every pair. The machine is shared, so by
 // default only BENCH_LAYERS layers (default 2) are timed and the figures are extrapolated to 24
 // layers, and the baseline is timed on BENCH_BASELINE_PAIRS pairs (default 3) and extrapolated
-// to 190 × 24; the output says so. BENCH_LAYERS=24 times the full workload.
+// to 190 × 24; the output says so. BENCH_LAYERS=24 times the full workload. On this shared
+// machine wall-clock times scale with the load of other users, so CPU time (process.cpuUsage,
+// all threads) is reported beside them and the ratios use CPU time of single-threaded work.
 import * as os from "node:os";
 import { performance } from "node:perf_hooks";
 import {
@@ -16,6 +18,7 @@ import {
   representationMatricesParallel,
   svccaDistance,
 } from "../src/measures";
+import { simdKernels } from "../src/measures/simd";
 import { Random } from "../src/util/random";
 
 const R = 20;
@@ -49,6 +52,24 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** CPU milliseconds (user + system, every thread of this process) since `since`. */
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const c = process.cpuUsage(since);
+  return (c.user + c.system) / 1000;
+}
+
+/** Median CPU milliseconds of `reps` calls of f, after one warm-up call. */
+function medianCpuMs(reps: number, f: () => void): number {
+  f();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
+    f();
+    times.push(cpuMs(c0));
+  }
+  return times.sort((a, b) => a - b)[Math.floor(reps / 2)];
+}
+
 const load0 = os.loadavg()[0];
 process.stdout.write(
   `representation measures (SVCCA, OP, CKA): ${R} runs × ${LAYERS} layers × ${N} examples × ${D} width, float64\n` +
@@ -59,18 +80,27 @@ process.stdout.write(
 const layers = Array.from({ length: timedLayers }, (_, l) => l);
 const data = layers.map((l) => Array.from({ length: R }, (_, r) => hidden(r, l)));
 
+// Warm-up outside the timings (JIT compilation, wasm instantiation), so that timing 2 layers and
+// extrapolating does not charge the one-off start-up cost 12 times.
+representationMatrices((r) => data[0][r], 3, N, D, [0]);
+
 // Optimised: prepare each run once per layer, reuse across all pairs.
 const t0 = performance.now();
+const c0 = process.cpuUsage();
 const result = representationMatrices((r, l) => data[l][r], R, N, D, layers);
 const optimisedMs = performance.now() - t0;
+const optimisedCpu = cpuMs(c0);
 const optimisedFull = (optimisedMs / timedLayers) * LAYERS;
+const optimisedCpuFull = (optimisedCpu / timedLayers) * LAYERS;
 
 async function main(): Promise<void> {
   // The same work with the layers spread over one worker thread per CPU.
   const workers = os.cpus().length;
   const tw = performance.now();
+  const cw = process.cpuUsage();
   const par = await representationMatricesParallel((r, l) => data[l][r], R, N, D, layers, { workers });
   const parallelMs = performance.now() - tw;
+  const parallelCpu = cpuMs(cw);
   const parallelFull = (parallelMs / timedLayers) * LAYERS;
   for (const m of REPRESENTATION_MEASURES) {
     for (let l = 0; l < timedLayers; l++) {
@@ -79,20 +109,16 @@ async function main(): Promise<void> {
   }
 
   // Where the optimised time goes (one run's preparation, one pair), for the report.
-  const tp = performance.now();
+  const prepMs = medianCpuMs(5, () => prepareLayer(data[0][0], N, D));
   const p0 = prepareLayer(data[0][0], N, D);
-  const prepMs = performance.now() - tp;
   const p1 = prepareLayer(data[0][1], N, D);
   const pairMs: Record<string, number> = {};
-  for (const m of REPRESENTATION_MEASURES) {
-    const t = performance.now();
-    preparedDistance(p0, p1, m);
-    pairMs[m] = performance.now() - t;
-  }
+  for (const m of REPRESENTATION_MEASURES) pairMs[m] = medianCpuMs(m === "op" ? 9 : 31, () => preparedDistance(p0, p1, m));
 
   // Baseline: the straightforward way, each measure's pairwise function f(X, Y) called for every
   // pair and layer; each call recomputes both runs' Gram matrices and reductions from scratch.
   const tb = performance.now();
+  const cb = process.cpuUsage();
   let check = 0;
   for (let k = 0; k < baselinePairs; k++) {
     const a = k % R;
@@ -103,18 +129,21 @@ async function main(): Promise<void> {
     for (const m of REPRESENTATION_MEASURES) check = Math.max(check, Math.abs(values[m] - result.matrices[m][0][a * R + b]));
   }
   const baselineMs = performance.now() - tb;
+  const baselineCpu = cpuMs(cb);
   const baselineFull = (baselineMs / baselinePairs) * PAIRS * LAYERS;
+  const baselineCpuFull = (baselineCpu / baselinePairs) * PAIRS * LAYERS;
 
   const load1 = os.loadavg()[0];
   const extrapolated = timedLayers < LAYERS ? ` (timed ${timedLayers} of ${LAYERS} layers, extrapolated ×${(LAYERS / timedLayers).toFixed(0)})` : "";
   process.stdout.write(
     [
-      `per run-layer preparation (Gram + CKA centring + OP factor + SVCCA eigenbasis): ${prepMs.toFixed(0)} ms`,
-      `per pair: SVCCA ${pairMs.svcca.toFixed(1)} ms, OP ${pairMs.op.toFixed(1)} ms, CKA ${pairMs.cka.toFixed(2)} ms`,
-      `prepared once per run:  ${seconds(optimisedFull)} for ${PAIRS} pairs × ${LAYERS} layers${extrapolated}`,
-      `same, ${workers} worker threads: ${seconds(parallelFull)}${extrapolated}`,
-      `per-pair f(X, Y) calls: ${seconds(baselineFull)} (timed ${baselinePairs} pairs, extrapolated to ${PAIRS * LAYERS})`,
-      `speed-up: ${(baselineFull / optimisedFull).toFixed(1)}× single-threaded, ${(baselineFull / parallelFull).toFixed(1)}× with ${workers} threads (target ≥ 5×); same values: max |difference| ${check.toExponential(1)}`,
+      `kernels: ${simdKernels() ? "WebAssembly SIMD" : "scalar JS (no wasm SIMD, or INSTABILITY_NO_SIMD=1)"}`,
+      `per run-layer preparation (Gram + CKA centring + OP factor + SVCCA eigenbasis): ${prepMs.toFixed(1)} ms CPU (median of 5)`,
+      `per pair (CPU, median): SVCCA ${pairMs.svcca.toFixed(2)} ms, OP ${pairMs.op.toFixed(2)} ms, CKA ${pairMs.cka.toFixed(2)} ms`,
+      `prepared once per run:  ${seconds(optimisedFull)} wall, ${seconds(optimisedCpuFull)} CPU for ${PAIRS} pairs × ${LAYERS} layers${extrapolated}`,
+      `same, ${workers} worker threads: ${seconds(parallelFull)} wall, ${seconds((parallelCpu / timedLayers) * LAYERS)} CPU over all threads${extrapolated}`,
+      `per-pair f(X, Y) calls: ${seconds(baselineFull)} wall, ${seconds(baselineCpuFull)} CPU (timed ${baselinePairs} pairs, extrapolated to ${PAIRS * LAYERS})`,
+      `speed-up (CPU time, single thread): ${(baselineCpuFull / optimisedCpuFull).toFixed(1)}× (target ≥ 5×); wall: ${(baselineFull / optimisedFull).toFixed(1)}× single-threaded, ${(baselineFull / parallelFull).toFixed(1)}× with ${workers} threads; same values: max |difference| ${check.toExponential(1)}`,
       `load average at end: ${load1.toFixed(1)}`,
     ].join("\n") + "\n",
   );

@@ -78,16 +78,6 @@ export const QUICK_PRESET: ReproducePreset = {
 
 export const PRESETS: Record<string, ReproducePreset> = { quick: QUICK_PRESET, paper: PAPER_PRESET };
 
-/**
- * Re-init depth for a model of `layers` blocks when the preset names none: the paper re-inits the
- * top 5 of 24 blocks, so smaller models re-init the same share (at least 1); 24 or more blocks,
- * or an unknown depth, keep the fine-tuning engine's default.
- */
-export function scaledReinitLayers(layers: number | undefined): number | undefined {
-  if (layers === undefined || !(layers > 0) || layers >= 24) return undefined;
-  return Math.max(1, Math.round((5 * layers) / 24));
-}
-
 /** The learning rate of a part for a model family ("bert", "roberta", or anything else). */
 export function learningRateFor(lr: LearningRate, family: string | undefined): number {
   if (typeof lr === "number") return lr;

@@ -10,7 +10,7 @@ import { KappaChance } from "../measures/fleissKappa";
 import { REPRESENTATION_MEASURES, RepresentationMatrices, RepresentationMeasure } from "../measures/representation";
 import { measureRunsDetailed, predictionInputs } from "../measures/runMeasures";
 import { accuracy, TASK_METRICS, TaskMetric } from "../measures/taskMetrics";
-import { loadRun, LoadRunsOptions, RunFormatError, RunSet } from "../runs/runFolder";
+import { loadRuns, LoadRunsOptions, RunFormatError, RunSet } from "../runs/runFolder";
 
 /** The paper's order of the mitigation methods; others follow alphabetically. */
 export const METHOD_ORDER = ["standard", "mixout", "llrd", "reinit", "wdpre"];
@@ -111,29 +111,9 @@ export function taskMetricFor(task: string, metrics?: Record<string, unknown>): 
 /** Loads a configuration's runs: the best checkpoints, or the final models (RUN_DIR/final). */
 export function loadConfiguration(c: Configuration, variant: Variant = "best", opts: Pick<LoadRunsOptions, "hidden"> = {}): RunSet {
   if (c.runDirs.length < 2) throw new RunFormatError(`${c.dir}: ${c.runDirs.length} finished run(s); pairwise measures need at least 2`);
-  const runs = c.runDirs.map((d) => {
-    const dir = variant === "final" ? path.join(d, "final") : d;
-    if (!fs.existsSync(dir)) throw new RunFormatError(`${dir}: missing; fine-tune this configuration with --save-final to analyse final models`);
-    const run = loadRun(dir, opts);
-    run.name = path.basename(d);
-    // Labels such as "failed" live in the run's own metrics.json; final/ may not repeat them.
-    if (variant === "final") run.metrics = { ...(readMetrics(d) ?? {}), ...(run.metrics ?? {}) };
-    return run;
-  });
-  const first = runs[0];
-  for (const r of runs) {
-    if (r.n !== first.n || r.numClasses !== first.numClasses || r.labels.some((y, i) => y !== first.labels[i])) {
-      throw new RunFormatError(`${r.dir}: test examples differ from run '${first.name}'; every run of a configuration must be evaluated on the same examples`);
-    }
-    if (r.hidden && first.hidden && (r.hidden.layers !== first.hidden.layers || r.hidden.width !== first.hidden.width)) {
-      throw new RunFormatError(`${r.dir}/hidden.npy: shape differs from run '${first.name}'`);
-    }
-  }
-  const set: RunSet = { dir: c.dir, runs, n: first.n, numClasses: first.numClasses };
-  if (runs.every((r) => r.hidden)) {
-    set.layers = first.hidden!.layers;
-    set.width = first.hidden!.width;
-  }
+  const set = loadRuns(c.dir, { ...opts, checkpoint: variant });
+  // Labels such as "failed" live in the run's own metrics.json; final/ may not repeat them.
+  if (variant === "final") for (const run of set.runs) run.metrics = { ...(readMetrics(path.join(c.dir, run.name)) ?? {}), ...(run.metrics ?? {}) };
   return set;
 }
 

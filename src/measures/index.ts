@@ -12,4 +12,5 @@ export * from "./svcca";
 export * from "./representation";
 export * from "./parallelLayers";
 export * from "./runMeasures";
-export { dot, gram, centerGram, symmetricEigen, symmetricEigenvalues, pivotedCholeskyRows } from "./linalg";
+export { dot, gram, centerGram, pivotedCholeskyRows } from "./linalg";
+export { symmetricEigen, symmetricEigenvalues } from "./symmetricEigen";

@@ -13,7 +13,7 @@ export interface CkaPrepared {
 /** The unbiased centring of a Gram matrix G (uncentred X·Xᵀ), steps (i)–(v) of method.md §5.7. */
 export function unbiasedCentreGram(g: Float64Array, n: number): Float64Array {
   if (n < 4) throw new RangeError(`linear CKA with the unbiased HSIC estimator needs at least 4 examples, got ${n}`);
-  const k = Float64Array.from(g.subarray(0, n * n));
+  const k = g.slice(0, n * n);
   for (let i = 0; i < n; i++) k[i * n + i] = 0;
   const mu = new Float64Array(n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) mu[j] += k[i * n + j];

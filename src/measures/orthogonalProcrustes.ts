@@ -9,7 +9,9 @@
 // triangular factors make F_aᵀ·F_b three times cheaper to form, which matters because this
 // product is the per-pair cost of the whole measure. Runs whose K is singular even on 1⊥
 // (rank < N − 1, e.g. N > d) use a rank-revealing pivoted Cholesky factor instead.
-import { centerGram, dot, gram, pivotedCholeskyRows, rowDots, rowGram, symmetricEigenvalues } from "./linalg";
+import { centerGram, dot, gram, pivotedCholeskyRows, rowDots, rowGram, SIMD_MIN } from "./linalg";
+import { symmetricEigenvalues, symmetricEigenvaluesInSimdMemory } from "./symmetricEigen";
+import { SimdKernels, simdKernels } from "./simd";
 
 export interface ProcrustesPrepared {
   n: number;
@@ -123,80 +125,127 @@ export function nuclearNorm(g: Float64Array, r: number, c: number): number {
 export function orthogonalProcrustesFromPrepared(a: ProcrustesPrepared, b: ProcrustesPrepared): number {
   if (a.n !== b.n) throw new RangeError(`Procrustes compares the same examples: ${a.n} vs ${b.n} rows`);
   if (a.triangular && b.onComplement) {
-    // σ(L_aᵀ·L_b)² are the eigenvalues of M = L_aᵀ·K_b·L_a. With L_a lower-triangular, the lower
-    // triangle of M needs only T = K_b·L_a below its diagonal: about n³/2 multiply-adds in all.
     const m = a.n - 1;
-    const la = a.triangular;
-    const kb = b.onComplement;
-    const tt = new Float64Array(m * m); // tt[j, k] = T[k, j] for k ≥ j
-    // Four columns of T at a time: each row of K_b is read once for four dot products. Rows of
-    // Lᵀ are zero before their diagonal, so all four sums may start at the block's first index.
-    let j = 0;
-    for (; j + 3 < m; j += 4) {
-      const l0 = j * m;
-      const l1 = l0 + m;
-      const l2 = l1 + m;
-      const l3 = l2 + m;
-      for (let k = j; k < m; k++) {
-        const kr = k * m;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let t = j; t < m; t++) {
-          const kv = kb[kr + t];
-          s0 += kv * la[l0 + t];
-          s1 += kv * la[l1 + t];
-          s2 += kv * la[l2 + t];
-          s3 += kv * la[l3 + t];
-        }
-        tt[l0 + k] = s0;
-        tt[l1 + k] = s1;
-        tt[l2 + k] = s2;
-        tt[l3 + k] = s3;
-      }
-    }
-    for (; j < m; j++) {
-      for (let k = j; k < m; k++) tt[j * m + k] = dot(kb, k * m + j, la, j * m + j, m - j);
-    }
-    const mm = new Float64Array(m * m);
-    for (let i = 0; i < m; i++) {
-      const li = i * m;
-      let c = 0;
-      for (; c + 3 <= i; c += 4) {
-        const t0 = c * m;
-        const t1 = t0 + m;
-        const t2 = t1 + m;
-        const t3 = t2 + m;
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (let k = i; k < m; k++) {
-          const lv = la[li + k];
-          s0 += lv * tt[t0 + k];
-          s1 += lv * tt[t1 + k];
-          s2 += lv * tt[t2 + k];
-          s3 += lv * tt[t3 + k];
-        }
-        mm[li + c] = mm[c * m + i] = s0;
-        mm[li + c + 1] = mm[(c + 1) * m + i] = s1;
-        mm[li + c + 2] = mm[(c + 2) * m + i] = s2;
-        mm[li + c + 3] = mm[(c + 3) * m + i] = s3;
-      }
-      for (; c <= i; c++) {
-        const v = dot(la, li + i, tt, c * m + i, m - i);
-        mm[li + c] = v;
-        mm[c * m + i] = v;
-      }
-    }
-    const ev = symmetricEigenvalues(mm, m);
+    const simd = m >= SIMD_MIN ? simdKernels() : null;
+    const ev = simd ? sandwichEigenvaluesSimd(simd, a.triangular, b.onComplement, m) : symmetricEigenvalues(sandwich(a.triangular, b.onComplement, m), m);
     let sum = 0;
     for (let i = 0; i < m; i++) if (ev[i] > 0) sum += Math.sqrt(ev[i]);
     return 1 - sum;
   }
   const g = rowDots(generalFactor(a), a.rank, generalFactor(b), b.rank, a.n);
   return 1 - nuclearNorm(g, a.rank, b.rank);
+}
+
+/**
+ * M = L_aᵀ·K_b·L_a (lower triangle and its mirror), whose eigenvalues are σ(L_aᵀ·L_b)². With L_a
+ * lower-triangular, the lower triangle of M needs only T = K_b·L_a below its diagonal: about
+ * m³/2 multiply-adds in all. `la` holds the rows of L_aᵀ.
+ */
+function sandwich(la: Float64Array, kb: Float64Array, m: number): Float64Array {
+  const tt = new Float64Array(m * m); // tt[j, k] = T[k, j] for k ≥ j
+  // Four columns of T at a time: each row of K_b is read once for four dot products. Rows of
+  // Lᵀ are zero before their diagonal, so all four sums may start at the block's first index.
+  let j = 0;
+  for (; j + 3 < m; j += 4) {
+    const l0 = j * m;
+    const l1 = l0 + m;
+    const l2 = l1 + m;
+    const l3 = l2 + m;
+    for (let k = j; k < m; k++) {
+      const kr = k * m;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let t = j; t < m; t++) {
+        const kv = kb[kr + t];
+        s0 += kv * la[l0 + t];
+        s1 += kv * la[l1 + t];
+        s2 += kv * la[l2 + t];
+        s3 += kv * la[l3 + t];
+      }
+      tt[l0 + k] = s0;
+      tt[l1 + k] = s1;
+      tt[l2 + k] = s2;
+      tt[l3 + k] = s3;
+    }
+  }
+  for (; j < m; j++) {
+    for (let k = j; k < m; k++) tt[j * m + k] = dot(kb, k * m + j, la, j * m + j, m - j);
+  }
+  const mm = new Float64Array(m * m);
+  for (let i = 0; i < m; i++) {
+    const li = i * m;
+    let c = 0;
+    for (; c + 3 <= i; c += 4) {
+      const t0 = c * m;
+      const t1 = t0 + m;
+      const t2 = t1 + m;
+      const t3 = t2 + m;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let k = i; k < m; k++) {
+        const lv = la[li + k];
+        s0 += lv * tt[t0 + k];
+        s1 += lv * tt[t1 + k];
+        s2 += lv * tt[t2 + k];
+        s3 += lv * tt[t3 + k];
+      }
+      mm[li + c] = mm[c * m + i] = s0;
+      mm[li + c + 1] = mm[(c + 1) * m + i] = s1;
+      mm[li + c + 2] = mm[(c + 2) * m + i] = s2;
+      mm[li + c + 3] = mm[(c + 3) * m + i] = s3;
+    }
+    for (; c <= i; c++) {
+      const v = dot(la, li + i, tt, c * m + i, m - i);
+      mm[li + c] = v;
+      mm[c * m + i] = v;
+    }
+  }
+  return mm;
+}
+
+/**
+ * The eigenvalues of sandwich()'s M, with both products done four columns at a time by the SIMD
+ * dot kernel and M built in wasm memory, where it is tridiagonalised in place.
+ */
+function sandwichEigenvaluesSimd(simd: SimdKernels, la: Float64Array, kb: Float64Array, m: number): Float64Array {
+  const top = simd.mark();
+  try {
+    const laAt = simd.alloc(m * m);
+    const kbAt = simd.alloc(m * m);
+    const ttAt = simd.alloc(m * m);
+    const mAt = simd.alloc(m * m);
+    const mem = simd.f64();
+    mem.set(la, laAt);
+    mem.set(kb, kbAt);
+    const row = m * 8;
+    const blocks = m - (m % 4);
+    // T[k, j..j+3] for k ≥ j: rows of K_b against rows j..j+3 of L_aᵀ, both from column j on
+    // (those rows of L_aᵀ are zero before their diagonal, so all four sums may start at j).
+    for (let j = 0; j < blocks; j += 4) {
+      const o = (j * m + j) * 8;
+      simd.dots4(kbAt * 8 + o, row, laAt * 8 + o, 0, row, m - j, 0, m - j, ttAt * 8 + o, 8, row);
+    }
+    for (let j = blocks; j < m; j++) {
+      for (let k = j; k < m; k++) mem[ttAt + j * m + k] = dot(mem, kbAt + k * m + j, mem, laAt + j * m + j, m - j);
+    }
+    // M[i, c..c+3] = Σ_{k ≥ i} L_aᵀ[i, k]·T[k, c..c+3] for i ≥ c: row i of L_aᵀ against rows
+    // c..c+3 of tt, both from column i on, walking down the diagonal. Entries above the diagonal
+    // that a block also writes are never read.
+    for (let c = 0; c < blocks; c += 4) {
+      const o = (c * m + c) * 8;
+      simd.dots4(laAt * 8 + o, row + 8, ttAt * 8 + o, 8, row, m - c, 1, m - c, mAt * 8 + o, row, 8);
+    }
+    for (let c = blocks; c < m; c++) {
+      for (let i = c; i < m; i++) mem[mAt + i * m + c] = dot(mem, laAt + i * m + i, mem, ttAt + c * m + i, m - i);
+    }
+    return symmetricEigenvaluesInSimdMemory(simd, mAt, m);
+  } finally {
+    simd.release(top);
+  }
 }
 
 /** I_OP between X and Y, both [n, d] row-major (d may differ). */

@@ -50,7 +50,7 @@ export async function representationMatricesParallel(
               if (next >= layers.length) return resolve();
               const layer = layers[next++];
               // Copies, so the caller's arrays stay usable after the transfer.
-              const hidden = Array.from({ length: runs }, (_, r) => Float64Array.from(hiddenAt(r, layer)));
+              const hidden = Array.from({ length: runs }, (_, r) => hiddenAt(r, layer).slice());
               const task: LayerTask = {
                 layer,
                 hidden,

@@ -79,7 +79,7 @@ test("--out that already holds a finished run is skipped with a message and exit
 });
 
 test("the command runs end to end and writes a run folder", async () => {
-  await expectCliError(await base("x", ["--mitigation", "reinit", "--max-length", "64"]), /top 5 blocks needs at least 5 blocks, but the model in .* has 3; pass --reinit-layers 3 or less/);
+  await expectCliError(await base("x", ["--mitigation", "reinit", "--reinit-layers", "5", "--max-length", "64"]), /top 5 blocks needs at least 5 blocks, but the model in .* has 3; pass --reinit-layers 3 or less/);
   await expectCliError(await base("x", ["--max-length", "128"]), /--max-length 128 exceeds the 64 positions of the model in .*; pass --max-length 64 or less/);
   const out = path.join(root, "cli-run");
   const r = spawnSync(process.execPath, [CLI, "finetune", ...(await base("cli-run", ["--epochs", "1", "--max-train-examples", "20", "--lr", "1e-4"]))], { encoding: "utf8" });

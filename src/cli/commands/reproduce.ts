@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { CliError } from "../command";
-import { PRESETS, learningRateFor, scaledReinitLayers, type ReproducePreset } from "../../analysis/presets";
+import { PRESETS, learningRateFor, type ReproducePreset } from "../../analysis/presets";
 import { writeAnalysisReport } from "../../analysis/report";
 import { escapeHtml } from "../../viz/labels";
 import { expandGrid, type RunSpec } from "../../train/sweep/grid";
@@ -78,11 +78,6 @@ export function modelFamily(modelDir: string | undefined): string | undefined {
   return typeof t === "string" ? t : undefined;
 }
 
-function modelLayers(modelDir: string | undefined): number | undefined {
-  const l = modelConfig(modelDir)?.num_hidden_layers;
-  return typeof l === "number" ? l : undefined;
-}
-
 /** Every run of a preset, and the run folders that also keep their final model. */
 export function presetRuns(preset: ReproducePreset, modelName: string, tasks: string[], family?: string): { runs: RunSpec[]; saveFinal: Set<string> } {
   const runs: RunSpec[] = [];
@@ -112,7 +107,8 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   if (o.sweep ?? true) {
     say(`reproduce: preset ${o.preset.name}, ${runs.length} runs of ${tasks.join(", ")} into ${store}`);
     const { epochs, batch, maxTrainExamples, maxLength } = o.preset.finetune;
-    const reinitLayers = o.preset.finetune.reinitLayers ?? scaledReinitLayers(modelLayers(o.model));
+    // No preset depth: the fine-tuning engine scales the paper's 5 of 24 blocks to the model.
+    const reinitLayers = o.preset.finetune.reinitLayers;
     const commandFor = (r: RunSpec, runDir: string): RunCommand => {
       const keepFinal = saveFinal.has(r.relativeDir);
       return o.commandFor

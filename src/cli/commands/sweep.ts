@@ -9,6 +9,7 @@ import { EMBEDDED_TASK_NAMES } from "../../data/embeddedTasks";
 import { expandGrid, parseSeeds, type RunSpec } from "../../train/sweep/grid";
 import { runSweep, type RunCommand } from "../../train/sweep/pool";
 import { commandLine, slurmArrayScript } from "../../train/sweep/commands";
+import { finetuneCommand } from "../../train/sweep/finetuneCommand";
 import { missingRuns } from "../../train/sweep/store";
 
 const USAGE = `usage: instability sweep --store DIR [options]
@@ -25,12 +26,10 @@ Finished runs are kept; rerunning the same command completes only what is missin
   --model DIR              checkpoint (default: the embedded model)
   --model-name NAME        folder name for the model in the store (default: the checkpoint's folder name)
   --glue-dir DIR           GLUE data (or set GLUE_DIR)
-  --epochs E  --batch B  --max-train-examples K  --max-length N  --failed-rule RULE  --save-final
+  --epochs E  --batch B  --max-train-examples K  --max-length N  --failed-rule RULE  --reinit-layers K  --save-final
                            passed to every \`instability finetune\`
   --print-commands         print one shell command per missing run instead of running
   --slurm FILE             write a Slurm job-array script (and FILE.commands) for the missing runs`;
-
-const FORWARDED = ["model", "glue-dir", "epochs", "batch", "max-train-examples", "max-length", "failed-rule"] as const;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -40,7 +39,7 @@ export async function run(argv: string[]): Promise<number> {
       lrs: { type: "string" }, seeds: { type: "string" }, workers: { type: "string" },
       model: { type: "string" }, "model-name": { type: "string" }, "glue-dir": { type: "string" },
       epochs: { type: "string" }, batch: { type: "string" }, "max-train-examples": { type: "string" },
-      "max-length": { type: "string" }, "failed-rule": { type: "string" },
+      "max-length": { type: "string" }, "failed-rule": { type: "string" }, "reinit-layers": { type: "string" },
       "save-final": { type: "boolean" }, "print-commands": { type: "boolean" }, slurm: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -70,16 +69,12 @@ export async function run(argv: string[]): Promise<number> {
   const tasks = values.tasks ? list(values.tasks, []) : defaultTasks();
   const runs = expandGrid({ model: modelName, tasks, mitigations: list(values.mitigations, ["none"]), learningRates, seeds });
 
-  const cli = path.resolve(__dirname, "..", "main.js");
-  const commandFor = (r: RunSpec, runDir: string): RunCommand => {
-    const args = [cli, "finetune", "--task", r.task, "--seed", String(r.seed), "--lr", String(r.learningRate), "--mitigation", r.mitigation, "--out", runDir];
-    for (const key of FORWARDED) {
-      const v = values[key];
-      if (v !== undefined) args.push(`--${key}`, key === "model" || key === "glue-dir" ? path.resolve(v) : v);
-    }
-    if (values["save-final"]) args.push("--save-final");
-    return { command: process.execPath, args };
-  };
+  const commandFor = (r: RunSpec, runDir: string): RunCommand =>
+    finetuneCommand(r, runDir, {
+      model: values.model, glueDir: values["glue-dir"], epochs: values.epochs, batch: values.batch,
+      maxTrainExamples: values["max-train-examples"], maxLength: values["max-length"],
+      reinitLayers: values["reinit-layers"], failedRule: values["failed-rule"], saveFinal: values["save-final"],
+    });
   const store = path.resolve(values.store);
 
   if (values["print-commands"] || values.slurm) {

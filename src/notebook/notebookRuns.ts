@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Writable } from "node:stream";
-import { PRESETS, scaledReinitLayers } from "../analysis/presets";
+import { PRESETS } from "../analysis/presets";
 import { modelFamily, presetRuns } from "../cli/commands/reproduce";
 import { finetuneCommand } from "../train/sweep/finetuneCommand";
 import { runSweep } from "../train/sweep/pool";
@@ -106,8 +106,8 @@ export async function notebookRuns(o: NotebookRunsOptions = {}): Promise<Noteboo
   const tasks = o.glueDir ? p.tasks.glue : p.tasks.embedded;
   const modelName = o.model ? path.basename(path.resolve(o.model)) : "embedded";
   const { runs, saveFinal } = presetRuns({ ...p, parts }, modelName, tasks, modelFamily(o.model));
-  const { epochs, batch, maxTrainExamples, maxLength } = p.finetune;
-  const reinitLayers = p.finetune.reinitLayers ?? scaledReinitLayers(modelLayers(o.model));
+  // Re-init depth: the preset's, else the engine's default (it scales with the model's depth).
+  const { epochs, batch, maxTrainExamples, maxLength, reinitLayers } = p.finetune;
   log(`${runs.length} runs of preset ${preset} (${parts.map((x) => x.name).join(", ")}; ${tasks.join(", ")}) in ${store}; finished ones are reused`);
   const result = await runSweep({
     store,
@@ -122,25 +122,6 @@ export async function notebookRuns(o: NotebookRunsOptions = {}): Promise<Noteboo
   const description = `Fine-tuned runs (${tasks.join(", ")}${o.glueDir ? " from GLUE" : ", embedded"}; preset ${preset}: ${p.description}) in ${store}.`;
   log(description);
   return { store, source: "fine-tuned", description };
-}
-
-/** Transformer blocks of the checkpoint (or of the embedded model), for the Re-init depth. */
-function modelLayers(model?: string): number | undefined {
-  let dir = model;
-  if (!dir) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      dir = (require("../model") as { defaultModelDir?: () => string }).defaultModelDir?.();
-    } catch {
-      dir = undefined;
-    }
-  }
-  try {
-    const l = JSON.parse(fs.readFileSync(path.join(dir ?? "", "config.json"), "utf8")).num_hidden_layers;
-    return typeof l === "number" ? l : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A writable that hands each complete line to `log` (the sweep's progress, into the cell). */

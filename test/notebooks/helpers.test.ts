@@ -83,6 +83,18 @@ test("notebookRuns: synthetic store when fine-tuning is off; GLUE without fine-t
   await assert.rejects(notebookRuns({ store, fineTune: false, glueDir: "/data/glue", log: () => {} }), /GLUE_DIR is set/);
 });
 
+test("INSTABILITY_NOTEBOOK_RUNS=synthetic forces synthetic runs; other values are an error", async (t) => {
+  const store = path.join(tempDir(t), "store");
+  const saved = process.env.INSTABILITY_NOTEBOOK_RUNS;
+  t.after(() => (saved === undefined ? delete process.env.INSTABILITY_NOTEBOOK_RUNS : (process.env.INSTABILITY_NOTEBOOK_RUNS = saved)));
+  process.env.INSTABILITY_NOTEBOOK_RUNS = "synthetic";
+  const lines: string[] = [];
+  const r = await notebookRuns({ store, methods: "standard", log: (l) => lines.push(l) });
+  assert.equal(r.source, "synthetic");
+  process.env.INSTABILITY_NOTEBOOK_RUNS = "yes";
+  await assert.rejects(notebookRuns({ store, log: () => {} }), /INSTABILITY_NOTEBOOK_RUNS='yes'/);
+});
+
 test("paper reference: 30 benchmark rows; τ matrices symmetric with the documented values", () => {
   const rows = paperBenchmark();
   assert.equal(rows.length, 30);

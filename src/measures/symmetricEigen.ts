@@ -23,13 +23,17 @@ function pythag(a: number, b: number): number {
  * are applied to the rows of `vt` when given, turning Qᵀ into the eigenvectors as rows.
  */
 function tridiagonalQl(d: Float64Array, e: Float64Array, n: number, vt: Float64Array | null, record: RotationLog | null = null): void {
+  // Deflate against the matrix's scale (JAMA's tql2 rule), not against |d[m]| + |d[m+1]|: a
+  // rank-deficient Gram matrix (more examples than width) has many eigenvalues at 0, where the
+  // relative test never fires and the iteration would not converge.
+  let tst1 = 0;
   for (let l = 0; l < n; l++) {
     let iter = 0;
+    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
     for (;;) {
       let m = l;
       for (; m < n - 1; m++) {
-        const dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
-        if (Math.abs(e[m]) <= Number.EPSILON * dd) break;
+        if (Math.abs(e[m]) <= Number.EPSILON * tst1) break;
       }
       if (m === l) break;
       if (++iter > 100) throw new Error("symmetric eigensolver did not converge (100 QL iterations)");

@@ -8,7 +8,7 @@ import { CliError, type Command } from "./command";
 const COMMANDS: Record<string, { file: string; summary: string }> = {
   measure: { file: "measure", summary: "measure the instability of a directory of runs" },
   data: { file: "data", summary: "GLUE and embedded tasks: info, download" },
-  models: { file: "models", summary: "pre-trained checkpoints: pull from the Hugging Face Hub" },
+  models: { file: "models", summary: "checkpoints: pull from the Hugging Face Hub, or a random-init control" },
   bench: { file: "bench", summary: "time a training step of a model shape" },
   pretrain: { file: "pretrain", summary: "masked-language-model pre-training of the embedded model" },
   finetune: { file: "finetune", summary: "fine-tune one run (task, seed, mitigation) into a run folder" },

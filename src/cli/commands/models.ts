@@ -1,15 +1,33 @@
 // `instability models pull NAME [--out DIR]`: download a BERT/RoBERTa checkpoint from the
 // Hugging Face Hub (needs internet; the embedded model needs none).
+// `instability models init-random --like DIR --out DIR [--seed N]`: the same architecture and
+// tokenizer with fresh random weights — the control that shows what pre-training bought.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { Progress } from "../../util/progress";
 import { CliError } from "../command";
 
 const USAGE = `usage: instability models pull NAME [--out DIR]
+       instability models init-random --like DIR --out DIR [--seed N]
 
-Downloads config.json, model.safetensors and the tokenizer files of a Hugging Face model
-(e.g. bert-large-uncased, FacebookAI/roberta-large) into DIR (default: models/NAME).
-Needs internet access; nothing is left behind if the download fails.`;
+pull         downloads config.json, model.safetensors and the tokenizer files of a Hugging Face
+             model (e.g. bert-large-uncased, FacebookAI/roberta-large) into DIR (default:
+             models/NAME). Needs internet access; nothing is left behind if the download fails.
+init-random  writes a checkpoint with --like's config and tokenizer but randomly initialised
+             weights (BERT's N(0, 0.02) scheme, reproducible from --seed, default 0): fine-tune it
+             beside the pre-trained one to see what pre-training is worth.`;
+
+const HELP = { help: { type: "boolean", short: "h", default: false } } as const;
+
+/** parseArgs, with its errors turned into a CLI error that points at the sub-command's help. */
+function parse<T>(sub: string, doParse: () => T): T {
+  try {
+    return doParse();
+  } catch (err) {
+    throw new CliError(`${(err as Error).message}; see \`instability models ${sub} --help\``);
+  }
+}
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -17,17 +35,15 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + "\n");
     return sub ? 0 : 2;
   }
-  if (sub !== "pull") throw new CliError(`unknown models sub-command '${sub}'; the only one is 'pull'`);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: { out: { type: "string" }, revision: { type: "string" }, help: { type: "boolean", short: "h", default: false } },
-    });
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}; see \`instability models pull --help\``);
-  }
+  if (sub === "pull") return pull(rest);
+  if (sub === "init-random") return initRandom(rest);
+  throw new CliError(`unknown models sub-command '${sub}'; use 'pull' or 'init-random'`);
+}
+
+async function pull(rest: string[]): Promise<number> {
+  const parsed = parse("pull", () =>
+    parseArgs({ args: rest, allowPositionals: true, options: { out: { type: "string" }, revision: { type: "string" }, ...HELP } }),
+  );
   if (parsed.values.help) {
     process.stdout.write(USAGE + "\n");
     return 0;
@@ -54,4 +70,34 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof HubError) throw new CliError(err.message);
     throw err;
   }
+}
+
+async function initRandom(rest: string[]): Promise<number> {
+  const parsed = parse("init-random", () =>
+    parseArgs({ args: rest, options: { like: { type: "string" }, out: { type: "string" }, seed: { type: "string", default: "0" }, ...HELP } }),
+  );
+  if (parsed.values.help) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  const { like, out } = parsed.values;
+  if (!like || !out) throw new CliError("models init-random needs --like DIR (the checkpoint to copy the architecture and tokenizer from) and --out DIR");
+  const seed = Number(parsed.values.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be a non-negative integer, got '${parsed.values.seed}'`);
+  const configPath = path.join(like, "config.json");
+  if (!fs.existsSync(configPath)) throw new CliError(`--like ${like}: no config.json there; give a Hugging Face checkpoint folder`);
+  if (fs.existsSync(path.join(out, "model.safetensors"))) throw new CliError(`--out ${out} already holds a model.safetensors; choose an empty folder`);
+  const { parseConfig, createRandomModel, saveModel, TOKENIZER_FILES } = await import("../../model");
+  const config = parseConfig(JSON.parse(fs.readFileSync(configPath, "utf8")), like);
+  if (!TOKENIZER_FILES.some((f) => fs.existsSync(path.join(like, f)))) throw new CliError(`--like ${like}: no tokenizer files there (tokenizer.json or vocab.txt)`);
+  // Same layout as a pre-trained checkpoint (encoder + MLM head, no task head), so fine-tuning
+  // treats both alike: the pooler and classifier are then initialised from the run's seed.
+  const model = await createRandomModel(config, seed, { pooler: false, classifier: false, mlm: true });
+  try {
+    await saveModel(model, out, { tokenizerFrom: like });
+  } finally {
+    model.dispose();
+  }
+  process.stdout.write(`random-init ${config.model_type} (seed ${seed}, tokenizer of ${like}) → ${out}\n`);
+  return 0;
 }

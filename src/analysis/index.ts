@@ -3,6 +3,7 @@
 // structures the report's figures are built from.
 export * from "./frame";
 export * from "./stats";
+export * from "./regression";
 export * from "./store";
 export * from "./validity";
 export * from "./failedRuns";

@@ -1,7 +1,7 @@
 // The statistics the analyses report: correlations (Pearson, Spearman, Kendall's τ-b), effect
 // sizes and a permutation test. Undefined values (a constant input) come back as NaN, never as a
 // made-up 0 or 1: identical runs give constant measures, and the report must say "undefined".
-import { linearFit } from "../viz/stats";
+import { linearFit } from "./regression";
 
 export function mean(xs: ArrayLike<number>): number {
   let s = 0;

@@ -6,7 +6,6 @@ export * from "./grid";
 export * from "./table";
 export * from "./html";
 export * from "./files";
-export * from "./stats";
 export * from "./heatmap";
 export * from "./layers";
 export * from "./groups";

@@ -1,7 +1,7 @@
 // SD vs agreement between measures (method.md §7.3): one point per (configuration, measure),
 // the least-squares line through all of them, and r and p in the title.
 import { label } from "./labels";
-import { linearFit } from "./stats";
+import { linearFit } from "../analysis/regression";
 import { formatNumber } from "./table";
 import { BASE_CONFIG, baseLayout, color, type FigureSpec, type Trace } from "./spec";
 

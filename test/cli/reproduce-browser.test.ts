@@ -7,13 +7,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { fiveMethods, writeSyntheticStore } from "../analysis/synthetic";
+import { chromiumPath, NO_CHROMIUM, openOffline } from "../helpers/browser";
 
-const CHROMIUM = "/usr/bin/chromium";
-const NO_CHROMIUM = `${CHROMIUM} not found: install Debian's chromium package (apt-get install chromium) to run the browser test`;
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.js");
 
-test("reproduce's report opens in Chromium without errors and draws every figure", { skip: !fs.existsSync(CHROMIUM) && NO_CHROMIUM, timeout: 400_000 }, async () => {
+test("reproduce's report opens in Chromium without errors and draws every figure", { skip: !chromiumPath() && NO_CHROMIUM, timeout: 400_000 }, async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "reproduce-browser-"));
   const runs = path.join(out, "runs");
   writeSyntheticStore(runs, { configs: [...fiveMethods([0, 1, 2, 3]), { method: "none", lr: 5e-5, seeds: [0, 1, 2, 3, 4, 5], scale: 2, failedSeeds: [1, 4, 5] }] });
@@ -22,20 +20,8 @@ test("reproduce's report opens in Chromium without errors and draws every figure
   assert.equal(r.status, 0, r.stderr);
   const file = path.join(out, "report.html");
 
-  const { chromium } = await import("playwright-core");
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const { page, errors, requests, close } = await openOffline({ viewport: { width: 1200, height: 900 } });
   try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const errors: string[] = [];
-    page.on("console", (m) => m.type() === "error" && errors.push(`console: ${m.text()}`));
-    page.on("pageerror", (e) => errors.push(`page: ${e.message}`));
-    const requests: string[] = [];
-    await page.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith("file:")) return route.continue();
-      requests.push(url);
-      return route.abort();
-    });
     await page.goto("file://" + file, { waitUntil: "load", timeout: 150_000 });
     const plots = (await page.evaluate(`document.querySelectorAll(".il-plot").length`)) as number;
     assert.ok(plots >= 10, `${plots} figures`);
@@ -58,7 +44,7 @@ test("reproduce's report opens in Chromium without errors and draws every figure
     if (process.env.REPRODUCE_SCREENSHOT) await page.screenshot({ path: process.env.REPRODUCE_SCREENSHOT, type: "png" });
     assert.deepEqual(sections, ["store", "benchmark", "convergent", "layers", "failed", "kendall", "bootstrap", "agreement", "subsampling"]);
   } finally {
-    await browser.close();
+    await close();
     fs.rmSync(out, { recursive: true, force: true });
   }
 });

@@ -1,4 +1,4 @@
-// Finding Jupyter (with nbconvert) and Chromium for the notebook tests, and a kernelspec of
+// Finding Jupyter (with nbconvert) for the notebook tests, and a kernelspec of
 // this checkout that lives only as long as the test (so the tests never depend on, or touch,
 // what `npm run kernel:install` registered for the user).
 import { spawnSync } from "node:child_process";
@@ -9,7 +9,6 @@ import { kernelSpec, writeKernelSpec } from "../../src/notebook/kernelspec";
 
 export const NO_JUPYTER =
   "jupyter nbconvert not found (set INSTABILITY_JUPYTER, or apt-get install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel)";
-export const NO_CHROMIUM = "chromium not found (set CHROMIUM_PATH, or apt-get install chromium)";
 
 let jupyterCache: string | null | undefined;
 
@@ -27,18 +26,6 @@ export function jupyterWithNbconvert(): string | null {
   }
   return jupyterCache;
 }
-
-/** A Chromium/Chrome executable, or null. */
-export function chromiumPath(): string | null {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
-  for (const c of candidates) if (c && fs.existsSync(c)) return c;
-  return null;
-}
-
-export const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
 
 export interface TestKernel {
   name: string;

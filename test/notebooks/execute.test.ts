@@ -7,9 +7,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-  chromiumPath, CHROMIUM_ARGS, joinSource, jupyterWithNbconvert, NO_CHROMIUM, NO_JUPYTER, readNotebook, testKernel,
+  joinSource, jupyterWithNbconvert, NO_JUPYTER, readNotebook, testKernel,
   type Notebook,
 } from "../helpers/jupyter";
+import { chromiumPath, NO_CHROMIUM, openOffline } from "../helpers/browser";
 
 const root = path.resolve(__dirname, "..", "..", "..");
 const notebookDir = path.join(root, "notebooks");
@@ -64,7 +65,7 @@ for (const file of notebooks) {
 
         const html = nbconvert(jupyter!, kernel, executed, out, ["--to", "html"], 300);
         if (!chromium) return t.skip(NO_CHROMIUM);
-        const drawn = await checkHtmlInBrowser(chromium, html);
+        const drawn = await checkHtmlInBrowser(html);
         assert.equal(drawn.figures, figures, `${rel}: the HTML export has ${drawn.figures} figure divs, the notebook ${figures} figure outputs`);
         assert.deepEqual(drawn.undrawn, [], `${rel}: figures without a drawn plot in the HTML export`);
         assert.deepEqual(drawn.errors, [], `${rel}: errors in the browser console of the HTML export`);
@@ -153,22 +154,15 @@ interface BrowserCheck {
  * under /usr/share/javascript or a CDN, absent without their Debian packages or offline) are
  * not ours and are only reported; every other console error fails.
  */
-async function checkHtmlInBrowser(executablePath: string, htmlFile: string): Promise<BrowserCheck> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { chromium } = require("playwright-core") as typeof import("playwright-core");
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+async function checkHtmlInBrowser(htmlFile: string): Promise<BrowserCheck> {
+  const ignored: string[] = [];
+  const templateAsset = (text: string, url: string) => {
+    const ours = !(/^https?:|\/usr\/share\/javascript\//.test(url) && /Failed to load resource/.test(text));
+    if (!ours) ignored.push(`${text} ${url}`.trim());
+    return !ours;
+  };
+  const { page, errors, close } = await openOffline({ ignoreConsole: templateAsset });
   try {
-    const page = await browser.newPage();
-    await page.route(/^https?:/, (route) => route.abort());
-    const errors: string[] = [];
-    const ignored: string[] = [];
-    page.on("pageerror", (e) => errors.push(`uncaught: ${e.message}`));
-    page.on("console", (msg) => {
-      if (msg.type() !== "error") return;
-      const url = msg.location().url ?? "";
-      const templateAsset = /^https?:|\/usr\/share\/javascript\//.test(url) && /Failed to load resource/.test(msg.text());
-      (templateAsset ? ignored : errors).push(`${msg.text()} ${url}`.trim());
-    });
     await page.goto(`file://${htmlFile}`, { waitUntil: "load", timeout: 120_000 });
     const figures = await page.locator(".instability-lab-figure").count();
     try {
@@ -185,6 +179,6 @@ async function checkHtmlInBrowser(executablePath: string, htmlFile: string): Pro
     )) as string[];
     return { figures, undrawn, errors, ignored };
   } finally {
-    await browser.close();
+    await close();
   }
 }

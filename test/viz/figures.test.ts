@@ -8,7 +8,6 @@ import {
   heatmapGrid,
   layerLines,
   layerLinesGrid,
-  linearFit,
   methodValues,
   regressionScatter,
   subsamplingFigure,
@@ -17,6 +16,7 @@ import {
   type FigureSpec,
 } from "../../src/viz";
 import { Random } from "../../src/util/random";
+import { linearFit } from "../../src/analysis/regression";
 
 const NAMES = ["sd", "jsd", "kappa", "pwd", "cka", "op"];
 

@@ -7,13 +7,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { writeReport, type FigureSpec, type ReportFigure } from "../../src/viz";
 import { syntheticReport } from "./synthetic-report";
+import { chromiumPath, NO_CHROMIUM, openOffline } from "../helpers/browser";
 
-const CHROMIUM = "/usr/bin/chromium";
-const NO_CHROMIUM = `${CHROMIUM} not found: install Debian's chromium package (apt-get install chromium) to run the browser test`;
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-test("the report opens offline in Chromium, without errors, and every figure is drawn", { skip: !fs.existsSync(CHROMIUM) && NO_CHROMIUM, timeout: 300_000 }, async () => {
-  const { chromium } = await import("playwright-core");
+test("the report opens offline in Chromium, without errors, and every figure is drawn", { skip: !chromiumPath() && NO_CHROMIUM, timeout: 300_000 }, async () => {
   const { report } = syntheticReport();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "viz-report-"));
   const file = path.join(dir, "report.html");
@@ -22,20 +19,9 @@ test("the report opens offline in Chromium, without errors, and every figure is 
   for (const s of report.sections) {
     (s.figures ?? []).forEach((f, i) => expected.set(`${s.id}-fig-${i + 1}`, ((f as ReportFigure).spec ?? (f as FigureSpec)).data.length));
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  // No network: the report must be self-contained.
+  const { page, errors, requests, close } = await openOffline({ viewport: { width: 1200, height: 900 } });
   try {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const errors: string[] = [];
-    page.on("console", (m) => m.type() === "error" && errors.push(`console: ${m.text()}`));
-    page.on("pageerror", (e) => errors.push(`page: ${e.message}`));
-    // No network: the report must be self-contained.
-    const requests: string[] = [];
-    await page.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith("file:")) return route.continue();
-      requests.push(url);
-      return route.abort();
-    });
     // generous: on a busy 2-core machine parsing 10 MB of plotly and drawing every figure is slow
     await page.goto("file://" + file, { waitUntil: "load", timeout: 150_000 });
     // In-page code is passed as text: this project compiles without the DOM typings.
@@ -74,7 +60,7 @@ test("the report opens offline in Chromium, without errors, and every figure is 
       await page.screenshot({ path: process.env.VIZ_SCREENSHOT, type: "png" });
     }
   } finally {
-    await browser.close();
+    await close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });

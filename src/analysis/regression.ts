@@ -1,7 +1,7 @@
-// The little statistics a figure needs to annotate itself (regression line, r, p). Analyses
-// have their own; these are here so that a figure built from plain points is self-consistent.
+// Simple linear regression with its t test: the line, r and p that validity analyses report and
+// that scatter figures draw, computed in one place so a figure and its table always agree.
 
-export function mean(xs: number[]): number {
+function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 

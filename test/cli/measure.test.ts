@@ -15,7 +15,7 @@ function cli(...args: string[]) {
   return spawnSync(process.execPath, [CLI, "measure", ...args], { encoding: "utf8" });
 }
 
-function makeRuns(dir: string, R: number, opts: { hidden?: boolean; constantRun?: number } = {}): RunContents[] {
+function makeRuns(dir: string, R: number, opts: { hidden?: boolean; constantRun?: number; constantLayer0?: boolean } = {}): RunContents[] {
   const n = 20;
   const L = 3;
   const d = 8;
@@ -25,7 +25,12 @@ function makeRuns(dir: string, R: number, opts: { hidden?: boolean; constantRun?
   const all: RunContents[] = [];
   for (let r = 0; r < R; r++) {
     const logits = Float64Array.from({ length: n * 2 }, () => rng.normal());
-    const hidden = Float64Array.from(shared, (v, i) => (opts.constantRun === r ? 1 : v + 0.3 * (Math.floor(i / (n * d)) + 1) * rng.normal()));
+    const hidden = Float64Array.from(shared, (v, i) => {
+      if (opts.constantRun === r) return 1;
+      // As in BERT: the first-token state of the embedding layer is the same for every input.
+      if (opts.constantLayer0 && i < n * d) return (i % d) / d;
+      return v + 0.3 * (Math.floor(i / (n * d)) + 1) * rng.normal();
+    });
     const c: RunContents = { logits: { data: logits, shape: [n, 2] }, labels: { data: labels, shape: [n] } };
     if (opts.hidden ?? true) c.hidden = { data: hidden, shape: [L, n, d] };
     writeRun(path.join(dir, `run-${r}`), c);
@@ -56,7 +61,24 @@ test("--json prints one JSON object with the issue's shape and correct values", 
     assert.ok(Math.abs(out.representation.cka[1] - cka / 6) < 1e-12);
     const uniform = JSON.parse(cli(dir, "--json", "--chance", "uniform-over-items").stdout);
     assert.ok(Math.abs(uniform.prediction.kappa - (out.prediction.pwd * 20) / 19) < 1e-12);
-    assert.equal(uniform.representation.cka.length, 3);
+    // By default every block, 1..L: index 0 of hidden.npy is the embedding output.
+    assert.equal(uniform.representation.cka.length, 2);
+    assert.ok(Math.abs(uniform.representation.cka[1] - out.representation.cka[1]) < 1e-12, "default layers are 1 and 2");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("runs whose embedding layer is constant in the first position (every BERT's) measure by default; --layers 0 says why it cannot", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "measure-cli-"));
+  try {
+    makeRuns(dir, 3, { constantLayer0: true });
+    const out = cli(dir, "--json");
+    assert.equal(out.status, 0, out.stderr);
+    assert.equal(JSON.parse(out.stdout).representation.cka.length, 2);
+    const zero = cli(dir, "--layers", "0,1");
+    assert.equal(zero.status, 1);
+    assert.match(zero.stderr, /Layer 0 is the embedding output.*leave it out of --layers/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -12,10 +12,21 @@ labels.npy and optionally hidden.npy [L, n, d]): SD of the task metric, pairwise
 I_pwd, I_kappa = 1 − Fleiss' kappa, I_JSD, and per layer I_SVCCA, I_OP and I_CKA.
 
   --metric   task metric for SD (default accuracy; MRPC uses f1, CoLA mcc)
-  --layers   comma-separated 0-based indices into hidden.npy's first axis (default: all)
+  --layers   comma-separated 0-based indices into hidden.npy's first axis (default: 1..L, every
+             block; index 0 is the embedding output, whose first-token state is the same vector
+             for every input, so representation measures are undefined there)
   --chance   chance term of Fleiss' kappa (default textbook; uniform-over-items matches the
              paper's reference numbers, where I_kappa = I_pwd·N/(N−1))
   --json     print exactly one JSON object instead of a table`;
+
+/**
+ * hidden.npy holds L+1 layers in Hugging Face's output_hidden_states order (the run format);
+ * index 0 is the embeddings, constant in the first position, so the default skips it.
+ */
+function blockLayers(stored: number | undefined): number[] | undefined {
+  if (stored === undefined || stored < 2) return undefined;
+  return Array.from({ length: stored - 1 }, (_, i) => i + 1);
+}
 
 function parseLayers(text: string): number[] {
   const parts = text.split(",").map((s) => s.trim());
@@ -72,12 +83,15 @@ export async function run(argv: string[]): Promise<number> {
     const progress = !values.json && process.stderr.isTTY;
     details = await measureRunsDetailedParallel(set, {
       metric,
-      layers,
+      layers: layers ?? blockLayers(set.layers),
       chance,
       onLayer: progress ? (done, total) => process.stderr.write(`\rlayers ${done}/${total}`) : undefined,
     });
     if (progress && set.layers !== undefined) process.stderr.write("\n");
   } catch (err) {
+    if (err instanceof RangeError && /constant across examples/.test(err.message) && layers?.includes(0)) {
+      throw new CliError(`${err.message}. Layer 0 is the embedding output: its first-token state is the same for every input; leave it out of --layers`);
+    }
     if (err instanceof RunFormatError || err instanceof RangeError) throw new CliError(err.message);
     throw err;
   }

@@ -42,7 +42,8 @@ function meanSd(xs: number[]): { mean: number; sd: number; n: number } {
   return { mean, sd, n };
 }
 
-const fmt = (s: { mean: number; sd: number; n: number }) => `${s.mean.toFixed(3)} ± ${s.sd.toFixed(3)} (n=${s.n})`;
+const fmt = (s: { mean: number; sd: number; n: number }) =>
+  s.n === 0 ? "— (n=0)" : s.n === 1 ? `${s.mean.toFixed(3)} (n=1)` : `${s.mean.toFixed(3)} ± ${s.sd.toFixed(3)} (n=${s.n})`;
 
 function main(): void {
   const { values, positionals } = parseArgs({
@@ -57,7 +58,8 @@ function main(): void {
   const rows = tasks.map((task) => {
     const p = pre.get(task) ?? [];
     const r = rnd.get(task) ?? [];
-    const metric = (p[0] ?? r[0]).metric;
+    // A task folder may exist before any of its runs has finished.
+    const metric = (p[0] ?? r[0])?.metric ?? "?";
     return {
       task,
       metric,
@@ -75,8 +77,9 @@ function main(): void {
   ];
   for (const r of rows) {
     const diff = r.pretrained.metric.mean - r.random.metric.mean;
+    const diffText = Number.isFinite(diff) ? `${diff >= 0 ? "+" : ""}${diff.toFixed(3)}` : "—";
     lines.push(
-      `| ${r.task} | ${r.metric} | ${fmt(r.pretrained.metric)} | ${fmt(r.random.metric)} | ${diff >= 0 ? "+" : ""}${diff.toFixed(3)} | ` +
+      `| ${r.task} | ${r.metric} | ${fmt(r.pretrained.metric)} | ${fmt(r.random.metric)} | ${diffText} | ` +
         `${fmt(r.pretrained.accuracy)} | ${fmt(r.random.accuracy)} | ${r.pretrained.failed} / ${r.random.failed} |`,
     );
   }

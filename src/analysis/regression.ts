@@ -1,8 +1,25 @@
 // Simple linear regression with its t test: the line, r and p that validity analyses report and
 // that scatter figures draw, computed in one place so a figure and its table always agree.
 
-function mean(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
+/** Means and centred sums of squares and products of paired values: what r and a line need. */
+export function centredSums(x: ArrayLike<number>, y: ArrayLike<number>): { mx: number; my: number; sxx: number; syy: number; sxy: number } {
+  const n = x.length;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) (mx += x[i]), (my += y[i]);
+  mx /= n;
+  my /= n;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i] - mx;
+    const dy = y[i] - my;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  return { mx, my, sxx, syy, sxy };
 }
 
 /** Least-squares line y = intercept + slope·x and Pearson's r with its two-sided p (t test, n−2 df). */
@@ -10,16 +27,7 @@ export function linearFit(x: number[], y: number[]): { slope: number; intercept:
   const n = x.length;
   if (n !== y.length) throw new Error(`linearFit: x has ${n} values and y has ${y.length}`);
   if (n < 3) throw new Error(`linearFit: needs at least 3 points, got ${n}`);
-  const mx = mean(x);
-  const my = mean(y);
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (x[i] - mx) ** 2;
-    syy += (y[i] - my) ** 2;
-    sxy += (x[i] - mx) * (y[i] - my);
-  }
+  const { mx, my, sxx, syy, sxy } = centredSums(x, y);
   if (sxx === 0) throw new Error("linearFit: all x values are equal; a regression line is undefined");
   const slope = sxy / sxx;
   const r = syy === 0 ? 0 : Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));

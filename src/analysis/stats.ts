@@ -1,7 +1,7 @@
 // The statistics the analyses report: correlations (Pearson, Spearman, Kendall's τ-b), effect
 // sizes and a permutation test. Undefined values (a constant input) come back as NaN, never as a
 // made-up 0 or 1: identical runs give constant measures, and the report must say "undefined".
-import { linearFit } from "./regression";
+import { centredSums, linearFit } from "./regression";
 
 export function mean(xs: ArrayLike<number>): number {
   let s = 0;
@@ -26,18 +26,7 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   checkPaired("pearson", x, y);
   const n = x.length;
   if (n < 2) return NaN;
-  const mx = mean(x);
-  const my = mean(y);
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx;
-    const dy = y[i] - my;
-    sxx += dx * dx;
-    syy += dy * dy;
-    sxy += dx * dy;
-  }
+  const { mx, my, sxx, syy, sxy } = centredSums(x, y);
   // Relative tolerance: a "constant" series that differs only by rounding has no correlation.
   const tol = 1e-24 * n;
   if (sxx <= tol * (mx * mx + 1) || syy <= tol * (my * my + 1)) return NaN;

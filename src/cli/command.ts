@@ -1,5 +1,8 @@
 // What every sub-command module exports, and the error type that the dispatcher turns into a
 // one-line message and a non-zero exit code (no stack trace for bad input).
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
 export interface Command {
   run(argv: string[]): Promise<number>;
 }
@@ -8,5 +11,17 @@ export class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {
     super(message);
     this.name = "CliError";
+  }
+}
+
+/**
+ * Node's parseArgs, with its errors (unknown option, missing value) as one-line CLI errors that
+ * point at the command's --help. `command` is what follows `instability`, e.g. "bench train".
+ */
+export function parseCliArgs<T extends ParseArgsConfig>(command: string, config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (err) {
+    throw new CliError(`${(err as Error).message.replace(/\s*\n\s*/g, " ")}; see \`instability ${command} --help\``);
   }
 }

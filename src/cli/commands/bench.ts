@@ -1,7 +1,6 @@
 // `instability bench train`: time a full training step (forward, backward, AdamW update) of a
 // classification model of a given shape on the active tfjs backend.
-import { parseArgs } from "node:util";
-import { CliError } from "../command";
+import { CliError, parseCliArgs } from "../command";
 
 const USAGE = `usage: instability bench train --layers L --hidden H --heads A --ffn F --seq S --batch B
                              [--vocab V] [--steps N] [--warmup W] [--profile] [--json]
@@ -28,28 +27,23 @@ export async function run(argv: string[]): Promise<number> {
     return sub ? 0 : 2;
   }
   if (sub !== "train") throw new CliError(`unknown bench '${sub}'; the only one is 'train'`);
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        layers: { type: "string" },
-        hidden: { type: "string" },
-        heads: { type: "string" },
-        ffn: { type: "string" },
-        seq: { type: "string" },
-        batch: { type: "string" },
-        vocab: { type: "string" },
-        steps: { type: "string" },
-        warmup: { type: "string" },
-        profile: { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}; see \`instability bench train --help\``);
-  }
+  const { values } = parseCliArgs("bench train", {
+    args: rest,
+    options: {
+      layers: { type: "string" },
+      hidden: { type: "string" },
+      heads: { type: "string" },
+      ffn: { type: "string" },
+      seq: { type: "string" },
+      batch: { type: "string" },
+      vocab: { type: "string" },
+      steps: { type: "string" },
+      warmup: { type: "string" },
+      profile: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     return 0;

@@ -1,9 +1,8 @@
 // `instability finetune`: one run (task, seed, mitigation) into a run folder, by the paper's protocol.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { defaultModelDir } from "../../model/defaultModel";
-import { CliError } from "../command";
+import { CliError, parseCliArgs } from "../command";
 import { taskNames } from "../../data/loadTask";
 import { MITIGATIONS } from "../../train/mitigation/mitigation";
 import { FINETUNE_DEFAULTS } from "../../train/finetune/config";
@@ -41,22 +40,17 @@ function integer(name: string, text: string | undefined, min: number): number | 
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        task: { type: "string" }, seed: { type: "string" }, out: { type: "string" }, model: { type: "string" },
-        "glue-dir": { type: "string" }, epochs: { type: "string" }, lr: { type: "string" }, batch: { type: "string" },
-        mitigation: { type: "string" }, "max-train-examples": { type: "string" }, "max-length": { type: "string" },
-        "save-final": { type: "boolean" }, "failed-rule": { type: "string" }, overwrite: { type: "boolean" },
-        "reinit-layers": { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}; see \`instability finetune --help\``);
-  }
+  const { values } = parseCliArgs("finetune", {
+    args: argv,
+    options: {
+      task: { type: "string" }, seed: { type: "string" }, out: { type: "string" }, model: { type: "string" },
+      "glue-dir": { type: "string" }, epochs: { type: "string" }, lr: { type: "string" }, batch: { type: "string" },
+      mitigation: { type: "string" }, "max-train-examples": { type: "string" }, "max-length": { type: "string" },
+      "save-final": { type: "boolean" }, "failed-rule": { type: "string" }, overwrite: { type: "boolean" },
+      "reinit-layers": { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     return 0;

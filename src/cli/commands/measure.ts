@@ -1,6 +1,5 @@
 // `instability measure RUNS_DIR`: the seven instability measures of a directory of runs.
-import { parseArgs } from "node:util";
-import { CliError } from "../command";
+import { CliError, parseCliArgs } from "../command";
 import { loadRuns, RunFormatError } from "../../runs";
 import { KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
 
@@ -42,23 +41,17 @@ function fmt(v: number): string {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        metric: { type: "string", default: "accuracy" },
-        layers: { type: "string" },
-        chance: { type: "string", default: "textbook" },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}; see instability measure --help`);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseCliArgs("measure", {
+    args: argv,
+    allowPositionals: true,
+    options: {
+      metric: { type: "string", default: "accuracy" },
+      layers: { type: "string" },
+      chance: { type: "string", default: "textbook" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     return 0;

@@ -4,9 +4,8 @@
 // tokenizer with fresh random weights — the control that shows what pre-training bought.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { Progress } from "../../util/progress";
-import { CliError } from "../command";
+import { CliError, parseCliArgs } from "../command";
 
 const USAGE = `usage: instability models pull NAME [--out DIR]
        instability models init-random --like DIR --out DIR [--seed N]
@@ -20,15 +19,6 @@ init-random  writes a checkpoint with --like's config and tokenizer but randomly
 
 const HELP = { help: { type: "boolean", short: "h", default: false } } as const;
 
-/** parseArgs, with its errors turned into a CLI error that points at the sub-command's help. */
-function parse<T>(sub: string, doParse: () => T): T {
-  try {
-    return doParse();
-  } catch (err) {
-    throw new CliError(`${(err as Error).message}; see \`instability models ${sub} --help\``);
-  }
-}
-
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") {
@@ -41,9 +31,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 async function pull(rest: string[]): Promise<number> {
-  const parsed = parse("pull", () =>
-    parseArgs({ args: rest, allowPositionals: true, options: { out: { type: "string" }, revision: { type: "string" }, ...HELP } }),
-  );
+  const parsed = parseCliArgs("models pull", { args: rest, allowPositionals: true, options: { out: { type: "string" }, revision: { type: "string" }, ...HELP } });
   if (parsed.values.help) {
     process.stdout.write(USAGE + "\n");
     return 0;
@@ -73,9 +61,7 @@ async function pull(rest: string[]): Promise<number> {
 }
 
 async function initRandom(rest: string[]): Promise<number> {
-  const parsed = parse("init-random", () =>
-    parseArgs({ args: rest, options: { like: { type: "string" }, out: { type: "string" }, seed: { type: "string", default: "0" }, ...HELP } }),
-  );
+  const parsed = parseCliArgs("models init-random", { args: rest, options: { like: { type: "string" }, out: { type: "string" }, seed: { type: "string", default: "0" }, ...HELP } });
   if (parsed.values.help) {
     process.stdout.write(USAGE + "\n");
     return 0;

@@ -2,8 +2,7 @@
 // corpus (src/data/pretrainingCorpus.ts), resumable from DIR/checkpoint.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { CliError } from "../command";
+import { CliError, parseCliArgs } from "../command";
 
 const USAGE = `usage: instability pretrain --out DIR [options]
 
@@ -66,38 +65,33 @@ function checkWritable(dir: string): void {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        out: { type: "string" },
-        layers: { type: "string" },
-        hidden: { type: "string" },
-        heads: { type: "string" },
-        ffn: { type: "string" },
-        "max-length": { type: "string" },
-        "vocab-size": { type: "string" },
-        batch: { type: "string" },
-        lr: { type: "string" },
-        warmup: { type: "string" },
-        "max-steps": { type: "string" },
-        "max-minutes": { type: "string" },
-        seed: { type: "string" },
-        "weight-decay": { type: "string" },
-        "max-grad-norm": { type: "string" },
-        beta2: { type: "string" },
-        dropout: { type: "string" },
-        "eval-every": { type: "string" },
-        "eval-sequences": { type: "string" },
-        "checkpoint-every-minutes": { type: "string" },
-        "init-from": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (err) {
-    throw new CliError(`${(err as Error).message.replace(/\s*\n\s*/g, " ")}; see \`instability pretrain --help\``);
-  }
+  const { values } = parseCliArgs("pretrain", {
+    args: argv,
+    options: {
+      out: { type: "string" },
+      layers: { type: "string" },
+      hidden: { type: "string" },
+      heads: { type: "string" },
+      ffn: { type: "string" },
+      "max-length": { type: "string" },
+      "vocab-size": { type: "string" },
+      batch: { type: "string" },
+      lr: { type: "string" },
+      warmup: { type: "string" },
+      "max-steps": { type: "string" },
+      "max-minutes": { type: "string" },
+      seed: { type: "string" },
+      "weight-decay": { type: "string" },
+      "max-grad-norm": { type: "string" },
+      beta2: { type: "string" },
+      dropout: { type: "string" },
+      "eval-every": { type: "string" },
+      "eval-sequences": { type: "string" },
+      "checkpoint-every-minutes": { type: "string" },
+      "init-from": { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     return 0;

@@ -1,19 +1,12 @@
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { benchmark, buildReport, convergentValidity, RunStore, writeAnalysisReport } from "../../src/analysis";
 import { renderReport } from "../../src/viz";
 import { fiveMethods, writeSyntheticStore } from "./synthetic";
+import { mkdtemp } from "../helpers/tempDir";
 
-const made: string[] = [];
-after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function mkdtemp(prefix: string): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(d);
-  return d;
-}
 
 const SECTIONS = ["store", "benchmark", "convergent", "layers", "failed", "kendall", "bootstrap", "agreement", "subsampling"];
 

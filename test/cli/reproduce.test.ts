@@ -1,13 +1,13 @@
 import { DEFAULT_MODEL_NAME } from "../../src/model/defaultModel";
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { PAPER_PRESET, QUICK_PRESET, type ReproducePreset } from "../../src/analysis/presets";
 import { presetRuns, reproduce, run } from "../../src/cli/commands/reproduce";
 import { CliError } from "../../src/cli/command";
 import { fiveMethods, writeSyntheticStore } from "../analysis/synthetic";
+import { mkdtemp } from "../helpers/tempDir";
 
 // A stand-in for `instability finetune`: writes a run folder with writeRun, layer-dependent
 // hidden states, and, with --save-final at a large learning rate, collapsed final models for odd
@@ -50,13 +50,6 @@ const TEST_PRESET: ReproducePreset = {
   analysis: { bootstrapResamples: 50, subsamplingRates: [0.5], subsamplingRepetitions: 2, permutations: 20 },
 };
 
-const made: string[] = [];
-after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function mkdtemp(prefix: string): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  made.push(d);
-  return d;
-}
 
 const sink = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
 

@@ -27,7 +27,8 @@ export interface LoadOptions {
   seed?: number;
   /**
    * Which heads to build; by default: pooler for BERT, classifier if numLabels is given or the
-   * checkpoint has one, MLM if the checkpoint has one and numLabels is not given.
+   * checkpoint has one, MLM and next-sentence heads if the checkpoint has them and numLabels is not
+   * given.
    */
   heads?: Partial<Heads>;
 }
@@ -71,6 +72,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
 
   const hasClassifier = [...tensors.keys()].some((k) => k.startsWith("classifier."));
   const hasMlm = tensors.has("cls.predictions.bias");
+  const hasNsp = tensors.has("cls.seq_relationship.weight");
   if (opts.numLabels !== undefined) {
     if (!Number.isInteger(opts.numLabels) || opts.numLabels < 1) throw new Error(`numLabels must be a positive integer, got ${opts.numLabels}`);
     const outName = config.model_type === "bert" ? "classifier.weight" : "classifier.out_proj.weight";
@@ -87,6 +89,8 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
     classifier: opts.numLabels !== undefined || hasClassifier,
     // Fine-tuning (numLabels given) does not carry the pre-training head along.
     mlm: hasMlm && opts.numLabels === undefined,
+    // The next-sentence head sits on the pooler: a load without the pooler leaves it out.
+    nsp: hasNsp && opts.numLabels === undefined && opts.heads?.pooler !== false,
     ...opts.heads,
   });
 
@@ -129,6 +133,7 @@ export interface SaveOptions {
 
 function architectureName(model: EncoderModel): string {
   const base = model.config.model_type === "bert" ? "Bert" : "Roberta";
+  if (model.heads.mlm && model.heads.nsp) return `${base}ForPreTraining`;
   if (model.heads.mlm) return `${base}ForMaskedLM`;
   if (model.heads.classifier) return `${base}ForSequenceClassification`;
   return `${base}Model`;

@@ -1,7 +1,8 @@
 // BERT / RoBERTa encoder as Hugging Face's modeling_bert.py / modeling_roberta.py define it:
 // embeddings (word + position + token type) → LayerNorm → dropout, then post-LN blocks
 // (self-attention → dense → dropout → LayerNorm(+residual) → dense → GELU → dense → dropout →
-// LayerNorm(+residual)), the BERT pooler, the classification heads and BERT's MLM head.
+// LayerNorm(+residual)), the BERT pooler, the classification heads and BERT's pre-training heads
+// (masked LM and next-sentence prediction).
 // Activations are 2-D [seq·batch, hidden] (sequence-major rows, see ops/attention.ts) throughout,
 // so every dense layer is one plain matMul.
 import * as tf from "@tensorflow/tfjs";
@@ -67,6 +68,25 @@ export interface MlmOutput {
   loss: tf.Scalar;
   /** [positions.length, vocab_size]. */
   logits: tf.Tensor2D;
+}
+
+export interface PretrainingTargets {
+  /** Flat masked positions (row·seqLength + column), ascending. */
+  positions: Int32Array;
+  /** The original token at each masked position. */
+  labels: Int32Array;
+  /** Per example: 0 = the second segment continues the first, 1 = it does not (HF's convention). */
+  nextSentenceLabels?: Int32Array;
+}
+
+export interface PretrainingOutput {
+  /** MLM loss, plus the next-sentence loss when its labels were given. */
+  loss: tf.Scalar;
+  mlmLoss: tf.Scalar;
+  mlmLogits: tf.Tensor2D;
+  nextSentenceLoss?: tf.Scalar;
+  /** [batch, 2]. */
+  nextSentenceLogits?: tf.Tensor2D;
 }
 
 let modelCounter = 0;
@@ -202,12 +222,30 @@ export class EncoderModel {
    * original token ids as labels; the decoder is tied to the word embeddings.
    */
   mlmForward(batch: Batch, positions: Int32Array, labels: Int32Array, opts: ForwardOptions): MlmOutput {
+    const { mlmLoss, mlmLogits } = this.pretrainingForward(batch, { positions, labels }, opts);
+    return { loss: mlmLoss, logits: mlmLogits };
+  }
+
+  /**
+   * BERT's pre-training objectives from one encoding: the MLM loss and, when next-sentence labels
+   * are given (HF's convention: 0 = the second segment continues the first, 1 = it is from
+   * elsewhere), the next-sentence loss on the pooled first token. `loss` is their sum.
+   */
+  pretrainingForward(batch: Batch, targets: PretrainingTargets, opts: ForwardOptions): PretrainingOutput {
     if (!this.heads.mlm) throw new Error("this model has no MLM head (create or load it with heads.mlm = true)");
+    const { positions, labels, nextSentenceLabels } = targets;
     if (positions.length === 0) throw new Error("mlmForward: no masked positions in the batch");
+    if (nextSentenceLabels && !this.heads.nsp) throw new Error("this model has no next-sentence head (create or load it with heads.nsp = true)");
+    if (nextSentenceLabels && nextSentenceLabels.length !== batch.batchSize) {
+      throw new Error(`pretrainingForward: ${nextSentenceLabels.length} next-sentence labels for a batch of ${batch.batchSize}`);
+    }
     const { sequenceOutput } = this.encode(batch, { ...opts, outputHiddenStates: false });
     const c = this.config;
-    let w = this.param("cls.predictions.transform.dense.weight") as tf.Tensor2D;
-    if (opts.weightTransform) w = opts.weightTransform("cls.predictions.transform.dense.weight", w);
+    const lin = (x: tf.Tensor2D, name: string) => {
+      let w = this.param(`${name}.weight`) as tf.Tensor2D;
+      if (opts.weightTransform) w = opts.weightTransform(`${name}.weight`, w);
+      return linear(x, w, this.param(`${name}.bias`) as tf.Tensor1D);
+    };
     const { batchSize: B, seqLength: S } = batch;
     const rows = new Int32Array(positions.length);
     for (let i = 0; i < positions.length; i++) {
@@ -216,7 +254,7 @@ export class EncoderModel {
       rows[i] = (q % S) * B + Math.floor(q / S);
     }
     const picked = gatherRows(sequenceOutput, rows);
-    const t = gelu(linear(picked, w, this.param("cls.predictions.transform.dense.bias") as tf.Tensor1D));
+    const t = gelu(lin(picked, "cls.predictions.transform.dense"));
     const tn = layerNorm(
       t,
       this.param("cls.predictions.transform.LayerNorm.weight") as tf.Tensor1D,
@@ -224,12 +262,19 @@ export class EncoderModel {
       c.layer_norm_eps,
     );
     // The decoder is an nn.Linear whose weight is the word-embedding table [vocab, hidden].
-    const logits = linear(
+    const mlmLogits = linear(
       tn,
       this.param(`${this.prefix}.embeddings.word_embeddings.weight`) as tf.Tensor2D,
       this.param("cls.predictions.bias") as tf.Tensor1D,
     );
-    return { loss: crossEntropy(logits, labels), logits };
+    const mlmLoss = crossEntropy(mlmLogits, labels);
+    if (!nextSentenceLabels) return { loss: mlmLoss, mlmLoss, mlmLogits };
+    // Rows 0..batch-1 of the sequence-major output are the first tokens.
+    const first = tf.slice(sequenceOutput, [0, 0], [B, c.hidden_size]) as tf.Tensor2D;
+    const pooled = tf.tanh(lin(first, `${this.prefix}.pooler.dense`));
+    const nextSentenceLogits = lin(pooled, "cls.seq_relationship");
+    const nextSentenceLoss = crossEntropy(nextSentenceLogits, nextSentenceLabels);
+    return { loss: tf.add(mlmLoss, nextSentenceLoss), mlmLoss, mlmLogits, nextSentenceLoss, nextSentenceLogits };
   }
 
   /** Trainable parameters keyed by HF name. */

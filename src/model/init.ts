@@ -37,7 +37,7 @@ function hasPaddingRow(name: string, config: EncoderConfig): boolean {
   return config.model_type === "roberta" && name.endsWith("position_embeddings.weight");
 }
 
-export const DEFAULT_HEADS: Heads = { pooler: true, classifier: true, mlm: false };
+export const DEFAULT_HEADS: Heads = { pooler: true, classifier: true, mlm: false, nsp: false };
 
 /** Default heads for an architecture: BERT has a pooler; RoBERTa's classifier does not use one. */
 export function defaultHeads(config: EncoderConfig, heads: Partial<Heads> = {}): Heads {
@@ -45,6 +45,7 @@ export function defaultHeads(config: EncoderConfig, heads: Partial<Heads> = {}):
     pooler: heads.pooler ?? config.model_type === "bert",
     classifier: heads.classifier ?? true,
     mlm: heads.mlm ?? false,
+    nsp: heads.nsp ?? false,
   };
 }
 

@@ -11,6 +11,8 @@ export interface Heads {
   classifier: boolean;
   /** BERT MLM head (`cls.predictions.*`), decoder tied to the word embeddings. */
   mlm: boolean;
+  /** BERT next-sentence head (`cls.seq_relationship`) on the pooled output; needs the pooler. */
+  nsp: boolean;
 }
 
 export interface WeightSpec {
@@ -72,6 +74,10 @@ export function weightSpecs(config: EncoderConfig, heads: Heads): WeightSpec[] {
     linear("cls.predictions.transform.dense", H, H);
     layerNorm("cls.predictions.transform.LayerNorm");
     specs.push({ name: "cls.predictions.bias", diskShape: [config.vocab_size], linear: false, kind: "bias" });
+  }
+  if (heads.nsp) {
+    if (config.model_type !== "bert" || !heads.pooler) throw new Error("the next-sentence head is BERT's and needs the pooler");
+    linear("cls.seq_relationship", 2, H);
   }
   return specs;
 }

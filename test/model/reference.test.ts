@@ -1,7 +1,7 @@
 // BERT and RoBERTa forward passes against an independent NumPy implementation
 // (reference_forward.py), on random-weight checkpoints that the Python side writes in HF layout
-// with a hand-written safetensors file: logits, every layer's first-token hidden state and the
-// BERT MLM loss agree to 1e-4, with padding in the batch.
+// with a hand-written safetensors file: logits, every layer's first-token hidden state, the BERT
+// MLM loss and next-sentence logits and loss agree to 1e-4, with padding in the batch.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -24,6 +24,9 @@ interface Reference {
   mlmPositions?: number[];
   mlmLabels?: number[];
   mlmLoss?: number;
+  nextSentenceLogits?: number[][];
+  nextSentenceLabels?: number[];
+  nextSentenceLoss?: number;
 }
 
 function maxAbsDiff(a: number[][], b: number[][]): number {
@@ -64,6 +67,20 @@ for (const arch of ["bert", "roberta"] as const) {
         const loss = mlm.loss.dataSync()[0];
         assert.ok(Math.abs(loss - ref.mlmLoss!) < 1e-4, `MLM loss ${loss} vs reference ${ref.mlmLoss}`);
         tf.dispose([mlm.loss, mlm.logits]);
+        // BertForPreTraining: the next-sentence head on the pooled first token, loss = MLM + NSP.
+        assert.equal(model.heads.nsp, true);
+        const pre = model.pretrainingForward(
+          batch,
+          { positions: Int32Array.from(ref.mlmPositions!), labels: Int32Array.from(ref.mlmLabels!), nextSentenceLabels: Int32Array.from(ref.nextSentenceLabels!) },
+          { training: false },
+        );
+        const nsLogits = pre.nextSentenceLogits!.arraySync();
+        assert.ok(maxAbsDiff(nsLogits, ref.nextSentenceLogits!) < 1e-4, `next-sentence logits differ by ${maxAbsDiff(nsLogits, ref.nextSentenceLogits!)}`);
+        const nsLoss = pre.nextSentenceLoss!.dataSync()[0];
+        assert.ok(Math.abs(nsLoss - ref.nextSentenceLoss!) < 1e-4, `next-sentence loss ${nsLoss} vs reference ${ref.nextSentenceLoss}`);
+        const total = pre.loss.dataSync()[0];
+        assert.ok(Math.abs(total - (ref.mlmLoss! + ref.nextSentenceLoss!)) < 1e-4, `pre-training loss ${total}`);
+        tf.dispose([pre.loss, pre.mlmLoss, pre.mlmLogits, pre.nextSentenceLoss!, pre.nextSentenceLogits!]);
       }
       tf.dispose([out.logits, ...out.hiddenStates!]);
       model.dispose();

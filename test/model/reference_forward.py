@@ -1,7 +1,7 @@
 # Independent NumPy (float64) implementation of Hugging Face's BERT / RoBERTa forward pass, used
 # by reference.test.ts. It writes a random-weight checkpoint in HF layout (config.json and a
 # hand-written model.safetensors) and prints the inputs, logits, every layer's first-token hidden
-# state and the BERT MLM loss as JSON. Usage: reference_forward.py OUT_DIR bert|roberta SEED
+# state and the BERT pre-training outputs (MLM loss, next-sentence logits and loss) as JSON. Usage: reference_forward.py OUT_DIR bert|roberta SEED
 import json, math, struct, sys
 import numpy as np
 
@@ -36,6 +36,7 @@ if arch == "bert":
     lin(f"{p}.pooler.dense", H, H); lin("classifier", NL, H)
     lin("cls.predictions.transform.dense", H, H); lnorm("cls.predictions.transform.LayerNorm")
     W["cls.predictions.bias"] = rng.normal(0, 0.1, (V,)).astype(np.float32)
+    lin("cls.seq_relationship", 2, H)
 else:
     lin("classifier.dense", H, H); lin("classifier.out_proj", NL, H)
 
@@ -103,4 +104,9 @@ if arch == "bert":
     lg = lg - lg.max(-1, keepdims=True); lsm = lg - np.log(np.exp(lg).sum(-1, keepdims=True))
     result.update(mlmPositions=positions.tolist(), mlmLabels=labels.tolist(),
                   mlmLoss=float(-lsm[np.arange(len(labels)), labels].mean()))
+    ns = dense(np.tanh(dense(first, f"{p}.pooler.dense")), "cls.seq_relationship")
+    ns_labels = np.array([0, 1, 1])
+    ns_lsm = ns - ns.max(-1, keepdims=True); ns_lsm = ns_lsm - np.log(np.exp(ns_lsm).sum(-1, keepdims=True))
+    result.update(nextSentenceLogits=ns.tolist(), nextSentenceLabels=ns_labels.tolist(),
+                  nextSentenceLoss=float(-ns_lsm[np.arange(B), ns_labels].mean()))
 print(json.dumps(result))

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { Random } from "../../src/util/random";
 import { maskTokens } from "../../src/train/pretrain/masking";
 import { packDocuments, padBatch } from "../../src/train/pretrain/packing";
+import { makeSentencePairs } from "../../src/train/pretrain/sentencePairs";
 
 const CLS = 2, SEP = 3, PAD = 0, MASK = 4;
 const specialIds = new Set([PAD, 1, CLS, SEP, MASK]);
@@ -59,4 +60,62 @@ test("documents are cut into [CLS] piece [SEP] sequences that never cross docume
   assert.equal(b.seqLength, 6);
   assert.deepEqual([...b.inputIds], [CLS, 116, 117, 118, 119, SEP, CLS, 7, 8, 9, SEP, PAD]);
   assert.deepEqual([...b.attentionMask], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
+});
+
+test("sentence pairs: A is the end of a piece, B the start of the next piece (label 0) or of one 10-60 pieces away (label 1)", () => {
+  // Piece i holds tokens 1000·(i+1) + k, so every token says which piece and offset it came from.
+  const lengths = [5, 40, 12, 90, 3, 60];
+  const pieces = Array.from({ length: 300 }, (_, i) => {
+    const n = lengths[i % lengths.length];
+    return Int32Array.from([CLS, ...Array.from({ length: n }, (_, k) => 1000 * (i + 1) + k), SEP]);
+  });
+  const maxLength = 64;
+  const pairs = makeSentencePairs(pieces, { maxLength, clsId: CLS, sepId: SEP, seed: 5 });
+  assert.equal(pairs.sequences.length, 299);
+  let negatives = 0;
+  pairs.sequences.forEach((seq, p) => {
+    assert.ok(seq.length <= maxLength);
+    const sep = seq.indexOf(SEP);
+    assert.equal(seq[0], CLS);
+    assert.equal(seq[seq.length - 1], SEP);
+    const a = [...seq.subarray(1, sep)];
+    const b = [...seq.subarray(sep + 1, seq.length - 1)];
+    const pieceOf = (t: number) => Math.floor(t / 1000) - 1;
+    const i = pieceOf(a[0]);
+    const j = pieceOf(b[0]);
+    assert.equal(i, p, "pair p starts from piece p");
+    // A ends where its piece ends; B starts where its piece starts; both are unbroken runs.
+    const lenI = lengths[i % lengths.length];
+    assert.equal(a[a.length - 1], 1000 * (i + 1) + lenI - 1);
+    assert.equal(b[0], 1000 * (j + 1));
+    a.forEach((t, k) => k > 0 && assert.equal(t, a[k - 1] + 1));
+    b.forEach((t, k) => k > 0 && assert.equal(t, b[k - 1] + 1));
+    assert.ok(a.length <= Math.floor((maxLength - 3) / 2));
+    // B takes what A leaves: it is cut only when the sequence is full.
+    const lenJ = lengths[j % lengths.length];
+    assert.ok(b.length === lenJ || seq.length === maxLength);
+    if (pairs.labels[p] === 0) assert.equal(j, i + 1);
+    else {
+      negatives++;
+      assert.ok(Math.abs(j - i) >= 10 && Math.abs(j - i) <= 60, `negative at distance ${j - i}`);
+    }
+    const types = pairs.tokenTypes[p];
+    assert.deepEqual([...types], [...seq].map((_, k) => (k <= sep ? 0 : 1)));
+  });
+  assert.ok(negatives > 299 * 0.4 && negatives < 299 * 0.6, `${negatives} negatives of 299`);
+  // Deterministic by seed; another seed draws other labels.
+  assert.deepEqual(makeSentencePairs(pieces, { maxLength, clsId: CLS, sepId: SEP, seed: 5 }), pairs);
+  assert.notDeepEqual([...makeSentencePairs(pieces, { maxLength, clsId: CLS, sepId: SEP, seed: 6 }).labels], [...pairs.labels]);
+  // Segment ids reach the padded batch.
+  const batch = padBatch([pairs.sequences[0], pairs.sequences[1]], PAD, [pairs.tokenTypes[0], pairs.tokenTypes[1]]);
+  assert.deepEqual([...batch.tokenTypeIds.subarray(0, pairs.tokenTypes[0].length)], [...pairs.tokenTypes[0]]);
+  assert.ok(batch.tokenTypeIds.subarray(pairs.tokenTypes[0].length, batch.seqLength).every((t) => t === 0), "padding is segment 0");
+});
+
+test("sentence pairs: a corpus too short for a far piece gives only next-piece pairs; bad options are refused", () => {
+  const pieces = Array.from({ length: 6 }, (_, i) => Int32Array.from([CLS, 10 + i, 20 + i, SEP]));
+  const pairs = makeSentencePairs(pieces, { maxLength: 16, clsId: CLS, sepId: SEP, seed: 1 });
+  assert.deepEqual([...pairs.labels], [0, 0, 0, 0, 0]);
+  assert.throws(() => makeSentencePairs(pieces, { maxLength: 4, clsId: CLS, sepId: SEP, seed: 1 }), /maxLength must be at least 5/);
+  assert.throws(() => makeSentencePairs(pieces, { maxLength: 16, clsId: CLS, sepId: SEP, seed: 1, negativeDistance: [1, 5] }), /negativeDistance/);
 });

@@ -110,6 +110,48 @@ test("continued pre-training (initFrom) starts from the given weights and tokeni
   await assert.rejects(pretrain(tinyOptions(tmpDir("phase2b"), { initFrom: r1.modelDir!, hidden: 32 })), /--init-from .*hidden_size is 16 but this run asks for 32/);
 });
 
+test("next-sentence pre-training continued from an MLM-only model: resumes exactly, saves BertForPreTraining whose trained pooler fine-tuning keeps", async () => {
+  const first = tmpDir("mlm");
+  const r1 = await pretrain(tinyOptions(first, { maxSteps: 4, evalEvery: 100 }));
+  const opts = { initFrom: r1.modelDir!, nextSentence: true, seed: 4, maxSteps: 6, evalEvery: 3 };
+  const a = tmpDir("nsp-whole");
+  const b = tmpDir("nsp-resumed");
+  const whole = await pretrain(tinyOptions(a, opts));
+  await pretrain(tinyOptions(b, { ...opts, stopAtStep: 2 }));
+  const resumed = await pretrain(tinyOptions(b, opts));
+  assert.equal(resumed.resumedFrom, 2);
+  assert.equal(resumed.tokensSeen, whole.tokensSeen);
+  const wa = weights(path.join(a, "model"));
+  const wb = weights(path.join(b, "model"));
+  for (const [name, x] of wa) assert.deepEqual(wb.get(name), x, `${name} differs after resume`);
+  assert.deepEqual(wa.get("cls.seq_relationship.weight")!.length, 2 * 16);
+  assert.ok(wa.has("bert.pooler.dense.weight"));
+  const config = JSON.parse(fs.readFileSync(path.join(a, "model", "config.json"), "utf8"));
+  assert.deepEqual(config.architectures, ["BertForPreTraining"]);
+  // The MLM-only model's encoder is where it started: the weights moved from there.
+  const w1 = weights(r1.modelDir!);
+  assert.notDeepEqual(wa.get("bert.embeddings.token_type_embeddings.weight"), w1.get("bert.embeddings.token_type_embeddings.weight"));
+  const train = readLog(path.join(a, "log.jsonl")).filter((e) => e.type === "train");
+  assert.equal(train.length, 6);
+  for (const e of train) {
+    const acc = e.next_sentence_accuracy as number;
+    assert.ok(acc >= 0 && acc <= 1 && Number.isInteger(acc * 4), `next-sentence accuracy ${acc} of a batch of 4`);
+  }
+  // The held-out MLM evaluation is the same as for MLM-only runs: its step 0 is the first model's.
+  const evals = readLog(path.join(a, "log.jsonl")).filter((e) => e.type === "eval");
+  assert.equal(evals[0].eval_loss, r1.lastEval!.loss);
+  // Fine-tuning keeps the pre-trained pooler and leaves the pre-training heads behind.
+  const tuned = await loadModel(path.join(a, "model"), { numLabels: 2, seed: 1 });
+  assert.deepEqual(tuned.initializedFromSeed.sort(), ["classifier.bias", "classifier.weight"]);
+  assert.equal(tuned.heads.nsp, false);
+  assert.equal(tuned.heads.mlm, false);
+  assert.deepEqual(tuned.param("bert.pooler.dense.weight").dataSync(), wa.get("bert.pooler.dense.weight"));
+  tuned.dispose();
+  // MLM-only runs written before the option existed resume unchanged: it is not in their settings.
+  assert.equal("nextSentence" in readTrainerState(path.join(first, "checkpoint")).settings, false);
+  assert.equal(readTrainerState(path.join(a, "checkpoint")).settings.nextSentence, true);
+});
+
 test("a resume with other settings is refused, naming the setting", async () => {
   const dir = tmpDir("settings");
   await pretrain(tinyOptions(dir, { stopAtStep: 1 }));

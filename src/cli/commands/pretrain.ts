@@ -1,4 +1,4 @@
-// `instability pretrain`: masked-language-model pre-training of a small BERT on the project's
+// `instability pretrain`: masked-language-model (and optionally next-sentence) pre-training of a small BERT on the project's
 // corpus (src/data/pretrainingCorpus.ts), resumable from DIR/checkpoint.
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -7,8 +7,9 @@ import { CliError, parseCliArgs } from "../command";
 const USAGE = `usage: instability pretrain --out DIR [options]
 
 Pre-trains a BERT encoder with the masked-language-model objective (15% of tokens; 80% [MASK],
-10% random, 10% kept) on the project's corpus (State of the Union training addresses, Moby-Dick,
-ham e-mails), after training a lower-cased WordPiece vocabulary on it. 2% of the documents
+10% random, 10% kept), and with --next-sentence also BERT's next-sentence objective, on the
+project's corpus (State of the Union training addresses, Moby-Dick, ham e-mails), after
+training a lower-cased WordPiece vocabulary on it. 2% of the documents
 (chosen by a hash of their text) are held out for evaluation.
 
 Rerunning the same command continues from DIR/checkpoint exactly where it stopped; Ctrl-C (or
@@ -29,7 +30,10 @@ SIGTERM) finishes the current update and writes a checkpoint first.
   --eval-sequences N (512)       held-out sequences per evaluation
   --checkpoint-every-minutes M (5)
   --init-from DIR                continued pre-training: start from DIR's weights and tokenizer (a
-                                 pre-training checkpoint or model folder) with a fresh optimizer and schedule`;
+                                 pre-training checkpoint or model folder) with a fresh optimizer and schedule
+  --next-sentence                also BERT's next-sentence objective: train on pairs [CLS] A [SEP] B [SEP]
+                                 where B follows A in the corpus half the time, else comes from 10-60
+                                 pieces away (trains segment B, the pooler and cls.seq_relationship)`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -89,6 +93,7 @@ export async function run(argv: string[]): Promise<number> {
       "eval-sequences": { type: "string" },
       "checkpoint-every-minutes": { type: "string" },
       "init-from": { type: "string" },
+      "next-sentence": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -145,6 +150,7 @@ export async function run(argv: string[]): Promise<number> {
     const result = await pretrain({
       ...settings,
       ...(initFrom ? { initFrom } : {}),
+      ...(values["next-sentence"] ? { nextSentence: true } : {}),
       outDir,
       documents: pretrainingCorpus(),
       maxMinutes,

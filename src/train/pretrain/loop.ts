@@ -1,6 +1,7 @@
-// The masked-language-model pre-training loop (BERT's MLM objective, no next-sentence
-// prediction): tokenizer → sequences → for each update: batch, 15% masking (80/10/10),
-// forward/backward, global-norm clipping, AdamW with linear warm-up and linear decay.
+// The pre-training loop: BERT's masked-language-model objective, and with `nextSentence` also its
+// next-sentence objective on sentence pairs (sentencePairs.ts): tokenizer → sequences → for each
+// update: batch, 15% masking (80/10/10), forward/backward, global-norm clipping, AdamW with
+// linear warm-up and linear decay.
 // Resumable: rerunning with the same outDir and settings continues from DIR/checkpoint exactly
 // where it stopped (see checkpoint.ts for why the step number is all the state there is).
 import * as fs from "node:fs";
@@ -23,6 +24,8 @@ import { findCheckpoint, readOptimizerState, readTrainerState, saveCheckpoint, t
 import { BatchSchedule, dataPosition, splitHeldOut, tokeniseDocuments } from "./data";
 import { evaluateMlm, specialTokenIds, type MlmEvaluation } from "./evaluate";
 import { maskTokens } from "./masking";
+import { makeSentencePairs } from "./sentencePairs";
+import type { Heads } from "../../model/weights";
 import { padBatch } from "./packing";
 import { appendLog, truncateLog } from "./log";
 
@@ -52,6 +55,11 @@ export interface PretrainSettings {
    * optimizer and schedule) instead of a random initialisation.
    */
   initFrom?: string;
+  /**
+   * Train on sentence pairs with BERT's next-sentence objective besides MLM (trains segment 1,
+   * the pooler and the `cls.seq_relationship` head); single pieces with MLM alone otherwise.
+   */
+  nextSentence?: boolean;
 }
 
 export interface PretrainOptions extends PretrainSettings {
@@ -98,6 +106,8 @@ function settingsOf(o: PretrainSettings): PretrainSettings {
   const { layers, hidden, heads, ffn, maxLength, vocabSize, batchSize, lr, warmupSteps, maxSteps, seed, weightDecay, maxGradNorm, beta2, dropout } = o;
   const s: PretrainSettings = { layers, hidden, heads, ffn, maxLength, vocabSize, batchSize, lr, warmupSteps, maxSteps, seed, weightDecay, maxGradNorm, beta2, dropout };
   if (o.initFrom !== undefined) s.initFrom = path.resolve(o.initFrom);
+  // Absent rather than false, so runs written before the option existed still resume.
+  if (o.nextSentence) s.nextSentence = true;
   return s;
 }
 
@@ -125,15 +135,20 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
 
   const { train, heldOut } = splitHeldOut(o.documents);
   const tokenizer = runTokenizer(o.outDir, train, o.vocabSize, o.maxLength, settings.initFrom);
-  const trainSeqs = tokeniseDocuments(train, tokenizer, o.maxLength);
+  const pieces = tokeniseDocuments(train, tokenizer, o.maxLength);
   const heldOutSeqs = tokeniseDocuments(heldOut, tokenizer, o.maxLength);
+  const pairs = settings.nextSentence
+    ? makeSentencePairs(pieces, { maxLength: o.maxLength, clsId: tokenizer.clsTokenId, sepId: tokenizer.sepTokenId, seed: o.seed })
+    : null;
+  const trainSeqs = pairs ? pairs.sequences : pieces;
   const schedule = new BatchSchedule(trainSeqs.map((s) => s.length), o.batchSize, o.seed);
   const trainTokens = trainSeqs.reduce((a, s) => a + s.length, 0);
   say(
-    `corpus: ${train.length} training documents (${trainSeqs.length} sequences, ${trainTokens} tokens), ` +
+    `corpus: ${train.length} training documents (${trainSeqs.length} ${pairs ? "sentence pairs" : "sequences"}, ${trainTokens} tokens), ` +
       `${heldOut.length} held out (${heldOutSeqs.length} sequences); vocabulary ${tokenizer.vocabSize}; ` +
       `${schedule.batchesPerEpoch} batches per epoch`,
   );
+  const heads = { pooler: !!pairs, classifier: false, mlm: true, nsp: !!pairs };
 
   const config = makeConfig({
     model_type: "bert",
@@ -147,12 +162,12 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   });
   let model: EncoderModel;
   if (existing && state) {
-    model = await loadModel(existing, { heads: { pooler: false, classifier: false, mlm: true } });
+    model = await loadModel(existing, { heads });
     say(`resuming from ${existing} at step ${state.step}`);
   } else {
     model = settings.initFrom
-      ? await loadInitialModel(settings.initFrom, config)
-      : await createRandomModel(config, o.seed, { pooler: false, classifier: false, mlm: true });
+      ? await loadInitialModel(settings.initFrom, config, heads, o.seed)
+      : await createRandomModel(config, o.seed, heads);
   }
   const optimizer = new AdamW(model.trainableVariables(), standardGroups(model.trainableVariables().keys(), o.weightDecay), {
     lr: o.lr,
@@ -203,8 +218,10 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   try {
     while (state.step < o.maxSteps) {
       const k = state.step;
-      const seqs = schedule.batchFor(k).map((i) => trainSeqs[i]);
-      const padded = padBatch(seqs, tokenizer.padTokenId);
+      const indices = schedule.batchFor(k);
+      const seqs = indices.map((i) => trainSeqs[i]);
+      const padded = padBatch(seqs, tokenizer.padTokenId, pairs ? indices.map((i) => pairs.tokenTypes[i]) : undefined);
+      const nextSentenceLabels = pairs ? Int32Array.from(indices, (i) => pairs.labels[i]) : undefined;
       const masked = maskTokens(padded.inputIds, padded.attentionMask, new Random(o.seed).fork(`mask-${k}`), {
         maskTokenId: tokenizer.maskTokenId,
         vocabSize: config.vocab_size,
@@ -212,9 +229,15 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
       });
       const batch = { ...padded, inputIds: masked.inputIds };
       const dropoutSeed = new Random(o.seed).fork(`dropout-${k}`).seedForLibrary();
-      const { loss, grads } = lossAndGrads(model, () =>
-        model.mlmForward(batch, masked.positions, masked.labels, dropout ? { training: true, seed: dropoutSeed, dropout } : { training: false }).loss,
-      );
+      // Next-sentence accuracy of the batch before its update: in the first epoch every pair is
+      // new to the model, so this is a held-out measure.
+      let nextSentenceCorrect = 0;
+      const { loss, grads } = lossAndGrads(model, () => {
+        const opts = dropout ? { training: true, seed: dropoutSeed, dropout } : { training: false };
+        const out = model.pretrainingForward(batch, { positions: masked.positions, labels: masked.labels, nextSentenceLabels }, opts);
+        if (out.nextSentenceLogits) nextSentenceCorrect = countCorrect(out.nextSentenceLogits, nextSentenceLabels!);
+        return out.loss;
+      });
       let gradNorm: number;
       let lrT: number;
       try {
@@ -238,6 +261,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
         type: "train",
         step: state.step,
         loss,
+        ...(pairs ? { next_sentence_accuracy: nextSentenceCorrect / seqs.length } : {}),
         lr: lrT,
         grad_norm: gradNorm,
         tokens_seen: state.tokensSeen,
@@ -289,16 +313,32 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
   }
 }
 
-/** The starting weights of a continued pre-training; its architecture must be the one asked for. */
-async function loadInitialModel(dir: string, config: EncoderConfig): Promise<EncoderModel> {
-  const model = await loadModel(dir, { heads: { pooler: false, classifier: false, mlm: true } });
+/** How many rows' arg-max is their label (read synchronously: the value is logged). */
+function countCorrect(logits: tf.Tensor2D, labels: Int32Array): number {
+  const values = logits.dataSync();
+  const k = logits.shape[1];
+  let correct = 0;
+  for (let r = 0; r < labels.length; r++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (values[r * k + c] > values[r * k + best]) best = c;
+    if (best === labels[r]) correct++;
+  }
+  return correct;
+}
+
+/**
+ * The starting weights of a continued pre-training; its architecture must be the one asked for.
+ * Heads it lacks (the pooler and next-sentence head of an MLM-only model) start from `seed`.
+ */
+async function loadInitialModel(dir: string, config: EncoderConfig, heads: Heads, seed: number): Promise<EncoderModel> {
+  const model = await loadModel(dir, { heads, seed });
   for (const key of ["model_type", "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size", "max_position_embeddings"] as const) {
     if (model.config[key] !== config[key]) {
       model.dispose();
       throw new Error(`--init-from ${dir}: its ${key} is ${model.config[key]} but this run asks for ${config[key]}; give the matching options`);
     }
   }
-  if (model.initializedFromSeed.some((n) => n.startsWith("cls."))) {
+  if (model.initializedFromSeed.some((n) => n.startsWith("cls.predictions."))) {
     model.dispose();
     throw new Error(`--init-from ${dir}: the checkpoint has no MLM head (cls.predictions.*); continue from a pre-training checkpoint`);
   }

@@ -41,14 +41,17 @@ export interface PaddedBatch {
   seqLength: number;
 }
 
-export function padBatch(sequences: Int32Array[], padId: number): PaddedBatch {
+/** Pads to the longest row; `tokenTypes` (segment ids per sequence) default to all zeros. */
+export function padBatch(sequences: Int32Array[], padId: number, tokenTypes?: Int32Array[]): PaddedBatch {
   const seqLength = Math.max(...sequences.map((s) => s.length));
   const batchSize = sequences.length;
   const inputIds = new Int32Array(batchSize * seqLength).fill(padId);
   const attentionMask = new Int32Array(batchSize * seqLength);
+  const tokenTypeIds = new Int32Array(batchSize * seqLength);
   sequences.forEach((s, b) => {
     inputIds.set(s, b * seqLength);
     attentionMask.fill(1, b * seqLength, b * seqLength + s.length);
+    if (tokenTypes) tokenTypeIds.set(tokenTypes[b], b * seqLength);
   });
-  return { inputIds, attentionMask, tokenTypeIds: new Int32Array(batchSize * seqLength), batchSize, seqLength };
+  return { inputIds, attentionMask, tokenTypeIds, batchSize, seqLength };
 }

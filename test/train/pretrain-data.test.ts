@@ -62,7 +62,7 @@ test("documents are cut into [CLS] piece [SEP] sequences that never cross docume
   assert.deepEqual([...b.attentionMask], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0]);
 });
 
-test("sentence pairs: A is the end of a piece, B the start of the next piece (label 0) or of one 10-60 pieces away (label 1)", () => {
+test("sentence pairs: A is the end of a piece, B the start of the next piece (label 0) or of another at least 10 pieces away (label 1)", () => {
   // Piece i holds tokens 1000·(i+1) + k, so every token says which piece and offset it came from.
   const lengths = [5, 40, 12, 90, 3, 60];
   const pieces = Array.from({ length: 300 }, (_, i) => {
@@ -73,6 +73,7 @@ test("sentence pairs: A is the end of a piece, B the start of the next piece (la
   const pairs = makeSentencePairs(pieces, { maxLength, clsId: CLS, sepId: SEP, seed: 5 });
   assert.equal(pairs.sequences.length, 299);
   let negatives = 0;
+  let near = 0;
   pairs.sequences.forEach((seq, p) => {
     assert.ok(seq.length <= maxLength);
     const sep = seq.indexOf(SEP);
@@ -97,12 +98,21 @@ test("sentence pairs: A is the end of a piece, B the start of the next piece (la
     if (pairs.labels[p] === 0) assert.equal(j, i + 1);
     else {
       negatives++;
-      assert.ok(Math.abs(j - i) >= 10 && Math.abs(j - i) <= 60, `negative at distance ${j - i}`);
+      assert.ok(Math.abs(j - i) >= 10, `negative at distance ${j - i}`);
+      if (Math.abs(j - i) <= 60) near++;
     }
     const types = pairs.tokenTypes[p];
     assert.deepEqual([...types], [...seq].map((_, k) => (k <= sep ? 0 : 1)));
   });
   assert.ok(negatives > 299 * 0.4 && negatives < 299 * 0.6, `${negatives} negatives of 299`);
+  // Half the negatives are near; of the others (uniform over ~290 pieces) about a third land within 60 too.
+  assert.ok(near > negatives * 0.55 && near < negatives * 0.8, `${near} near negatives of ${negatives}`);
+  const allNear = makeSentencePairs(pieces, { maxLength, clsId: CLS, sepId: SEP, seed: 5, nearShare: 1 });
+  const allFar = makeSentencePairs(pieces, { maxLength, clsId: CLS, sepId: SEP, seed: 5, nearShare: 0 });
+  const distances = (ps: typeof pairs) =>
+    ps.sequences.flatMap((q, p) => (ps.labels[p] === 1 ? [Math.abs(Math.floor(q[q.indexOf(SEP) + 1] / 1000) - 1 - p)] : []));
+  assert.ok(distances(allNear).every((d) => d >= 10 && d <= 60));
+  assert.ok(Math.max(...distances(allFar)) > 150, "random negatives reach across the corpus");
   // Deterministic by seed; another seed draws other labels.
   assert.deepEqual(makeSentencePairs(pieces, { maxLength, clsId: CLS, sepId: SEP, seed: 5 }), pairs);
   assert.notDeepEqual([...makeSentencePairs(pieces, { maxLength, clsId: CLS, sepId: SEP, seed: 6 }).labels], [...pairs.labels]);
@@ -118,4 +128,5 @@ test("sentence pairs: a corpus too short for a far piece gives only next-piece p
   assert.deepEqual([...pairs.labels], [0, 0, 0, 0, 0]);
   assert.throws(() => makeSentencePairs(pieces, { maxLength: 4, clsId: CLS, sepId: SEP, seed: 1 }), /maxLength must be at least 5/);
   assert.throws(() => makeSentencePairs(pieces, { maxLength: 16, clsId: CLS, sepId: SEP, seed: 1, negativeDistance: [1, 5] }), /negativeDistance/);
+  assert.throws(() => makeSentencePairs(pieces, { maxLength: 16, clsId: CLS, sepId: SEP, seed: 1, nearShare: 2 }), /nearShare/);
 });

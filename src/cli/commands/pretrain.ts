@@ -32,8 +32,9 @@ SIGTERM) finishes the current update and writes a checkpoint first.
   --init-from DIR                continued pre-training: start from DIR's weights and tokenizer (a
                                  pre-training checkpoint or model folder) with a fresh optimizer and schedule
   --next-sentence                also BERT's next-sentence objective: train on pairs [CLS] A [SEP] B [SEP]
-                                 where B follows A in the corpus half the time, else comes from 10-60
-                                 pieces away (trains segment B, the pooler and cls.seq_relationship)`;
+                                 where B follows A in the corpus half the time, else comes from anywhere
+                                 or (half of those) 10-60 pieces away (trains segment B, the pooler and
+                                 cls.seq_relationship)`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;

@@ -1,10 +1,13 @@
 // Sentence-pair sequences for BERT's next-sentence objective: [CLS] A [SEP] B [SEP], segment 0
 // for "[CLS] A [SEP]" and 1 for "B [SEP]". A is the end of one piece of the corpus; half the
 // time B is the start of the piece that follows it in corpus order (label 0, "is next"), else
-// the start of a piece 10–60 pieces away (label 1). Pieces follow the corpus order (addresses
-// in order, Moby-Dick's paragraphs in order, then the e-mails), so a negative usually comes from
-// the same source and era, often the same address: telling the two apart takes topic
+// the start of another piece (label 1): as in BERT, a random piece from anywhere, or (a share
+// `nearShare` of the negatives) one 10–60 pieces away. Pieces follow the corpus order
+// (addresses in order, Moby-Dick's paragraphs in order, then the e-mails), so a near negative
+// comes from the same source and era, often the same address: telling it apart takes topic
 // continuity rather than the source's vocabulary, which is what the text-pair tasks ask for.
+// Near negatives alone were too hard to start from: a run with only those stayed at 50%
+// accuracy for 400 updates, so the random ones give the model a first foothold.
 // It also trains what MLM alone never does: segment 1, a [SEP] in mid-sequence, and the pooler.
 import { Random } from "../../util/random";
 
@@ -22,8 +25,10 @@ export interface SentencePairOptions {
   clsId: number;
   sepId: number;
   seed: number;
-  /** How far (in pieces) a negative's B is taken from A's piece; default [10, 60]. */
+  /** How far (in pieces) a near negative's B is taken from A's piece; default [10, 60]. */
   negativeDistance?: [number, number];
+  /** Share of the negatives that are near ones; the rest come from anywhere (default 0.5). */
+  nearShare?: number;
 }
 
 /**
@@ -33,6 +38,8 @@ export interface SentencePairOptions {
 export function makeSentencePairs(pieces: readonly Int32Array[], o: SentencePairOptions): SentencePairs {
   const [near, far] = o.negativeDistance ?? [10, 60];
   if (!(near >= 2 && far >= near)) throw new Error(`negativeDistance must satisfy 2 ≤ near ≤ far, got [${near}, ${far}]`);
+  const nearShare = o.nearShare ?? 0.5;
+  if (!(nearShare >= 0 && nearShare <= 1)) throw new Error(`nearShare must be in [0, 1], got ${nearShare}`);
   const budget = o.maxLength - 3;
   if (budget < 2) throw new Error(`maxLength must be at least 5 for sentence pairs, got ${o.maxLength}`);
   const rng = new Random(o.seed).fork("sentence-pairs");
@@ -45,12 +52,9 @@ export function makeSentencePairs(pieces: readonly Int32Array[], o: SentencePair
     let label = rng.next() < 0.5 ? 0 : 1;
     let j = i + 1;
     if (label === 1) {
-      const d = near + rng.int(far - near + 1);
-      // The side away from the corpus edge when one side does not fit.
-      const forward = i + d < n && (i - d < 0 || rng.next() < 0.5);
-      j = forward ? i + d : i - d;
-      if (j < 0 || j >= n) {
-        label = 0; // a corpus shorter than `near` pieces has no far piece
+      j = rng.next() < nearShare ? nearPiece(i, near + rng.int(far - near + 1), n, rng) : anyPieceAwayFrom(i, near, n, rng);
+      if (j < 0) {
+        label = 0; // a corpus shorter than `near` pieces has no negative for i
         j = i + 1;
       }
     }
@@ -73,4 +77,21 @@ export function makeSentencePairs(pieces: readonly Int32Array[], o: SentencePair
     labels.push(label);
   }
   return { sequences, tokenTypes, labels: Int32Array.from(labels) };
+}
+
+/** The piece d before or after i (the side that exists; either when both do), or -1. */
+function nearPiece(i: number, d: number, n: number, rng: Random): number {
+  const forward = i + d < n && (i - d < 0 || rng.next() < 0.5);
+  const j = forward ? i + d : i - d;
+  return j >= 0 && j < n ? j : -1;
+}
+
+/** A uniformly drawn piece at least `near` pieces from i, or -1 when there is none. */
+function anyPieceAwayFrom(i: number, near: number, n: number, rng: Random): number {
+  const lo = Math.max(0, i - near + 1);
+  const hi = Math.min(n, i + near); // pieces lo..hi-1 are too close
+  const allowed = n - (hi - lo);
+  if (allowed <= 0) return -1;
+  const k = rng.int(allowed);
+  return k < lo ? k : k + (hi - lo);
 }

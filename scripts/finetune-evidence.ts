@@ -1,10 +1,12 @@
 // Evidence for the model card of the embedded model: test-half scores of fine-tuning the
 // pre-trained checkpoint vs. the same architecture randomly initialised, per task, mean ± SD over
-// seeds, from a run store written by `instability sweep` (STORE/<model>/<task>/<method>-lr<lr>/seed-NN).
+// seeds, with Welch's t test of the difference, from a run store written by `instability sweep`
+// (STORE/<model>/<task>/<method>-lr<lr>/seed-NN).
 //   node dist/scripts/finetune-evidence.js STORE --pretrained NAME --random NAME [--json]
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { welchTTest } from "../src/analysis/stats";
 
 interface Score {
   seed: number;
@@ -45,6 +47,12 @@ function meanSd(xs: number[]): { mean: number; sd: number; n: number } {
 const fmt = (s: { mean: number; sd: number; n: number }) =>
   s.n === 0 ? "— (n=0)" : s.n === 1 ? `${s.mean.toFixed(3)} (n=1)` : `${s.mean.toFixed(3)} ± ${s.sd.toFixed(3)} (n=${s.n})`;
 
+/** Two-sided p to 3 decimals ("< 0.001" below that); "—" when undefined (no spread in either model). */
+function formatP(p: number): string {
+  if (!Number.isFinite(p)) return "—";
+  return p < 0.001 ? "< 0.001" : p.toFixed(3);
+}
+
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -63,6 +71,7 @@ function main(): void {
     return {
       task,
       metric,
+      welch: welchTTest(p.map((s) => s.testMetric), r.map((s) => s.testMetric)),
       pretrained: { metric: meanSd(p.map((s) => s.testMetric)), accuracy: meanSd(p.map((s) => s.testAccuracy)), failed: p.filter((s) => s.failed).length },
       random: { metric: meanSd(r.map((s) => s.testMetric)), accuracy: meanSd(r.map((s) => s.testAccuracy)), failed: r.filter((s) => s.failed).length },
     };
@@ -72,14 +81,14 @@ function main(): void {
     return;
   }
   const lines = [
-    "| task | metric | pre-trained | random init | difference | accuracy: pre-trained | accuracy: random init | failed runs (pre / random) |",
-    "|---|---|---:|---:|---:|---:|---:|---:|",
+    "| task | metric | pre-trained | random init | difference | p (Welch) | accuracy: pre-trained | accuracy: random init | failed runs (pre / random) |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of rows) {
     const diff = r.pretrained.metric.mean - r.random.metric.mean;
     const diffText = Number.isFinite(diff) ? `${diff >= 0 ? "+" : ""}${diff.toFixed(3)}` : "—";
     lines.push(
-      `| ${r.task} | ${r.metric} | ${fmt(r.pretrained.metric)} | ${fmt(r.random.metric)} | ${diffText} | ` +
+      `| ${r.task} | ${r.metric} | ${fmt(r.pretrained.metric)} | ${fmt(r.random.metric)} | ${diffText} | ${formatP(r.welch.p)} | ` +
         `${fmt(r.pretrained.accuracy)} | ${fmt(r.random.accuracy)} | ${r.pretrained.failed} / ${r.random.failed} |`,
     );
   }

@@ -1,7 +1,7 @@
 // The statistics the analyses report: correlations (Pearson, Spearman, Kendall's τ-b), effect
-// sizes and a permutation test. Undefined values (a constant input) come back as NaN, never as a
+// sizes and Welch's t test. Undefined values (a constant input) come back as NaN, never as a
 // made-up 0 or 1: identical runs give constant measures, and the report must say "undefined".
-import { centredSums, linearFit } from "./regression";
+import { betaIncReg, centredSums, linearFit } from "./regression";
 
 export function mean(xs: ArrayLike<number>): number {
   let s = 0;
@@ -102,6 +102,29 @@ export function cohensD(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const pooled = Math.sqrt(ss / (na + nb - 2));
   if (pooled === 0) return ma === mb ? 0 : Math.sign(ma - mb) * Infinity;
   return (ma - mb) / pooled;
+}
+
+/**
+ * Welch's two-sample t test (unequal variances): t, the Welch–Satterthwaite degrees of freedom
+ * and the two-sided p. NaN when undefined (fewer than 2 values in a group, or both groups
+ * constant): seeds that all collapse to one class have no spread to test against.
+ */
+export function welchTTest(a: ArrayLike<number>, b: ArrayLike<number>): { t: number; df: number; p: number } {
+  const na = a.length;
+  const nb = b.length;
+  if (na < 2 || nb < 2) return { t: NaN, df: NaN, p: NaN };
+  const ma = mean(a);
+  const mb = mean(b);
+  let ssa = 0;
+  let ssb = 0;
+  for (let i = 0; i < na; i++) ssa += (a[i] - ma) ** 2;
+  for (let i = 0; i < nb; i++) ssb += (b[i] - mb) ** 2;
+  const va = ssa / (na - 1) / na;
+  const vb = ssb / (nb - 1) / nb;
+  if (va + vb === 0) return { t: NaN, df: NaN, p: NaN };
+  const t = (ma - mb) / Math.sqrt(va + vb);
+  const df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1));
+  return { t, df, p: betaIncReg(df / 2, 0.5, df / (df + t * t)) };
 }
 
 /**

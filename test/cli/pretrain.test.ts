@@ -16,6 +16,7 @@ test("pretrain --help prints the options", () => {
   assert.equal(r.status, 0);
   assert.match(r.stdout, /usage: instability pretrain --out DIR/);
   assert.match(r.stdout, /--max-steps/);
+  assert.match(r.stdout, /--next-sentence/);
 });
 
 test("pretrain without --out says it is required", () => {

@@ -13,7 +13,7 @@ function writeRun(store: string, model: string, task: string, seed: number, test
   fs.writeFileSync(path.join(dir, "metrics.json"), JSON.stringify({ seed, metric: task === "cola" ? "mcc" : "accuracy", testMetric, testAccuracy, failed }));
 }
 
-test("finetune-evidence: per task mean and sample SD over seeds of both models, and their difference", () => {
+test("finetune-evidence: per task mean and sample SD over seeds of both models, their difference and Welch's p", () => {
   const store = fs.mkdtempSync(path.join(os.tmpdir(), "ft-evidence-"));
   [0.6, 0.7, 0.8].forEach((v, seed) => writeRun(store, "pre", "sotu-party", seed, v, v));
   [0.5, 0.5, 0.5].forEach((v, seed) => writeRun(store, "rnd", "sotu-party", seed, v, v, true));
@@ -37,8 +37,9 @@ test("finetune-evidence: per task mean and sample SD over seeds of both models, 
 
   const md = spawnSync(process.execPath, [SCRIPT, store, "--pretrained", "pre", "--random", "rnd"], { encoding: "utf8" });
   assert.equal(md.status, 0, md.stderr);
-  assert.match(md.stdout, /\| sotu-party \| accuracy \| 0\.700 ± 0\.100 \(n=3\) \| 0\.500 ± 0\.000 \(n=3\) \| \+0\.200 \|/);
-  assert.match(md.stdout, /\| cola \| mcc \| 0\.300 ± 0\.141 \(n=2\) \| 0\.000 ± 0\.000 \(n=2\) \| \+0\.300 \|/);
+  // Welch's p as SciPy gives it: 0.0742 (t = 3.464, 2 df) and 0.2048 (t = 3, 1 df).
+  assert.match(md.stdout, /\| sotu-party \| accuracy \| 0\.700 ± 0\.100 \(n=3\) \| 0\.500 ± 0\.000 \(n=3\) \| \+0\.200 \| 0\.074 \|/);
+  assert.match(md.stdout, /\| cola \| mcc \| 0\.300 ± 0\.141 \(n=2\) \| 0\.000 ± 0\.000 \(n=2\) \| \+0\.300 \| 0\.205 \|/);
 
   const missing = spawnSync(process.execPath, [SCRIPT, store, "--pretrained", "nope", "--random", "rnd"], { encoding: "utf8" });
   assert.equal(missing.status, 1);

@@ -76,8 +76,9 @@ async function initRandom(rest: string[]): Promise<number> {
   const { parseConfig, createRandomModel, saveModel, TOKENIZER_FILES } = await import("../../model");
   const config = parseConfig(JSON.parse(fs.readFileSync(configPath, "utf8")), like);
   if (!TOKENIZER_FILES.some((f) => fs.existsSync(path.join(like, f)))) throw new CliError(`--like ${like}: no tokenizer files there (tokenizer.json or vocab.txt)`);
-  // Same layout as a pre-trained checkpoint (encoder + MLM head, no task head), so fine-tuning
-  // treats both alike: the pooler and classifier are then initialised from the run's seed.
+  // Encoder + MLM head, no pooler and no task head: fine-tuning then initialises the pooler and
+  // classifier from the run's seed. (The embedded model's pooler and next-sentence head are
+  // pre-trained; at random init a pooler from this seed or from the run's is equally random.)
   const model = await createRandomModel(config, seed, { pooler: false, classifier: false, mlm: true });
   try {
     await saveModel(model, out, { tokenizerFrom: like });

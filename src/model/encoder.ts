@@ -151,11 +151,7 @@ export class EncoderModel {
     const rates = this.dropoutRates(opts);
     const rng = makeDropoutRng(rates, opts);
     const drop = <T extends tf.Tensor>(x: T, rate: number): T => (rate > 0 ? dropout(x, rate, rng!.nextUint32()) : x);
-    const lin = (x: tf.Tensor2D, name: string) => {
-      let w = this.param(`${name}.weight`) as tf.Tensor2D;
-      if (opts.weightTransform) w = opts.weightTransform(`${name}.weight`, w);
-      return linear(x, w, this.param(`${name}.bias`) as tf.Tensor1D);
-    };
+    const lin = (x: tf.Tensor2D, name: string) => this.linearLayer(x, name, opts);
     const ln = (x: tf.Tensor2D, name: string) =>
       layerNorm(x, this.param(`${name}.weight`) as tf.Tensor1D, this.param(`${name}.bias`) as tf.Tensor1D, c.layer_norm_eps);
 
@@ -199,11 +195,7 @@ export class EncoderModel {
     // hidden-state outputs never changes them.
     const rng = rates.classifier > 0 ? new Random(opts.seed!).fork("classifier-dropout") : null;
     const drop = (x: tf.Tensor2D) => (rng ? dropout(x, rates.classifier, rng.nextUint32()) : x);
-    const lin = (x: tf.Tensor2D, name: string) => {
-      let w = this.param(`${name}.weight`) as tf.Tensor2D;
-      if (opts.weightTransform) w = opts.weightTransform(`${name}.weight`, w);
-      return linear(x, w, this.param(`${name}.bias`) as tf.Tensor1D);
-    };
+    const lin = (x: tf.Tensor2D, name: string) => this.linearLayer(x, name, opts);
     // Rows 0..batch-1 of the sequence-major output are the first tokens.
     const first = tf.slice(sequenceOutput, [0, 0], [batch.batchSize, this.config.hidden_size]) as tf.Tensor2D;
     let logits: tf.Tensor2D;
@@ -241,11 +233,7 @@ export class EncoderModel {
     }
     const { sequenceOutput } = this.encode(batch, { ...opts, outputHiddenStates: false });
     const c = this.config;
-    const lin = (x: tf.Tensor2D, name: string) => {
-      let w = this.param(`${name}.weight`) as tf.Tensor2D;
-      if (opts.weightTransform) w = opts.weightTransform(`${name}.weight`, w);
-      return linear(x, w, this.param(`${name}.bias`) as tf.Tensor1D);
-    };
+    const lin = (x: tf.Tensor2D, name: string) => this.linearLayer(x, name, opts);
     const { batchSize: B, seqLength: S } = batch;
     const rows = new Int32Array(positions.length);
     for (let i = 0; i < positions.length; i++) {
@@ -275,6 +263,13 @@ export class EncoderModel {
     const nextSentenceLogits = lin(pooled, "cls.seq_relationship");
     const nextSentenceLoss = crossEntropy(nextSentenceLogits, nextSentenceLabels);
     return { loss: tf.add(mlmLoss, nextSentenceLoss), mlmLoss, mlmLogits, nextSentenceLoss, nextSentenceLogits };
+  }
+
+  /** The nn.Linear `name` applied to x, its weight passed through opts.weightTransform if given. */
+  private linearLayer(x: tf.Tensor2D, name: string, opts: ForwardOptions): tf.Tensor2D {
+    let w = this.param(`${name}.weight`) as tf.Tensor2D;
+    if (opts.weightTransform) w = opts.weightTransform(`${name}.weight`, w);
+    return linear(x, w, this.param(`${name}.bias`) as tf.Tensor1D);
   }
 
   /** Trainable parameters keyed by HF name. */

@@ -26,6 +26,7 @@ import { evaluateMlm, specialTokenIds, type MlmEvaluation } from "./evaluate";
 import { maskTokens } from "./masking";
 import { makeSentencePairs } from "./sentencePairs";
 import type { Heads } from "../../model/weights";
+import { accuracy, predictions } from "../../measures/taskMetrics";
 import { padBatch } from "./packing";
 import { appendLog, truncateLog } from "./log";
 
@@ -231,11 +232,14 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
       const dropoutSeed = new Random(o.seed).fork(`dropout-${k}`).seedForLibrary();
       // Next-sentence accuracy of the batch before its update: in the first epoch every pair is
       // new to the model, so this is a held-out measure.
-      let nextSentenceCorrect = 0;
+      let nextSentenceAccuracy = 0;
       const { loss, grads } = lossAndGrads(model, () => {
         const opts = dropout ? { training: true, seed: dropoutSeed, dropout } : { training: false };
         const out = model.pretrainingForward(batch, { positions: masked.positions, labels: masked.labels, nextSentenceLabels }, opts);
-        if (out.nextSentenceLogits) nextSentenceCorrect = countCorrect(out.nextSentenceLogits, nextSentenceLabels!);
+        if (out.nextSentenceLogits) {
+          const predicted = predictions(Float64Array.from(out.nextSentenceLogits.dataSync()), seqs.length, 2);
+          nextSentenceAccuracy = accuracy(predicted, nextSentenceLabels!);
+        }
         return out.loss;
       });
       let gradNorm: number;
@@ -261,7 +265,7 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
         type: "train",
         step: state.step,
         loss,
-        ...(pairs ? { next_sentence_accuracy: nextSentenceCorrect / seqs.length } : {}),
+        ...(pairs ? { next_sentence_accuracy: nextSentenceAccuracy } : {}),
         lr: lrT,
         grad_norm: gradNorm,
         tokens_seen: state.tokensSeen,
@@ -311,19 +315,6 @@ export async function pretrain(o: PretrainOptions): Promise<PretrainResult> {
     optimizer.dispose();
     model.dispose();
   }
-}
-
-/** How many rows' arg-max is their label (read synchronously: the value is logged). */
-function countCorrect(logits: tf.Tensor2D, labels: Int32Array): number {
-  const values = logits.dataSync();
-  const k = logits.shape[1];
-  let correct = 0;
-  for (let r = 0; r < labels.length; r++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (values[r * k + c] > values[r * k + best]) best = c;
-    if (best === labels[r]) correct++;
-  }
-  return correct;
 }
 
 /**

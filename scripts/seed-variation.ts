@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { loadRuns } from "../src/runs";
 import { measureRuns, type TaskMetric } from "../src/measures";
-import { paperBenchmark } from "../src/notebook/paperReference";
+import { paperBenchmark } from "../src/analysis/findings/paperNumbers";
 
 interface Row {
   task: string;

@@ -14,3 +14,4 @@ export * from "./subsampling";
 export * from "./paperFindings";
 export * from "./report";
 export * from "./presets";
+export * as findings from "./findings";

@@ -170,6 +170,8 @@ export interface ConfigMeasures {
   failureSource: FailureSource;
   /** Majority-class accuracy of the test half. */
   majority: number;
+  /** Test-half labels (the same for every run). */
+  labels: ArrayLike<number>;
 }
 
 export interface StoreOptions {
@@ -212,6 +214,7 @@ export function measureConfiguration(c: Configuration, variant: Variant = "best"
     failed: f.failed,
     failureSource: f.source,
     majority: f.majority,
+    labels: set.runs[0].labels,
   };
 }
 

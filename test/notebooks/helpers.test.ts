@@ -10,7 +10,7 @@ import { linearCkaDistance, measureRuns, orthogonalProcrustesDistance } from "..
 import { gaussianMatrix, rotateAndScale, toyPredictions, toyRuns } from "../../src/notebook/toy";
 import { writeSyntheticStore } from "../../src/notebook/syntheticStore";
 import { notebookRuns } from "../../src/notebook/notebookRuns";
-import { paperBenchmark, paperTau, SIX } from "../../src/notebook/paperReference";
+import { paperBenchmark, paperTau, SIX } from "../../src/analysis/findings/paperNumbers";
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nb-helpers-"));

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { defaultModelDir } from "../../model/defaultModel";
 import { CliError, parseCliArgs } from "../command";
 import { taskNames } from "../../data/loadTask";
-import { MITIGATIONS } from "../../train/mitigation/mitigation";
+import { MITIGATIONS, type MitigationHyperParameters } from "../../train/mitigation/mitigation";
 import { FINETUNE_DEFAULTS } from "../../train/finetune/config";
 import { formatFailedRule, DEFAULT_FAILED_RULE, parseFailedRule } from "../../train/finetune/failedRun";
 
@@ -25,6 +25,9 @@ A RUN_DIR that already holds a finished run is skipped (exit 0) unless --overwri
   --batch B              default ${FINETUNE_DEFAULTS.batchSize}
   --mitigation M         ${MITIGATIONS.join("|")} (default none)
   --reinit-layers K      re-init: how many top blocks (default 5 of 24, the paper's; the same share of smaller models, at least 1)
+  --mixout-p P           mixout: mix probability (default 0.1, the paper's)
+  --llrd-eta E           llrd: per-block learning-rate decay (default 0.95, the paper's)
+  --wd-pre-lambda L      wd_pre: strength of the decay toward the pre-trained weights (default 0.01, the paper's)
   --max-train-examples K use the first K training examples only
   --max-length N         truncation length in tokens (default ${FINETUNE_DEFAULTS.maxLength})
   --save-final           also write the final (last-step) model's outputs into RUN_DIR/final/
@@ -39,6 +42,23 @@ function integer(name: string, text: string | undefined, min: number): number | 
   return v;
 }
 
+/** --reinit-layers, --mixout-p, --llrd-eta, --wd-pre-lambda → the methods' hyper-parameters (unset ones keep the defaults). */
+function mitigationFlags(values: Record<string, string | boolean | undefined>): Partial<MitigationHyperParameters> | undefined {
+  const hp: Partial<MitigationHyperParameters> = {};
+  if (values["reinit-layers"] !== undefined) hp.reinitLayers = integer("reinit-layers", values["reinit-layers"] as string, 0);
+  const real = (flag: string, key: "mixoutP" | "llrdEta" | "wdPreLambda", max: number) => {
+    const v = values[flag];
+    if (v === undefined) return;
+    const x = Number(v);
+    if (!(x >= 0 && x <= max) || String(v).trim() === "") throw new CliError(`--${flag}: '${v}' is not a number in [0, ${max}]`);
+    hp[key] = x;
+  };
+  real("mixout-p", "mixoutP", 0.99);
+  real("llrd-eta", "llrdEta", 1);
+  real("wd-pre-lambda", "wdPreLambda", 1e6);
+  return Object.keys(hp).length ? hp : undefined;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCliArgs("finetune", {
     args: argv,
@@ -47,7 +67,8 @@ export async function run(argv: string[]): Promise<number> {
       "glue-dir": { type: "string" }, epochs: { type: "string" }, lr: { type: "string" }, batch: { type: "string" },
       mitigation: { type: "string" }, "max-train-examples": { type: "string" }, "max-length": { type: "string" },
       "save-final": { type: "boolean" }, "failed-rule": { type: "string" }, overwrite: { type: "boolean" },
-      "reinit-layers": { type: "string" }, quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
+      "reinit-layers": { type: "string" }, "mixout-p": { type: "string" }, "llrd-eta": { type: "string" }, "wd-pre-lambda": { type: "string" },
+      quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -95,7 +116,7 @@ export async function run(argv: string[]): Promise<number> {
       lr,
       batchSize: integer("batch", values.batch, 1),
       mitigation,
-      mitigationHyperParameters: values["reinit-layers"] === undefined ? undefined : { reinitLayers: integer("reinit-layers", values["reinit-layers"], 0) },
+      mitigationHyperParameters: mitigationFlags(values),
       maxTrainExamples: integer("max-train-examples", values["max-train-examples"], 1),
       maxLength: integer("max-length", values["max-length"], 3),
       saveFinal: values["save-final"] ?? false,

@@ -27,7 +27,8 @@ Finished runs are kept; rerunning the same command completes only what is missin
   --model DIR              checkpoint (default: the embedded model)
   --model-name NAME        folder name for the model in the store (default: the checkpoint's folder name)
   --glue-dir DIR           GLUE data (or set GLUE_DIR)
-  --epochs E  --batch B  --max-train-examples K  --max-length N  --failed-rule RULE  --reinit-layers K  --save-final
+  --epochs E  --batch B  --max-train-examples K  --max-length N  --failed-rule RULE  --save-final
+  --reinit-layers K  --mixout-p P  --llrd-eta E  --wd-pre-lambda L
                            passed to every \`instability finetune\`
   --print-commands         print one shell command per missing run instead of running
   --slurm FILE             write a Slurm job-array script (and FILE.commands) for the missing runs`;
@@ -40,7 +41,7 @@ export async function run(argv: string[]): Promise<number> {
       lrs: { type: "string" }, seeds: { type: "string" }, workers: { type: "string" },
       model: { type: "string" }, "model-name": { type: "string" }, "glue-dir": { type: "string" },
       epochs: { type: "string" }, batch: { type: "string" }, "max-train-examples": { type: "string" },
-      "max-length": { type: "string" }, "failed-rule": { type: "string" }, "reinit-layers": { type: "string" },
+      "max-length": { type: "string" }, "failed-rule": { type: "string" }, "reinit-layers": { type: "string" }, "mixout-p": { type: "string" }, "llrd-eta": { type: "string" }, "wd-pre-lambda": { type: "string" },
       "save-final": { type: "boolean" }, "print-commands": { type: "boolean" }, slurm: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -74,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     finetuneCommand(r, runDir, {
       model: values.model, glueDir: values["glue-dir"], epochs: values.epochs, batch: values.batch,
       maxTrainExamples: values["max-train-examples"], maxLength: values["max-length"],
-      reinitLayers: values["reinit-layers"], failedRule: values["failed-rule"], saveFinal: values["save-final"],
+      reinitLayers: values["reinit-layers"], mixoutP: values["mixout-p"], llrdEta: values["llrd-eta"], wdPreLambda: values["wd-pre-lambda"], failedRule: values["failed-rule"], saveFinal: values["save-final"],
     });
   const store = path.resolve(values.store);
 

@@ -15,6 +15,10 @@ export interface FinetuneArgs {
   maxLength?: number | string;
   /** Re-init: how many top blocks (finetune's default is the paper's 5 of 24). */
   reinitLayers?: number | string;
+  /** Mixout's p, LLRD's η, WD_pre's λ (finetune's defaults are the paper's); passed to their method only. */
+  mixoutP?: number | string;
+  llrdEta?: number | string;
+  wdPreLambda?: number | string;
   /** e.g. "final:accuracy<=majority" (method.md §3.1). */
   failedRule?: string;
   /** Also write the final model's outputs into RUN_DIR/final (failed-run analysis). */
@@ -35,6 +39,9 @@ export function finetuneCommand(run: RunSpec, runDir: string, args: FinetuneArgs
   if (args.maxTrainExamples !== undefined) argv.push("--max-train-examples", String(args.maxTrainExamples));
   if (args.maxLength !== undefined) argv.push("--max-length", String(args.maxLength));
   if (args.reinitLayers !== undefined && run.mitigation === "reinit") argv.push("--reinit-layers", String(args.reinitLayers));
+  if (args.mixoutP !== undefined && run.mitigation === "mixout") argv.push("--mixout-p", String(args.mixoutP));
+  if (args.llrdEta !== undefined && run.mitigation === "llrd") argv.push("--llrd-eta", String(args.llrdEta));
+  if (args.wdPreLambda !== undefined && run.mitigation === "wd_pre") argv.push("--wd-pre-lambda", String(args.wdPreLambda));
   if (args.failedRule !== undefined) argv.push("--failed-rule", args.failedRule);
   if (args.saveFinal) argv.push("--save-final");
   return { command: process.execPath, args: argv };

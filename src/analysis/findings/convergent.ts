@@ -1,0 +1,66 @@
+// Convergent validity (method.md §6.1): do I_CKA and I_OP agree across layers, with I_SVCCA the
+// odd one out? Per Standard configuration, Pearson r between the layer curves with a bootstrap CI
+// over seeds (the curves are recomputed on each resample of runs).
+import type { RepresentationMeasure } from "../../measures/representation";
+import type { Row } from "../../viz/table";
+import { pearson } from "../stats";
+import type { ConfigMeasures, RunStore } from "../store";
+import { distinctPairMean, seedCi, type Ci } from "./ci";
+import { finding, fmtCi, type Finding, type Gate } from "./finding";
+import { countGate, learning, learnsGate, MIN_SEEDS } from "./gates";
+import { PAPER_CLAIMS } from "./paperClaims";
+
+/** A correlation between curves of L points: below this many layers it says little. */
+export const MIN_LAYERS_FOR_CORRELATION = 5;
+/** "Agree": r at least this (the paper's lowest CKA~OP, .78, rounded down). */
+export const AGREE_R = 0.7;
+
+function curveCorrelation(m: ConfigMeasures, a: RepresentationMeasure, b: RepresentationMeasure): Ci {
+  const rep = m.representation!;
+  const R = m.runs.length;
+  const curve = (k: RepresentationMeasure, d: number[]) => rep.matrices[k].map((mat) => distinctPairMean(mat, R, d));
+  return seedCi(m.runs.map((_, i) => i), (d) => pearson(curve(a, d), curve(b, d)), `convergent:${m.config.dir}:${a}~${b}`);
+}
+
+export function convergentFinding(store: RunStore): Finding {
+  const gates: Gate[] = [];
+  const observed: Row[] = [];
+  const ckaOp: { what: string; ci: Ci; svcca: number }[] = [];
+  for (const { model, task } of store.modelTasks()) {
+    const std = store.standard(model, task);
+    if (!std) continue;
+    const m = store.measures(std);
+    const what = `${model}/${task} Standard`;
+    gates.push(learnsGate(what, learning(m)), countGate("enough seeds", what, m.runs.length, MIN_SEEDS, "runs"));
+    gates.push(countGate("enough layers for a correlation of curves", what, m.representation ? m.layers.length : 0, MIN_LAYERS_FOR_CORRELATION, "layers (points per curve)"));
+    if (!m.representation || m.layers.length < 3) continue;
+    const pairs: [RepresentationMeasure, RepresentationMeasure][] = [["cka", "op"], ["cka", "svcca"], ["op", "svcca"]];
+    const cis = pairs.filter(([a, b]) => m.representation!.measures.includes(a) && m.representation!.measures.includes(b)).map(([a, b]) => ({ a, b, ci: curveCorrelation(m, a, b) }));
+    for (const { a, b, ci } of cis) observed.push({ model, task, pair: `${a}~${b}`, runs: m.runs.length, layers: m.layers.length, r: ci.value, ciLower: ci.lower, ciUpper: ci.upper });
+    const co = cis.find((c) => c.a === "cka" && c.b === "op");
+    if (co) ckaOp.push({ what: `${model}/${task}`, ci: co.ci, svcca: Math.max(...cis.filter((c) => c.b === "svcca").map((c) => c.ci.value)) });
+  }
+  if (gates.length === 0) gates.push({ name: "Standard runs", ok: false, detail: "no Standard configuration with at least 2 runs" });
+  return finding(
+    {
+      id: "convergent",
+      title: "Do CKA and OP agree across layers?",
+      section: "method.md §6.1 (NB8)",
+      paper: PAPER_CLAIMS.convergent,
+      observed,
+      gates,
+      notes: [`Thresholds chosen here: agree = r ≥ ${AGREE_R} with a CI above 0; a curve needs ≥ ${MIN_LAYERS_FOR_CORRELATION} layers. The layers of one run are not independent points, so r is descriptive.`],
+    },
+    () => {
+      const text = ckaOp.map((c) => `${c.what} CKA~OP r = ${fmtCi(c.ci)}`).join("; ");
+      const agree = ckaOp.filter((c) => c.ci.value >= AGREE_R && c.ci.lower > 0);
+      const disagree = ckaOp.filter((c) => c.ci.upper < AGREE_R);
+      if (ckaOp.length && agree.length === ckaOp.length) {
+        const odd = ckaOp.filter((c) => c.svcca < c.ci.value).length;
+        return { verdict: "holds", reason: text, sentence: `CKA and OP agree across layers here (${text}); SVCCA agrees less with them in ${odd} of ${ckaOp.length}.` };
+      }
+      if (disagree.length) return { verdict: "does not hold", reason: text, sentence: `CKA and OP do not agree across layers in ${disagree.length} of ${ckaOp.length} model/task pairs (${text}).` };
+      return { verdict: "not enough evidence", reason: `the CIs are too wide to decide (${text})`, sentence: `Not enough evidence: ${text}.` };
+    },
+  );
+}

@@ -1,0 +1,52 @@
+// The preconditions every verdict checks on the runs it got (issue: "a quality gate before every
+// verdict"). Each returns a Gate with the numbers behind it, so "not enough evidence" always
+// says which precondition failed and by how much.
+import { taskMetric, type TaskMetric } from "../../measures/taskMetrics";
+import { label } from "../../runs/names";
+import type { ConfigMeasures } from "../store";
+import { meanOf, seedCi, type Ci } from "./ci";
+import { fmt, fmtCi, type Gate } from "./finding";
+
+/** Seeds per configuration for bootstrapping and the CIs of a verdict (the issue's minimum). */
+export const MIN_SEEDS = 8;
+/** Methods a ranking-agreement verdict needs (Kendall's τ over fewer is too coarse: τ steps of 0.2 at 5). */
+export const MIN_METHODS = 5;
+/** Failed and successful runs each for the successful-vs-failed verdict (3 runs give 3 pairs). */
+export const MIN_GROUP_RUNS = 3;
+
+/**
+ * The score of the best constant predictor on the test half: majority-class accuracy for
+ * accuracy, the F1 of always predicting class 1 for F1 (MRPC's 0.81), 0 for MCC.
+ */
+export function constantBaseline(metric: TaskMetric, labels: ArrayLike<number>, numClasses: number): number {
+  let best = -Infinity;
+  for (let c = 0; c < numClasses; c++) best = Math.max(best, taskMetric(metric, new Int32Array(labels.length).fill(c), labels));
+  return best;
+}
+
+export interface Learning {
+  metric: TaskMetric;
+  mean: Ci;
+  baseline: number;
+  learns: boolean;
+}
+
+/** Does a configuration learn? Its mean metric's 95% CI over seeds lies above the constant baseline. */
+export function learning(m: ConfigMeasures): Learning {
+  const runs = m.scores.map((_, i) => i);
+  const mean = seedCi(runs, (d) => meanOf(m.scores, d), `learn:${m.config.dir}:${m.variant}`);
+  const baseline = constantBaseline(m.metric, m.labels, m.numClasses);
+  return { metric: m.metric, mean, baseline, learns: mean.lower > baseline };
+}
+
+export function learnsGate(what: string, l: Learning): Gate {
+  return {
+    name: "the runs learn",
+    ok: l.learns,
+    detail: `${what}: mean ${label(l.metric, "plain")} ${fmtCi(l.mean)} over ${l.mean.runs} runs vs constant baseline ${fmt(l.baseline)}${l.learns ? "" : " (the CI does not clear the baseline)"}`,
+  };
+}
+
+export function countGate(name: string, what: string, have: number, need: number, unit: string): Gate {
+  return { name, ok: have >= need, detail: `${what}: ${have} ${unit} (need at least ${need})` };
+}

@@ -1,0 +1,53 @@
+// The paper's findings as library objects (one per section of method.md §6–§7), each with its
+// preconditions, CIs, verdict and sentence. The report and the notebooks render these; nothing
+// above this module decides a verdict.
+import { computeSdAgreement } from "../agreement";
+import { computeBootstrap, type BootstrapOptions } from "../bootstrap";
+import { computeSuccessfulVsFailed, type FailureOptions } from "../failedRuns";
+import type { RunStore } from "../store";
+import { computeSubsampling, type SubsamplingOptions } from "../subsampling";
+import { agreementFinding } from "./agreement";
+import { bootstrapFinding } from "./bootstrapFinding";
+import { convergentFinding } from "./convergent";
+import { failedFinding } from "./failed";
+import type { Finding } from "./finding";
+import { kendallFinding } from "./kendall";
+import { layersFinding } from "./layers";
+import { learningFinding } from "./learning";
+import { subsamplingFinding } from "./subsamplingFinding";
+
+export * from "./finding";
+export * from "./ci";
+export * from "./gates";
+export { configurationLearning, learningFinding, learningRow, type ConfigLearning } from "./learning";
+export { layersFinding, layerRise } from "./layers";
+export { convergentFinding, AGREE_R, MIN_LAYERS_FOR_CORRELATION } from "./convergent";
+export { failedFinding } from "./failed";
+export { kendallFinding, methodBenchmarks, benchmarkRows, granularityGap, type MethodBenchmark } from "./kendall";
+export { resampleSix, type MethodResamples } from "./methodResamples";
+export { bootstrapFinding, closeMinusFar } from "./bootstrapFinding";
+export { agreementFinding, MIN_AGREEMENT_CONFIGURATIONS } from "./agreement";
+export { subsamplingFinding } from "./subsamplingFinding";
+export { PAPER_CLAIMS } from "./paperClaims";
+export * as paper from "./paperNumbers";
+
+export interface FindingsOptions {
+  bootstrap?: BootstrapOptions;
+  failure?: FailureOptions;
+  subsampling?: SubsamplingOptions;
+}
+
+/** Every finding of the paper on one store, in the paper's order. */
+export function computeFindings(store: RunStore, o: FindingsOptions = {}): Finding[] {
+  const boot = computeBootstrap(store, { chance: store.options.chance, ...o.bootstrap });
+  return [
+    learningFinding(store),
+    layersFinding(store),
+    convergentFinding(store),
+    failedFinding(store, o.failure, computeSuccessfulVsFailed(store, o.failure)),
+    kendallFinding(store),
+    bootstrapFinding(store, boot),
+    agreementFinding(computeSdAgreement(boot)),
+    subsamplingFinding(store, computeSubsampling(store, o.subsampling)),
+  ];
+}

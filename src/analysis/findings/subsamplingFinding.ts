@@ -1,0 +1,49 @@
+// Insensitivity to sub-sampling (method.md §7.4): at a rate of 0.5, do the Standard runs'
+// measures stay within their own seed noise? Each measure's largest deviation over repetitions
+// (top layer for the curves) is compared with the half-width of its bootstrap CI over seeds.
+import { label } from "../../runs/names";
+import type { SixMeasure } from "../benchmark";
+import type { RunStore } from "../store";
+import type { Subsampling } from "../subsampling";
+import { finding, fmt, type Finding, type Gate } from "./finding";
+import { countGate, learning, learnsGate, MIN_SEEDS } from "./gates";
+import { resampleSix } from "./methodResamples";
+import { PAPER_CLAIMS } from "./paperClaims";
+
+export const JUDGED_RATE = 0.5;
+
+export function subsamplingFinding(store: RunStore, s: Subsampling): Finding {
+  const gates: Gate[] = [];
+  const observed: { model: string; task: string; rate: number; examples: number; measure: string; maxDeviation: number; seedHalfWidth: number; withinNoise: boolean }[] = [];
+  for (const { model, task } of store.modelTasks()) {
+    const std = store.standard(model, task);
+    if (!std) continue;
+    const m = store.measures(std);
+    const what = `${model}/${task} Standard`;
+    gates.push(learnsGate(what, learning(m)), countGate("enough seeds", what, m.runs.length, MIN_SEEDS, "runs"));
+    const ci = resampleSix(m, store.options.chance).ci;
+    for (const p of s.panels.filter((x) => x.model === model && x.task === task)) {
+      const top = (xs: number[]) => xs[xs.length - 1];
+      const series = [...p.pred.map((q) => ({ measure: q.measure, reps: q.repetitions, full: q.full })), ...p.curves.filter((c) => c.measure !== "svcca").map((c) => ({ measure: c.measure, reps: c.repetitions.map(top), full: top(c.full) }))];
+      for (const x of series) {
+        const c = ci[x.measure as SixMeasure];
+        if (!c) continue;
+        const maxDeviation = Math.max(...x.reps.map((v) => Math.abs(v - x.full)));
+        const seedHalfWidth = (c.upper - c.lower) / 2;
+        observed.push({ model, task, rate: p.rate, examples: p.examples, measure: x.measure, maxDeviation, seedHalfWidth, withinNoise: maxDeviation <= seedHalfWidth });
+      }
+    }
+  }
+  const judged = observed.filter((o) => o.rate === JUDGED_RATE);
+  gates.push(countGate(`sub-samples at rate ${JUDGED_RATE}`, "measures", judged.length, 1, "measured"));
+  return finding(
+    { id: "subsampling", title: "Are the measures insensitive to sub-sampling the test half?", section: "method.md §7.4 (NB11)", paper: PAPER_CLAIMS.subsampling, observed, gates, notes: [`Judged at rate ${JUDGED_RATE}: a measure is insensitive when its largest deviation over repetitions is within the half-width of its 95% CI over seeds (CKA and OP at the top layer).`] },
+    () => {
+      const out = judged.filter((o) => !o.withinNoise);
+      const text = judged.map((o) => `${label(o.measure, "plain")} ${fmt(o.maxDeviation)} (seed CI ±${fmt(o.seedHalfWidth)})`).join(", ");
+      if (out.length === 0) return { verdict: "holds", reason: text, sentence: `At rate ${JUDGED_RATE} every measure stays within its seed noise: largest deviations ${text}.` };
+      if (out.some((o) => o.maxDeviation > 2 * o.seedHalfWidth)) return { verdict: "does not hold", reason: text, sentence: `At rate ${JUDGED_RATE}, ${out.map((o) => label(o.measure, "plain")).join(", ")} move by more than twice their seed noise: ${text}.` };
+      return { verdict: "not enough evidence", reason: `borderline: ${text}`, sentence: `Not enough evidence: at rate ${JUDGED_RATE}, ${out.length} measure(s) move beyond their seed CI but within twice it (${text}).` };
+    },
+  );
+}

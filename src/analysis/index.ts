@@ -11,7 +11,4 @@ export * from "./benchmark";
 export * from "./bootstrap";
 export * from "./agreement";
 export * from "./subsampling";
-export * from "./paperFindings";
-export * from "./report";
-export * from "./presets";
 export * as findings from "./findings";

@@ -9,10 +9,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Writable } from "node:stream";
-import { PRESETS } from "../analysis/presets";
-import { modelFamily, presetRuns } from "../cli/commands/reproduce";
-import { finetuneCommand } from "../train/sweep/finetuneCommand";
-import { runSweep } from "../train/sweep/pool";
+import { PRESETS } from "../train/sweep/presets";
+import { sweepPreset } from "../train/sweep/presetSweep";
 import { checkoutRoot } from "./kernelspec";
 import { writeSyntheticStore } from "./syntheticStore";
 
@@ -108,25 +106,14 @@ export async function notebookRuns(o: NotebookRunsOptions = {}): Promise<Noteboo
   if (o.glueDir && !fs.existsSync(o.glueDir)) {
     throw new Error(`notebookRuns: GLUE_DIR '${o.glueDir}' does not exist; download GLUE with \`instability data glue --out DIR\` or set GLUE_DIR = undefined`);
   }
-  // The grid and store of `instability reproduce` (analysis/presets.ts), restricted to the parts
-  // this notebook reads, so that the notebooks and reproduce fill and reuse the same runs.
+  // The grid, store and model folder name of `instability reproduce` (train/sweep/presetSweep.ts),
+  // restricted to the parts this notebook reads, so the notebooks and reproduce share runs.
   const p = PRESETS[preset];
-  const parts = p.parts.filter((part) => part.name === "Standard" || (o.methods === "all" && part.name === "mitigation methods") || (o.failedRuns && part.saveFinal));
+  const roles = new Set(["standard", ...(o.methods === "all" ? ["methods"] : []), ...(o.failedRuns ? ["failed"] : [])]);
   const store = o.store ?? path.join(checkoutRoot(), "out", "reproduce", "runs");
   const tasks = o.glueDir ? p.tasks.glue : p.tasks.embedded;
-  const modelName = o.model ? path.basename(path.resolve(o.model)) : "embedded";
-  const { runs, saveFinal } = presetRuns({ ...p, parts }, modelName, tasks, modelFamily(o.model));
-  // Re-init depth: the preset's, else the engine's default (it scales with the model's depth).
-  const { epochs, batch, maxTrainExamples, maxLength, reinitLayers } = p.finetune;
-  log(`${runs.length} runs of preset ${preset} (${parts.map((x) => x.name).join(", ")}; ${tasks.join(", ")}) in ${store}; finished ones are reused`);
-  const result = await runSweep({
-    store,
-    runs,
-    workers: o.workers ?? os.cpus().length,
-    commandFor: (r, runDir) =>
-      finetuneCommand(r, runDir, { model: o.model, glueDir: o.glueDir, epochs, batch, maxTrainExamples, maxLength, reinitLayers, saveFinal: saveFinal.has(r.relativeDir) }),
-    stream: lineStream(log),
-  });
+  log(`preset ${preset} (${p.parts.filter((x) => roles.has(x.role)).map((x) => x.name).join(", ")}; ${tasks.join(", ")}) in ${store}; finished runs are reused`);
+  const { sweep: result } = await sweepPreset({ preset: p, store, workers: o.workers ?? os.cpus().length, model: o.model, glueDir: o.glueDir, include: (x) => roles.has(x.role), stream: lineStream(log) });
   for (const f of result.failed) log(`failed: ${f.run.relativeDir} (exit ${f.exitCode ?? f.signal}); log: ${f.log}`);
   if (result.interrupted) throw new Error("notebookRuns: the sweep was interrupted; finished runs are kept, re-run the cell to resume");
   const description = `Fine-tuned runs (${tasks.join(", ")}${o.glueDir ? " from GLUE" : ", embedded"}; preset ${preset}: ${p.description}) in ${store}.`;

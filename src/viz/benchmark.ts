@@ -7,7 +7,7 @@ import { BASE_CONFIG, baseLayout, checkLength, color, type FigureSpec, type Trac
 export interface MethodValuesOptions {
   methods: string[];
   /** Per measure: one value per method (same order), optional ± error (e.g. a bootstrap SD). */
-  measures: { measure: string; values: number[]; errors?: number[] }[];
+  measures: { measure: string; values: number[]; errors?: number[]; ci?: { lower: number[]; upper: number[] } }[];
   kind?: "bar" | "point";
   cols?: number;
   title?: string;
@@ -41,6 +41,8 @@ export function methodValues(o: MethodValuesOptions): FigureSpec {
       yaxis: grid[i].yref,
       hovertemplate: `%{x}: %{y:.4f}<extra>${label(m.measure)}</extra>`,
       ...(m.errors ? { error_y: { type: "data", array: m.errors, visible: true, color: "#555" } } : {}),
+      // an interval (e.g. a 95% CI) need not be symmetric about the value
+      ...(m.ci ? { error_y: { type: "data", symmetric: false, array: m.values.map((v, j) => m.ci!.upper[j] - v), arrayminus: m.values.map((v, j) => v - m.ci!.lower[j]), visible: true, color: "#555" } } : {}),
     };
     return o.kind === "point"
       ? { type: "scatter", mode: "markers", marker: { color: colors, size: 10 }, ...common }

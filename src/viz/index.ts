@@ -14,3 +14,5 @@ export * from "./scatter";
 export * from "./subsampling";
 export * from "./benchmark";
 export * from "./report";
+export * from "./strip";
+export * from "./shareGrid";

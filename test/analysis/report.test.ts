@@ -2,13 +2,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { benchmark, buildReport, convergentValidity, RunStore, writeAnalysisReport } from "../../src/analysis";
+import { benchmark, convergentValidity, RunStore } from "../../src/analysis";
+import { buildReport, writeAnalysisReport } from "../../src/report";
 import { renderReport } from "../../src/viz";
 import { fiveMethods, writeSyntheticStore } from "./synthetic";
 import { mkdtemp } from "../helpers/tempDir";
 
 
-const SECTIONS = ["store", "benchmark", "convergent", "layers", "failed", "kendall", "bootstrap", "agreement", "subsampling"];
+const SECTIONS = ["learning", "benchmark", "layers", "convergent", "failed", "kendall", "bootstrap", "agreement", "subsampling"];
 
 function store(configs: Parameters<typeof writeSyntheticStore>[1]["configs"], extra: Partial<Parameters<typeof writeSyntheticStore>[1]> = {}): string {
   const dir = mkdtemp("analysis-report-");
@@ -17,26 +18,29 @@ function store(configs: Parameters<typeof writeSyntheticStore>[1]["configs"], ex
 }
 
 test("the report has every section with the paper's finding, this run's finding, figures and CSV tables", () => {
-  const dir = store([...fiveMethods([0, 1, 2, 3, 4]), { method: "none", lr: 5e-5, seeds: [0, 1, 2, 3, 4, 5, 6, 7], scale: 2, failedSeeds: [2, 5, 6] }]);
+  const seeds = [0, 1, 2, 3, 4, 5, 6, 7];
+  const dir = store([...fiveMethods(seeds), { method: "none", lr: 5e-5, seeds, scale: 2, failedSeeds: [2, 5, 6] }]);
   // a second task, so that SD vs agreement has configurations to compare
-  writeSyntheticStore(dir, { task: "other", seed: 11, configs: fiveMethods([0, 1, 2, 3, 4]) });
+  writeSyntheticStore(dir, { task: "other", seed: 11, configs: fiveMethods(seeds) });
   const built = buildReport(dir, { bootstrap: { resamples: 100 }, failure: { permutations: 50 }, subsampling: { repetitions: 2 } });
   assert.deepEqual(built.errors, []);
   assert.deepEqual(built.report.sections.map((s) => s.id), SECTIONS);
   for (const s of built.report.sections) {
     assert.ok(s.paperFinding && s.paperFinding.length > 50, `${s.id}: paper finding`);
     assert.ok(s.ourFinding && s.ourFinding.length > 20, `${s.id}: our finding`);
-    assert.ok(!/Not run on this store/.test(s.ourFinding!), `${s.id} ran`);
-    if (s.id !== "store") assert.ok((s.figures ?? []).length > 0, `${s.id}: figures`);
+    assert.ok((s.figures ?? []).length > 0, `${s.id}: figures`);
   }
+  // every finding section carries its verdict, and the failed-run one its group counts
+  assert.equal(built.findings.length, SECTIONS.length - 1);
+  for (const f of built.findings) assert.ok(built.report.sections.find((s) => s.id === f.id)!.ourFinding!.includes(`>${f.verdict}</span>`), f.id);
   const failed = built.report.sections.find((s) => s.id === "failed")!;
-  assert.match(failed.ourFinding!, /3 of 8 runs failed/);
+  assert.match(failed.ourFinding!, /3 failed and 5 successful runs/);
   const tables = Object.keys(built.tables).sort();
   assert.ok(["benchmark", "kendall_tau", "bootstrap_correlations", "convergent_validity", "successful_vs_failed", "subsampling_summary", "sd_agreement"].every((t) => tables.includes(t)), tables.join(","));
   // the generated sentence quotes the numbers of the table it summarises
-  const cv = built.tables.convergent_validity.find((r) => r.task === "toy" && r.measureA === "cka" && r.measureB === "op")!;
-  const convergent = built.report.sections.find((s) => s.id === "convergent")!;
-  assert.ok(convergent.ourFinding!.includes(`toy: I<sub>CKA</sub>~I<sub>OP</sub> ${(cv.r as number).toFixed(2)}`), convergent.ourFinding);
+  const lv = built.tables.layers_summary.find((r) => r.task === "toy" && r.measure === "cka")!;
+  const layers = built.report.sections.find((s) => s.id === "layers")!;
+  assert.ok(layers.ourFinding!.includes(`I_CKA tiny/toy rises by ${(lv.rise as number).toFixed(3)} [${(lv.riseLower as number).toFixed(3)}, ${(lv.riseUpper as number).toFixed(3)}]`), layers.ourFinding);
   const html = renderReport(built.report);
   assert.ok(html.includes("tables/benchmark.csv"));
 
@@ -45,7 +49,8 @@ test("the report has every section with the paper's finding, this run's finding,
   assert.equal(written.report, path.join(out, "report.html"));
   assert.ok(fs.statSync(written.report).size > 1e6, "plotly is inlined");
   const csv = fs.readFileSync(path.join(out, "tables", "benchmark.csv"), "utf8").split("\n");
-  assert.match(csv[0], /^model,task,method,learningRate,runs,metric,mean,sd,jsd,kappa,pwd,cka,op,topLayer$/);
+  assert.match(csv[0], /^model,task,method,learningRate,runs,metric,mean,sd,sdLower,sdUpper,jsd,jsdLower,jsdUpper,kappa,/);
+  assert.ok(fs.readFileSync(written.findings, "utf8").includes("## Does instability grow with depth?"));
   assert.equal(csv.filter(Boolean).length, 1 + 10);
 });
 
@@ -54,10 +59,11 @@ test("sections whose inputs are missing say why instead of failing: one method, 
   const built = buildReport(dir, { bootstrap: { resamples: 20 }, subsampling: { repetitions: 1 } });
   assert.deepEqual(built.errors, []);
   const why = (id: string) => built.report.sections.find((s) => s.id === id)!.ourFinding!;
-  assert.match(why("kendall"), /Not run on this store: fewer than 3 mitigation methods/);
-  assert.match(why("failed"), /Not run on this store: no configuration with at least 2 failed and 2 successful runs/);
-  assert.match(why("agreement"), /Not run on this store/);
-  assert.doesNotMatch(why("layers"), /Not run/);
+  assert.match(why("kendall"), /not enough evidence<\/span> Not enough evidence: enough methods: tiny\/toy: 1 methods at the Standard learning rate \(need at least 5\)/);
+  assert.match(why("failed"), /both groups present: tiny\/toy .*0 failed and 3 successful runs \(need at least 3 of each\)/);
+  assert.match(why("agreement"), /not enough evidence/);
+  // 3 seeds: the layers curve is computed and drawn, but no verdict is drawn from it
+  assert.match(why("layers"), /enough seeds: tiny\/toy Standard: 3 runs \(need at least 8\)/);
   renderReport(built.report);
 
   // runs without hidden.npy: the prediction measures still work, representation sections explain
@@ -67,7 +73,7 @@ test("sections whose inputs are missing say why instead of failing: one method, 
   const noHidden = buildReport(flat, { bootstrap: { resamples: 20 }, subsampling: { repetitions: 1 } });
   assert.deepEqual(noHidden.errors, []);
   const layers = noHidden.report.sections.find((s) => s.id === "layers")!.ourFinding!;
-  assert.match(layers, /no hidden states/);
+  assert.match(layers, /0 layer\(s\), no hidden\.npy/);
 });
 
 test("the analyses also come as danfo DataFrames", () => {

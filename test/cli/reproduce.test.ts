@@ -3,8 +3,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PAPER_PRESET, QUICK_PRESET, type ReproducePreset } from "../../src/analysis/presets";
-import { presetRuns, reproduce, run } from "../../src/cli/commands/reproduce";
+import { PAPER_PRESET, QUICK_PRESET, type ReproducePreset } from "../../src/train/sweep/presets";
+import { presetFinetuneArgs, presetRuns } from "../../src/train/sweep/presetSweep";
+import { reproduce, run } from "../../src/cli/commands/reproduce";
 import { CliError } from "../../src/cli/command";
 import { fiveMethods, writeSyntheticStore } from "../analysis/synthetic";
 import { mkdtemp } from "../helpers/tempDir";
@@ -43,9 +44,9 @@ const TEST_PRESET: ReproducePreset = {
   name: "test",
   tasks: { embedded: ["toy"], glue: ["rte"] },
   parts: [
-    { name: "Standard", mitigations: ["none"], learningRate: 1e-4, seeds: [0, 1, 2, 3] },
-    { name: "methods", mitigations: ["mixout", "llrd"], learningRate: 1e-4, seeds: [0, 1, 2] },
-    { name: "failed runs", mitigations: ["none"], learningRate: 1e-3, seeds: [0, 1, 2, 3, 4, 5], saveFinal: true },
+    { name: "Standard", role: "standard", mitigations: ["none"], learningRate: 1e-4, seeds: [0, 1, 2, 3] },
+    { name: "methods", role: "methods", mitigations: ["mixout", "llrd"], learningRate: 1e-4, seeds: [0, 1, 2] },
+    { name: "failed runs", role: "failed", mitigations: ["none"], learningRate: 1e-3, seeds: [0, 1, 2, 3, 4, 5], saveFinal: true },
   ],
   analysis: { bootstrapResamples: 50, subsamplingRates: [0.5], subsamplingRepetitions: 2, permutations: 20 },
 };
@@ -71,7 +72,14 @@ test("reproduce runs the preset's sweeps (final models only where asked), then w
   assert.ok(fs.existsSync(path.join(store, "none-lr1e-3", "seed-05", "final", "logits.npy")));
   assert.ok(!fs.existsSync(path.join(store, "none-lr1e-4", "seed-00", "final")));
   const html = fs.readFileSync(first.report, "utf8");
-  assert.match(html, /3 of 6 runs failed/);
+  assert.match(html, /3 failed and 3 successful runs/);
+  // findings.md is generated from the same findings, with its verdict table
+  const md = fs.readFileSync(path.join(out, "findings.md"), "utf8");
+  assert.match(md, /^# Findings of the main job/);
+  assert.match(md, /\| \[Do the runs learn\?\]\(#learning\) \| method\.md §2–§3 \| \*\*(holds|does not hold|not enough evidence)\*\* \|/);
+  // 4 Standard seeds and 3 methods: the gates say so instead of a verdict
+  assert.match(md, /## Do measures of similar granularity rank the methods alike\?\n\n\*\*Verdict: not enough evidence\.\*\*/);
+  assert.match(md, /✗ enough methods: tiny-bert-en\/toy: 3 methods at the Standard learning rate \(need at least 5\)/);
   assert.match(html, /Preset <b>test<\/b>/);
   assert.ok(fs.existsSync(path.join(out, "tables", "kendall_tau.csv")));
 
@@ -129,4 +137,20 @@ test("the finetune command line carries the preset's options", () => {
   assert.deepEqual(c.args, ["/cli.js", "finetune", "--task", "rte", "--seed", "3", "--lr", "0.00002", "--mitigation", "reinit", "--out", "/store/run", "--model", path.resolve("ckpt"), "--epochs", "2", "--max-train-examples", "96", "--max-length", "64", "--reinit-layers", "1", "--save-final"]);
   const none = finetuneCommand({ ...spec, mitigation: "none" }, "/r", { reinitLayers: 1 }, "/cli.js");
   assert.ok(!none.args.includes("--reinit-layers"), "only Re-init runs get a depth");
+});
+
+test("the quick preset sizes the methods for its model: LLRD's η from the depth, WD_pre's λ, the paper's Mixout p", () => {
+  const args = presetFinetuneArgs(QUICK_PRESET, undefined, undefined);
+  // the embedded model has 4 blocks: the bottom block keeps the paper's 0.95^24 share of the rate
+  assert.equal(args.llrdEta, Number((0.95 ** 6).toFixed(4)));
+  assert.ok(Math.abs((args.llrdEta as number) ** 4 - 0.95 ** 24) < 1e-3);
+  assert.equal(args.wdPreLambda, 5);
+  assert.equal(args.mixoutP, undefined);
+  // every part is there for the analyses: ≥ 5 methods, ≥ 8 seeds each, ≥ 6 failed-run seeds
+  const { runs } = presetRuns(QUICK_PRESET, "tiny-bert-en", QUICK_PRESET.tasks.embedded);
+  const perConfig = new Map<string, number>();
+  for (const r of runs) perConfig.set(`${r.mitigation}@${r.learningRate}`, (perConfig.get(`${r.mitigation}@${r.learningRate}`) ?? 0) + 1);
+  assert.equal([...perConfig.keys()].filter((k) => k.endsWith("@0.001")).length, 5);
+  assert.ok([...perConfig.values()].every((n) => n >= 8));
+  assert.equal(perConfig.get("none@0.004"), 10);
 });

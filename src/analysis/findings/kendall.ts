@@ -35,7 +35,7 @@ export interface MethodBenchmark {
 export function methodBenchmarks(store: RunStore): MethodBenchmark[] {
   return store.modelTasks().flatMap(({ model, task }) => {
     const configs = store.benchmark(model, task);
-    if (configs.length < 2) return [];
+    if (configs.length === 0) return [];
     const methods = configs.map((c) => resampleSix(store.measures(c), store.options.chance));
     const B = methods[0].samples.length;
     const gaps = Array.from({ length: B }, (_, b) => granularityGap(methods.map((x) => x.samples[b])));

@@ -8,6 +8,10 @@ const failedCounts = PAPER_FAILED_COUNTS.map((r) => `${r.model === "bert" ? "BER
 const sdAgreement = PAPER_SD_AGREEMENT.map((r) => `${r.model === "bert" ? "BERT" : "RoBERTa"} r = ${r.r} (p = ${r.p.toExponential(1)}, ${r.points} points)`).join(", ");
 
 export const PAPER_CLAIMS = {
+  overview:
+    "The paper fine-tunes BERT-large and RoBERTa-large on RTE, MRPC and CoLA (SST-2 for some analyses) with 20 Standard seeds, 10 seeds per mitigation method (Mixout, LLRD, Re-init, WD_pre) and 20 seeds at a larger learning rate for failed runs, and measures instability on the test half of each GLUE dev set (method.md §2–§4).",
+  benchmark:
+    "Reference (BERT/RTE Standard; metric, SD, I_JSD, I_κ, I_pwd, I_CKA, I_OP at layer 24): .713, .0177, .0678, .1387, .1377, .34, .20. Re-init and LLRD are usually the most stable methods by the representation measures (BERT/RTE layer 24: Re-init < LLRD < Standard < Mixout < WD_pre). The reference I_κ uses the uniform chance term (P_e = 1/N), so it equals I_pwd·N/(N−1) (method.md §5.3, §8 NB3).",
   learning:
     "The paper's runs learn: BERT-large Standard reaches RTE accuracy .713, MRPC F1 .893 and CoLA MCC .645 against majority baselines of .518 accuracy, .81 F1 and 0 MCC (method.md §2, §8 NB3).",
   layers:

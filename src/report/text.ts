@@ -1,6 +1,6 @@
 // Small helpers for the generated "what this run found" sentences.
-import { escapeHtml, label } from "../viz/labels";
-import type { Skipped } from "./validity";
+import { escapeHtml, label } from "../runs/names";
+import type { Skipped } from "../analysis/validity";
 
 /** A number for prose: fixed decimals, a typographic minus, "undefined" for NaN. */
 export function num(v: number | null | undefined, decimals = 2): string {

@@ -1,0 +1,115 @@
+// The reproduction report: every finding of method.md §6–§8 over one run store, as report
+// sections (the paper's claim, the finding with its verdict and preconditions, figures, tables)
+// plus the same tables as CSV and docs-style Markdown of the findings. A section whose analysis
+// throws says so instead of failing the report.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { computeSdAgreement } from "../analysis/agreement";
+import { computeBenchmark } from "../analysis/benchmark";
+import { computeBootstrap, type Bootstrap, type BootstrapOptions } from "../analysis/bootstrap";
+import { computeSuccessfulVsFailed, type FailureOptions } from "../analysis/failedRuns";
+import * as F from "../analysis/findings";
+import { RunStore } from "../analysis/store";
+import { computeSubsampling, type SubsamplingOptions } from "../analysis/subsampling";
+import { computeConvergentValidity, computeLayerExperiment } from "../analysis/validity";
+import type { KappaChance } from "../measures/fleissKappa";
+import { escapeHtml } from "../runs/names";
+import { writeCsvFiles } from "../viz/files";
+import { writeReport, type Report, type ReportSection } from "../viz/report";
+import type { Row } from "../viz/table";
+import { findingsMarkdown } from "./findingHtml";
+import * as S from "./sections";
+
+export interface ReportOptions {
+  title?: string;
+  /** HTML under the title, e.g. the preset and the command line. */
+  subtitle?: string;
+  /** HTML at the bottom, e.g. timings and versions. */
+  footer?: string;
+  chance?: KappaChance;
+  bootstrap?: BootstrapOptions;
+  subsampling?: SubsamplingOptions;
+  failure?: FailureOptions;
+  /** Folder of the CSV files relative to the report, for links (default "tables"). */
+  tablesDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface BuiltReport {
+  report: Report;
+  findings: F.Finding[];
+  /** CSV name (without .csv) → rows. */
+  tables: Record<string, Row[]>;
+  /** Sections whose analysis threw (the report still renders them, with the message). */
+  errors: { section: string; message: string }[];
+}
+
+/** Runs every analysis on the store and assembles the report; nothing is written. */
+export function buildReport(storeDir: string, opts: ReportOptions = {}): BuiltReport {
+  const store = new RunStore(storeDir, { chance: opts.chance, log: opts.log });
+  const tables: Record<string, Row[]> = {};
+  const errors: BuiltReport["errors"] = [];
+  const findings: F.Finding[] = [];
+  const csv = (name: string, rows: Row[]) => {
+    tables[name] = rows;
+    return `${opts.tablesDir ?? "tables"}/${name}.csv`;
+  };
+  const safe = (id: string, title: string, build: () => ReportSection): ReportSection => {
+    opts.log?.(`analysis: ${title}`);
+    try {
+      return build();
+    } catch (err) {
+      const message = (err as Error).message;
+      errors.push({ section: title, message });
+      opts.log?.(`analysis "${title}" failed: ${message}`);
+      return { id, title, text: `<p><b>This analysis failed:</b> ${escapeHtml(message)}</p>` };
+    }
+  };
+  const keep = (f: F.Finding) => (findings.push(f), f);
+  let boot: Bootstrap | undefined;
+  const bootstrap = () => (boot ??= computeBootstrap(store, { chance: opts.chance, ...opts.bootstrap }));
+  let benches: F.MethodBenchmark[] | undefined;
+  const benchmarks = () => (benches ??= F.methodBenchmarks(store));
+  const sections: ReportSection[] = [
+    safe("learning", "Do the runs learn?", () => {
+      const all = F.configurationLearning(store);
+      return S.learningSection(keep(F.learningFinding(store, all)), all, csv);
+    }),
+    safe("benchmark", "Benchmark of the mitigation methods", () => S.benchmarkSection(benchmarks(), csv)),
+    safe("layers", "Does instability grow with depth?", () => S.layersSection(keep(F.layersFinding(store)), computeLayerExperiment(store), csv)),
+    safe("convergent", "Do CKA and OP agree across layers?", () => S.convergentSection(keep(F.convergentFinding(store)), computeConvergentValidity(store), csv)),
+    safe("failed", "Are failed runs less unstable than successful ones?", () => {
+      const sf = computeSuccessfulVsFailed(store, opts.failure);
+      return S.failedSection(keep(F.failedFinding(store, opts.failure, sf)), sf, csv);
+    }),
+    safe("kendall", "Do measures of similar granularity rank the methods alike?", () => S.kendallSection(keep(F.kendallFinding(store, benchmarks())), computeBenchmark(store), csv)),
+    safe("bootstrap", "Do measures of closer granularity correlate more across resamples?", () => S.bootstrapSection(keep(F.bootstrapFinding(store, bootstrap())), bootstrap(), csv)),
+    safe("agreement", "Do measures agree more where instability is larger?", () => {
+      const a = computeSdAgreement(bootstrap());
+      return S.agreementSection(keep(F.agreementFinding(a)), a, csv);
+    }),
+    safe("subsampling", "Are the measures insensitive to sub-sampling the test half?", () => {
+      const s = computeSubsampling(store, opts.subsampling);
+      return S.subsamplingSection(keep(F.subsamplingFinding(store, s)), s, csv);
+    }),
+  ];
+  const kappaNote = `I<sub>κ</sub> uses the ${opts.chance === "uniform-over-items" ? "uniform-over-items chance term (P<sub>e</sub> = 1/N), as the reference numbers do" : "textbook chance term of Fleiss' κ; the paper's reference numbers behave like P<sub>e</sub> = 1/N (method.md §5.3)"}.`;
+  const report: Report = {
+    title: opts.title ?? "Measuring the instability of fine-tuning: reproduction report",
+    subtitle: [opts.subtitle, `Run store: <code>${escapeHtml(path.resolve(storeDir))}</code>. ${kappaNote}`].filter(Boolean).join("<br>"),
+    sections,
+    footer: [opts.footer, `Paper: Du &amp; Nguyen, <i>Measuring the Instability of Fine-Tuning</i>, ACL 2023. ${escapeHtml(F.PAPER_CLAIMS.overview)}`].filter(Boolean).join("<br>"),
+  };
+  return { report, findings, tables, errors };
+}
+
+/** Builds the report and writes OUT/report.html, OUT/findings.md and OUT/tables/*.csv. */
+export function writeAnalysisReport(storeDir: string, outDir: string, opts: ReportOptions & { findingsHeader?: string } = {}): { report: string; findings: string; csv: string[]; bytes: number; errors: BuiltReport["errors"]; verdicts: F.Finding[] } {
+  const built = buildReport(storeDir, { ...opts, tablesDir: "tables" });
+  const csv = writeCsvFiles(path.join(outDir, "tables"), built.tables);
+  const file = path.join(outDir, "report.html");
+  const bytes = writeReport(file, built.report);
+  const md = path.join(outDir, "findings.md");
+  fs.writeFileSync(md, findingsMarkdown(built.findings, opts.findingsHeader ?? "# Findings\n\nGenerated by `instability reproduce` from the runs in its store."));
+  return { report: file, findings: md, csv, bytes, errors: built.errors, verdicts: built.findings };
+}

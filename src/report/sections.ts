@@ -1,0 +1,160 @@
+// One report section per finding: the paper's claim, the finding rendered (verdict, sentence,
+// preconditions), its figures and its tables (linked as CSV). Sections decide nothing: verdicts
+// and sentences come from analysis/findings.
+import type { SdAgreement } from "../analysis/agreement";
+import { SIX_MEASURES } from "../analysis/benchmark";
+import type { Bootstrap } from "../analysis/bootstrap";
+import type { SuccessfulVsFailed } from "../analysis/failedRuns";
+import { benchmarkRows, learningRow, PAPER_CLAIMS, type ConfigLearning, type Finding, type MethodBenchmark } from "../analysis/findings";
+import type { Subsampling } from "../analysis/subsampling";
+import type { ConvergentValidity, LayerExperiment } from "../analysis/validity";
+import { CURVE_MEASURES } from "../analysis/validity";
+import { escapeHtml, label } from "../runs/names";
+import { bootstrapDistributions } from "../viz/bootstrap";
+import { methodValues } from "../viz/benchmark";
+import { groupComparison } from "../viz/groups";
+import { heatmapGrid } from "../viz/heatmap";
+import { layerLinesGrid } from "../viz/layers";
+import type { ReportFigure, ReportSection, ReportTable } from "../viz/report";
+import { regressionScatter } from "../viz/scatter";
+import { shareGrid } from "../viz/shareGrid";
+import { runMetricStrip } from "../viz/strip";
+import { subsamplingGrid } from "../viz/subsampling";
+import type { Row } from "../viz/table";
+import { findingHtml } from "./findingHtml";
+import { where } from "./text";
+
+type Csv = (name: string, rows: Row[]) => string;
+
+/** Rows beyond this are only in the CSV: a 5,000-row HTML table helps nobody. */
+const MAX_HTML_ROWS = 60;
+
+function tbl(caption: string, rows: Row[], csvPath: string, options?: ReportTable["options"]): ReportTable {
+  if (rows.length <= MAX_HTML_ROWS) return { caption, rows, csv: csvPath, options };
+  return { caption, html: `<p>${rows.length} rows: see the CSV file.</p>`, csv: csvPath };
+}
+
+function section(f: Finding, figures: ReportFigure[], tables: ReportTable[], extra = ""): ReportSection {
+  return { id: f.id, title: f.title, paperFinding: escapeHtml(f.paper), ourFinding: findingHtml(f) + extra, figures, tables };
+}
+
+export function learningSection(f: Finding, all: ConfigLearning[], csv: Csv): ReportSection {
+  const rows = all.map(learningRow);
+  const metric = all[0]?.metric ?? "accuracy";
+  const figures = all.length
+    ? [{
+        spec: runMetricStrip({
+          groups: all.map((l) => ({
+            name: `${where(l.config.model, l.config.task)} ${label(l.config.method)} lr ${l.config.learningRate.toExponential()}${l.variant === "final" ? " (final)" : ""}`,
+            values: l.runs.map((r) => r.score),
+            text: l.runs.map((r) => `seed ${r.seed}`),
+            mean: l.mean,
+            baseline: l.baseline,
+          })),
+          title: "Test metric of every run, with the constant-prediction baseline",
+          yTitle: metric,
+        }),
+        caption: "One point per run (seed). Black: mean with its 95% bootstrap CI over seeds. Dashed red: the best constant prediction.",
+      }]
+    : [];
+  return section(f, figures, [tbl("Per configuration: mean test metric with 95% CI over seeds, the range and the constant baseline", rows, csv("learning", rows), { formats: { learningRate: { sig: 2 } } })]);
+}
+
+export function benchmarkSection(b: MethodBenchmark[], csv: Csv): ReportSection {
+  const rows = benchmarkRows(b);
+  const figures = b.map((g) => ({
+    spec: methodValues({
+      methods: g.methods.map((x) => x.m.config.method),
+      measures: SIX_MEASURES.map((k) => ({ measure: k, values: g.methods.map((x) => x.ci[k].value), ci: { lower: g.methods.map((x) => x.ci[k].lower), upper: g.methods.map((x) => x.ci[k].upper) } })),
+      title: `${where(g.model, g.task)}: instability per method (95% CI over seeds; ${g.methods.map((x) => x.m.runs.length).join("/")} runs)`,
+    }),
+  }));
+  const wins: Row[] = b.flatMap((g) => g.methods.map((x) => ({ model: g.model, task: g.task, method: x.m.config.method, ...Object.fromEntries(SIX_MEASURES.map((k) => [k, g.mostStable[k][x.m.config.method] ?? 0])) })));
+  const winFigures = b.map((g) => ({
+    spec: shareGrid({
+      rows: g.methods.map((x) => x.m.config.method),
+      columns: [...SIX_MEASURES],
+      values: g.methods.map((x) => SIX_MEASURES.map((k) => g.mostStable[k][x.m.config.method] ?? 0)),
+      valueName: "share",
+      title: `${where(g.model, g.task)}: how often each method is the most stable, per measure (over 1000 resamples of the seeds)`,
+    }),
+  }));
+  return {
+    id: "benchmark",
+    title: "Benchmark of the mitigation methods",
+    paperFinding: escapeHtml(PAPER_CLAIMS.benchmark),
+    ourFinding: `<p>${b.length ? `${b.map((g) => `${where(g.model, g.task)}: ${g.methods.length} methods, ${g.methods.map((x) => `${label(x.m.config.method)} ${x.m.runs.length} runs`).join(", ")}`).join("; ")}. Every value has its 95% bootstrap CI over seeds; rankings are compared in the Kendall section.` : "No Standard configuration."}</p>`,
+    figures: [...figures, ...winFigures],
+    tables: [
+      tbl("Mean task metric and the six measures per method with 95% CIs (I_CKA and I_OP at the top layer)", rows, csv("benchmark", rows), { formats: { learningRate: { sig: 2 } } }),
+      tbl("Share of resamples in which each method is the most stable", wins, csv("most_stable", wins)),
+    ],
+  };
+}
+
+export function layersSection(f: Finding, l: LayerExperiment, csv: Csv): ReportSection {
+  const figures: ReportFigure[] = l.panels.length
+    ? [{
+        spec: layerLinesGrid({
+          panels: l.panels.map((p) => ({ title: where(p.model, p.task), series: p.series.map((s) => ({ name: s.measure, values: s.values, band: { lower: s.lower, upper: s.upper } })) })),
+          layers: l.panels[0].layers,
+          title: "Standard runs: mean over pairs ± SD over pairs",
+          sharedY: false,
+        }),
+        caption: "Layer numbers are transformer blocks (1 = the lowest block; the embedding output is not used).",
+      }]
+    : [];
+  if (l.methods.length) {
+    figures.push({ spec: layerLinesGrid({ panels: l.methods.map((p) => ({ title: `${where(p.model, p.task)}: ${label(p.measure)}`, series: p.series.map((s) => ({ name: s.method, values: s.values })) })), layers: l.methods[0].layers, title: "Per method (method.md §8 NB4)", cols: 2, sharedY: false }) });
+  }
+  return section(f, figures, [tbl("Rise from layer 1 to the top layer with 95% CI over seeds", f.observed, csv("layers_summary", f.observed)), tbl("Per-layer values (Standard runs)", l.rows, csv("layers", l.rows))]);
+}
+
+export function convergentSection(f: Finding, c: ConvergentValidity, csv: Csv): ReportSection {
+  const figures = c.panels.length ? [{ spec: heatmapGrid({ panels: c.panels.map((p) => ({ title: where(p.model, p.task), matrix: p.matrix })), names: CURVE_MEASURES, valueName: "r", title: "Pearson r between layer curves (Standard runs)" }) }] : [];
+  return section(f, figures, [tbl("Pearson r between the layer curves of two measures, with 95% CI over seeds", f.observed, csv("convergent_validity", f.observed))]);
+}
+
+export function failedSection(f: Finding, sf: SuccessfulVsFailed, csv: Csv): ReportSection {
+  const figures = sf.groups.map((g) => ({
+    spec: groupComparison({
+      measures: g.curves.map((c) => ({ measure: c.measure, groups: [{ name: "both successful", n: g.successful.length, values: c.successful }, { name: "both failed", n: g.failed.length, values: c.failed }] })),
+      layers: g.layers,
+      title: `${where(g.model, g.task)}, lr ${g.learningRate.toExponential()}: mean over both-successful and both-failed pairs (${g.successful.length} successful, ${g.failed.length} failed runs)`,
+    }),
+  }));
+  return section(f, figures, [tbl("Failed runs per (model, task)", sf.counts, csv("failed_counts", sf.counts), { formats: { learningRate: { sig: 2 } } }), tbl("Per layer: group means, difference, effect sizes and permutation p", sf.rows, csv("successful_vs_failed", sf.rows))]);
+}
+
+export function kendallSection(f: Finding, tau: { panels: { model: string; task: string; methods: string[]; matrix: number[][] }[]; rows: Row[] }, csv: Csv): ReportSection {
+  const figures = tau.panels.length ? [{ spec: heatmapGrid({ panels: tau.panels.map((p) => ({ title: `${where(p.model, p.task)} (${p.methods.length} methods)`, matrix: p.matrix })), names: [...SIX_MEASURES], valueName: "τ", title: "Kendall's τ-b between method rankings" }) }] : [];
+  return section(f, figures, [tbl("Kendall's τ-b between the rankings of two measures", tau.rows, csv("kendall_tau", tau.rows)), tbl("Granularity gap with 95% CI", f.observed, csv("kendall_gap", f.observed))]);
+}
+
+export function bootstrapSection(f: Finding, bs: Bootstrap, csv: Csv): ReportSection {
+  const figures: ReportFigure[] = bs.configs.length ? [{ spec: heatmapGrid({ panels: bs.configs.map((c) => ({ title: `${where(c.model, c.task)} ${label(c.method)} (${c.runs} runs)`, matrix: c.matrix })), names: [...SIX_MEASURES], valueName: "r", title: `Pearson r across ${bs.resamples} resamples of the seeds`, cols: 3 }) }] : [];
+  const std = bs.configs.find((c) => c.method === "standard") ?? bs.configs[0];
+  if (std) {
+    const groups = SIX_MEASURES.map((k) => ({ name: k, values: std.samples[k].filter(Number.isFinite) })).filter((g) => g.values.length > 0);
+    if (groups.length) figures.push({ spec: bootstrapDistributions({ groups, kind: "histogram", cols: 3, valueName: "Instability", title: `${where(std.model, std.task)} ${label(std.method)}: the measures over ${bs.resamples} resamples` }) });
+  }
+  return section(f, figures, [tbl("Pearson r between two measures across resamples", bs.rows, csv("bootstrap_correlations", bs.rows)), tbl("Close vs far pairs per configuration", f.observed, csv("bootstrap_granularity", f.observed))]);
+}
+
+export function agreementSection(f: Finding, a: SdAgreement, csv: Csv): ReportSection {
+  const figures = a.summary.filter((s) => Number.isFinite(s.r as number)).map((s) => ({
+    spec: regressionScatter({
+      points: a.points.filter((p) => p.model === s.model && Number.isFinite(p.z as number)).map((p) => ({ x: p.sd as number, y: p.z as number, group: String(p.measure), text: `${p.task} ${p.method}` })),
+      title: `${label(String(s.model))}: SD vs standardised mean correlation (${s.configurations} configurations, ${s.points} points, not independent)`,
+      xTitle: "SD",
+    }),
+  }));
+  return section(f, figures, [tbl("Pearson r between SD and standardised agreement, CI over configurations", f.observed, csv("sd_agreement", f.observed)), tbl("Points", a.points, csv("sd_agreement_points", a.points))]);
+}
+
+export function subsamplingSection(f: Finding, s: Subsampling, csv: Csv): ReportSection {
+  const figures = s.panels.length
+    ? [{ spec: subsamplingGrid({ panels: s.panels.map((p) => ({ title: `${where(p.model, p.task)}, rate ${p.rate} (${p.examples} examples)`, curves: p.curves.map((c) => ({ measure: c.measure, repetitions: c.repetitions })), pred: p.pred })), layers: s.panels[0].layers, title: "Repetitions on random subsets of the test examples (Standard runs)" }) }]
+    : [];
+  return section(f, figures, [tbl("Largest deviation per measure vs its seed noise", f.observed as Row[], csv("subsampling_summary", f.observed as Row[])), tbl("Every repetition", s.rows, csv("subsampling", s.rows))]);
+}

@@ -75,7 +75,7 @@ export function buildReport(storeDir: string, opts: ReportOptions = {}): BuiltRe
       const all = F.configurationLearning(store);
       return S.learningSection(keep(F.learningFinding(store, all)), all, csv);
     }),
-    safe("benchmark", "Benchmark of the mitigation methods", () => S.benchmarkSection(benchmarks(), csv)),
+    safe("benchmark", "Benchmark of the mitigation methods", () => S.benchmarkSection(benchmarks(), F.methodActions(store), csv)),
     safe("layers", "Does instability grow with depth?", () => S.layersSection(keep(F.layersFinding(store)), computeLayerExperiment(store), csv)),
     safe("convergent", "Do CKA and OP agree across layers?", () => S.convergentSection(keep(F.convergentFinding(store)), computeConvergentValidity(store), csv)),
     safe("failed", "Are failed runs less unstable than successful ones?", () => {

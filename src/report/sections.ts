@@ -5,7 +5,7 @@ import type { SdAgreement } from "../analysis/agreement";
 import { SIX_MEASURES } from "../analysis/benchmark";
 import type { Bootstrap } from "../analysis/bootstrap";
 import type { SuccessfulVsFailed } from "../analysis/failedRuns";
-import { benchmarkRows, learningRow, PAPER_CLAIMS, type ConfigLearning, type Finding, type MethodBenchmark } from "../analysis/findings";
+import { actionRows, benchmarkRows, learningRow, MIN_ACTION_RATIO, PAPER_CLAIMS, type MethodAction, type ConfigLearning, type Finding, type MethodBenchmark } from "../analysis/findings";
 import type { Subsampling } from "../analysis/subsampling";
 import type { ConvergentValidity, LayerExperiment } from "../analysis/validity";
 import { CURVE_MEASURES } from "../analysis/validity";
@@ -60,7 +60,7 @@ export function learningSection(f: Finding, all: ConfigLearning[], csv: Csv): Re
   return section(f, figures, [tbl("Per configuration: mean test metric with 95% CI over seeds, the range and the constant baseline", rows, csv("learning", rows), { formats: { learningRate: { sig: 2 } } })]);
 }
 
-export function benchmarkSection(b: MethodBenchmark[], csv: Csv): ReportSection {
+export function benchmarkSection(b: MethodBenchmark[], actions: MethodAction[], csv: Csv): ReportSection {
   const rows = benchmarkRows(b);
   const figures = b.map((g) => ({
     spec: methodValues({
@@ -88,6 +88,7 @@ export function benchmarkSection(b: MethodBenchmark[], csv: Csv): ReportSection 
     tables: [
       tbl("Mean task metric and the six measures per method with 95% CIs (I_CKA and I_OP at the top layer)", rows, csv("benchmark", rows), { formats: { learningRate: { sig: 2 } } }),
       tbl("Share of resamples in which each method is the most stable", wins, csv("most_stable", wins)),
+      tbl(`Does each method act? Same-seed RMS logit difference to Standard vs the difference between two Standard seeds (acts: ratio ≥ ${MIN_ACTION_RATIO})`, actionRows(actions), csv("method_action", actionRows(actions))),
     ],
   };
 }

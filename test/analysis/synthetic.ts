@@ -21,6 +21,10 @@ export interface SynthConfig {
   failedSeeds?: number[];
   /** Write metrics.json's "failed" label (default true when failedSeeds is given). */
   failedLabel?: boolean;
+  /** How run noise in the hidden states depends on depth (default rising: 0 at the embeddings, most at the top). */
+  depthProfile?: "rising" | "falling";
+  /** Failed final models: collapsed to one point per layer (default), or frozen at the shared base (they did not move). */
+  failedStyle?: "collapsed" | "frozen";
 }
 
 export interface SynthStore {
@@ -49,7 +53,7 @@ export function writeSyntheticStore(store: string, spec: SynthStore): void {
   const margins = Array.from({ length: n }, () => 1 + 2 * root.next());
   const base = Array.from({ length: L + 1 }, () => Float64Array.from({ length: n * d }, () => root.normal()));
 
-  const outputs = (rng: Random, flips: number, scale: number, identical: boolean) => {
+  const outputs = (rng: Random, flips: number, scale: number, identical: boolean, profile: SynthConfig["depthProfile"] = "rising") => {
     const logits = new Float32Array(n * 2);
     for (let i = 0; i < n; i++) {
       const y = i < flips ? 1 - labels[i] : labels[i];
@@ -59,7 +63,8 @@ export function writeSyntheticStore(store: string, spec: SynthStore): void {
     }
     const hidden = new Float32Array((L + 1) * n * d);
     for (let l = 0; l <= L; l++) {
-      const noise = identical ? 0 : 0.35 * scale * (l / L);
+      const depth = profile === "falling" ? (l === 0 ? 0 : (L - l + 1) / L) : l / L;
+      const noise = identical ? 0 : 0.35 * scale * depth;
       for (let t = 0; t < n * d; t++) hidden[l * n * d + t] = base[l][t] + noise * rng.normal();
     }
     return { logits, hidden };
@@ -81,12 +86,20 @@ export function writeSyntheticStore(store: string, spec: SynthStore): void {
     return { logits, hidden };
   };
 
+  const frozen = (rng: Random) => {
+    const logits = new Float32Array(n * 2);
+    for (let i = 0; i < n; i++) (logits[i * 2] = 1), (logits[i * 2 + 1] = -1);
+    const hidden = new Float32Array((L + 1) * n * d);
+    for (let l = 0; l <= L; l++) for (let t = 0; t < n * d; t++) hidden[l * n * d + t] = base[l][t] + 0.001 * rng.normal();
+    return { logits, hidden };
+  };
+
   for (const c of spec.configs) {
     const dir = path.join(store, configurationDir(model, task, c.method, c.lr));
     c.seeds.forEach((seed, r) => {
       const rng = root.fork(`${c.method}:${c.lr}:${seed}`);
       const flips = c.identical ? 0 : Math.min(Math.floor(n / 2), Math.round(c.scale * r));
-      const best = outputs(rng, flips, c.scale, !!c.identical);
+      const best = outputs(rng, flips, c.scale, !!c.identical, c.depthProfile);
       const failed = c.failedSeeds?.includes(seed) ?? false;
       const metrics: Record<string, unknown> = { seed };
       if (c.failedSeeds && (c.failedLabel ?? true)) metrics.failed = failed;
@@ -99,7 +112,8 @@ export function writeSyntheticStore(store: string, spec: SynthStore): void {
         config: { seed, mitigation: c.method, lr: c.lr, task },
       });
       writeRun(runDir, contents(best, metrics));
-      if (c.failedSeeds) writeRun(path.join(runDir, "final"), contents(failed ? collapsed(rng) : outputs(rng, flips, c.scale, false), { seed }));
+      const failedOutputs = () => (c.failedStyle === "frozen" ? frozen(rng) : collapsed(rng));
+      if (c.failedSeeds) writeRun(path.join(runDir, "final"), contents(failed ? failedOutputs() : outputs(rng, flips, c.scale, false, c.depthProfile), { seed }));
     });
   }
 }

@@ -25,6 +25,7 @@ export { convergentFinding, AGREE_R, MIN_LAYERS_FOR_CORRELATION } from "./conver
 export { failedFinding } from "./failed";
 export { kendallFinding, methodBenchmarks, benchmarkRows, granularityGap, type MethodBenchmark } from "./kendall";
 export { resampleSix, type MethodResamples } from "./methodResamples";
+export { methodActions, actionRows, actsGate, MIN_ACTION_RATIO, type MethodAction } from "./methodsAct";
 export { bootstrapFinding, closeMinusFar } from "./bootstrapFinding";
 export { agreementFinding, MIN_AGREEMENT_CONFIGURATIONS } from "./agreement";
 export { subsamplingFinding } from "./subsamplingFinding";

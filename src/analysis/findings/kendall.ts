@@ -10,6 +10,7 @@ import type { RunStore } from "../store";
 import { percentileInterval, type Ci } from "./ci";
 import { finding, fmt, fmtCi, type Finding, type Gate } from "./finding";
 import { countGate, learning, learnsGate, MIN_METHODS, MIN_SEEDS } from "./gates";
+import { actsGate, methodActions } from "./methodsAct";
 import { resampleSix, type MethodResamples, type SixValues } from "./methodResamples";
 import { PAPER_CLAIMS } from "./paperClaims";
 
@@ -65,8 +66,8 @@ export function benchmarkRows(b: MethodBenchmark[]): Row[] {
   );
 }
 
-export function kendallFinding(store: RunStore, benchmarks = methodBenchmarks(store)): Finding {
-  const gates: Gate[] = [];
+export function kendallFinding(store: RunStore, benchmarks = methodBenchmarks(store), actions = methodActions(store)): Finding {
+  const gates: Gate[] = actions.map(actsGate);
   for (const g of benchmarks) {
     gates.push(countGate("enough methods", `${g.model}/${g.task}`, g.methods.length, MIN_METHODS, "methods at the Standard learning rate"));
     for (const x of g.methods) {

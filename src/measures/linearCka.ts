@@ -1,5 +1,6 @@
 // I_CKA: 1 − linear CKA with the unbiased HSIC estimator (method.md §5.7). Only the centred Gram
 // matrix of each run is needed, so it is prepared once per run; a pair costs one N×N inner product.
+import { DegenerateRepresentation } from "./degenerate";
 import { dot, gram } from "./linalg";
 
 export interface CkaPrepared {
@@ -36,7 +37,7 @@ export function prepareLinearCka(gramMatrix: Float64Array, n: number, what = "re
   // Round-off leaves ~1e-15 entries when X is constant; compare with the scale of the input.
   const scale = Math.sqrt(dot(gramMatrix, 0, gramMatrix, 0, n * n));
   if (!(norm > 1e-12 * scale)) {
-    throw new RangeError(`${what}: the centred Gram matrix is zero (hidden states constant across examples?); CKA is undefined`);
+    throw new DegenerateRepresentation(what, "the centred Gram matrix is zero (hidden states constant across examples)", "CKA");
   }
   return { n, centred, norm };
 }

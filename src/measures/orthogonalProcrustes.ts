@@ -9,6 +9,7 @@
 // triangular factors make F_aᵀ·F_b three times cheaper to form, which matters because this
 // product is the per-pair cost of the whole measure. Runs whose K is singular even on 1⊥
 // (rank < N − 1, e.g. N > d) use a rank-revealing pivoted Cholesky factor instead.
+import { DegenerateRepresentation } from "./degenerate";
 import { centerGram, dot, gram, pivotedCholeskyRows, rowDots, rowGram, SIMD_MIN } from "./linalg";
 import { symmetricEigenvalues, symmetricEigenvaluesInSimdMemory } from "./symmetricEigen";
 import { SimdKernels, simdKernels } from "./simd";
@@ -76,7 +77,7 @@ export function prepareOrthogonalProcrustes(gramMatrix: Float64Array, n: number,
     rawTrace += gramMatrix[i * n + i];
   }
   if (!(trace > 1e-12 * rawTrace)) {
-    throw new RangeError(`${what}: hidden states are constant across examples (zero variance); Procrustes distance is undefined`);
+    throw new DegenerateRepresentation(what, "hidden states are constant across examples (zero variance)", "the Procrustes distance");
   }
   for (let i = 0; i < k.length; i++) k[i] /= trace;
   const chol = n >= 3 ? choleskyOnOnesComplement(k, n) : null;

@@ -4,6 +4,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
+import type { DegenerateLayer } from "./degenerate";
 import { REPRESENTATION_MEASURES, RepresentationMatrices, representationMatrices, RepresentationMeasure, RepresentationOptions } from "./representation";
 
 interface LayerTask {
@@ -17,7 +18,7 @@ interface LayerTask {
   examples?: number[];
 }
 
-type LayerResult = { layer: number; matrices: Record<RepresentationMeasure, Float64Array> } | { layer: number; error: string };
+type LayerResult = { layer: number; matrices: Record<RepresentationMeasure, Float64Array>; degenerate: DegenerateLayer[] } | { layer: number; error: string };
 
 export interface ParallelOptions extends Omit<RepresentationOptions, "onLayer"> {
   /** Worker threads (default: min(layers, CPU count)); 1 runs in this thread. */
@@ -38,6 +39,7 @@ export async function representationMatricesParallel(
   const workers = Math.max(1, Math.min(opts.workers ?? os.cpus().length, layers.length));
   if (workers === 1) return representationMatrices(hiddenAt, runs, n, d, layers, opts);
   const results = new Map<number, Record<RepresentationMeasure, Float64Array>>();
+  const degenerate = new Map<number, DegenerateLayer[]>();
   let next = 0;
   let done = 0;
   const pool = Array.from({ length: workers }, () => new Worker(path.join(__dirname, "parallelLayers.js")));
@@ -66,6 +68,7 @@ export async function representationMatricesParallel(
             worker.on("message", (msg: LayerResult) => {
               if ("error" in msg) return reject(new RangeError(msg.error));
               results.set(msg.layer, msg.matrices);
+              degenerate.set(msg.layer, msg.degenerate);
               opts.onLayer?.(++done, layers.length);
               send();
             });
@@ -79,7 +82,7 @@ export async function representationMatricesParallel(
   }
   const matrices = { svcca: [], op: [], cka: [] } as Record<RepresentationMeasure, Float64Array[]>;
   for (const layer of layers) for (const m of measures) matrices[m].push(results.get(layer)![m]);
-  return { runs, layers: [...layers], measures, matrices };
+  return { runs, layers: [...layers], measures, matrices, degenerate: layers.flatMap((l) => degenerate.get(l) ?? []) };
 }
 
 if (!isMainThread && parentPort) {
@@ -94,7 +97,7 @@ if (!isMainThread && parentPort) {
       });
       const matrices = {} as Record<RepresentationMeasure, Float64Array>;
       for (const m of task.measures) matrices[m] = r.matrices[m][0];
-      port.postMessage({ layer: task.layer, matrices } satisfies LayerResult, Object.values(matrices).map((m) => m.buffer));
+      port.postMessage({ layer: task.layer, matrices, degenerate: r.degenerate } satisfies LayerResult, Object.values(matrices).map((m) => m.buffer));
     } catch (err) {
       port.postMessage({ layer: task.layer, error: (err as Error).message } satisfies LayerResult);
     }

@@ -1,6 +1,7 @@
 // The three representation measures over a set of runs, layer by layer. Each run's layer is
 // prepared once (one Gram matrix, then the per-measure reductions) and every pair reuses it;
 // layers are processed one at a time so only one layer's preparations are in memory.
+import { DegenerateRepresentation, type DegenerateLayer } from "./degenerate";
 import { gram } from "./linalg";
 import { CkaPrepared, linearCkaFromPrepared, prepareLinearCka } from "./linearCka";
 import { orthogonalProcrustesFromPrepared, prepareOrthogonalProcrustes, ProcrustesPrepared } from "./orthogonalProcrustes";
@@ -13,6 +14,8 @@ export const REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = ["svcca
 /** One run's hidden states at one layer, reduced once for every measure asked for. */
 export interface PreparedLayer {
   n: number;
+  /** Measures this layer is degenerate for (constant across examples), with the reason: their pairs are NaN. */
+  degenerate?: Partial<Record<RepresentationMeasure, string>>;
   svcca?: SvccaPrepared;
   op?: ProcrustesPrepared;
   cka?: CkaPrepared;
@@ -32,14 +35,24 @@ export function prepareLayer(x: Float64Array, n: number, d: number, opts: Prepar
   const what = opts.what ?? "representation";
   const k = gram(x, n, d);
   const p: PreparedLayer = { n };
-  if (measures.includes("cka")) p.cka = prepareLinearCka(k, n, what);
-  if (measures.includes("op")) p.op = prepareOrthogonalProcrustes(k, n, what);
-  if (measures.includes("svcca")) p.svcca = prepareSvcca(k, n, opts.svcca, what);
+  // A degenerate layer is data, not a crash (measures/degenerate.ts): its pairs become NaN.
+  const attempt = (m: RepresentationMeasure, prepare: () => void) => {
+    try {
+      prepare();
+    } catch (err) {
+      if (!(err instanceof DegenerateRepresentation)) throw err;
+      (p.degenerate ??= {})[m] = err.reason;
+    }
+  };
+  if (measures.includes("cka")) attempt("cka", () => (p.cka = prepareLinearCka(k, n, what)));
+  if (measures.includes("op")) attempt("op", () => (p.op = prepareOrthogonalProcrustes(k, n, what)));
+  if (measures.includes("svcca")) attempt("svcca", () => (p.svcca = prepareSvcca(k, n, opts.svcca, what)));
   return p;
 }
 
 /** The distance `measure` between two prepared layers (both must have been prepared for it). */
 export function preparedDistance(a: PreparedLayer, b: PreparedLayer, measure: RepresentationMeasure): number {
+  if (a.degenerate?.[measure] || b.degenerate?.[measure]) return NaN;
   switch (measure) {
     case "cka":
       return linearCkaFromPrepared(need(a.cka, measure), need(b.cka, measure));
@@ -59,8 +72,10 @@ export interface RepresentationMatrices {
   runs: number;
   layers: number[];
   measures: RepresentationMeasure[];
-  /** matrices[measure][t]: R×R pair matrix (row-major, zero diagonal) of layers[t]. */
+  /** matrices[measure][t]: R×R pair matrix (row-major, zero diagonal) of layers[t]; NaN where undefined. */
   matrices: Record<RepresentationMeasure, Float64Array[]>;
+  /** Runs whose layer is degenerate (their pairs are NaN there). */
+  degenerate: DegenerateLayer[];
 }
 
 /** The rows `examples` of X [n, d] (sub-sampling analyses use one subset for every run and pair). */
@@ -98,17 +113,23 @@ export function representationMatrices(
   const measures = [...(opts.measures ?? REPRESENTATION_MEASURES)];
   const matrices = { svcca: [], op: [], cka: [] } as Record<RepresentationMeasure, Float64Array[]>;
   const rows = opts.examples ? opts.examples.length : n;
+  const degenerate: DegenerateLayer[] = [];
   layers.forEach((layer, t) => {
     const prepared: PreparedLayer[] = [];
     for (let r = 0; r < runs; r++) {
       const what = `run ${opts.runNames?.[r] ?? r}, layer ${layer}`;
       const x = opts.examples ? selectRows(hiddenAt(r, layer), d, opts.examples) : hiddenAt(r, layer);
-      prepared.push(prepareLayer(x, rows, d, { ...opts, measures, what }));
+      const p = prepareLayer(x, rows, d, { ...opts, measures, what });
+      if (p.degenerate) {
+        const ms = Object.keys(p.degenerate);
+        degenerate.push({ layer, run: r, runName: opts.runNames?.[r] ?? `run ${r}`, measures: ms, reason: Object.values(p.degenerate)[0]! });
+      }
+      prepared.push(p);
     }
     for (const m of measures) matrices[m].push(pairMatrix(runs, (a, b) => preparedDistance(prepared[a], prepared[b], m)));
     opts.onLayer?.(t + 1, layers.length);
   });
-  return { runs, layers: [...layers], measures, matrices };
+  return { runs, layers: [...layers], measures, matrices, degenerate };
 }
 
 /** Per-layer pair means (one value per layer) of each measure, over `runIndices` (default all). */

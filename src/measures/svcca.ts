@@ -8,6 +8,7 @@
 // whichever is smaller. A pair then needs the singular values of B_a·B_bᵀ, or, when the kept
 // spaces are large (the usual case with N < d), of the much smaller Z_a·Z_bᵀ (cos² + sin² = 1
 // because B and Z together span R^N). Only the eigenvectors of that smaller side are formed.
+import { DegenerateRepresentation } from "./degenerate";
 import { gram, rowDots, rowGram } from "./linalg";
 import { symmetricEigenPartial, symmetricEigenvalues } from "./symmetricEigen";
 
@@ -81,7 +82,7 @@ function splitAlongOnes(u: Float64Array, n: number, from: number, to: number): {
 export function prepareSvcca(gramMatrix: Float64Array, n: number, opts: SvccaOptions = {}, what = "representation"): SvccaPrepared {
   const eigen = symmetricEigenPartial(gramMatrix, n);
   const s = Array.from(eigen.values, (l) => Math.sqrt(Math.max(l, 0)));
-  if (!(s[0] > 0)) throw new RangeError(`${what}: hidden states are all zero; SVCCA is undefined`);
+  if (!(s[0] > 0)) throw new DegenerateRepresentation(what, "hidden states are all zero", "SVCCA");
   const kept = Math.min(svccaKeptCount(s, opts.threshold ?? 0.99), n);
   // Only the smaller side is needed (see canonicalCorrelationSum), and only its eigenvectors are
   // formed: the top k when k ≤ n/2 (low-rank layers), else the bottom n − k (the usual case).
@@ -105,7 +106,7 @@ export function prepareSvcca(gramMatrix: Float64Array, n: number, opts: SvccaOpt
       basisRows.unshift(b);
     }
     if (basisRows.length === 0) {
-      throw new RangeError(`${what}: hidden states are constant across examples (zero variance after centring); SVCCA is undefined`);
+      throw new DegenerateRepresentation(what, "hidden states are constant across examples (zero variance after centring)", "SVCCA");
     }
     return { n, kept, rank: basisRows.length, basis: stack(basisRows, n), complement: null };
   }

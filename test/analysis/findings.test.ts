@@ -116,3 +116,13 @@ test("a finding never turns failed preconditions into a verdict", () => {
   assert.equal(f.sentence, "Not enough evidence: g: 2 of 8.");
   assert.equal(F.finding({ id: "x", title: "x", section: "§", paper: "p", observed: [], gates: [], notes: [] }, () => ({ verdict: "holds", reason: "", sentence: "" })).verdict, "not enough evidence");
 });
+
+test("collapsed runs are data: exactly constant top layers give undefined pairs that the finding counts and names", () => {
+  const s = storeOf([{ method: "none", lr: 1e-3, seeds: SEEDS, scale: 1 }, { method: "none", lr: 4e-3, seeds: [0, 1, 2, 3, 4, 5], scale: 1, failedSeeds: [1, 3, 5], failedStyle: "constant" }]);
+  const f = F.failedFinding(s, { permutations: 50 });
+  // 3 constant runs: their 3 mutual pairs and 9 mixed pairs of 15 are undefined at layer 4
+  assert.ok(f.notes.some((n) => n === "tiny/toy Standard (final models): 12 of 15 pairs at layer 4 undefined: run seed-01, run seed-03, run seed-05 are constant there (I_CKA, I_OP, I_SVCCA); means use the defined pairs."), f.notes.join("\n"));
+  // both-failed pairs are all undefined at the top layer, so that layer has no failed-pair value
+  const top = f.observed.filter((o) => o.layer === 4);
+  assert.ok(top.length > 0 && top.every((o) => Number.isNaN(o.failed as number)));
+});

@@ -24,7 +24,7 @@ export interface SynthConfig {
   /** How run noise in the hidden states depends on depth (default rising: 0 at the embeddings, most at the top). */
   depthProfile?: "rising" | "falling";
   /** Failed final models: collapsed to one point per layer (default), or frozen at the shared base (they did not move). */
-  failedStyle?: "collapsed" | "frozen";
+  failedStyle?: "collapsed" | "frozen" | "constant";
 }
 
 export interface SynthStore {
@@ -112,7 +112,13 @@ export function writeSyntheticStore(store: string, spec: SynthStore): void {
         config: { seed, mitigation: c.method, lr: c.lr, task },
       });
       writeRun(runDir, contents(best, metrics));
-      const failedOutputs = () => (c.failedStyle === "frozen" ? frozen(rng) : collapsed(rng));
+      const failedOutputs = () => {
+    if (c.failedStyle === "frozen") return frozen(rng);
+    const o = collapsed(rng);
+    // "constant": the top block is exactly one vector for every example (a fully collapsed run)
+    if (c.failedStyle === "constant") for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) o.hidden[(L * n + i) * d + j] = 0.5 + j;
+    return o;
+  };
       if (c.failedSeeds) writeRun(path.join(runDir, "final"), contents(failed ? failedOutputs() : outputs(rng, flips, c.scale, false, c.depthProfile), { seed }));
     });
   }

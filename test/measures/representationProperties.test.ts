@@ -16,6 +16,7 @@ import {
   unbiasedCentreGram,
 } from "../../src/measures";
 import { add, gaussian, matmul, permuteRows, randomOrthogonal, scale } from "./fixtures";
+import { undefinedPairs } from "../../src/measures/pairs";
 
 const MEASURES = {
   cka: linearCkaDistance,
@@ -199,11 +200,25 @@ test("prepared layers reused across pairs give the same matrices as direct calls
   assert.equal(preparedDistance(p, p, "svcca") < 1e-10, true);
 });
 
-test("constant hidden states are a clear error, not NaN", () => {
+test("constant hidden states are undefined (NaN) pairs, named and counted, not a crash (measures/degenerate.ts)", () => {
   const constant = new Float64Array(n * d).fill(0.25);
   for (const name of ["cka", "op", "svcca"] as const) {
-    assert.throws(() => prepareLayer(constant, n, d, { measures: [name], what: "run r7, layer 2" }), /run r7, layer 2.*(constant|zero)/);
+    const p = prepareLayer(constant, n, d, { measures: [name], what: "run r7, layer 2" });
+    assert.match(p.degenerate![name]!, /constant|zero/);
+    assert.ok(Number.isNaN(preparedDistance(p, prepareLayer(x, n, d, { measures: [name] }), name)));
   }
+  // three runs, the last one collapsed: its 2 pairs are NaN, the curve is the mean of the one defined pair
+  const data = [x, add(x, gaussian(n, d, 77, 0.5)), constant];
+  const result = representationMatrices((r) => data[r], 3, n, d, [4], { runNames: ["seed-00", "seed-01", "seed-02"] });
+  assert.deepEqual(result.degenerate.map((g) => [g.layer, g.runName, g.measures.sort().join(",")]), [[4, "seed-02", "cka,op,svcca"]]);
+  for (const m of ["cka", "op", "svcca"] as const) {
+    const mat = result.matrices[m][0];
+    assert.ok(Number.isNaN(mat[0 * 3 + 2]) && Number.isNaN(mat[1 * 3 + 2]));
+    assert.equal(undefinedPairs(mat, 3), 2);
+    assert.equal(layerCurves(result)[m][0], mat[0 * 3 + 1]);
+  }
+  // a direct two-matrix call still says why it cannot answer
+  assert.throws(() => svccaDistance(constant, x, n, d), /constant|zero/);
 });
 
 test("a subset of examples gives the same matrices as measuring the selected rows directly", () => {
@@ -222,7 +237,7 @@ test("a subset of examples gives the same matrices as measuring the selected row
   assert.ok(Math.abs(result.matrices.cka[0][1 * R + 2] - wantCka) < 1e-12);
 });
 
-test("worker threads give exactly the single-thread matrices, and pass errors back", async () => {
+test("worker threads give exactly the single-thread matrices, degenerate layers and errors included", async () => {
   const { representationMatricesParallel } = await import("../../src/measures/parallelLayers");
   const R = 3;
   const L = 3;
@@ -233,8 +248,12 @@ test("worker threads give exactly the single-thread matrices, and pass errors ba
     for (let l = 0; l < L; l++) assert.deepEqual(Array.from(parallel.matrices[m][l]), Array.from(serial.matrices[m][l]));
   }
   const constant = new Float64Array(n * d).fill(1);
+  const withConstant = await representationMatricesParallel((r, l) => (r === 1 && l === 1 ? constant : data[l][r]), R, n, d, [0, 1], { workers: 2, runNames: ["a", "b", "c"] });
+  assert.deepEqual(withConstant.degenerate.map((g) => [g.layer, g.runName]), [[1, "b"]]);
+  assert.ok(Number.isNaN(withConstant.matrices.cka[1][0 * R + 1]));
+  const wrongSize = new Float64Array(3);
   await assert.rejects(
-    representationMatricesParallel((r, l) => (r === 1 && l === 1 ? constant : data[l][r]), R, n, d, [0, 1], { workers: 2, runNames: ["a", "b", "c"] }),
-    /run b, layer 1.*constant/,
+    representationMatricesParallel((r, l) => (r === 1 && l === 1 ? wrongSize : data[l][r]), R, n, d, [0, 1], { workers: 2, runNames: ["a", "b", "c"] }),
+    /hidden states have 3 values/,
   );
 });

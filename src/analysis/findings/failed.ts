@@ -5,9 +5,9 @@
 import { label } from "../../runs/names";
 import type { Row } from "../../viz/table";
 import { computeSuccessfulVsFailed, type FailureOptions, type SuccessfulVsFailed } from "../failedRuns";
-import type { RunStore } from "../store";
+import { configurationName, type RunStore } from "../store";
 import { finding, fmt, type Finding, type Gate } from "./finding";
-import { MIN_GROUP_RUNS } from "./gates";
+import { degenerateNotes, MIN_GROUP_RUNS } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
 
 export const ALPHA = 0.05;
@@ -23,13 +23,17 @@ export function failedFinding(store: RunStore, opts: FailureOptions = {}, sf: Su
   }
   for (const g of sf.groups) gates.push({ name: "final models judged", ok: g.variant === "final", detail: `${g.model}/${g.task}: labels from the ${g.variant} models (the analysis uses final models, method.md §3.1)` });
   if (gates.length === 0) gates.push({ name: "both groups present", ok: false, detail: "no Standard configuration" });
+  const degenerate = sf.groups.flatMap((g) => {
+    const c = store.configurations.find((x) => configurationName(x) === g.configuration);
+    return c ? degenerateNotes(store.measures(c, g.variant)) : [];
+  });
   const top: Row[] = [];
   for (const g of sf.groups) {
     const L = g.layers[g.layers.length - 1];
     for (const r of sf.rows.filter((x) => x.model === g.model && x.task === g.task && x.layer === L)) top.push({ ...r, failedRuns: g.failed.length, successfulRuns: g.successful.length });
   }
   return finding(
-    { id: "failed", title: "Are failed runs less unstable than successful ones?", section: "method.md §6.2 (NB10)", paper: PAPER_CLAIMS.failed, observed: top, gates, notes: [`Permutation test over run labels (${sf.permutations} shuffles), α = ${ALPHA}; Cohen's d over pairs is descriptive (pairs share runs).`] },
+    { id: "failed", title: "Are failed runs less unstable than successful ones?", section: "method.md §6.2 (NB10)", paper: PAPER_CLAIMS.failed, observed: top, gates, notes: [`Permutation test over run labels (${sf.permutations} shuffles), α = ${ALPHA}; Cohen's d over pairs is descriptive (pairs share runs).`, ...degenerate] },
     () => {
       const ckaOp = top.filter((r) => r.measure === "cka" || r.measure === "op");
       const text = ckaOp.map((r) => `${label(String(r.measure), "plain")} ${r.model}/${r.task} at layer ${r.layer}: failed ${fmt(r.failed as number)} vs successful ${fmt(r.successful as number)} (p = ${fmt(r.p as number)})`).join("; ");

@@ -50,3 +50,27 @@ export function learnsGate(what: string, l: Learning): Gate {
 export function countGate(name: string, what: string, have: number, need: number, unit: string): Gate {
   return { name, ok: have >= need, detail: `${what}: ${have} ${unit} (need at least ${need})` };
 }
+
+/**
+ * Undefined pairs of a configuration, per layer, in words ("2 of 45 pairs at layer 4 undefined:
+ * run seed-03 is constant there (I_CKA, I_OP, I_SVCCA)"), for a finding's notes.
+ */
+export function degenerateNotes(m: ConfigMeasures): string[] {
+  const rep = m.representation;
+  if (!rep || rep.degenerate.length === 0) return [];
+  const R = m.runs.length;
+  const total = (R * (R - 1)) / 2;
+  return [...new Set(rep.degenerate.map((g) => g.layer))].map((layer) => {
+    const at = rep.degenerate.filter((g) => g.layer === layer);
+    const t = rep.layers.indexOf(layer);
+    const undefinedCount = Math.max(...at.flatMap((g) => g.measures).map((k) => countNaN(rep.matrices[k as "cka"][t], R)));
+    const names = [...new Set(at.flatMap((g) => g.measures))].map((k) => label(k, "plain")).join(", ");
+    return `${m.config.model}/${m.config.task} ${label(m.config.method, "plain")}${m.variant === "final" ? " (final models)" : ""}: ${undefinedCount} of ${total} pairs at layer ${layer} undefined: ${at.map((g) => `run ${g.runName}`).join(", ")} ${at.length === 1 ? "is" : "are"} constant there (${names}); means use the defined pairs.`;
+  });
+}
+
+function countNaN(matrix: Float64Array, R: number): number {
+  let c = 0;
+  for (let a = 0; a < R; a++) for (let b = a + 1; b < R; b++) if (Number.isNaN(matrix[a * R + b])) c++;
+  return c;
+}

@@ -6,7 +6,7 @@ import type { Row } from "../../viz/table";
 import type { ConfigMeasures, RunStore } from "../store";
 import { distinctPairMean, seedCi, type Ci } from "./ci";
 import { finding, fmtCi, type Finding, type Gate } from "./finding";
-import { countGate, learning, learnsGate, MIN_SEEDS } from "./gates";
+import { countGate, degenerateNotes, learning, learnsGate, MIN_SEEDS } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
 
 const RISING = ["cka", "op"] as const;
@@ -22,12 +22,14 @@ export function layerRise(m: ConfigMeasures, measure: "cka" | "op" | "svcca"): C
 export function layersFinding(store: RunStore): Finding {
   const gates: Gate[] = [];
   const observed: Row[] = [];
+  const degenerate: string[] = [];
   const rises: { what: string; measure: string; ci: Ci }[] = [];
   for (const { model, task } of store.modelTasks()) {
     const std = store.standard(model, task);
     if (!std) continue;
     const m = store.measures(std);
     const what = `${model}/${task} Standard`;
+    degenerate.push(...degenerateNotes(m));
     gates.push(learnsGate(what, learning(m)), countGate("enough seeds", what, m.runs.length, MIN_SEEDS, "runs"));
     const hasCurves = !!m.representation && m.layers.length >= 2;
     gates.push({ name: "hidden states of at least 2 layers", ok: hasCurves, detail: `${what}: ${m.layers.length} layer(s)${m.representation ? "" : ", no hidden.npy"}` });
@@ -42,7 +44,7 @@ export function layersFinding(store: RunStore): Finding {
   }
   if (gates.length === 0) gates.push({ name: "Standard runs", ok: false, detail: "no Standard configuration with at least 2 runs" });
   return finding(
-    { id: "layers", title: "Does instability grow with depth?", section: "method.md §6.2 (NB9)", paper: PAPER_CLAIMS.layers, observed, gates, notes: ["Rise = top-layer minus layer-1 mean over pairs; CI: bootstrap over seeds, pairs of distinct runs only."] },
+    { id: "layers", title: "Does instability grow with depth?", section: "method.md §6.2 (NB9)", paper: PAPER_CLAIMS.layers, observed, gates, notes: ["Rise = top-layer minus layer-1 mean over pairs; CI: bootstrap over seeds, pairs of distinct runs only.", ...degenerate] },
     () => {
       const text = rises.map((r) => `${label(r.measure, "plain")} ${r.what} rises by ${fmtCi(r.ci)}`).join("; ");
       const up = rises.filter((r) => r.ci.lower > 0);

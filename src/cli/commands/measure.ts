@@ -82,13 +82,22 @@ export async function run(argv: string[]): Promise<number> {
     });
     if (progress && set.layers !== undefined) process.stderr.write("\n");
   } catch (err) {
-    if (err instanceof RangeError && /constant across examples/.test(err.message) && layers?.includes(0)) {
-      throw new CliError(`${err.message}. Layer 0 is the embedding output: its first-token state is the same for every input; leave it out of --layers`);
-    }
     if (err instanceof RunFormatError || err instanceof RangeError) throw new CliError(err.message);
     throw err;
   }
   const { report } = details;
+  const degenerate = details.pairs.representation?.degenerate ?? [];
+  const R = report.runs.length;
+  if (layers?.includes(0) && degenerate.filter((g) => g.layer === 0).length === R) {
+    throw new CliError(`every run's hidden states are constant across examples at layer 0, so the representation measures are undefined there. Layer 0 is the embedding output: its first-token state is the same for every input; leave it out of --layers`);
+  }
+  // Undefined pairs are data (measures/degenerate.ts): say which, keep the defined ones.
+  for (const layer of [...new Set(degenerate.map((g) => g.layer))]) {
+    const at = degenerate.filter((g) => g.layer === layer);
+    const bad = R - at.length;
+    const undefinedPairs = (R * (R - 1)) / 2 - (bad * (bad - 1)) / 2;
+    process.stderr.write(`note: ${undefinedPairs} of ${(R * (R - 1)) / 2} pairs at layer ${layer} are undefined: ${at.map((g) => `run ${g.runName}`).join(", ")} ${at.length === 1 ? "is" : "are"} constant across examples there; means use the defined pairs\n`);
+  }
   if (values.json) {
     process.stdout.write(JSON.stringify(report) + "\n");
     return 0;

@@ -12,3 +12,4 @@ export * from "./bootstrap";
 export * from "./agreement";
 export * from "./subsampling";
 export * as findings from "./findings";
+export * from "./kappaChances";

@@ -18,3 +18,6 @@ export { writeSyntheticStore } from "./syntheticStore";
 export type { SyntheticStoreOptions, SyntheticStoreResult } from "./syntheticStore";
 export { notebookRuns, fineTuningAvailable } from "./notebookRuns";
 export type { NotebookRunsOptions, NotebookRuns, Preset } from "./notebookRuns";
+export { showFinding, showSection } from "./section";
+export type { ShowSectionOptions } from "./section";
+export { showPaperTau } from "./paperFigures";

@@ -44,6 +44,63 @@ export interface BuiltReport {
   errors: { section: string; message: string }[];
 }
 
+/** The report's sections in order; the notebooks show the same ones (reportSection). */
+export const SECTION_IDS = ["learning", "benchmark", "layers", "convergent", "failed", "kendall", "bootstrap", "agreement", "subsampling"] as const;
+export type SectionId = (typeof SECTION_IDS)[number];
+
+const SECTION_TITLES: Record<SectionId, string> = {
+  learning: "Do the runs learn?",
+  benchmark: "Benchmark of the mitigation methods",
+  layers: "Does instability grow with depth?",
+  convergent: "Do CKA and OP agree across layers?",
+  failed: "Are failed runs less unstable than successful ones?",
+  kendall: "Do measures of similar granularity rank the methods alike?",
+  bootstrap: "Do measures of closer granularity correlate more across resamples?",
+  agreement: "Do measures agree more where instability is larger?",
+  subsampling: "Are the measures insensitive to sub-sampling the test half?",
+};
+
+type Csv = (name: string, rows: Row[]) => string;
+
+/** One builder per section; shared intermediate results (bootstrap, benchmarks) are computed once. */
+function sectionBuilders(store: RunStore, opts: ReportOptions, csv: Csv, keep: (f: F.Finding) => F.Finding): Record<SectionId, () => ReportSection> {
+  let boot: Bootstrap | undefined;
+  const bootstrap = () => (boot ??= computeBootstrap(store, { chance: store.options.chance, ...opts.bootstrap }));
+  let benches: F.MethodBenchmark[] | undefined;
+  const benchmarks = () => (benches ??= F.methodBenchmarks(store));
+  return {
+    learning: () => {
+      const all = F.configurationLearning(store);
+      return S.learningSection(keep(F.learningFinding(store, all)), all, csv);
+    },
+    benchmark: () => S.benchmarkSection(benchmarks(), F.methodActions(store), csv),
+    layers: () => S.layersSection(keep(F.layersFinding(store)), computeLayerExperiment(store), csv),
+    convergent: () => S.convergentSection(keep(F.convergentFinding(store)), computeConvergentValidity(store), csv),
+    failed: () => {
+      const sf = computeSuccessfulVsFailed(store, opts.failure);
+      return S.failedSection(keep(F.failedFinding(store, opts.failure, sf)), sf, csv);
+    },
+    kendall: () => S.kendallSection(keep(F.kendallFinding(store, benchmarks())), computeBenchmark(store), csv),
+    bootstrap: () => S.bootstrapSection(keep(F.bootstrapFinding(store, bootstrap())), bootstrap(), csv),
+    agreement: () => {
+      const a = computeSdAgreement(bootstrap());
+      return S.agreementSection(keep(F.agreementFinding(a)), a, csv);
+    },
+    subsampling: () => {
+      const s = computeSubsampling(store, opts.subsampling);
+      return S.subsamplingSection(keep(F.subsamplingFinding(store, s)), s, csv);
+    },
+  };
+}
+
+/** One section of the report, e.g. for a notebook cell: the paper's claim, the finding, figures and tables. */
+export function reportSection(store: RunStore, id: SectionId, opts: Omit<ReportOptions, "chance"> = {}): { section: ReportSection; finding?: F.Finding } {
+  if (!SECTION_IDS.includes(id)) throw new Error(`unknown report section '${id}'; use one of ${SECTION_IDS.join(", ")}`);
+  let finding: F.Finding | undefined;
+  const section = sectionBuilders(store, opts, (name) => `${name}.csv`, (f) => (finding = f))[id]();
+  return { section, finding };
+}
+
 /** Runs every analysis on the store and assembles the report; nothing is written. */
 export function buildReport(storeDir: string, opts: ReportOptions = {}): BuiltReport {
   const store = new RunStore(storeDir, { chance: opts.chance, log: opts.log });
@@ -65,34 +122,8 @@ export function buildReport(storeDir: string, opts: ReportOptions = {}): BuiltRe
       return { id, title, text: `<p><b>This analysis failed:</b> ${escapeHtml(message)}</p>` };
     }
   };
-  const keep = (f: F.Finding) => (findings.push(f), f);
-  let boot: Bootstrap | undefined;
-  const bootstrap = () => (boot ??= computeBootstrap(store, { chance: opts.chance, ...opts.bootstrap }));
-  let benches: F.MethodBenchmark[] | undefined;
-  const benchmarks = () => (benches ??= F.methodBenchmarks(store));
-  const sections: ReportSection[] = [
-    safe("learning", "Do the runs learn?", () => {
-      const all = F.configurationLearning(store);
-      return S.learningSection(keep(F.learningFinding(store, all)), all, csv);
-    }),
-    safe("benchmark", "Benchmark of the mitigation methods", () => S.benchmarkSection(benchmarks(), F.methodActions(store), csv)),
-    safe("layers", "Does instability grow with depth?", () => S.layersSection(keep(F.layersFinding(store)), computeLayerExperiment(store), csv)),
-    safe("convergent", "Do CKA and OP agree across layers?", () => S.convergentSection(keep(F.convergentFinding(store)), computeConvergentValidity(store), csv)),
-    safe("failed", "Are failed runs less unstable than successful ones?", () => {
-      const sf = computeSuccessfulVsFailed(store, opts.failure);
-      return S.failedSection(keep(F.failedFinding(store, opts.failure, sf)), sf, csv);
-    }),
-    safe("kendall", "Do measures of similar granularity rank the methods alike?", () => S.kendallSection(keep(F.kendallFinding(store, benchmarks())), computeBenchmark(store), csv)),
-    safe("bootstrap", "Do measures of closer granularity correlate more across resamples?", () => S.bootstrapSection(keep(F.bootstrapFinding(store, bootstrap())), bootstrap(), csv)),
-    safe("agreement", "Do measures agree more where instability is larger?", () => {
-      const a = computeSdAgreement(bootstrap());
-      return S.agreementSection(keep(F.agreementFinding(a)), a, csv);
-    }),
-    safe("subsampling", "Are the measures insensitive to sub-sampling the test half?", () => {
-      const s = computeSubsampling(store, opts.subsampling);
-      return S.subsamplingSection(keep(F.subsamplingFinding(store, s)), s, csv);
-    }),
-  ];
+  const builders = sectionBuilders(store, opts, csv, (f) => (findings.push(f), f));
+  const sections = SECTION_IDS.map((id) => safe(id, SECTION_TITLES[id], builders[id]));
   const kappaNote = `I<sub>κ</sub> uses the ${opts.chance === "uniform-over-items" ? "uniform-over-items chance term (P<sub>e</sub> = 1/N), as the reference numbers do" : "textbook chance term of Fleiss' κ; the paper's reference numbers behave like P<sub>e</sub> = 1/N (method.md §5.3)"}.`;
   const report: Report = {
     title: opts.title ?? "Measuring the instability of fine-tuning: reproduction report",

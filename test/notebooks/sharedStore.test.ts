@@ -1,0 +1,41 @@
+// The notebooks reuse `instability reproduce`'s runs: the same store, the same model folder name,
+// the same grid. After reproduce's sweep (here with a stand-in for `instability finetune`), the
+// notebooks' fine-tuned path finds every run it needs and creates no run folder.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { notebookRuns } from "../../src/notebook/notebookRuns";
+import { QUICK_PRESET } from "../../src/train/sweep/presets";
+import { sweepPreset } from "../../src/train/sweep/presetSweep";
+import { mkdtemp } from "../helpers/tempDir";
+
+const FAKE = `
+const { writeRun } = require(${JSON.stringify(path.resolve(__dirname, "..", "..", "src", "runs", "runFolder.js"))});
+const dir = process.argv[2];
+const n = 8;
+writeRun(dir, { logits: { data: new Float32Array(2 * n), shape: [n, 2] }, labels: { data: new Int32Array(n), shape: [n] }, metrics: {}, config: {} });
+`;
+
+function runFolders(store: string): string[] {
+  return (fs.readdirSync(store, { recursive: true }) as string[]).filter((f) => /seed-\d+$/.test(f)).sort();
+}
+
+test("after reproduce's sweep, the notebooks' runs (03–06: all methods and the failed runs) are all found; no new run folder", async () => {
+  const root = mkdtemp("shared-store-");
+  const store = path.join(root, "runs");
+  const script = path.join(root, "fake.js");
+  fs.writeFileSync(script, FAKE);
+  const sink = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
+  const first = await sweepPreset({ preset: QUICK_PRESET, store, workers: 2, stream: sink, commandFor: (_r, runDir) => ({ command: process.execPath, args: [script, runDir] }) });
+  assert.equal(first.sweep.completed.length, 50);
+  const before = runFolders(store);
+  assert.ok(before.every((f) => f.startsWith(`tiny-bert-en${path.sep}spam${path.sep}`)), before[0]);
+  const lines: string[] = [];
+  for (const o of [{ methods: "all" as const }, { methods: "standard" as const, failedRuns: true }, { methods: "standard" as const }]) {
+    const r = await notebookRuns({ ...o, store, fineTune: true, workers: 2, log: (l) => lines.push(l) });
+    assert.equal(r.source, "fine-tuned");
+  }
+  assert.deepEqual(runFolders(store), before);
+  assert.ok(!lines.some((l) => /failed:/.test(l)), lines.join("\n"));
+});

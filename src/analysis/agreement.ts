@@ -2,7 +2,7 @@
 // configuration's SD (seeds 0–9) against each measure's mean bootstrap correlation with the six
 // measures, z-standardised per measure across configurations; Pearson r over all points.
 // The points share configurations, so p is optimistic; the report says so.
-import type { Row } from "../viz/table";
+import type { Row } from "../util/row";
 import { SIX_MEASURES } from "./benchmark";
 import type { Bootstrap } from "./bootstrap";
 import { toFrame, type DataFrame } from "./frame";

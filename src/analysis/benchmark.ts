@@ -1,7 +1,7 @@
 // Benchmarking the mitigation methods (method.md §7.1, §8 NB3/NB5): each measure ranks the
 // methods of one (model, task); Kendall's τ-b compares the rankings of every two measures.
 import { pairMean } from "../measures/pairs";
-import type { Row } from "../viz/table";
+import type { Row } from "../util/row";
 import { toFrame, type DataFrame } from "./frame";
 import { kendallTauB, mean } from "./stats";
 import { ConfigMeasures, RunStore } from "./store";

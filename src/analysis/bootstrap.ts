@@ -6,7 +6,7 @@ import { fleissKappa, KappaChance } from "../measures/fleissKappa";
 import { pairMean } from "../measures/pairs";
 import { standardDeviation } from "../measures/standardDeviation";
 import { Random } from "../util/random";
-import type { Row } from "../viz/table";
+import type { Row } from "../util/row";
 import { SIX_MEASURES, SixMeasure } from "./benchmark";
 import { toFrame, type DataFrame } from "./frame";
 import { correlationMatrix } from "./stats";

@@ -6,7 +6,7 @@
 import type { RepresentationMeasure } from "../measures/representation";
 import { pairMean } from "../measures/pairs";
 import { Random } from "../util/random";
-import type { Row } from "../viz/table";
+import type { Row } from "../util/row";
 import { toFrame, type DataFrame } from "./frame";
 import { cohensD, rankBiserial } from "./stats";
 import { configurationName, FailureSource, pairValues, RunStore, Variant } from "./store";

@@ -1,7 +1,7 @@
 // danfo DataFrames for analysis results. danfojs-node takes seconds to load (it brings a tfjs
 // build with it), so it is required on first use only: importing the library stays fast, and the
 // report, which needs plain rows, never pays for it.
-import type { Row } from "../viz/table";
+import type { Row } from "../util/row";
 
 // The part of danfo's DataFrame that callers here rely on; the real object has much more.
 export interface DataFrame {

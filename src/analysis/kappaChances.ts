@@ -3,7 +3,7 @@
 // uniform-over-items term (P_e = 1/N, so I_κ = I_pwd·N/(N−1)). Shown side by side wherever the
 // paper's numbers are compared, labelled.
 import { fleissKappa } from "../measures/fleissKappa";
-import type { Row } from "../viz/table";
+import type { Row } from "../util/row";
 import type { RunStore } from "./store";
 
 export function kappaBothChances(store: RunStore): Row[] {

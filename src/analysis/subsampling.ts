@@ -8,7 +8,7 @@ import { measureRunsDetailed } from "../measures/runMeasures";
 import { standardDeviation } from "../measures/standardDeviation";
 import type { HiddenStates, Run, RunSet } from "../runs/runFolder";
 import { Random } from "../util/random";
-import type { Row } from "../viz/table";
+import type { Row } from "../util/row";
 import { toFrame, type DataFrame } from "./frame";
 import { configurationName, ConfigMeasures, firstSeeds, loadConfiguration, RunStore } from "./store";
 import { CURVE_MEASURES, Skipped } from "./validity";

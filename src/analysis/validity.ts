@@ -2,7 +2,7 @@
 // layers?) and the layers experiment of concurrent validity (does instability grow with depth?).
 import type { RepresentationMeasure } from "../measures/representation";
 import { pairMean } from "../measures/pairs";
-import type { Row } from "../viz/table";
+import type { Row } from "../util/row";
 import { toFrame, type DataFrame } from "./frame";
 import { pearson, populationSd, slope, spearman } from "./stats";
 import { ConfigMeasures, pairCurves, RunStore } from "./store";

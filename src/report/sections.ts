@@ -2,10 +2,11 @@
 // preconditions), its figures and its tables (linked as CSV). Sections decide nothing: verdicts
 // and sentences come from analysis/findings.
 import type { SdAgreement } from "../analysis/agreement";
+import { linearFit } from "../analysis/regression";
 import { SIX_MEASURES } from "../analysis/benchmark";
 import type { Bootstrap } from "../analysis/bootstrap";
 import type { SuccessfulVsFailed } from "../analysis/failedRuns";
-import { actionRows, benchmarkRows, learningRow, MIN_ACTION_RATIO, PAPER_CLAIMS, type MethodAction, type ConfigLearning, type Finding, type MethodBenchmark } from "../analysis/findings";
+import { actionRows, benchmarkRows, fmt, learningRow, MIN_ACTION_RATIO, PAPER_CLAIMS, type MethodAction, type ConfigLearning, type Finding, type MethodBenchmark } from "../analysis/findings";
 import type { Subsampling } from "../analysis/subsampling";
 import type { ConvergentValidity, LayerExperiment } from "../analysis/validity";
 import { CURVE_MEASURES } from "../analysis/validity";
@@ -143,13 +144,19 @@ export function bootstrapSection(f: Finding, bs: Bootstrap, csv: Csv): ReportSec
 }
 
 export function agreementSection(f: Finding, a: SdAgreement, csv: Csv): ReportSection {
-  const figures = a.summary.filter((s) => Number.isFinite(s.r as number)).map((s) => ({
-    spec: regressionScatter({
-      points: a.points.filter((p) => p.model === s.model && Number.isFinite(p.z as number)).map((p) => ({ x: p.sd as number, y: p.z as number, group: String(p.measure), text: `${p.task} ${p.method}` })),
-      title: `${label(String(s.model))}: SD vs standardised mean correlation (${s.configurations} configurations, ${s.points} points, not independent)`,
-      xTitle: "SD",
-    }),
-  }));
+  const figures = f.observed.filter((o) => Number.isFinite(o.r as number)).map((o) => {
+    const points = a.points.filter((p) => p.model === o.model && Number.isFinite(p.z as number)).map((p) => ({ x: p.sd as number, y: p.z as number, group: String(p.measure), text: `${p.task} ${p.method}` }));
+    const fit = linearFit(points.map((p) => p.x), points.map((p) => p.y));
+    return {
+      spec: regressionScatter({
+        points,
+        line: fit,
+        title: `${label(String(o.model))}: SD vs standardised mean correlation`,
+        caption: `r = ${fmt(o.r as number)} [${fmt(o.lower as number)}, ${fmt(o.upper as number)}] (CI over configurations), ${o.points} points from ${o.configurations} configurations: not independent`,
+        xTitle: "SD",
+      }),
+    };
+  });
   return section(f, figures, [tbl("Pearson r between SD and standardised agreement, CI over configurations", f.observed, csv("sd_agreement", f.observed)), tbl("Points", a.points, csv("sd_agreement_points", a.points))]);
 }
 

@@ -1,8 +1,6 @@
-// SD vs agreement between measures (method.md §7.3): one point per (configuration, measure),
-// the least-squares line through all of them, and r and p in the title.
+// SD vs agreement between measures (method.md §7.3): one point per (configuration, measure) and
+// a line given by the caller (the analysis fits it; viz draws what it is given and fits nothing).
 import { label } from "./labels";
-import { linearFit } from "../analysis/regression";
-import { formatNumber } from "./table";
 import { BASE_CONFIG, baseLayout, color, type FigureSpec, type Trace } from "./spec";
 
 export interface ScatterPoint {
@@ -16,16 +14,19 @@ export interface ScatterPoint {
 
 export interface RegressionScatterOptions {
   points: ScatterPoint[];
+  /** The fitted line to draw over the points' x range. */
+  line: { slope: number; intercept: number };
+  /** Under the title, e.g. "r = 0.41 [−0.2, 0.8], 30 points from 5 configurations (not independent)". */
+  caption?: string;
   title?: string;
   xTitle?: string;
   yTitle?: string;
 }
 
-/** Scatter with its regression line; the title says r, p and n (computed here from the points). */
+/** Scatter with the given line; the caller's caption goes under the title. */
 export function regressionScatter(o: RegressionScatterOptions): FigureSpec {
   const xs = o.points.map((p) => p.x);
-  const ys = o.points.map((p) => p.y);
-  const fit = linearFit(xs, ys);
+  const fit = o.line;
   const groups: string[] = [];
   for (const p of o.points) if (!groups.includes(p.group ?? "")) groups.push(p.group ?? "");
   const data: Trace[] = groups.map((g, i) => {
@@ -53,8 +54,7 @@ export function regressionScatter(o: RegressionScatterOptions): FigureSpec {
     line: { color: "#333", width: 2, dash: "dash" },
     hoverinfo: "skip",
   });
-  const stat = `r = ${fit.r.toFixed(3).replace(/^-/, "−")}, p = ${formatNumber(fit.p, { sig: 2 })}, n = ${fit.n}`;
-  const title = o.title ? `${o.title}<br><span style="font-size:0.85em">${stat}</span>` : stat;
+  const title = o.caption ? `${o.title ?? ""}<br><span style="font-size:0.85em">${o.caption}</span>` : o.title;
   const layout = baseLayout(title, {
     height: 450,
     margin: { l: 70, r: 30, t: 80, b: 60 },

@@ -2,8 +2,8 @@
 // anything shaped like a danfo DataFrame ({columns, values}), so viz never loads danfo itself.
 import { escapeHtml, label } from "./labels";
 
-export type Cell = number | string | boolean | null | undefined;
-export type Row = Record<string, Cell>;
+import type { Cell, Row } from "../util/row";
+export type { Cell, Row };
 
 /** The part of a danfo DataFrame that tables need (duck-typed: danfo is slow to load). */
 export interface FrameLike {

@@ -208,13 +208,14 @@ function pForR(r: number, n: number): number {
   return fit.p;
 }
 
-test("regressionScatter: the line passes through the means, r and p are in the title", () => {
+test("regressionScatter draws the line it is given (fitted by the analysis) and the caller's caption", () => {
   const rng = new Random(5);
   const points = Array.from({ length: 90 }, (_, i) => {
     const x = rng.next();
     return { x, y: 2 * x + 0.3 * rng.normal(), group: NAMES[i % 6] };
   });
-  const spec = regressionScatter({ points, title: "SD vs agreement" });
+  const fit = linearFit(points.map((p) => p.x), points.map((p) => p.y));
+  const spec = regressionScatter({ points, line: fit, title: "SD vs agreement", caption: `r = ${fit.r.toFixed(3)}, 90 points (not independent)` });
   assert.equal(spec.data.length, 7); // six measures + the line
   assert.equal(spec.data.slice(0, 6).reduce((a, t) => a + (t.x as number[]).length, 0), 90);
   const line = spec.data[6];
@@ -223,8 +224,7 @@ test("regressionScatter: the line passes through the means, r and p are in the t
   const mx = points.reduce((a, p) => a + p.x, 0) / 90;
   const my = points.reduce((a, p) => a + p.y, 0) / 90;
   assert.ok(Math.abs(y0 + ((y1 - y0) * (mx - x0)) / (x1 - x0) - my) < 1e-12);
-  const fit = linearFit(points.map((p) => p.x), points.map((p) => p.y));
-  assert.match(spec.layout.title!.text, new RegExp(`r = ${fit.r.toFixed(3)}, p = .*, n = 90`));
+  assert.match(spec.layout.title!.text, new RegExp(`r = ${fit.r.toFixed(3)}, 90 points \\(not independent\\)`));
   assertPlainJson(spec);
 });
 

@@ -1,5 +1,6 @@
 // A report with one figure of each kind, on synthetic data, for the browser test and the README
 // screenshot. Values are shaped like the paper's (curves rising with depth, τ in [−1, 1]).
+import { linearFit } from "../../src/analysis/regression";
 import { Random } from "../../src/util/random";
 import {
   BENCHMARK_MEASURES,
@@ -81,7 +82,7 @@ export function syntheticReport(): { report: Report; figures: FigureSpec[] } {
     const x = 0.01 + 0.1 * rng.next();
     return { x, y: 12 * x - 0.6 + 0.5 * rng.normal(), group: names[i % 6], text: `config ${Math.floor(i / 6) + 1}` };
   });
-  const scatter = regressionScatter({ title: "SD vs agreement between measures (BERT)", points });
+  const scatter = regressionScatter({ title: "SD vs agreement between measures (BERT)", points, line: linearFit(points.map((p) => p.x), points.map((p) => p.y)) });
   const sub = subsamplingFigure({
     title: "Sub-sampling at rate 0.5 (BERT/RTE)",
     curves: ["svcca", "op", "cka"].map((measure, k) => ({ measure, repetitions: Array.from({ length: 4 }, () => curve(rng, 0.1 * (k + 1), 0.004)) })),

@@ -2,7 +2,7 @@
 // odd one out? Per Standard configuration, Pearson r between the layer curves with a bootstrap CI
 // over seeds (the curves are recomputed on each resample of runs).
 import type { RepresentationMeasure } from "../../measures/representation";
-import type { Row } from "../../viz/table";
+import type { Row } from "../../util/row";
 import { pearson } from "../stats";
 import type { ConfigMeasures, RunStore } from "../store";
 import { distinctPairMean, seedCi, type Ci } from "./ci";

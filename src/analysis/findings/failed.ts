@@ -3,7 +3,7 @@
 // permutation test of analysis/failedRuns.ts, which shuffles run labels, not pairs (pairs that
 // share a run are not independent).
 import { label } from "../../runs/names";
-import type { Row } from "../../viz/table";
+import type { Row } from "../../util/row";
 import { computeSuccessfulVsFailed, type FailureOptions, type SuccessfulVsFailed } from "../failedRuns";
 import { configurationName, type RunStore } from "../store";
 import { finding, fmt, type Finding, type Gate } from "./finding";

@@ -2,7 +2,7 @@
 // what these runs show (numbers with CIs and run counts), the preconditions the evidence must
 // meet, the verdict and one sentence written from those numbers. A failed precondition makes the
 // verdict "not enough evidence" and says which one, with its numbers: never a verdict from noise.
-import type { Row } from "../../viz/table";
+import type { Row } from "../../util/row";
 
 export type Verdict = "holds" | "does not hold" | "not enough evidence";
 

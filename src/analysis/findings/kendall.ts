@@ -3,7 +3,7 @@
 // SD less)? The statistic is mean τ among the three prediction measures minus mean τ of SD with
 // the other five, with a CI from resampling each method's seeds.
 import { label } from "../../runs/names";
-import type { Row } from "../../viz/table";
+import type { Row } from "../../util/row";
 import { SIX_MEASURES, type SixMeasure } from "../benchmark";
 import { kendallTauB, mean } from "../stats";
 import type { RunStore } from "../store";

@@ -2,7 +2,7 @@
 // Standard configuration, the rise from layer 1 to the top layer of I_CKA and I_OP with its
 // bootstrap CI over seeds. Holds when every rise is above 0 with its whole CI.
 import { label } from "../../runs/names";
-import type { Row } from "../../viz/table";
+import type { Row } from "../../util/row";
 import type { ConfigMeasures, RunStore } from "../store";
 import { distinctPairMean, seedCi, type Ci } from "./ci";
 import { finding, fmtCi, type Finding, type Gate } from "./finding";

@@ -1,7 +1,7 @@
 // Do the runs learn? The precondition of every other finding (method.md §2): per configuration,
 // the mean test metric with its bootstrap CI over seeds against the best constant predictor.
 import { label } from "../../runs/names";
-import type { Row } from "../../viz/table";
+import type { Row } from "../../util/row";
 import type { Configuration, RunStore, Variant } from "../store";
 import { fmt, fmtCi, finding, type Finding } from "./finding";
 import { learning, type Learning } from "./gates";

@@ -3,7 +3,7 @@
 // them about as far as another seed does. Per method: the mean over seeds s of the RMS logit
 // difference to Standard's seed s, divided by the mean RMS difference between two Standard seeds.
 import { label } from "../../runs/names";
-import type { Row } from "../../viz/table";
+import type { Row } from "../../util/row";
 import { mean } from "../stats";
 import { loadConfiguration, type Configuration, type RunStore } from "../store";
 import type { Gate } from "./finding";

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { temporarySibling } from "../util/tempNames";
+import { notReplaceableReason } from "./runDefinition";
 import { NpyArray, NpyData, NpyError, readNpy, toFloat64, writeNpy } from "./npy";
 
 export class RunFormatError extends Error {
@@ -270,7 +271,7 @@ function writeContents(dir: string, contents: RunContents): void {
  * Writes a run folder atomically: everything goes into a hidden temporary folder next to `dir`,
  * which is renamed into place only when complete, so a crash never leaves a folder that looks
  * like a finished run (loadRuns skips dot-folders). An existing `dir` is an error unless
- * `overwrite` is set.
+ * `overwrite` is set, and even then only an empty folder or a run folder is replaced.
  */
 export function writeRun(dir: string, contents: RunContents, opts: { overwrite?: boolean } = {}): void {
   checkContents(dir, contents);
@@ -280,6 +281,8 @@ export function writeRun(dir: string, contents: RunContents, opts: { overwrite?:
   if (fs.existsSync(dir) && !opts.overwrite) {
     throw new RunFormatError(`writeRun ${dir}: already exists; pass { overwrite: true } or choose another folder`);
   }
+  const refusal = fs.existsSync(dir) ? notReplaceableReason(dir) : undefined;
+  if (refusal) throw new RunFormatError(`writeRun ${dir}: refusing to replace it: ${refusal}; choose another folder`);
   const base = path.basename(dir);
   // Named by its owner process, so a resumed sweep can remove the leftovers of a dead writer
   // without touching those of a live one (src/util/tempNames).

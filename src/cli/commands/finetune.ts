@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultModelDir } from "../../model/defaultModel";
 import { CliError, parseCliArgs } from "../command";
+import { notReplaceableReason } from "../../runs/runDefinition";
 import { taskNames } from "../../data/loadTask";
 import { MITIGATIONS } from "../../train/mitigation/mitigation";
 import { FINETUNE_DEFAULTS } from "../../train/finetune/config";
@@ -29,7 +30,7 @@ A RUN_DIR that already holds a finished run is skipped (exit 0) unless --overwri
   --max-length N         truncation length in tokens (default ${FINETUNE_DEFAULTS.maxLength})
   --save-final           also write the final (last-step) model's outputs into RUN_DIR/final/
   --failed-rule RULE     CHECKPOINT:MEASURE<=BASELINE (default ${formatFailedRule(DEFAULT_FAILED_RULE)})
-  --overwrite            replace a finished run in RUN_DIR
+  --overwrite            replace the run in RUN_DIR (only a run folder or an empty one is ever replaced)
   --quiet                no progress output`;
 
 function integer(name: string, text: string | undefined, min: number): number | undefined {
@@ -76,6 +77,10 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   const out = path.resolve(values.out);
+  if (values.overwrite && fs.existsSync(out)) {
+    const refusal = notReplaceableReason(out);
+    if (refusal) throw new CliError(`--out ${out}: --overwrite replaces only a run folder, and ${refusal}; nothing was removed, choose another --out`);
+  }
   if (!values.overwrite && fs.existsSync(path.join(out, "metrics.json"))) {
     process.stderr.write(`instability finetune: ${out} already holds a finished run; skipped (pass --overwrite to redo it)\n`);
     return 0;

@@ -2,6 +2,7 @@
 // before any training, so that a bad output path costs nothing.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { notReplaceableReason } from "../../runs/runDefinition";
 import type { RunContents } from "../../runs/runFolder";
 import type { Predictions } from "./evaluate";
 
@@ -14,8 +15,13 @@ export type OutputState = "free" | "finished";
 export function checkOutput(out: string, overwrite: boolean): OutputState {
   if (fs.existsSync(out)) {
     if (!fs.statSync(out).isDirectory()) throw new Error(`--out ${out} is a file, not a run folder; choose another path`);
-    if (fs.existsSync(path.join(out, "metrics.json"))) return overwrite ? "free" : "finished";
-    if (!overwrite && fs.readdirSync(out).length > 0) {
+    if (overwrite) {
+      const refusal = notReplaceableReason(out);
+      if (refusal) throw new Error(`--out ${out}: --overwrite replaces only a run folder, and ${refusal}; nothing was removed, choose another --out`);
+      return "free";
+    }
+    if (fs.existsSync(path.join(out, "metrics.json"))) return "finished";
+    if (fs.readdirSync(out).length > 0) {
       throw new Error(`--out ${out} exists and is not a finished run (no metrics.json); remove it, pass --overwrite, or choose another folder`);
     }
   }

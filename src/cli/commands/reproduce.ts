@@ -4,9 +4,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { defaultModelDir } from "../../model/defaultModel";
-import { CliError } from "../command";
+import { CliError, parseCliArgs } from "../command";
 import { PRESETS, learningRateFor, type ReproducePreset } from "../../analysis/presets";
 import { writeAnalysisReport } from "../../analysis/report";
 import { escapeHtml } from "../../viz/labels";
@@ -137,7 +136,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs("reproduce", {
     args: argv,
     options: {
       preset: { type: "string" },

@@ -3,9 +3,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { DEFAULT_MODEL_NAME } from "../../model/defaultModel";
-import { CliError } from "../command";
+import { CliError, parseCliArgs } from "../command";
+import { taskNames } from "../../data/loadTask";
+import { MITIGATIONS } from "../../train/mitigation/mitigation";
 import { EMBEDDED_TASK_NAMES } from "../../data/embeddedTasks";
 import { expandGrid, parseSeeds, type RunSpec } from "../../train/sweep/grid";
 import { runSweep, type RunCommand } from "../../train/sweep/pool";
@@ -33,7 +34,7 @@ Finished runs are kept; rerunning the same command completes only what is missin
   --slurm FILE             write a Slurm job-array script (and FILE.commands) for the missing runs`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs("sweep", {
     args: argv,
     options: {
       store: { type: "string" }, tasks: { type: "string" }, mitigations: { type: "string" },
@@ -68,7 +69,17 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers must be a positive integer, got '${values.workers}'`);
   const modelName = values["model-name"] ?? (values.model ? path.basename(path.resolve(values.model)) : defaultModelName());
   const tasks = values.tasks ? list(values.tasks, []) : defaultTasks();
-  const runs = expandGrid({ model: modelName, tasks, mitigations: list(values.mitigations, ["none"]), learningRates, seeds });
+  const mitigations = list(values.mitigations, ["none"]);
+  for (const t of tasks) if (!taskNames().includes(t)) throw new CliError(`--tasks: unknown task '${t}'; valid tasks: ${taskNames().join(", ")}`);
+  for (const m of mitigations) {
+    if (!(MITIGATIONS as readonly string[]).includes(m)) throw new CliError(`--mitigations: unknown method '${m}'; valid methods: ${MITIGATIONS.join(", ")}`);
+  }
+  let runs: RunSpec[];
+  try {
+    runs = expandGrid({ model: modelName, tasks, mitigations, learningRates, seeds });
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
 
   const commandFor = (r: RunSpec, runDir: string): RunCommand =>
     finetuneCommand(r, runDir, {

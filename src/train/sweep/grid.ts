@@ -23,6 +23,30 @@ export interface RunSpec {
   relativeDir: string;
 }
 
+// One path segment of safe characters: a name from the command line must never climb out of the
+// store ("../x"), name the store itself ("."), or hide as a dot-folder (temporaries, logs, locks).
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+
+/** Throws, naming the option, unless `name` is one safe path segment. */
+export function checkStoreName(option: string, name: string): string {
+  if (!SAFE_SEGMENT.test(name) || name.length > 100) {
+    throw new Error(
+      `${option}: '${name}' cannot be a folder name in the store; use letters, digits, '.', '_', '+' or '-' (starting with a letter or digit, no '/')`,
+    );
+  }
+  return name;
+}
+
+/** Throws unless `relativeDir` resolves strictly inside `store` (defence in depth behind checkStoreName). */
+export function insideStore(store: string, relativeDir: string): string {
+  const full = path.resolve(store, relativeDir);
+  const rel = path.relative(path.resolve(store), full);
+  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) {
+    throw new Error(`run folder '${relativeDir}' lies outside the store ${store}; refusing to write or clean there`);
+  }
+  return full;
+}
+
 export function formatLearningRate(lr: number): string {
   if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`learning rate must be a positive number, got ${lr}`);
   return lr.toExponential(); // 2e-5 → "2e-5", 1.5e-5 → "1.5e-5"
@@ -41,6 +65,12 @@ export function expandGrid(grid: SweepGrid): RunSpec[] {
   for (const [name, list] of Object.entries({ tasks: grid.tasks, mitigations: grid.mitigations, learningRates: grid.learningRates, seeds: grid.seeds })) {
     if (list.length === 0) throw new Error(`the sweep has no ${name}: give at least one`);
   }
+  checkStoreName("--model-name", grid.model);
+  grid.tasks.forEach((t) => checkStoreName("--tasks", t));
+  grid.mitigations.forEach((m) => checkStoreName("--mitigations", m));
+  // Duplicates (--tasks spam,spam) would train the same run twice.
+  const unique = <T>(xs: T[]) => [...new Set(xs)];
+  grid = { ...grid, tasks: unique(grid.tasks), mitigations: unique(grid.mitigations), learningRates: unique(grid.learningRates), seeds: unique(grid.seeds) };
   const runs: RunSpec[] = [];
   for (const task of grid.tasks)
     for (const mitigation of grid.mitigations)

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Progress } from "../../util/progress";
-import type { RunSpec } from "./grid";
+import { insideStore, type RunSpec } from "./grid";
 import { ensureWritableStore, missingRuns, removeStaleTemporaries } from "./store";
 
 export interface RunCommand {
@@ -46,6 +46,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (!(opts.workers >= 1) || !Number.isInteger(opts.workers)) {
     throw new Error(`--workers must be a positive integer, got ${opts.workers}`);
   }
+  for (const r of opts.runs) insideStore(opts.store, r.relativeDir); // before anything is created
   ensureWritableStore(opts.store);
   removeStaleTemporaries(opts.store, opts.runs);
   const todo = missingRuns(opts.store, opts.runs);
@@ -67,7 +68,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const worker = async (): Promise<void> => {
     while (!result.interrupted && next < todo.length) {
       const run = todo[next++];
-      const runDir = path.join(opts.store, run.relativeDir);
+      const runDir = insideStore(opts.store, run.relativeDir);
       fs.mkdirSync(path.dirname(runDir), { recursive: true });
       const log = logPath(opts.store, run);
       const { command, args } = opts.commandFor(run, runDir);

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TEMP_PREFIX, isAbandonedTemporary } from "../../util/tempNames";
-import type { RunSpec } from "./grid";
+import { insideStore, type RunSpec } from "./grid";
 
 export function isRunComplete(store: string, run: RunSpec): boolean {
   return fs.existsSync(path.join(store, run.relativeDir, "metrics.json"));
@@ -29,7 +29,7 @@ export function ensureWritableStore(store: string): void {
 
 /** Removes temporary folders left by killed runs under the given configuration folders. */
 export function removeStaleTemporaries(store: string, runs: RunSpec[]): string[] {
-  const parents = new Set(runs.map((r) => path.join(store, path.dirname(r.relativeDir))));
+  const parents = new Set(runs.map((r) => path.dirname(insideStore(store, r.relativeDir))));
   const removed: string[] = [];
   for (const dir of parents) {
     if (!fs.existsSync(dir)) continue;

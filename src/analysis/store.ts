@@ -11,6 +11,7 @@ import { REPRESENTATION_MEASURES, RepresentationMatrices, RepresentationMeasure 
 import { measureRunsDetailed, predictionInputs } from "../measures/runMeasures";
 import { accuracy, TASK_METRICS, TaskMetric } from "../measures/taskMetrics";
 import { loadRuns, LoadRunsOptions, RunFormatError, RunSet } from "../runs/runFolder";
+import { listRunFolders } from "../runs/runDefinition";
 
 /** The paper's order of the mitigation methods; others follow alphabetically. */
 export const METHOD_ORDER = ["standard", "mixout", "llrd", "reinit", "wdpre"];
@@ -68,9 +69,7 @@ export function findConfigurations(store: string): Configuration[] {
         const learningRate = m ? Number(m[2]) : NaN;
         if (!m || !(learningRate > 0)) continue;
         const dir = path.resolve(store, model, task, name);
-        const finished = subdirs(dir)
-          .map((s) => path.join(dir, s))
-          .filter((d) => fs.existsSync(path.join(d, "logits.npy")));
+        const finished = listRunFolders(dir).runs.map((s) => path.join(dir, s));
         // A diverged run keeps the outputs of its best checkpoint so far (instability finetune);
         // at a large learning rate it is exactly a failed run, so it stays in and is listed.
         const diverged = finished.filter((d) => readMetrics(d)?.diverged === true);

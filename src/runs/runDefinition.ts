@@ -70,7 +70,7 @@ export interface SkippedFolder {
 }
 
 export interface RunFolderListing {
-  /** Names of the run folders (symlinks to run folders included), sorted. */
+  /** Names of the run folders (symlinks to run folders included; also broken runs missing one of the two files), sorted. */
   runs: string[];
   /** Sub-folders that are not runs, with why (dot-folders, i.e. unfinished writes, are not listed). */
   skipped: SkippedFolder[];
@@ -86,9 +86,11 @@ export function listRunFolders(runsDir: string): RunFolderListing {
     if (name.startsWith(".")) continue; // temporaries of writes in progress, logs, locks
     const dir = path.join(runsDir, name);
     if (!isDirectory(dir)) continue; // plain files (notes, CSVs) are no concern of a runs directory
-    const reason = notARunReason(dir);
-    if (reason) skipped.push({ name, reason });
-    else runs.push(name);
+    // A folder with only one of the two files is a broken run, not a stray folder: it is listed
+    // as a run so that reading it names the missing file instead of quietly shrinking the set.
+    const hasAny = REQUIRED_RUN_FILES.some((f) => isFile(path.join(dir, f)));
+    if (hasAny) runs.push(name);
+    else skipped.push({ name, reason: notARunReason(dir)! });
   }
   return { runs, skipped };
 }

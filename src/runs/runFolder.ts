@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { temporarySibling } from "../util/tempNames";
-import { notReplaceableReason } from "./runDefinition";
+import { describeSkipped, listRunFolders, notReplaceableReason, type RunFolderListing, type SkippedFolder } from "./runDefinition";
 import { NpyArray, NpyData, NpyError, readNpy, toFloat64, writeNpy } from "./npy";
 
 export class RunFormatError extends Error {
@@ -44,6 +44,8 @@ export interface RunSet {
   runs: Run[];
   n: number;
   numClasses: number;
+  /** Sub-folders that are not runs (plots/, __pycache__/, …), with the reason; they were not read. */
+  skipped?: SkippedFolder[];
   /** Present when every run has hidden.npy (L and d are then equal across runs). */
   layers?: number;
   width?: number;
@@ -151,29 +153,27 @@ export function loadRun(dir: string, opts: { hidden?: boolean } = {}): Run {
 }
 
 /**
- * Reads every run folder under `runsDir` (sub-folders sorted by name; names starting with "."
- * are unfinished writes and are skipped) and checks that the runs are comparable.
+ * Reads every run folder under `runsDir` (runDefinition's listRunFolders: sorted by name, symlinks
+ * followed, other folders skipped and listed in `skipped`) and checks that the runs are comparable.
  */
 export function loadRuns(runsDir: string, opts: LoadRunsOptions = {}): RunSet {
-  let entries: fs.Dirent[];
+  let listing: RunFolderListing;
   try {
-    entries = fs.readdirSync(runsDir, { withFileTypes: true });
+    listing = listRunFolders(runsDir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new RunFormatError(`${runsDir}: runs directory not found`);
     if (code === "ENOTDIR") throw new RunFormatError(`${runsDir}: not a directory; pass the folder that holds one sub-folder per run`);
     throw err;
   }
-  const names = entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith("."))
-    .map((e) => e.name)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const names = listing.runs;
+  const skippedNote = listing.skipped.length ? ` (${describeSkipped(listing.skipped)})` : "";
   if (names.length === 0) {
-    throw new RunFormatError(`${runsDir}: no run folders found; it must hold one sub-folder per run with logits.npy and labels.npy`);
+    throw new RunFormatError(`${runsDir}: no run folders found; it must hold one sub-folder per run with logits.npy and labels.npy${skippedNote}`);
   }
   const minRuns = opts.minRuns ?? 2;
   if (names.length < minRuns) {
-    throw new RunFormatError(`${runsDir}: found ${names.length} run(s), need at least ${minRuns} (pairwise measures compare runs)`);
+    throw new RunFormatError(`${runsDir}: found ${names.length} run(s), need at least ${minRuns} (pairwise measures compare runs)${skippedNote}`);
   }
   const final = opts.checkpoint === "final";
   if (opts.checkpoint !== undefined && opts.checkpoint !== "best" && !final) {
@@ -206,7 +206,7 @@ export function loadRuns(runsDir: string, opts: LoadRunsOptions = {}): RunSet {
     }
   }
   const withHidden = runs.filter((r) => r.hidden);
-  const set: RunSet = { dir: runsDir, runs, n: first.n, numClasses: first.numClasses };
+  const set: RunSet = { dir: runsDir, runs, n: first.n, numClasses: first.numClasses, skipped: listing.skipped };
   if (withHidden.length > 0) {
     if (withHidden.length !== runs.length) {
       const missing = runs.find((r) => !r.hidden)!;

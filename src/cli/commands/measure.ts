@@ -1,6 +1,6 @@
 // `instability measure RUNS_DIR`: the seven instability measures of a directory of runs.
 import { CliError, parseCliArgs } from "../command";
-import { loadRuns, RunFormatError } from "../../runs";
+import { describeSkipped, loadRuns, RunFormatError } from "../../runs";
 import { KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
 
 const USAGE = `usage: instability measure RUNS_DIR [--metric accuracy|f1|mcc] [--layers 0,3,5]
@@ -70,6 +70,7 @@ export async function run(argv: string[]): Promise<number> {
   let details;
   try {
     const set = loadRuns(positionals[0]);
+    if (set.skipped?.length) process.stderr.write(`instability measure: ${describeSkipped(set.skipped)}\n`);
     if (layers && set.layers === undefined) {
       throw new CliError(`--layers given but the runs in ${positionals[0]} have no hidden.npy`);
     }

@@ -4,11 +4,12 @@
 // only those whose owner process is gone: on a shared store, other live jobs keep theirs.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isRunFolder } from "../../runs/runDefinition";
 import { TEMP_PREFIX, isAbandonedTemporary } from "../../util/tempNames";
 import { insideStore, type RunSpec } from "./grid";
 
 export function isRunComplete(store: string, run: RunSpec): boolean {
-  return fs.existsSync(path.join(store, run.relativeDir, "metrics.json"));
+  return isRunFolder(path.join(store, run.relativeDir));
 }
 
 export function missingRuns(store: string, runs: RunSpec[]): RunSpec[] {

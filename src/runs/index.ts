@@ -2,3 +2,4 @@
 export * from "./npy";
 export * from "./runFolder";
 export * from "./runDefinition";
+export * from "./runIdentity";

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { temporarySibling } from "../util/tempNames";
+import { checkOneConfiguration } from "./runIdentity";
 import { describeSkipped, listRunFolders, notReplaceableReason, type RunFolderListing, type SkippedFolder } from "./runDefinition";
 import { NpyArray, NpyData, NpyError, readNpy, toFloat64, writeNpy } from "./npy";
 
@@ -190,6 +191,7 @@ export function loadRuns(runsDir: string, opts: LoadRunsOptions = {}): RunSet {
     run.name = name; // the run's name, not "final"
     return run;
   });
+  checkOneConfiguration(runsDir, runs, (m) => new RunFormatError(m));
   const first = runs[0];
   for (const run of runs.slice(1)) {
     if (run.n !== first.n || run.numClasses !== first.numClasses) {

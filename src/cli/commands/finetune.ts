@@ -14,7 +14,8 @@ const USAGE = `usage: instability finetune --task NAME --seed N --out RUN_DIR [o
 Fine-tunes a checkpoint on a task with one seed (method.md §3: AdamW, warm-up 10% + linear decay,
 dropout 0.1, clipping 1.0, best checkpoint by the validation metric) and writes the run folder
 RUN_DIR: logits.npy, labels.npy, hidden.npy (test half), metrics.json, config.json.
-A RUN_DIR that already holds a finished run is skipped (exit 0) unless --overwrite is given.
+A RUN_DIR that already holds this very run (same settings, checkpoint and data: its config.json)
+is skipped (exit 0); one made with other settings is an error unless --overwrite is given.
 
   --task NAME            ${taskNames().join(", ")}
   --seed N               the run's seed (head init, re-init, dropout and Mixout masks, data order)
@@ -81,10 +82,6 @@ export async function run(argv: string[]): Promise<number> {
     const refusal = notReplaceableReason(out);
     if (refusal) throw new CliError(`--out ${out}: --overwrite replaces only a run folder, and ${refusal}; nothing was removed, choose another --out`);
   }
-  if (!values.overwrite && fs.existsSync(path.join(out, "metrics.json"))) {
-    process.stderr.write(`instability finetune: ${out} already holds a finished run; skipped (pass --overwrite to redo it)\n`);
-    return 0;
-  }
   const modelDir = values.model ?? defaultModelDir();
 
   // tfjs is loaded only now, so --help and input errors stay fast.
@@ -110,7 +107,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     const m = result.metrics;
     if (result.status === "skipped") {
-      process.stderr.write(`instability finetune: ${out} already holds a finished run; skipped (pass --overwrite to redo it)\n`);
+      process.stderr.write(`instability finetune: ${out} already holds this run (same settings); skipped (pass --overwrite to redo it)\n`);
       return 0;
     }
     const fmt = (v: unknown) => (typeof v === "number" ? v.toFixed(4) : String(v));

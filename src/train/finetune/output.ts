@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { notReplaceableReason } from "../../runs/runDefinition";
 import type { RunContents } from "../../runs/runFolder";
+import { describeDifferences, identityDifferences } from "../../runs/runIdentity";
 import type { Predictions } from "./evaluate";
 
 export type OutputState = "free" | "finished";
@@ -35,6 +36,25 @@ export function checkOutput(out: string, overwrite: boolean): OutputState {
     throw new Error(`--out ${out} cannot be written (${(err as Error).message}); choose a writable folder or fix its permissions`);
   }
   return "free";
+}
+
+/**
+ * Why the finished run in `dir` is not the run asked for (its config.json against `settings`,
+ * src/runs/runIdentity), or undefined when it is and may be reused.
+ */
+export function finishedRunMismatch(dir: string, settings: Record<string, unknown>, saveFinal: boolean): string | undefined {
+  const file = path.join(dir, "config.json");
+  if (!fs.existsSync(file)) return "it has no config.json, so its settings are unknown";
+  let found: Record<string, unknown>;
+  try {
+    found = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    return `its config.json is not valid JSON (${(err as Error).message})`;
+  }
+  const diffs = identityDifferences(found, settings);
+  if (diffs.length) return `found vs asked: ${describeDifferences(diffs)}`;
+  if (saveFinal && !fs.existsSync(path.join(dir, "final", "logits.npy"))) return "--save-final asked, but it kept no final/ model";
+  return undefined;
 }
 
 /** A run folder's arrays and JSON from test-half predictions (hidden states required). */

@@ -10,7 +10,8 @@ import { PRESETS, learningRateFor, type ReproducePreset } from "../../analysis/p
 import { writeAnalysisReport } from "../../analysis/report";
 import { escapeHtml } from "../../viz/labels";
 import { expandGrid, type RunSpec } from "../../train/sweep/grid";
-import { finetuneCommand } from "../../train/sweep/finetuneCommand";
+import { finetuneCommand, finetuneOptions } from "../../train/sweep/finetuneCommand";
+import { describeStale, staleRuns } from "../../train/sweep/identityCheck";
 import { runSweep, type RunCommand, type SweepResult } from "../../train/sweep/pool";
 
 const USAGE = `usage: instability reproduce [options]
@@ -105,6 +106,17 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
         ? o.commandFor(r, runDir, keepFinal)
         : finetuneCommand(r, runDir, { model: o.model, glueDir: o.glueDir, epochs, batch, maxTrainExamples, maxLength, reinitLayers, saveFinal: keepFinal });
     };
+    if (!o.commandFor) {
+      // Finished runs made with other settings (another preset, checkpoint or data) are not reused.
+      const args = { model: o.model, glueDir: o.glueDir, epochs, batch, maxTrainExamples, maxLength, reinitLayers };
+      let stale;
+      try {
+        stale = staleRuns(store, runs, (r, runDir) => finetuneOptions(r, runDir, { ...args, saveFinal: saveFinal.has(r.relativeDir) }, defaultModelDir()));
+      } catch (err) {
+        throw new CliError((err as Error).message);
+      }
+      if (stale.length) throw new CliError(`${describeStale(store, stale)}; use another --out (or remove them)`);
+    }
     sweep = await runSweep({ store, runs, workers: o.workers, commandFor, stream });
     say(`reproduce: ${sweep.alreadyDone + sweep.completed.length}/${runs.length} runs complete (${sweep.alreadyDone} were already there)`);
     for (const f of sweep.failed) say(`  failed: ${f.run.relativeDir} (exit ${f.exitCode ?? f.signal}); log: ${f.log}`);

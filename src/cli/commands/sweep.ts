@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_MODEL_NAME } from "../../model/defaultModel";
+import { DEFAULT_MODEL_NAME, defaultModelDir } from "../../model/defaultModel";
 import { CliError, parseCliArgs } from "../command";
 import { taskNames } from "../../data/loadTask";
 import { MITIGATIONS } from "../../train/mitigation/mitigation";
@@ -11,13 +11,15 @@ import { EMBEDDED_TASK_NAMES } from "../../data/embeddedTasks";
 import { expandGrid, parseSeeds, type RunSpec } from "../../train/sweep/grid";
 import { runSweep, type RunCommand } from "../../train/sweep/pool";
 import { commandLine, slurmArrayScript } from "../../train/sweep/commands";
-import { finetuneCommand } from "../../train/sweep/finetuneCommand";
+import { type FinetuneArgs, finetuneCommand, finetuneOptions } from "../../train/sweep/finetuneCommand";
+import { describeStale, staleRuns } from "../../train/sweep/identityCheck";
 import { missingRuns } from "../../train/sweep/store";
 
 const USAGE = `usage: instability sweep --store DIR [options]
 
 Fine-tunes every (task, mitigation, learning rate, seed) of a grid into DIR/<model>/<task>/<method>-lr<lr>/seed-NN.
-Finished runs are kept; rerunning the same command completes only what is missing.
+Finished runs are kept; rerunning the same command completes only what is missing. A finished run
+made with other settings (epochs, checkpoint, data, …: its config.json) is an error, not "done".
 
   --store DIR              the run store (created if needed)
   --tasks LIST             comma-separated task names (default: ${EMBEDDED_TASK_NAMES.join(",")})
@@ -30,6 +32,7 @@ Finished runs are kept; rerunning the same command completes only what is missin
   --glue-dir DIR           GLUE data (or set GLUE_DIR)
   --epochs E  --batch B  --max-train-examples K  --max-length N  --failed-rule RULE  --reinit-layers K  --save-final
                            passed to every \`instability finetune\`
+  --overwrite              re-run finished runs that were made with other settings (default: refuse)
   --print-commands         print one shell command per missing run instead of running
   --slurm FILE             write a Slurm job-array script (and FILE.commands) for the missing runs`;
 
@@ -42,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
       model: { type: "string" }, "model-name": { type: "string" }, "glue-dir": { type: "string" },
       epochs: { type: "string" }, batch: { type: "string" }, "max-train-examples": { type: "string" },
       "max-length": { type: "string" }, "failed-rule": { type: "string" }, "reinit-layers": { type: "string" },
-      "save-final": { type: "boolean" }, "print-commands": { type: "boolean" }, slurm: { type: "string" },
+      "save-final": { type: "boolean" }, "print-commands": { type: "boolean" }, slurm: { type: "string" }, overwrite: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -81,16 +84,31 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError((err as Error).message);
   }
 
-  const commandFor = (r: RunSpec, runDir: string): RunCommand =>
-    finetuneCommand(r, runDir, {
-      model: values.model, glueDir: values["glue-dir"], epochs: values.epochs, batch: values.batch,
-      maxTrainExamples: values["max-train-examples"], maxLength: values["max-length"],
-      reinitLayers: values["reinit-layers"], failedRule: values["failed-rule"], saveFinal: values["save-final"],
-    });
+  const args: FinetuneArgs = {
+    model: values.model, glueDir: values["glue-dir"], epochs: values.epochs, batch: values.batch,
+    maxTrainExamples: values["max-train-examples"], maxLength: values["max-length"],
+    reinitLayers: values["reinit-layers"], failedRule: values["failed-rule"], saveFinal: values["save-final"],
+  };
   const store = path.resolve(values.store);
+  // Finished runs made with other settings are neither counted as done nor mixed with new ones.
+  let stale;
+  try {
+    stale = staleRuns(store, runs, (r, runDir) => finetuneOptions(r, runDir, args, defaultModelDir()));
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  const strangers = stale.filter((s) => !s.inGrid);
+  if (strangers.length) {
+    throw new CliError(`${describeStale(store, strangers)}; they are not part of this sweep: move them out of its configuration folders, or use another --store`);
+  }
+  if (stale.length && !values.overwrite) {
+    throw new CliError(`${describeStale(store, stale)}; rerun with the settings they were made with, pass --overwrite to re-run them, or use another --store`);
+  }
+  const redo = new Set(stale.map((s) => s.relativeDir));
+  const commandFor = (r: RunSpec, runDir: string): RunCommand => finetuneCommand(r, runDir, { ...args, overwrite: redo.has(r.relativeDir) });
 
   if (values["print-commands"] || values.slurm) {
-    const todo = missingRuns(store, runs);
+    const todo = [...missingRuns(store, runs), ...runs.filter((r) => redo.has(r.relativeDir))];
     const lines = todo.map((r) => commandLine(commandFor(r, path.join(store, r.relativeDir))));
     if (values["print-commands"]) {
       process.stdout.write(lines.map((l) => l + "\n").join(""));
@@ -106,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
 
   let result;
   try {
-    result = await runSweep({ store, runs, workers, commandFor });
+    result = await runSweep({ store, runs, workers, commandFor, redo });
   } catch (err) {
     throw new CliError((err as Error).message);
   }

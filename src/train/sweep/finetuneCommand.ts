@@ -2,6 +2,7 @@
 // meant to be shared with `instability sweep` (whose commandFor builds the same line), so that
 // both write identical runs into the same store layout.
 import * as path from "node:path";
+import type { FineTuneOptions } from "../finetune/config";
 import type { RunSpec } from "./grid";
 import type { RunCommand } from "./pool";
 
@@ -19,11 +20,25 @@ export interface FinetuneArgs {
   failedRule?: string;
   /** Also write the final model's outputs into RUN_DIR/final (failed-run analysis). */
   saveFinal?: boolean;
+  /** Replace a finished run made with other settings (finetune --overwrite). */
+  overwrite?: boolean;
 }
 
 /** dist/src/cli/main.js, the CLI this code was built with. */
 export function defaultCliPath(): string {
   return path.resolve(__dirname, "..", "..", "cli", "main.js");
+}
+
+/** The fine-tuning options the command line of `finetuneCommand` stands for (to plan a run in-process). */
+export function finetuneOptions(run: RunSpec, runDir: string, args: FinetuneArgs, modelDir: string): FineTuneOptions {
+  const num = (v: number | string | undefined) => (v === undefined ? undefined : Number(v));
+  return {
+    task: run.task, seed: run.seed, lr: run.learningRate, mitigation: run.mitigation, out: runDir,
+    modelDir: args.model ?? modelDir, glueDir: args.glueDir,
+    epochs: num(args.epochs), batchSize: num(args.batch), maxTrainExamples: num(args.maxTrainExamples), maxLength: num(args.maxLength),
+    mitigationHyperParameters: args.reinitLayers !== undefined && run.mitigation === "reinit" ? { reinitLayers: Number(args.reinitLayers) } : undefined,
+    failedRule: args.failedRule, saveFinal: args.saveFinal ?? false,
+  };
 }
 
 export function finetuneCommand(run: RunSpec, runDir: string, args: FinetuneArgs = {}, cli = defaultCliPath()): RunCommand {
@@ -37,5 +52,6 @@ export function finetuneCommand(run: RunSpec, runDir: string, args: FinetuneArgs
   if (args.reinitLayers !== undefined && run.mitigation === "reinit") argv.push("--reinit-layers", String(args.reinitLayers));
   if (args.failedRule !== undefined) argv.push("--failed-rule", args.failedRule);
   if (args.saveFinal) argv.push("--save-final");
+  if (args.overwrite) argv.push("--overwrite");
   return { command: process.execPath, args: argv };
 }

@@ -22,6 +22,8 @@ export interface SweepOptions {
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Extra environment for the workers. */
   env?: NodeJS.ProcessEnv;
+  /** Finished runs to run again (relative dirs; made with other settings, redone with --overwrite). */
+  redo?: ReadonlySet<string>;
 }
 
 export interface FailedRun {
@@ -49,7 +51,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   for (const r of opts.runs) insideStore(opts.store, r.relativeDir); // before anything is created
   ensureWritableStore(opts.store);
   removeStaleTemporaries(opts.store, opts.runs);
-  const todo = missingRuns(opts.store, opts.runs);
+  const missing = new Set(missingRuns(opts.store, opts.runs));
+  const todo = opts.runs.filter((r) => missing.has(r) || opts.redo?.has(r.relativeDir));
   const result: SweepResult = { alreadyDone: opts.runs.length - todo.length, completed: [], failed: [], interrupted: false };
   if (todo.length === 0) return result;
 

@@ -12,6 +12,7 @@ import { measureRunsDetailed, predictionInputs } from "../measures/runMeasures";
 import { accuracy, TASK_METRICS, TaskMetric } from "../measures/taskMetrics";
 import { loadRuns, LoadRunsOptions, RunFormatError, RunSet } from "../runs/runFolder";
 import { listRunFolders } from "../runs/runDefinition";
+import { defaultLayerEntries, setLayerIndexing } from "../runs/layerIndexing";
 
 /** The paper's order of the mitigation methods; others follow alphabetically. */
 export const METHOD_ORDER = ["standard", "mixout", "llrd", "reinit", "wdpre"];
@@ -186,7 +187,7 @@ export function blockLayers(entries: number): number[] {
 export function measureConfiguration(c: Configuration, variant: Variant = "best", opts: StoreOptions = {}): ConfigMeasures {
   const set = loadConfiguration(c, variant);
   const metric = taskMetricFor(c.task, set.runs[0].metrics);
-  const layers = set.layers !== undefined ? blockLayers(set.layers) : [];
+  const layers = set.layers !== undefined ? defaultLayerEntries(setLayerIndexing(set)!.indexing, set.layers) : [];
   const started = Date.now();
   opts.log?.(`measuring ${configurationName(c)}${variant === "final" ? " (final models)" : ""}: ${set.runs.length} runs, ${layers.length} layers`);
   const details = measureRunsDetailed(set, { metric, chance: opts.chance, layers: layers.length ? layers : undefined, measures: opts.measures ?? REPRESENTATION_MEASURES, representation: layers.length > 0 });

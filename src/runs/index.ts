@@ -3,3 +3,4 @@ export * from "./npy";
 export * from "./runFolder";
 export * from "./runDefinition";
 export * from "./runIdentity";
+export * from "./layerIndexing";

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { temporarySibling } from "../util/tempNames";
 import { checkOneConfiguration } from "./runIdentity";
+import { HIDDEN_JSON, hiddenJsonRecord, type LayerIndexing, type LayerIndexingInfo, resolveIndexing } from "./layerIndexing";
 import { describeSkipped, listRunFolders, notReplaceableReason, type RunFolderListing, type SkippedFolder } from "./runDefinition";
 import { NpyArray, NpyData, NpyError, readNpy, toFloat64, writeNpy } from "./npy";
 
@@ -25,6 +26,8 @@ export interface HiddenStates {
   width: number;
   /** Row-major [L, n, d]; float32 stays float32 in memory (a CoLA run is ~50 MB instead of ~100 MB). */
   data: Float32Array | Float64Array;
+  /** Which entry is which layer (layerIndexing.ts); set by loadRun. */
+  indexing?: LayerIndexingInfo;
 }
 
 export interface Run {
@@ -49,6 +52,8 @@ export interface RunSet {
   skipped?: SkippedFolder[];
   /** Present when every run has hidden.npy (L and d are then equal across runs). */
   layers?: number;
+  /** With `layers`: whether entry 0 is the embedding output ("hf") or block 1 ("blocks"), and how that is known. */
+  layerIndexing?: LayerIndexingInfo;
   width?: number;
 }
 
@@ -149,7 +154,14 @@ export function loadRun(dir: string, opts: { hidden?: boolean } = {}): Run {
     run.hidden = { layers: h.shape[0], n, width: h.shape[2], data: h.data };
   }
   run.metrics = readJson(path.join(dir, "metrics.json"));
-  run.config = readJson(path.join(dir, "config.json"));
+  run.config = readJson(path.join(dir, "config.json")) ?? (path.basename(dir) === "final" ? readJson(path.join(dir, "..", "config.json")) : undefined);
+  if (run.hidden) {
+    try {
+      run.hidden.indexing = resolveIndexing(dir, run.hidden.layers, run.hidden, run.config);
+    } catch (err) {
+      throw new RunFormatError((err as Error).message);
+    }
+  }
   return run;
 }
 
@@ -223,8 +235,16 @@ export function loadRuns(runsDir: string, opts: LoadRunsOptions = {}): RunSet {
         );
       }
     }
+    for (const run of runs) {
+      if (run.hidden!.indexing!.indexing !== h0.indexing!.indexing) {
+        throw new RunFormatError(
+          `${path.join(run.dir, "hidden.npy")}: its layers are indexed "${run.hidden!.indexing!.indexing}" (${run.hidden!.indexing!.source}) but run '${first.name}''s "${h0.indexing!.indexing}" (${h0.indexing!.source}); all runs must come from the same exporter`,
+        );
+      }
+    }
     set.layers = h0.layers;
     set.width = h0.width;
+    set.layerIndexing = h0.indexing;
   }
   return set;
 }
@@ -238,6 +258,8 @@ export interface RunContents {
   logits: ArrayWithShape;
   labels: ArrayWithShape;
   hidden?: ArrayWithShape;
+  /** Recorded in hidden.json beside hidden.npy (default "hf", the run format: 0 = the embedding output). */
+  hiddenIndexing?: LayerIndexing;
   metrics?: Record<string, unknown>;
   config?: Record<string, unknown>;
   /** The run's final (last-step) model, written as the sub-folder final/ (a run folder itself). */
@@ -261,6 +283,10 @@ function writeContents(dir: string, contents: RunContents): void {
   writeNpy(path.join(dir, "logits.npy"), logits.data, logits.shape);
   writeNpy(path.join(dir, "labels.npy"), labels.data, labels.shape);
   if (hidden) writeNpy(path.join(dir, "hidden.npy"), hidden.data, hidden.shape);
+  if (hidden) {
+    // The run format's layout unless the caller says otherwise (hidden.npy of L blocks only).
+    fs.writeFileSync(path.join(dir, HIDDEN_JSON), JSON.stringify(hiddenJsonRecord(contents.hiddenIndexing ?? "hf", hidden.shape[0]), null, 2) + "\n");
+  }
   if (contents.metrics) fs.writeFileSync(path.join(dir, "metrics.json"), JSON.stringify(contents.metrics, null, 2) + "\n");
   if (contents.config) fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(contents.config, null, 2) + "\n");
   if (contents.final) {

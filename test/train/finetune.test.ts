@@ -24,7 +24,8 @@ test("a run writes the run folder: test-half logits, labels, every layer's first
   const r = await runOnce("layout/seed-00", { saveFinal: true });
   assert.equal(r.status, "finished");
   const files = fs.readdirSync(r.out).sort();
-  assert.deepEqual(files, ["config.json", "final", "hidden.npy", "labels.npy", "logits.npy", "metrics.json"]);
+  assert.deepEqual(files, ["config.json", "final", "hidden.json", "hidden.npy", "labels.npy", "logits.npy", "metrics.json"]);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(r.out, "hidden.json"), "utf8")).indexing, "hf");
   const logits = readNpy(path.join(r.out, "logits.npy"));
   assert.deepEqual(logits.shape, [task.test.length, 2]);
   assert.equal(logits.dtype, "f4");

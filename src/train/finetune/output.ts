@@ -65,6 +65,9 @@ export function runContents(p: Predictions, labels: Int32Array, metrics: Record<
     metrics,
     config,
   };
-  if (p.hidden) contents.hidden = { data: p.hidden, shape: [p.layers!, p.n, p.width!] };
+  if (p.hidden) {
+    contents.hidden = { data: p.hidden, shape: [p.layers!, p.n, p.width!] };
+    contents.hiddenIndexing = "hf"; // predict() stores output_hidden_states: the embedding output, then every block
+  }
   return contents;
 }

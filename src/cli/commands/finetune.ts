@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { defaultModelDir } from "../../model/defaultModel";
 import { CliError, parseCliArgs } from "../command";
 import { notReplaceableReason } from "../../runs/runDefinition";
+import { exitWithParent } from "../../train/sweep/parentWatch";
 import { taskNames } from "../../data/loadTask";
 import { MITIGATIONS } from "../../train/mitigation/mitigation";
 import { FINETUNE_DEFAULTS } from "../../train/finetune/config";
@@ -53,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
     },
     strict: true,
   });
+  exitWithParent(); // a sweep's worker stops when its sweep is gone
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     return 0;

@@ -129,7 +129,10 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError((err as Error).message);
   }
   const done = result.alreadyDone + result.completed.length;
-  process.stderr.write(`sweep: ${done}/${runs.length} runs complete in ${store} (${result.alreadyDone} were already there)\n`);
+  process.stderr.write(`sweep: ${done}/${runs.length} runs complete in ${store}, ${result.completed.length} trained now (${result.alreadyDone} were already there)\n`);
+  if (result.busy.length) {
+    process.stderr.write(`sweep: ${result.busy.length} run(s) are being trained by another sweep (${result.busy[0].heldBy}, …); rerun this command once it has finished to check\n`);
+  }
   for (const f of result.failed) {
     process.stderr.write(`  failed: ${f.run.relativeDir} (exit ${f.exitCode ?? f.signal}); log: ${f.log}\n`);
   }

@@ -6,7 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Progress } from "../../util/progress";
 import { insideStore, type RunSpec } from "./grid";
-import { ensureWritableStore, missingRuns, removeStaleTemporaries } from "./store";
+import { HOST } from "../../util/tempNames";
+import { PARENT_ENV } from "./parentWatch";
+import { claimRun } from "./runLock";
+import { ensureWritableStore, isRunComplete, missingRuns, removeStaleTemporaries } from "./store";
 
 export interface RunCommand {
   command: string;
@@ -33,8 +36,17 @@ export interface FailedRun {
   log: string;
 }
 
+export interface BusyRun {
+  run: RunSpec;
+  /** "pid 123 on this host", or "unknown" when the claim could not be read. */
+  heldBy: string;
+}
+
 export interface SweepResult {
+  /** Runs that were finished before this sweep reached them (by an earlier or a concurrent sweep). */
   alreadyDone: number;
+  /** Runs claimed by another live sweep: left to it, neither trained nor failed here. */
+  busy: BusyRun[];
   completed: RunSpec[];
   failed: FailedRun[];
   interrupted: boolean;
@@ -53,7 +65,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   removeStaleTemporaries(opts.store, opts.runs);
   const missing = new Set(missingRuns(opts.store, opts.runs));
   const todo = opts.runs.filter((r) => missing.has(r) || opts.redo?.has(r.relativeDir));
-  const result: SweepResult = { alreadyDone: opts.runs.length - todo.length, completed: [], failed: [], interrupted: false };
+  const result: SweepResult = { alreadyDone: opts.runs.length - todo.length, busy: [], completed: [], failed: [], interrupted: false };
   if (todo.length === 0) return result;
 
   fs.mkdirSync(path.join(opts.store, ".logs"), { recursive: true });
@@ -73,22 +85,43 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       const run = todo[next++];
       const runDir = insideStore(opts.store, run.relativeDir);
       fs.mkdirSync(path.dirname(runDir), { recursive: true });
-      const log = logPath(opts.store, run);
-      const { command, args } = opts.commandFor(run, runDir);
-      const out = fs.openSync(log, "w");
-      const child = spawn(command, args, { stdio: ["ignore", out, out], env: { ...process.env, ...opts.env } });
-      children.add(child);
-      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-        child.on("exit", (c, s) => resolve([c, s]));
-        child.on("error", () => resolve([null, null]));
-      });
-      children.delete(child);
-      fs.closeSync(out);
-      if (code === 0 && fs.existsSync(runDir)) result.completed.push(run);
-      else if (!result.interrupted) result.failed.push({ run, exitCode: code, signal, log });
-      progress.tick(1, result.failed.length ? `${result.failed.length} failed` : undefined);
+      const claim = claimRun(runDir);
+      if ("heldBy" in claim) {
+        const h = claim.heldBy;
+        result.busy.push({ run, heldBy: h === "unknown" ? "unknown" : `pid ${h.pid}${h.host === HOST ? "" : " on another host"}` });
+        progress.tick(1, status());
+        continue;
+      }
+      try {
+        // Finished meanwhile by a concurrent sweep: done, not ours to count or to redo.
+        if (!opts.redo?.has(run.relativeDir) && isRunComplete(opts.store, run)) {
+          result.alreadyDone++;
+          progress.tick(1, status());
+          continue;
+        }
+        const log = logPath(opts.store, run);
+        const { command, args } = opts.commandFor(run, runDir);
+        const out = fs.openSync(log, "w");
+        // Workers exit when this process goes away, even by kill -9 (parentWatch.ts).
+        const env = { ...process.env, ...opts.env, [PARENT_ENV]: String(process.pid) };
+        const child = spawn(command, args, { stdio: ["ignore", out, out], env });
+        claim.lock.setWorker(child.pid);
+        children.add(child);
+        const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+          child.on("exit", (c, s) => resolve([c, s]));
+          child.on("error", () => resolve([null, null]));
+        });
+        children.delete(child);
+        fs.closeSync(out);
+        if (code === 0 && isRunComplete(opts.store, run)) result.completed.push(run);
+        else if (!result.interrupted) result.failed.push({ run, exitCode: code, signal, log });
+        progress.tick(1, status());
+      } finally {
+        claim.lock.release();
+      }
     }
   };
+  const status = () => [result.failed.length ? `${result.failed.length} failed` : "", result.busy.length ? `${result.busy.length} claimed elsewhere` : ""].filter(Boolean).join(", ") || undefined;
 
   try {
     await Promise.all(Array.from({ length: Math.min(opts.workers, todo.length) }, worker));

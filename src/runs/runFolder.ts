@@ -11,6 +11,7 @@ import { checkOneConfiguration } from "./runIdentity";
 import { HIDDEN_JSON, hiddenJsonRecord, type LayerIndexing, type LayerIndexingInfo, resolveIndexing } from "./layerIndexing";
 import { describeSkipped, listRunFolders, notReplaceableReason, type RunFolderListing, type SkippedFolder } from "./runDefinition";
 import { NpyArray, NpyData, NpyError, readNpy, toFloat64, writeNpy } from "./npy";
+import { makeDirs } from "../util/makeDirs";
 
 export class RunFormatError extends Error {
   constructor(message: string) {
@@ -305,7 +306,7 @@ export function writeRun(dir: string, contents: RunContents, opts: { overwrite?:
   checkContents(dir, contents);
   if (contents.final) checkContents(path.join(dir, "final"), contents.final);
   const parent = path.dirname(path.resolve(dir));
-  fs.mkdirSync(parent, { recursive: true });
+  makeDirs(parent);
   if (fs.existsSync(dir) && !opts.overwrite) {
     throw new RunFormatError(`writeRun ${dir}: already exists; pass { overwrite: true } or choose another folder`);
   }

@@ -116,8 +116,18 @@ export async function run(argv: string[]): Promise<number> {
     }
     const script = path.resolve(values.slurm!);
     const commandsFile = `${script}.commands`;
-    fs.writeFileSync(commandsFile, lines.map((l) => l + "\n").join(""));
-    fs.writeFileSync(script, slurmArrayScript({ jobName: "instability-sweep", commandsFile, count: lines.length }), { mode: 0o755 });
+    let text: string;
+    try {
+      text = slurmArrayScript({ jobName: "instability-sweep", commandsFile, count: lines.length });
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    try {
+      fs.writeFileSync(commandsFile, lines.map((l) => l + "\n").join(""));
+      fs.writeFileSync(script, text, { mode: 0o755 });
+    } catch (err) {
+      throw new CliError(`--slurm ${script}: cannot be written (${(err as Error).message}); give a path in an existing, writable folder`);
+    }
     process.stdout.write(`wrote ${script} (${lines.length} array tasks) and ${commandsFile}; submit with: sbatch ${script}\n`);
     return 0;
   }

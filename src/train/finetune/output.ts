@@ -6,6 +6,7 @@ import { notReplaceableReason } from "../../runs/runDefinition";
 import type { RunContents } from "../../runs/runFolder";
 import { describeDifferences, identityDifferences } from "../../runs/runIdentity";
 import type { Predictions } from "./evaluate";
+import { makeDirs } from "../../util/makeDirs";
 
 export type OutputState = "free" | "finished";
 
@@ -28,7 +29,7 @@ export function checkOutput(out: string, overwrite: boolean): OutputState {
   }
   const parent = path.dirname(out);
   try {
-    fs.mkdirSync(parent, { recursive: true });
+    makeDirs(parent);
     const probe = path.join(parent, `.probe-${path.basename(out)}-${process.pid}`);
     fs.writeFileSync(probe, "");
     fs.rmSync(probe);

@@ -10,6 +10,7 @@ import { HOST } from "../../util/tempNames";
 import { PARENT_ENV } from "./parentWatch";
 import { claimRun } from "./runLock";
 import { ensureWritableStore, isRunComplete, missingRuns, removeStaleTemporaries } from "./store";
+import { makeDirs } from "../../util/makeDirs";
 
 export interface RunCommand {
   command: string;
@@ -68,7 +69,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const result: SweepResult = { alreadyDone: opts.runs.length - todo.length, busy: [], completed: [], failed: [], interrupted: false };
   if (todo.length === 0) return result;
 
-  fs.mkdirSync(path.join(opts.store, ".logs"), { recursive: true });
+  makeDirs(path.join(opts.store, ".logs"));
   const progress = new Progress({ label: "sweep", total: todo.length, unit: "runs", stream: opts.stream ?? process.stderr });
   const children = new Set<ChildProcess>();
   let next = 0;
@@ -84,7 +85,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
     while (!result.interrupted && next < todo.length) {
       const run = todo[next++];
       const runDir = insideStore(opts.store, run.relativeDir);
-      fs.mkdirSync(path.dirname(runDir), { recursive: true });
+      makeDirs(path.dirname(runDir));
       const claim = claimRun(runDir);
       if ("heldBy" in claim) {
         const h = claim.heldBy;

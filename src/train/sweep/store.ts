@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { isRunFolder } from "../../runs/runDefinition";
 import { TEMP_PREFIX, isAbandonedTemporary } from "../../util/tempNames";
 import { insideStore, type RunSpec } from "./grid";
+import { makeDirs } from "../../util/makeDirs";
 
 export function isRunComplete(store: string, run: RunSpec): boolean {
   return isRunFolder(path.join(store, run.relativeDir));
@@ -19,7 +20,7 @@ export function missingRuns(store: string, runs: RunSpec[]): RunSpec[] {
 /** Checks that the store can be created and written to; throws a clear error otherwise. */
 export function ensureWritableStore(store: string): void {
   try {
-    fs.mkdirSync(store, { recursive: true });
+    makeDirs(store);
     const probe = path.join(store, `${TEMP_PREFIX}probe-${process.pid}`);
     fs.writeFileSync(probe, "");
     fs.rmSync(probe);

@@ -62,7 +62,7 @@ function predictionPart(set: RunSet, opts: MeasureOptions): InstabilityDetails {
   const metric = opts.metric ?? "accuracy";
   const inputs = predictionInputs(set);
   const ex = opts.examples;
-  const scores = inputs.preds.map((p) => taskMetric(metric, p, inputs.labels, ex));
+  const scores = inputs.preds.map((p) => taskMetric(metric, p, inputs.labels, ex, inputs.numClasses));
   const pwd = pairwiseDisagreementMatrix(inputs.preds, ex);
   const jsd = jensenShannonMatrix(inputs.probs, inputs.numClasses, ex);
   const R = set.runs.length;

@@ -65,3 +65,16 @@ test("a grid with repeated names trains each run once; unknown options are one-l
   const { run: reproduce } = await import("../../src/cli/commands/reproduce");
   await assert.rejects(reproduce(["--bogus"]), (err: Error) => err instanceof CliError && /Unknown option '--bogus'.*instability reproduce --help/.test(err.message));
 });
+
+test("seeds are 32-bit: 2^32 is refused everywhere instead of silently repeating seed 0; huge seed lists are refused", async () => {
+  const { parseSeeds } = await import("../../src/train/sweep/grid");
+  const { resolveConfig } = await import("../../src/train/finetune/config");
+  const { tinyTask } = await import("./finetuneFixture");
+  assert.deepEqual(parseSeeds("4294967295"), [4294967295]);
+  assert.throws(() => parseSeeds("4294967296"), /seeds are 32-bit, at most 4294967295/);
+  assert.throws(() => parseSeeds("0-99999999"), /more than 100000 seeds/);
+  assert.throws(() => resolveConfig({ task: tinyTask(), seed: 2 ** 32, out: "x", modelDir: "m" }, tinyTask()), /seed must be an integer in 0\.\.4294967295/);
+  const { run: finetune } = await import("../../src/cli/commands/finetune");
+  await assert.rejects(finetune(["--task", "spam", "--seed", "4294967296", "--out", "x"]), /--seed: '4294967296' is above 4294967295/);
+  await assert.rejects(finetune(["--task", "spam", "--seed", "0", "--lr", "0", "--out", "x"]), /--lr: '0' is not a positive number/);
+});

@@ -7,7 +7,7 @@ import { notReplaceableReason } from "../../runs/runDefinition";
 import { exitWithParent } from "../../train/sweep/parentWatch";
 import { taskNames } from "../../data/loadTask";
 import { MITIGATIONS } from "../../train/mitigation/mitigation";
-import { FINETUNE_DEFAULTS } from "../../train/finetune/config";
+import { FINETUNE_DEFAULTS, MAX_SEED } from "../../train/finetune/config";
 import { formatFailedRule, DEFAULT_FAILED_RULE, parseFailedRule } from "../../train/finetune/failedRun";
 
 const USAGE = `usage: instability finetune --task NAME --seed N --out RUN_DIR [options]
@@ -63,6 +63,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.seed === undefined) throw new CliError("--seed N is required");
   if (!values.out) throw new CliError("--out RUN_DIR is required: the run folder to write");
   const seed = integer("seed", values.seed, 0)!;
+  if (seed > MAX_SEED) throw new CliError(`--seed: '${values.seed}' is above ${MAX_SEED}; seeds are 32-bit (2^32 would give the runs of seed 0)`);
   const mitigation = values.mitigation ?? "none";
   if (!(MITIGATIONS as readonly string[]).includes(mitigation)) {
     throw new CliError(`--mitigation: unknown method '${mitigation}'; valid methods: ${MITIGATIONS.join(", ")}`);
@@ -70,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
   let lr: number | undefined;
   if (values.lr !== undefined) {
     lr = Number(values.lr);
-    if (!(lr >= 0) || !Number.isFinite(lr)) throw new CliError(`--lr: '${values.lr}' is not a number ≥ 0`);
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new CliError(`--lr: '${values.lr}' is not a positive number`);
   }
   if (values["failed-rule"] !== undefined) {
     try {

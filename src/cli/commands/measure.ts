@@ -1,7 +1,7 @@
 // `instability measure RUNS_DIR`: the seven instability measures of a directory of runs.
 import { CliError, parseCliArgs } from "../command";
 import { describeIndexing, describeSkipped, entriesOfBlocks, loadRuns, RunFormatError } from "../../runs";
-import { KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
+import { describeMetric, KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
 
 const USAGE = `usage: instability measure RUNS_DIR [--metric accuracy|f1|mcc] [--layers 0,3,5]
                            [--chance textbook|uniform-over-items] [--json]
@@ -74,12 +74,12 @@ export async function run(argv: string[]): Promise<number> {
       if (layers) entries = entriesOfBlocks(set.layerIndexing!.indexing, set.layers, layers);
       else indexingNote = `instability measure: ${describeIndexing(set.layerIndexing!, set.layers)}\n`;
     }
-    details = await measureRunsDetailedParallel(set, {
+    details = { numClasses: set.numClasses, ...(await measureRunsDetailedParallel(set, {
       metric,
       layers: entries,
       chance,
       onLayer: progress ? (done, total) => process.stderr.write(`\rlayers ${done}/${total}`) : undefined,
-    });
+    })) };
     if (progress && set.layers !== undefined) process.stderr.write("\n");
   } catch (err) {
     if (err instanceof RangeError && /constant across examples/.test(err.message) && layers?.includes(0)) {
@@ -97,11 +97,11 @@ export async function run(argv: string[]): Promise<number> {
   const lines: string[] = [];
   lines.push(`runs: ${report.runs.length} in ${positionals[0]}`);
   const nameWidth = Math.max(4, ...report.runs.map((r) => r.length));
-  lines.push(`  ${"run".padEnd(nameWidth)}  ${metric}`);
+  lines.push(`  ${"run".padEnd(nameWidth)}  ${describeMetric(metric, details.numClasses)}`);
   report.runs.forEach((name, i) => lines.push(`  ${name.padEnd(nameWidth)}  ${fmt(report.scores[i])}`));
   lines.push("");
   lines.push("prediction-level instability");
-  lines.push(`  SD (${metric})   ${fmt(report.prediction.sd)}`);
+  lines.push(`  SD (${describeMetric(metric, details.numClasses)})   ${fmt(report.prediction.sd)}`);
   lines.push(`  I_pwd           ${fmt(report.prediction.pwd)}`);
   lines.push(`  I_kappa         ${fmt(report.prediction.kappa)}   (${chance} chance)`);
   lines.push(`  I_JSD           ${fmt(report.prediction.jsd)}`);

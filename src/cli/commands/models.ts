@@ -70,7 +70,7 @@ async function initRandom(rest: string[]): Promise<number> {
   const { like, out } = parsed.values;
   if (!like || !out) throw new CliError("models init-random needs --like DIR (the checkpoint to copy the architecture and tokenizer from) and --out DIR");
   const seed = Number(parsed.values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be a non-negative integer, got '${parsed.values.seed}'`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new CliError(`--seed must be an integer in 0..${2 ** 32 - 1} (32-bit), got '${parsed.values.seed}'`);
   const configPath = path.join(like, "config.json");
   if (!fs.existsSync(configPath)) throw new CliError(`--like ${like}: no config.json there; give a Hugging Face checkpoint folder`);
   if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new CliError(`--out ${out} is a file; give a folder (it is created if needed)`);

@@ -96,6 +96,9 @@ export interface ResolvedConfig {
   overwrite: boolean;
 }
 
+/** The largest seed: the generator (util/random) is seeded with 32 bits, so 2^32 would repeat seed 0. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 export const FINETUNE_DEFAULTS = Object.freeze({
   epochs: 5,
   lr: 2e-5,
@@ -123,7 +126,9 @@ function finiteIn(name: string, value: number | undefined, fallback: number, lo:
 
 /** Defaults filled in and every value checked; the task must already be loaded. */
 export function resolveConfig(options: FineTuneOptions, task: TaskData): ResolvedConfig {
-  if (!Number.isInteger(options.seed) || options.seed < 0) throw new Error(`seed must be an integer ≥ 0, got ${options.seed}`);
+  if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > MAX_SEED) {
+    throw new Error(`seed must be an integer in 0..${MAX_SEED} (the random streams are 32-bit), got ${options.seed}`);
+  }
   const lr = finiteIn("lr", options.lr, FINETUNE_DEFAULTS.lr, 0, Infinity, "a finite number ≥ 0");
   const dropout = options.dropout ?? null;
   if (dropout !== null && !(dropout >= 0 && dropout < 1)) throw new Error(`dropout must lie in [0, 1), got ${dropout}`);

@@ -83,6 +83,9 @@ export function expandGrid(grid: SweepGrid): RunSpec[] {
   return runs;
 }
 
+const MAX_SEED = 2 ** 32 - 1; // as train/finetune/config: the random streams are 32-bit
+const MAX_SWEEP_SEEDS = 100_000;
+
 /** Parses "0-19", "0,2,5", "0-4,10" into a sorted list of distinct non-negative integers. */
 export function parseSeeds(text: string): number[] {
   const seeds = new Set<number>();
@@ -91,6 +94,8 @@ export function parseSeeds(text: string): number[] {
     if (!m) throw new Error(`bad seed list '${text}': use numbers and ranges like 0-19 or 0,3,7`);
     const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]);
     if (b < a) throw new Error(`bad seed range '${part}': the end is below the start`);
+    if (b > MAX_SEED) throw new Error(`bad seed '${part}': seeds are 32-bit, at most ${MAX_SEED}`);
+    if (seeds.size + (b - a + 1) > MAX_SWEEP_SEEDS) throw new Error(`bad seed list '${text}': more than ${MAX_SWEEP_SEEDS} seeds; a sweep of that many runs is surely a typo`);
     for (let s = a; s <= b; s++) seeds.add(s);
   }
   if (seeds.size === 0) throw new Error(`bad seed list '${text}': it names no seed`);

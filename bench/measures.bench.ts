@@ -149,7 +149,47 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err) => {
+/**
+ * Both regimes of the number of examples: d < n, where the d×d forms are used (featureForms.ts),
+ * timed against the n×n Gram forms at n = 1,000 (where those are still affordable), and the
+ * issue's case n = 5,000, d = 64, 5 runs × 4 layers (Gram forms: 9 min, 3.7 GB), whose target is
+ * ≤ 10 s and < 1 GB. The d > n regime is the paper-scale benchmark above.
+ */
+function manyExamples(): void {
+  const d = 64;
+  const data = (n: number, layers: number, runs: number) => {
+    const r = new Random(7);
+    const shared = Float64Array.from({ length: n * 8 }, () => r.normal());
+    return Array.from({ length: layers }, (_, l) =>
+      Array.from({ length: runs }, () => Float64Array.from({ length: n * d }, (_, i) => shared[Math.floor(i / d) * 8 + (i % 8)] + 0.3 * (l + 1) * r.normal())),
+    );
+  };
+  const timeCpu = (f: () => void) => {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    f();
+    return { wall: performance.now() - t, cpu: cpuMs(c) };
+  };
+  const small = data(1000, 1, 5);
+  representationMatrices((r) => small[0][r].subarray(0, 100 * d), 2, 100, d, [0]); // warm-up
+  let gramResult!: ReturnType<typeof representationMatrices>, featureResult!: ReturnType<typeof representationMatrices>;
+  const g = timeCpu(() => (gramResult = representationMatrices((r) => small[0][r], 5, 1000, d, [0], { forms: "gram" })));
+  const f = timeCpu(() => (featureResult = representationMatrices((r) => small[0][r], 5, 1000, d, [0], { forms: "features" })));
+  let diff = 0;
+  for (const m of REPRESENTATION_MEASURES) featureResult.matrices[m][0].forEach((v, i) => (diff = Math.max(diff, Math.abs(v - gramResult.matrices[m][0][i]))));
+  const big = data(5000, 4, 5);
+  const rss0 = process.resourceUsage().maxRSS;
+  const b = timeCpu(() => representationMatrices((r, l) => big[l][r], 5, 5000, d, [0, 1, 2, 3]));
+  process.stdout.write(
+    [
+      `d < n regime (d = ${d}, 5 runs, SVCCA + OP + CKA):`,
+      `  n = 1000, 1 layer: n×n Gram forms ${g.cpu.toFixed(0)} ms CPU, d×d forms ${f.cpu.toFixed(0)} ms CPU: ${(g.cpu / f.cpu).toFixed(1)}× faster; max |difference| ${diff.toExponential(1)}`,
+      `  n = 5000, 4 layers (d×d forms, the default here): ${seconds(b.wall)} wall, ${seconds(b.cpu)} CPU (target ≤ 10 s); peak RSS ${(Math.max(rss0, process.resourceUsage().maxRSS) / 1024).toFixed(0)} MB for the whole benchmark process (target < 1 GB)`,
+    ].join("\n") + "\n",
+  );
+}
+
+main().then(manyExamples).catch((err) => {
   process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
   process.exitCode = 1;
 });

@@ -11,6 +11,8 @@ import { REPRESENTATION_MEASURES, RepresentationMatrices, RepresentationMeasure 
 import { measureRunsDetailed, predictionInputs } from "../measures/runMeasures";
 import { accuracy, TASK_METRICS, TaskMetric } from "../measures/taskMetrics";
 import { loadRuns, LoadRunsOptions, RunFormatError, RunSet } from "../runs/runFolder";
+import { listRunFolders } from "../runs/runDefinition";
+import { defaultLayerEntries, setLayerIndexing } from "../runs/layerIndexing";
 
 /** The paper's order of the mitigation methods; others follow alphabetically. */
 export const METHOD_ORDER = ["standard", "mixout", "llrd", "reinit", "wdpre"];
@@ -68,9 +70,7 @@ export function findConfigurations(store: string): Configuration[] {
         const learningRate = m ? Number(m[2]) : NaN;
         if (!m || !(learningRate > 0)) continue;
         const dir = path.resolve(store, model, task, name);
-        const finished = subdirs(dir)
-          .map((s) => path.join(dir, s))
-          .filter((d) => fs.existsSync(path.join(d, "logits.npy")));
+        const finished = listRunFolders(dir).runs.map((s) => path.join(dir, s));
         // A diverged run keeps the outputs of its best checkpoint so far (instability finetune);
         // at a large learning rate it is exactly a failed run, so it stays in and is listed.
         const diverged = finished.filter((d) => readMetrics(d)?.diverged === true);
@@ -189,7 +189,7 @@ export function blockLayers(entries: number): number[] {
 export function measureConfiguration(c: Configuration, variant: Variant = "best", opts: StoreOptions = {}): ConfigMeasures {
   const set = loadConfiguration(c, variant);
   const metric = taskMetricFor(c.task, set.runs[0].metrics);
-  const layers = set.layers !== undefined ? blockLayers(set.layers) : [];
+  const layers = set.layers !== undefined ? defaultLayerEntries(setLayerIndexing(set)!.indexing, set.layers) : [];
   const started = Date.now();
   opts.log?.(`measuring ${configurationName(c)}${variant === "final" ? " (final models)" : ""}: ${set.runs.length} runs, ${layers.length} layers`);
   const details = measureRunsDetailed(set, { metric, chance: opts.chance, layers: layers.length ? layers : undefined, measures: opts.measures ?? REPRESENTATION_MEASURES, representation: layers.length > 0 });

@@ -2,10 +2,11 @@
 // prepared once (one Gram matrix, then the per-measure reductions) and every pair reuses it;
 // layers are processed one at a time so only one layer's preparations are in memory.
 import { DegenerateRepresentation, type DegenerateLayer } from "./degenerate";
+import { featureCross, featureDistance, type LayerFeatures, prepareFeatures } from "./featureForms";
 import { gram } from "./linalg";
 import { CkaPrepared, linearCkaFromPrepared, prepareLinearCka } from "./linearCka";
 import { orthogonalProcrustesFromPrepared, prepareOrthogonalProcrustes, ProcrustesPrepared } from "./orthogonalProcrustes";
-import { pairMatrix, pairMean } from "./pairs";
+import { pairMean } from "./pairs";
 import { prepareSvcca, SvccaOptions, svccaFromPrepared, SvccaPrepared } from "./svcca";
 
 export type RepresentationMeasure = "svcca" | "op" | "cka";
@@ -19,13 +20,23 @@ export interface PreparedLayer {
   svcca?: SvccaPrepared;
   op?: ProcrustesPrepared;
   cka?: CkaPrepared;
+  /** Instead of the three above: the d×d forms of every measure asked for (featureForms.ts). */
+  features?: LayerFeatures;
 }
+
+/**
+ * "auto" (default): the d×d forms when d < n (the Gram forms of SVCCA and OP are O(n³)), except for
+ * CKA alone with d² > n, whose Gram form costs n² per pair against the d×d form's n·d².
+ * "gram" and "features" force one (tests and benchmarks compare them).
+ */
+export type MeasureForms = "auto" | "gram" | "features";
 
 export interface PrepareOptions {
   measures?: readonly RepresentationMeasure[];
   svcca?: SvccaOptions;
   /** Used in error messages, e.g. "run seed-3, layer 24". */
   what?: string;
+  forms?: MeasureForms;
 }
 
 /** Prepares hidden states X ([n, d] row-major, float64) of one run at one layer. */
@@ -33,6 +44,12 @@ export function prepareLayer(x: Float64Array, n: number, d: number, opts: Prepar
   if (x.length !== n * d) throw new RangeError(`hidden states have ${x.length} values, expected ${n}×${d}`);
   const measures = opts.measures ?? REPRESENTATION_MEASURES;
   const what = opts.what ?? "representation";
+  const forms = opts.forms ?? "auto";
+  const cheaper = d < n && (measures.some((m) => m !== "cka") || d * d <= n);
+  if (forms === "features" || (forms === "auto" && cheaper)) {
+    const features = prepareFeatures(x, n, d, measures, opts.svcca, what);
+    return { n, features, ...(features.degenerate ? { degenerate: features.degenerate } : {}) };
+  }
   const k = gram(x, n, d);
   const p: PreparedLayer = { n };
   // A degenerate layer is data, not a crash (measures/degenerate.ts): its pairs become NaN.
@@ -50,9 +67,19 @@ export function prepareLayer(x: Float64Array, n: number, d: number, opts: Prepar
   return p;
 }
 
+/** Several measures of one pair: in the d×d forms they share one product of the two runs. */
+export function preparedDistances(a: PreparedLayer, b: PreparedLayer, measures: readonly RepresentationMeasure[]): number[] {
+  if (a.features && b.features) {
+    const c = featureCross(a.features, b.features);
+    return measures.map((m) => featureDistance(a.features!, b.features!, c, m));
+  }
+  return measures.map((m) => preparedDistance(a, b, m));
+}
+
 /** The distance `measure` between two prepared layers (both must have been prepared for it). */
 export function preparedDistance(a: PreparedLayer, b: PreparedLayer, measure: RepresentationMeasure): number {
   if (a.degenerate?.[measure] || b.degenerate?.[measure]) return NaN;
+  if (a.features && b.features) return featureDistance(a.features, b.features, featureCross(a.features, b.features), measure);
   switch (measure) {
     case "cka":
       return linearCkaFromPrepared(need(a.cka, measure), need(b.cka, measure));
@@ -126,7 +153,16 @@ export function representationMatrices(
       }
       prepared.push(p);
     }
-    for (const m of measures) matrices[m].push(pairMatrix(runs, (a, b) => preparedDistance(prepared[a], prepared[b], m)));
+    const layerMatrices = measures.map(() => new Float64Array(runs * runs));
+    for (let a = 0; a < runs; a++) {
+      for (let b = a + 1; b < runs; b++) {
+        preparedDistances(prepared[a], prepared[b], measures).forEach((v, i) => {
+          layerMatrices[i][a * runs + b] = v;
+          layerMatrices[i][b * runs + a] = v;
+        });
+      }
+    }
+    measures.forEach((m, i) => matrices[m].push(layerMatrices[i]));
     opts.onLayer?.(t + 1, layers.length);
   });
   return { runs, layers: [...layers], measures, matrices, degenerate };

@@ -1,6 +1,7 @@
 // All seven measures of a run set in one call: what `instability measure` prints and what an
 // analysis starts from. Pair matrices are returned too, so resampling analyses can reuse them.
 import { hiddenLayer, RunSet } from "../runs/runFolder";
+import { blockNumbers, defaultLayerEntries, type LayerIndexing, setLayerIndexing } from "../runs/layerIndexing";
 import { fleissKappa, KappaChance } from "./fleissKappa";
 import { jensenShannonMatrix } from "./jensenShannon";
 import { pairMean } from "./pairs";
@@ -30,7 +31,7 @@ export function predictionInputs(set: RunSet): PredictionInputs {
 
 export interface MeasureOptions {
   metric?: TaskMetric;
-  /** 0-based indices into hidden.npy's first axis (default: every layer). */
+  /** 0-based indices into hidden.npy's first axis (default: every block, never the embedding output; runs/layerIndexing). */
   layers?: number[];
   chance?: KappaChance;
   /** Compute the representation measures when hidden states exist (default true). */
@@ -47,6 +48,8 @@ export interface InstabilityReport {
   scores: number[];
   prediction: { sd: number; pwd: number; kappa: number; jsd: number };
   representation?: Partial<Record<RepresentationMeasure, number[]>>;
+  /** With `representation`: the measured layers, as block numbers (0 = embedding output) and hidden.npy entries. */
+  layers?: { blocks: number[]; entries: number[]; indexing: LayerIndexing; source: string };
 }
 
 export interface InstabilityDetails {
@@ -59,7 +62,7 @@ function predictionPart(set: RunSet, opts: MeasureOptions): InstabilityDetails {
   const metric = opts.metric ?? "accuracy";
   const inputs = predictionInputs(set);
   const ex = opts.examples;
-  const scores = inputs.preds.map((p) => taskMetric(metric, p, inputs.labels, ex));
+  const scores = inputs.preds.map((p) => taskMetric(metric, p, inputs.labels, ex, inputs.numClasses));
   const pwd = pairwiseDisagreementMatrix(inputs.preds, ex);
   const jsd = jensenShannonMatrix(inputs.probs, inputs.numClasses, ex);
   const R = set.runs.length;
@@ -79,7 +82,7 @@ function predictionPart(set: RunSet, opts: MeasureOptions): InstabilityDetails {
 
 function representationLayers(set: RunSet, opts: MeasureOptions): number[] | null {
   if (!(opts.representation ?? true) || set.layers === undefined || set.width === undefined) return null;
-  const layers = opts.layers ?? Array.from({ length: set.layers }, (_, i) => i);
+  const layers = opts.layers ?? defaultLayerEntries(setLayerIndexing(set)!.indexing, set.layers);
   for (const l of layers) {
     if (!Number.isInteger(l) || l < 0 || l >= set.layers) {
       throw new RangeError(`layer ${l} is out of range: hidden.npy has layers 0..${set.layers - 1}`);
@@ -101,10 +104,13 @@ function representationArgs(set: RunSet, opts: MeasureOptions) {
   };
 }
 
-function attach(details: InstabilityDetails, layers: number[], rep: RepresentationMatrices): InstabilityDetails {
+function attach(set: RunSet, details: InstabilityDetails, layers: number[], rep: RepresentationMatrices): InstabilityDetails {
   details.layers = layers;
   details.pairs.representation = rep;
   details.report.representation = layerCurves(rep);
+  const info = setLayerIndexing(set)!;
+  const numbers = blockNumbers(info.indexing, set.layers!);
+  details.report.layers = { blocks: layers.map((l) => numbers[l]), entries: layers, indexing: info.indexing, source: info.source };
   return details;
 }
 
@@ -114,7 +120,7 @@ export function measureRunsDetailed(set: RunSet, opts: MeasureOptions = {}): Ins
   const layers = representationLayers(set, opts);
   if (!layers) return details;
   const { hiddenAt, options } = representationArgs(set, opts);
-  return attach(details, layers, representationMatrices(hiddenAt, set.runs.length, set.n, set.width!, layers, options));
+  return attach(set, details, layers, representationMatrices(hiddenAt, set.runs.length, set.n, set.width!, layers, options));
 }
 
 /** As measureRunsDetailed, with the layers spread over `workers` threads (default: one per CPU). */
@@ -124,7 +130,7 @@ export async function measureRunsDetailedParallel(set: RunSet, opts: MeasureOpti
   if (!layers) return details;
   const { hiddenAt, options } = representationArgs(set, opts);
   const rep = await representationMatricesParallel(hiddenAt, set.runs.length, set.n, set.width!, layers, { ...options, workers: opts.workers });
-  return attach(details, layers, rep);
+  return attach(set, details, layers, rep);
 }
 
 export function measureRuns(set: RunSet, opts: MeasureOptions = {}): InstabilityReport {

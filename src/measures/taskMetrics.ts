@@ -1,5 +1,6 @@
 // Task metrics of GLUE (accuracy, F1 of class 1, Matthews correlation) and the argmax/softmax of
-// logits they start from. Degenerate cases get defined values rather than NaN, as scikit-learn
+// logits they start from. With 3 or more classes, F1 is macro-averaged over the classes and MCC is
+// the multiclass R_K of Gorodkin (2004), both as scikit-learn computes them. Degenerate cases get defined values rather than NaN, as scikit-learn
 // does, because a failed run that predicts one class everywhere is a normal outcome here:
 //   F1 = 0 when there are no positive predictions or no positive labels (precision or recall
 //   undefined); MCC = 0 when either the predictions or the labels are all one class.
@@ -90,29 +91,95 @@ function confusion(pred: ArrayLike<number>, labels: ArrayLike<number>, examples?
   return c;
 }
 
-/** F1 of the positive class 1 (MRPC). 0 when there are no positive predictions or labels. */
-export function f1Score(pred: ArrayLike<number>, labels: ArrayLike<number>, examples?: ArrayLike<number>): number {
-  const { tp, fp, fn } = confusion(pred, labels, examples);
-  if (tp === 0) return 0;
-  return (2 * tp) / (2 * tp + fp + fn);
+/** K×K confusion counts, [true label][prediction], of the given examples. */
+function confusionMatrix(pred: ArrayLike<number>, labels: ArrayLike<number>, K: number, examples?: ArrayLike<number>): Float64Array {
+  check(pred, labels);
+  const idx = indexList(pred.length, examples);
+  const m = new Float64Array(K * K);
+  for (let t = 0; t < idx.length; t++) {
+    const y = labels[idx[t]], p = pred[idx[t]];
+    if (!(y >= 0 && y < K && p >= 0 && p < K)) throw new RangeError(`class ${y < 0 || y >= K ? y : p} at example ${idx[t]} is outside 0..${K - 1}`);
+    m[y * K + p]++;
+  }
+  return m;
 }
 
-/** Matthews correlation of binary predictions (CoLA). 0 when a marginal is all one class. */
-export function matthewsCorrelation(pred: ArrayLike<number>, labels: ArrayLike<number>, examples?: ArrayLike<number>): number {
-  const { tp, fp, fn, tn } = confusion(pred, labels, examples);
-  const denom = Math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn));
-  if (denom === 0) return 0;
-  return (tp * tn - fp * fn) / denom;
+/** Number of classes: the given one, else one more than the largest label or prediction. */
+function classCount(pred: ArrayLike<number>, labels: ArrayLike<number>, numClasses?: number): number {
+  if (numClasses !== undefined) return numClasses;
+  let k = 2;
+  for (let i = 0; i < pred.length; i++) k = Math.max(k, pred[i] + 1, labels[i] + 1);
+  return k;
 }
 
-export function taskMetric(metric: TaskMetric, pred: ArrayLike<number>, labels: ArrayLike<number>, examples?: ArrayLike<number>): number {
+/**
+ * F1: of the positive class 1 with 2 classes (MRPC); with 3 or more, the macro average over the
+ * classes that occur in the labels or predictions (scikit-learn's average="macro"). A class with no
+ * positive predictions or labels scores 0.
+ */
+export function f1Score(pred: ArrayLike<number>, labels: ArrayLike<number>, examples?: ArrayLike<number>, numClasses?: number): number {
+  const K = classCount(pred, labels, numClasses);
+  if (K <= 2) {
+    const { tp, fp, fn } = confusion(pred, labels, examples);
+    if (tp === 0) return 0;
+    return (2 * tp) / (2 * tp + fp + fn);
+  }
+  const m = confusionMatrix(pred, labels, K, examples);
+  let sum = 0, present = 0;
+  for (let k = 0; k < K; k++) {
+    let row = 0, col = 0;
+    for (let j = 0; j < K; j++) (row += m[k * K + j]), (col += m[j * K + k]);
+    if (row === 0 && col === 0) continue;
+    present++;
+    const tp = m[k * K + k];
+    sum += tp === 0 ? 0 : (2 * tp) / (row + col);
+  }
+  return present ? sum / present : 0;
+}
+
+/**
+ * Matthews correlation (CoLA): binary with 2 classes; with more, Gorodkin's R_K
+ * (c·s − Σ p_k t_k) / √((s² − Σ p_k²)(s² − Σ t_k²)). 0 when a marginal is all one class.
+ */
+export function matthewsCorrelation(pred: ArrayLike<number>, labels: ArrayLike<number>, examples?: ArrayLike<number>, numClasses?: number): number {
+  const K = classCount(pred, labels, numClasses);
+  if (K <= 2) {
+    const { tp, fp, fn, tn } = confusion(pred, labels, examples);
+    const denom = Math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn));
+    if (denom === 0) return 0;
+    return (tp * tn - fp * fn) / denom;
+  }
+  const m = confusionMatrix(pred, labels, K, examples);
+  let c = 0, s = 0, pt = 0, pp = 0, tt = 0;
+  for (let k = 0; k < K; k++) {
+    let t = 0, p = 0;
+    for (let j = 0; j < K; j++) (t += m[k * K + j]), (p += m[j * K + k]);
+    c += m[k * K + k];
+    s += t;
+    pt += p * t;
+    pp += p * p;
+    tt += t * t;
+  }
+  const denom = Math.sqrt((s * s - pp) * (s * s - tt));
+  return denom === 0 ? 0 : (c * s - pt) / denom;
+}
+
+/** What a metric means for `numClasses` classes, for labels: "f1 (class 1)", "f1 (macro, 3 classes)". */
+export function describeMetric(metric: TaskMetric, numClasses: number): string {
+  if (metric === "f1") return numClasses <= 2 ? "f1 (class 1)" : `f1 (macro, ${numClasses} classes)`;
+  if (metric === "mcc") return numClasses <= 2 ? "mcc" : `mcc (multiclass R_K, ${numClasses} classes)`;
+  return metric;
+}
+
+/** `numClasses` (the logits' width) keeps F1 and MCC the same kind of number for every run of a set. */
+export function taskMetric(metric: TaskMetric, pred: ArrayLike<number>, labels: ArrayLike<number>, examples?: ArrayLike<number>, numClasses?: number): number {
   switch (metric) {
     case "accuracy":
       return accuracy(pred, labels, examples);
     case "f1":
-      return f1Score(pred, labels, examples);
+      return f1Score(pred, labels, examples, numClasses);
     case "mcc":
-      return matthewsCorrelation(pred, labels, examples);
+      return matthewsCorrelation(pred, labels, examples, numClasses);
     default:
       throw new RangeError(`unknown task metric '${metric as string}' (use accuracy, f1 or mcc)`);
   }

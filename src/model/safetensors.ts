@@ -32,30 +32,53 @@ function f16ToF32(h: number): number {
  * skipOtherDtypes are left out, so the caller reports the ones it actually needs as missing.
  */
 export function readSafetensors(file: string, opts: { skipOtherDtypes?: boolean } = {}): Map<string, NamedArray> {
-  const buf = fs.readFileSync(file);
-  if (buf.length < 8) throw new Error(`${file}: too short to be a safetensors file`);
-  const headerLen = Number(buf.readBigUInt64LE(0));
-  if (headerLen <= 0 || 8 + headerLen > buf.length) {
-    throw new Error(`${file}: corrupt safetensors header length ${headerLen} (file has ${buf.length} bytes)`);
+  return parseSafetensors(fs.readFileSync(file), file, opts);
+}
+
+const isCount = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * The tensors of safetensors bytes; `file` names the input in errors. Every field of the header is
+ * checked before it is used (the file may be truncated, mis-written or hostile), so a bad file is
+ * one clear error, never a crash or an allocation larger than the file.
+ */
+export function parseSafetensors(buf: Buffer, file = "<buffer>", opts: { skipOtherDtypes?: boolean } = {}): Map<string, NamedArray> {
+  if (buf.length < 8) throw new Error(`${file}: too short to be a safetensors file (${buf.length} bytes)`);
+  const headerLen = buf.readBigUInt64LE(0);
+  if (headerLen < 2n || 8n + headerLen > BigInt(buf.length)) {
+    throw new Error(`${file}: corrupt or truncated safetensors file: its header says ${headerLen} bytes of JSON, the file has ${buf.length - 8} after the length field`);
   }
-  let header: Record<string, HeaderEntry | Record<string, string>>;
+  const base = 8 + Number(headerLen);
+  let header: unknown;
   try {
-    header = JSON.parse(buf.subarray(8, 8 + headerLen).toString("utf8"));
+    header = JSON.parse(buf.subarray(8, base).toString("utf8"));
   } catch (err) {
     throw new Error(`${file}: safetensors header is not valid JSON (${(err as Error).message})`);
   }
-  const base = 8 + headerLen;
+  if (header === null || typeof header !== "object" || Array.isArray(header)) throw new Error(`${file}: safetensors header must be a JSON object of tensors`);
+  const dataBytes = buf.length - base;
   const out = new Map<string, NamedArray>();
-  for (const [name, raw] of Object.entries(header)) {
+  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === "__metadata__") continue;
-    const e = raw as HeaderEntry;
-    const width = BYTES[e.dtype];
+    const e = raw as Partial<HeaderEntry> | null;
+    const bad = (what: string) => new Error(`${file}: tensor ${JSON.stringify(name)} ${what}; the file is corrupt (re-save it with safetensors)`);
+    if (e === null || typeof e !== "object") throw bad("has no header entry object");
+    if (typeof e.dtype !== "string") throw bad("has no dtype");
+    if (!Array.isArray(e.shape) || !e.shape.every(isCount)) throw bad(`has shape ${JSON.stringify(e.shape)}, not a list of non-negative integers`);
+    const offsets = e.data_offsets;
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
+      throw bad(`has data_offsets ${JSON.stringify(offsets)}, not [begin, end] with 0 ≤ begin ≤ end`);
+    }
+    const width = Object.prototype.hasOwnProperty.call(BYTES, e.dtype) ? BYTES[e.dtype] : 0;
     if (!width && opts.skipOtherDtypes) continue;
     if (!width) throw new Error(`${file}: tensor ${name} has dtype ${e.dtype}; only F32, F16 and BF16 are supported`);
     const n = e.shape.reduce((a, b) => a * b, 1);
-    const [begin, end] = e.data_offsets;
-    if (end - begin !== n * width || base + end > buf.length) {
-      throw new Error(`${file}: tensor ${name} has offsets [${begin}, ${end}] that do not match its shape ${JSON.stringify(e.shape)}`);
+    const [begin, end] = offsets as [number, number];
+    if (end - begin !== n * width) {
+      throw new Error(`${file}: tensor ${name} has offsets [${begin}, ${end}] (${end - begin} bytes) that do not match its shape ${JSON.stringify(e.shape)} (${n * width} bytes of ${e.dtype})`);
+    }
+    if (end > dataBytes) {
+      throw new Error(`${file}: truncated: tensor ${name} ends at byte ${base + end} but the file has ${buf.length} bytes (${base + end - buf.length} missing); download or copy it again`);
     }
     const bytes = buf.subarray(base + begin, base + end);
     const data = new Float32Array(n);
@@ -68,7 +91,7 @@ export function readSafetensors(file: string, opts: { skipOtherDtypes?: boolean 
       const u32 = new Uint32Array(data.buffer);
       for (let i = 0; i < n; i++) u32[i] = bytes.readUInt16LE(2 * i) << 16;
     }
-    out.set(name, { shape: e.shape, data });
+    out.set(name, { shape: [...e.shape], data });
   }
   return out;
 }

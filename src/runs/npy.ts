@@ -64,6 +64,12 @@ export function parseNpy(bytes: Uint8Array, file = "<buffer>"): NpyArray {
   return { dtype, shape, data: makeView(dtype, raw.buffer) };
 }
 
+/** A header excerpt for an error message: one line, at most ~80 characters. */
+function shown(text: string): string {
+  const s = JSON.stringify(text.trim());
+  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}
+
 function parseHeader(header: string, file: string): { descr: string; fortran: boolean; shape: number[] } {
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header);
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header);
@@ -72,18 +78,18 @@ function parseHeader(header: string, file: string): { descr: string; fortran: bo
     if (/'descr'\s*:\s*\[/.test(header)) {
       throw new NpyError(file, "structured (record) arrays are not supported; save a plain numeric array");
     }
-    throw new NpyError(file, `malformed .npy header (no 'descr'): ${header.trim()}`);
+    throw new NpyError(file, `malformed .npy header (no 'descr'): ${shown(header)}`);
   }
-  if (!fortran || !shape) throw new NpyError(file, `malformed .npy header: ${header.trim()}`);
-  const dims = shape[1]
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map((s) => {
-      const v = Number(s.replace(/L$/, ""));
-      if (!Number.isInteger(v) || v < 0) throw new NpyError(file, `malformed shape in .npy header: (${shape[1]})`);
-      return v;
-    });
+  if (!fortran || !shape) throw new NpyError(file, `malformed .npy header: ${shown(header)}`);
+  // A Python tuple of non-negative integers: "()", "(3,)", "(2, 3)" (a trailing comma allowed).
+  const parts = shape[1].split(",").map((s) => s.trim());
+  if (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
+  if (parts.length === 1 && parts[0] === "") parts.pop();
+  const dims = parts.map((s) => {
+    const v = /^\d+L?$/.test(s) ? Number(s.replace(/L$/, "")) : NaN;
+    if (!Number.isSafeInteger(v)) throw new NpyError(file, `malformed shape in .npy header: ${shown(`(${shape[1]})`)}`);
+    return v;
+  });
   return { descr: descr[1], fortran: fortran[1] === "True", shape: dims };
 }
 

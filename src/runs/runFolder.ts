@@ -7,7 +7,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { temporarySibling } from "../util/tempNames";
+import { checkOneConfiguration } from "./runIdentity";
+import { HIDDEN_JSON, hiddenJsonRecord, type LayerIndexing, type LayerIndexingInfo, resolveIndexing } from "./layerIndexing";
+import { describeSkipped, listRunFolders, notReplaceableReason, type RunFolderListing, type SkippedFolder } from "./runDefinition";
 import { NpyArray, NpyData, NpyError, readNpy, toFloat64, writeNpy } from "./npy";
+import { makeDirs } from "../util/makeDirs";
 
 export class RunFormatError extends Error {
   constructor(message: string) {
@@ -23,6 +27,8 @@ export interface HiddenStates {
   width: number;
   /** Row-major [L, n, d]; float32 stays float32 in memory (a CoLA run is ~50 MB instead of ~100 MB). */
   data: Float32Array | Float64Array;
+  /** Which entry is which layer (layerIndexing.ts); set by loadRun. */
+  indexing?: LayerIndexingInfo;
 }
 
 export interface Run {
@@ -43,8 +49,12 @@ export interface RunSet {
   runs: Run[];
   n: number;
   numClasses: number;
+  /** Sub-folders that are not runs (plots/, __pycache__/, …), with the reason; they were not read. */
+  skipped?: SkippedFolder[];
   /** Present when every run has hidden.npy (L and d are then equal across runs). */
   layers?: number;
+  /** With `layers`: whether entry 0 is the embedding output ("hf") or block 1 ("blocks"), and how that is known. */
+  layerIndexing?: LayerIndexingInfo;
   width?: number;
 }
 
@@ -145,34 +155,39 @@ export function loadRun(dir: string, opts: { hidden?: boolean } = {}): Run {
     run.hidden = { layers: h.shape[0], n, width: h.shape[2], data: h.data };
   }
   run.metrics = readJson(path.join(dir, "metrics.json"));
-  run.config = readJson(path.join(dir, "config.json"));
+  run.config = readJson(path.join(dir, "config.json")) ?? (path.basename(dir) === "final" ? readJson(path.join(dir, "..", "config.json")) : undefined);
+  if (run.hidden) {
+    try {
+      run.hidden.indexing = resolveIndexing(dir, run.hidden.layers, run.hidden, run.config);
+    } catch (err) {
+      throw new RunFormatError((err as Error).message);
+    }
+  }
   return run;
 }
 
 /**
- * Reads every run folder under `runsDir` (sub-folders sorted by name; names starting with "."
- * are unfinished writes and are skipped) and checks that the runs are comparable.
+ * Reads every run folder under `runsDir` (runDefinition's listRunFolders: sorted by name, symlinks
+ * followed, other folders skipped and listed in `skipped`) and checks that the runs are comparable.
  */
 export function loadRuns(runsDir: string, opts: LoadRunsOptions = {}): RunSet {
-  let entries: fs.Dirent[];
+  let listing: RunFolderListing;
   try {
-    entries = fs.readdirSync(runsDir, { withFileTypes: true });
+    listing = listRunFolders(runsDir);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new RunFormatError(`${runsDir}: runs directory not found`);
     if (code === "ENOTDIR") throw new RunFormatError(`${runsDir}: not a directory; pass the folder that holds one sub-folder per run`);
     throw err;
   }
-  const names = entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith("."))
-    .map((e) => e.name)
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const names = listing.runs;
+  const skippedNote = listing.skipped.length ? ` (${describeSkipped(listing.skipped)})` : "";
   if (names.length === 0) {
-    throw new RunFormatError(`${runsDir}: no run folders found; it must hold one sub-folder per run with logits.npy and labels.npy`);
+    throw new RunFormatError(`${runsDir}: no run folders found; it must hold one sub-folder per run with logits.npy and labels.npy${skippedNote}`);
   }
   const minRuns = opts.minRuns ?? 2;
   if (names.length < minRuns) {
-    throw new RunFormatError(`${runsDir}: found ${names.length} run(s), need at least ${minRuns} (pairwise measures compare runs)`);
+    throw new RunFormatError(`${runsDir}: found ${names.length} run(s), need at least ${minRuns} (pairwise measures compare runs)${skippedNote}`);
   }
   const final = opts.checkpoint === "final";
   if (opts.checkpoint !== undefined && opts.checkpoint !== "best" && !final) {
@@ -189,6 +204,7 @@ export function loadRuns(runsDir: string, opts: LoadRunsOptions = {}): RunSet {
     run.name = name; // the run's name, not "final"
     return run;
   });
+  checkOneConfiguration(runsDir, runs, (m) => new RunFormatError(m));
   const first = runs[0];
   for (const run of runs.slice(1)) {
     if (run.n !== first.n || run.numClasses !== first.numClasses) {
@@ -205,7 +221,7 @@ export function loadRuns(runsDir: string, opts: LoadRunsOptions = {}): RunSet {
     }
   }
   const withHidden = runs.filter((r) => r.hidden);
-  const set: RunSet = { dir: runsDir, runs, n: first.n, numClasses: first.numClasses };
+  const set: RunSet = { dir: runsDir, runs, n: first.n, numClasses: first.numClasses, skipped: listing.skipped };
   if (withHidden.length > 0) {
     if (withHidden.length !== runs.length) {
       const missing = runs.find((r) => !r.hidden)!;
@@ -220,8 +236,16 @@ export function loadRuns(runsDir: string, opts: LoadRunsOptions = {}): RunSet {
         );
       }
     }
+    for (const run of runs) {
+      if (run.hidden!.indexing!.indexing !== h0.indexing!.indexing) {
+        throw new RunFormatError(
+          `${path.join(run.dir, "hidden.npy")}: its layers are indexed "${run.hidden!.indexing!.indexing}" (${run.hidden!.indexing!.source}) but run '${first.name}''s "${h0.indexing!.indexing}" (${h0.indexing!.source}); all runs must come from the same exporter`,
+        );
+      }
+    }
     set.layers = h0.layers;
     set.width = h0.width;
+    set.layerIndexing = h0.indexing;
   }
   return set;
 }
@@ -235,6 +259,8 @@ export interface RunContents {
   logits: ArrayWithShape;
   labels: ArrayWithShape;
   hidden?: ArrayWithShape;
+  /** Recorded in hidden.json beside hidden.npy (default "hf", the run format: 0 = the embedding output). */
+  hiddenIndexing?: LayerIndexing;
   metrics?: Record<string, unknown>;
   config?: Record<string, unknown>;
   /** The run's final (last-step) model, written as the sub-folder final/ (a run folder itself). */
@@ -258,6 +284,10 @@ function writeContents(dir: string, contents: RunContents): void {
   writeNpy(path.join(dir, "logits.npy"), logits.data, logits.shape);
   writeNpy(path.join(dir, "labels.npy"), labels.data, labels.shape);
   if (hidden) writeNpy(path.join(dir, "hidden.npy"), hidden.data, hidden.shape);
+  if (hidden) {
+    // The run format's layout unless the caller says otherwise (hidden.npy of L blocks only).
+    fs.writeFileSync(path.join(dir, HIDDEN_JSON), JSON.stringify(hiddenJsonRecord(contents.hiddenIndexing ?? "hf", hidden.shape[0]), null, 2) + "\n");
+  }
   if (contents.metrics) fs.writeFileSync(path.join(dir, "metrics.json"), JSON.stringify(contents.metrics, null, 2) + "\n");
   if (contents.config) fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(contents.config, null, 2) + "\n");
   if (contents.final) {
@@ -270,16 +300,18 @@ function writeContents(dir: string, contents: RunContents): void {
  * Writes a run folder atomically: everything goes into a hidden temporary folder next to `dir`,
  * which is renamed into place only when complete, so a crash never leaves a folder that looks
  * like a finished run (loadRuns skips dot-folders). An existing `dir` is an error unless
- * `overwrite` is set.
+ * `overwrite` is set, and even then only an empty folder or a run folder is replaced.
  */
 export function writeRun(dir: string, contents: RunContents, opts: { overwrite?: boolean } = {}): void {
   checkContents(dir, contents);
   if (contents.final) checkContents(path.join(dir, "final"), contents.final);
   const parent = path.dirname(path.resolve(dir));
-  fs.mkdirSync(parent, { recursive: true });
+  makeDirs(parent);
   if (fs.existsSync(dir) && !opts.overwrite) {
     throw new RunFormatError(`writeRun ${dir}: already exists; pass { overwrite: true } or choose another folder`);
   }
+  const refusal = fs.existsSync(dir) ? notReplaceableReason(dir) : undefined;
+  if (refusal) throw new RunFormatError(`writeRun ${dir}: refusing to replace it: ${refusal}; choose another folder`);
   const base = path.basename(dir);
   // Named by its owner process, so a resumed sweep can remove the leftovers of a dead writer
   // without touching those of a live one (src/util/tempNames).

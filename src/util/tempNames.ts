@@ -8,7 +8,7 @@ import { hashString } from "./random";
 
 export const TEMP_PREFIX = ".tmp-";
 
-const HOST = hashString(os.hostname()).toString(16);
+export const HOST = hashString(os.hostname()).toString(16);
 
 /** A temporary sibling of `finalPath`, owned by this process. */
 export function temporarySibling(finalPath: string): string {
@@ -25,7 +25,8 @@ export function isAbandonedTemporary(name: string): boolean {
   return !isAlive(Number(m[1]));
 }
 
-function isAlive(pid: number): boolean {
+/** True when process `pid` of this host is running (a zombie counts as gone). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {

@@ -46,7 +46,8 @@ test("--json prints one JSON object with the issue's shape and correct values", 
     const r = cli(dir, "--json", "--layers", "0,2");
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(out), ["runs", "metric", "scores", "prediction", "representation"]);
+    assert.deepEqual(Object.keys(out), ["runs", "metric", "scores", "prediction", "representation", "layers"]);
+    assert.deepEqual(out.layers, { blocks: [0, 2], entries: [0, 2], indexing: "hf", source: "recorded in hidden.json" });
     assert.deepEqual(out.runs, ["run-0", "run-1", "run-2", "run-3"]);
     assert.equal(out.metric, "accuracy");
     assert.deepEqual(Object.keys(out.prediction), ["sd", "pwd", "kappa", "jsd"]);
@@ -115,7 +116,7 @@ test("bad input exits non-zero with a one-line error naming it", () => {
     makeRuns(dir, 3, { constantRun: 1 });
     check(cli(dir, "--metric", "auc"), /--metric 'auc'/);
     check(cli(dir, "--layers", "0,x"), /--layers '0,x'/);
-    check(cli(dir, "--layers", "7"), /layer 7 is out of range/);
+    check(cli(dir, "--layers", "7"), /layer 7 does not exist: the runs have layers 0 \(the embedding output\) to 2/);
     check(cli(dir, "--chance", "fancy"), /--chance 'fancy'/);
     check(cli(dir, "--bogus"), /Unknown option '--bogus'/);
     // a constant run is data, not an error: its pairs are undefined (null in JSON) and named on stderr

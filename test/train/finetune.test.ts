@@ -24,7 +24,8 @@ test("a run writes the run folder: test-half logits, labels, every layer's first
   const r = await runOnce("layout/seed-00", { saveFinal: true });
   assert.equal(r.status, "finished");
   const files = fs.readdirSync(r.out).sort();
-  assert.deepEqual(files, ["config.json", "final", "hidden.npy", "labels.npy", "logits.npy", "metrics.json"]);
+  assert.deepEqual(files, ["config.json", "final", "hidden.json", "hidden.npy", "labels.npy", "logits.npy", "metrics.json"]);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(r.out, "hidden.json"), "utf8")).indexing, "hf");
   const logits = readNpy(path.join(r.out, "logits.npy"));
   assert.deepEqual(logits.shape, [task.test.length, 2]);
   assert.equal(logits.dtype, "f4");
@@ -196,17 +197,44 @@ test("progress: plain lines off a terminal, a redrawn bar with loss and ETA on o
   assert.match(tty.text(), /\r\x1b\[K.*\[#*\.*\] \d\/9 steps .*ETA/);
 });
 
-test("a finished run is skipped unless overwrite is asked for", async () => {
+test("a finished run is reused only when it is the run asked for: other settings, checkpoint or data are an error, --overwrite redoes it", async () => {
   const first = await runOnce("skip");
-  const again = await runOnce("skip", { seed: 3 });
+  const again = await runOnce("skip");
   assert.equal(again.status, "skipped");
-  assert.equal(again.metrics.seed, 0);
+  const other = /holds a finished run made with other settings \(found vs asked: (.*)\); pass --overwrite to re-run it/;
+  await assert.rejects(runOnce("skip", { seed: 3 }), new RegExp(other.source.replace("(.*)", "seed 0 vs 3")));
+  await assert.rejects(runOnce("skip", { epochs: 2 }), new RegExp(other.source.replace("(.*)", "epochs 3 vs 2")));
+  await assert.rejects(runOnce("skip", { seed: 7, mitigation: "mixout" }), /found vs asked: seed 0 vs 7, mitigation "none" vs "mixout"/);
+  await assert.rejects(runOnce("skip", { maxTrainExamples: 20 }), /maxTrainExamples null vs 20, nTrain 40 vs 20, dataSha256 [0-9a-f]{10}… vs [0-9a-f]{10}…\)/);
+  await assert.rejects(runOnce("skip", { task: tinyTask(undefined, 8) }), /found vs asked: dataSha256/);
+  // The same architecture with other weights: only the fingerprint tells them apart.
+  const retrained = path.join(root, "retrained");
+  fs.cpSync(await checkpoint, retrained, { recursive: true });
+  const weights = fs.readFileSync(path.join(retrained, "model.safetensors"));
+  weights[weights.length - 1] ^= 1; // the last byte of the last weight: still a valid float32
+  fs.writeFileSync(path.join(retrained, "model.safetensors"), weights);
+  await assert.rejects(runOnce("skip", { modelDir: retrained }), /found vs asked: model\.weightsSha256/);
+  await assert.rejects(runOnce("skip", { saveFinal: true }), /--save-final asked, but it kept no final\/ model/);
+
   const redo = await runOnce("skip", { seed: 3, overwrite: true });
   assert.equal(redo.status, "finished");
-  assert.equal(JSON.parse(fs.readFileSync(path.join(first.out, "metrics.json"), "utf8")).seed, 3);
+  const config = JSON.parse(fs.readFileSync(path.join(first.out, "config.json"), "utf8"));
+  assert.equal(config.seed, 3);
+  assert.match(config.model.weightsSha256, /^[0-9a-f]{64}$/);
+  assert.match(config.dataSha256, /^[0-9a-f]{64}$/);
   assert.deepEqual(fs.readdirSync(path.dirname(first.out)).filter((n) => n.startsWith(".")), []);
+  // A finished run whose settings are unknown (no config.json) is not taken for this one.
+  fs.rmSync(path.join(first.out, "config.json"));
+  await assert.rejects(runOnce("skip", { seed: 3 }), /other settings \(it has no config\.json, so its settings are unknown\)/);
 });
 
+test("measure's loader refuses a runs folder whose runs differ in anything but the seed", async () => {
+  const a = await runOnce("mixed/seed-00", { epochs: 1 });
+  await runOnce("mixed/seed-01", { seed: 1, epochs: 1 });
+  assert.equal(loadRuns(path.dirname(a.out)).runs.length, 2, "seeds alone may differ");
+  await runOnce("mixed/seed-02", { seed: 2, epochs: 2 });
+  assert.throws(() => loadRuns(path.dirname(a.out)), /seed-02[/\\]config\.json: run 'seed-02' was made with other settings than run 'seed-00' \(epochs 2 vs 1\)/);
+});
 
 test("a GLUE pair task (MRPC): F1 on the test half of the paper's dev split", { skip: !glueDir() && NO_GLUE }, async () => {
   const r = await fineTune({ task: "mrpc", glueDir: glueDir()!, seed: 0, out: path.join(root, "glue", "mrpc"), modelDir: await checkpoint, epochs: 1, maxTrainExamples: 16, progress: false });

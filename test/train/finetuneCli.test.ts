@@ -66,12 +66,12 @@ test("an unwritable --out, or one that holds something that is not a finished ru
   assert.equal(fs.readFileSync(path.join(busy, "notes.txt"), "utf8"), "mine");
 });
 
-test("--out that already holds a finished run is skipped with a message and exit code 0", async () => {
+test("--out that holds a finished run of unknown settings is a one-line error, and is left alone", async () => {
   const done = path.join(root, "done");
   writeRun(done, { logits: { data: new Float32Array(4), shape: [2, 2] }, labels: { data: new Int32Array(2), shape: [2] }, metrics: { seed: 0 } });
   const r = spawnSync(process.execPath, [CLI, "finetune", ...(await base("done"))], { encoding: "utf8" });
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /done already holds a finished run; skipped \(pass --overwrite to redo it\)/);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^instability finetune: --out .*done holds a finished run made with other settings \(it has no config\.json, so its settings are unknown\); pass --overwrite to re-run it, or choose another --out\n$/);
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(done, "metrics.json"), "utf8")), { seed: 0 });
   const help = spawnSync(process.execPath, [CLI, "finetune", "--help"], { encoding: "utf8" });
   assert.equal(help.status, 0);

@@ -18,6 +18,7 @@ if (process.env.FAIL_SEED === seed) { console.error("boom"); process.exit(3); }
 const tmp = path.join(path.dirname(runDir), ".tmp-" + path.basename(runDir) + "-" + process.pid + "-" + require("./host.json") + "-1");
 fs.mkdirSync(tmp, { recursive: true });
 fs.writeFileSync(path.join(tmp, "logits.npy"), "partial");
+fs.writeFileSync(path.join(tmp, "labels.npy"), "partial");
 setTimeout(() => {
   fs.writeFileSync(path.join(tmp, "metrics.json"), JSON.stringify({ seed: Number(seed) }));
   fs.renameSync(tmp, runDir);

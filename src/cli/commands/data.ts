@@ -2,8 +2,7 @@
 // of every split, the task cards) and fetching GLUE on a machine with internet.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { CliError } from "../command";
+import { CliError, parseCliArgs } from "../command";
 import { GLUE_TASK_NAMES, loadTask, resolveGlueDir } from "../../data/loadTask";
 import { EMBEDDED_TASK_NAMES } from "../../data/embeddedTasks";
 import { downloadGlue, GlueDownloadError } from "../../data/glueDownload";
@@ -78,7 +77,7 @@ function formatTable(infos: TaskInfo[]): string {
 }
 
 async function info(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs("data info", {
     args: argv,
     options: { "glue-dir": { type: "string" }, json: { type: "boolean" }, corpus: { type: "boolean" }, help: { type: "boolean", short: "h" } },
   });
@@ -119,7 +118,7 @@ async function info(argv: string[]): Promise<number> {
 }
 
 async function glue(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { out: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  const { values } = parseCliArgs("data glue", { args: argv, options: { out: { type: "string" }, help: { type: "boolean", short: "h" } } });
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     return 0;

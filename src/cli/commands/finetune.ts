@@ -3,9 +3,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultModelDir } from "../../model/defaultModel";
 import { CliError, parseCliArgs } from "../command";
+import { notReplaceableReason } from "../../runs/runDefinition";
+import { exitWithParent } from "../../train/sweep/parentWatch";
 import { taskNames } from "../../data/loadTask";
 import { MITIGATIONS, type MitigationHyperParameters } from "../../train/mitigation/mitigation";
-import { FINETUNE_DEFAULTS } from "../../train/finetune/config";
+import { FINETUNE_DEFAULTS, MAX_SEED } from "../../train/finetune/config";
 import { formatFailedRule, DEFAULT_FAILED_RULE, parseFailedRule } from "../../train/finetune/failedRun";
 
 const USAGE = `usage: instability finetune --task NAME --seed N --out RUN_DIR [options]
@@ -13,7 +15,8 @@ const USAGE = `usage: instability finetune --task NAME --seed N --out RUN_DIR [o
 Fine-tunes a checkpoint on a task with one seed (method.md §3: AdamW, warm-up 10% + linear decay,
 dropout 0.1, clipping 1.0, best checkpoint by the validation metric) and writes the run folder
 RUN_DIR: logits.npy, labels.npy, hidden.npy (test half), metrics.json, config.json.
-A RUN_DIR that already holds a finished run is skipped (exit 0) unless --overwrite is given.
+A RUN_DIR that already holds this very run (same settings, checkpoint and data: its config.json)
+is skipped (exit 0); one made with other settings is an error unless --overwrite is given.
 
   --task NAME            ${taskNames().join(", ")}
   --seed N               the run's seed (head init, re-init, dropout and Mixout masks, data order)
@@ -32,7 +35,7 @@ A RUN_DIR that already holds a finished run is skipped (exit 0) unless --overwri
   --max-length N         truncation length in tokens (default ${FINETUNE_DEFAULTS.maxLength})
   --save-final           also write the final (last-step) model's outputs into RUN_DIR/final/
   --failed-rule RULE     CHECKPOINT:MEASURE<=BASELINE (default ${formatFailedRule(DEFAULT_FAILED_RULE)})
-  --overwrite            replace a finished run in RUN_DIR
+  --overwrite            replace the run in RUN_DIR (only a run folder or an empty one is ever replaced)
   --quiet                no progress output`;
 
 function integer(name: string, text: string | undefined, min: number): number | undefined {
@@ -72,6 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     },
     strict: true,
   });
+  exitWithParent(); // a sweep's worker stops when its sweep is gone
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     return 0;
@@ -80,6 +84,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.seed === undefined) throw new CliError("--seed N is required");
   if (!values.out) throw new CliError("--out RUN_DIR is required: the run folder to write");
   const seed = integer("seed", values.seed, 0)!;
+  if (seed > MAX_SEED) throw new CliError(`--seed: '${values.seed}' is above ${MAX_SEED}; seeds are 32-bit (2^32 would give the runs of seed 0)`);
   const mitigation = values.mitigation ?? "none";
   if (!(MITIGATIONS as readonly string[]).includes(mitigation)) {
     throw new CliError(`--mitigation: unknown method '${mitigation}'; valid methods: ${MITIGATIONS.join(", ")}`);
@@ -87,7 +92,7 @@ export async function run(argv: string[]): Promise<number> {
   let lr: number | undefined;
   if (values.lr !== undefined) {
     lr = Number(values.lr);
-    if (!(lr >= 0) || !Number.isFinite(lr)) throw new CliError(`--lr: '${values.lr}' is not a number ≥ 0`);
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new CliError(`--lr: '${values.lr}' is not a positive number`);
   }
   if (values["failed-rule"] !== undefined) {
     try {
@@ -97,9 +102,9 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   const out = path.resolve(values.out);
-  if (!values.overwrite && fs.existsSync(path.join(out, "metrics.json"))) {
-    process.stderr.write(`instability finetune: ${out} already holds a finished run; skipped (pass --overwrite to redo it)\n`);
-    return 0;
+  if (values.overwrite && fs.existsSync(out)) {
+    const refusal = notReplaceableReason(out);
+    if (refusal) throw new CliError(`--out ${out}: --overwrite replaces only a run folder, and ${refusal}; nothing was removed, choose another --out`);
   }
   const modelDir = values.model ?? defaultModelDir();
 
@@ -126,7 +131,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     const m = result.metrics;
     if (result.status === "skipped") {
-      process.stderr.write(`instability finetune: ${out} already holds a finished run; skipped (pass --overwrite to redo it)\n`);
+      process.stderr.write(`instability finetune: ${out} already holds this run (same settings); skipped (pass --overwrite to redo it)\n`);
       return 0;
     }
     const fmt = (v: unknown) => (typeof v === "number" ? v.toFixed(4) : String(v));

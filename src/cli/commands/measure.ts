@@ -1,7 +1,7 @@
 // `instability measure RUNS_DIR`: the seven instability measures of a directory of runs.
 import { CliError, parseCliArgs } from "../command";
-import { loadRuns, RunFormatError } from "../../runs";
-import { KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
+import { describeIndexing, describeSkipped, entriesOfBlocks, loadRuns, RunFormatError } from "../../runs";
+import { describeMetric, KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
 
 const USAGE = `usage: instability measure RUNS_DIR [--metric accuracy|f1|mcc] [--layers 0,3,5]
                            [--chance textbook|uniform-over-items] [--json]
@@ -11,27 +11,20 @@ labels.npy and optionally hidden.npy [L, n, d]): SD of the task metric, pairwise
 I_pwd, I_kappa = 1 − Fleiss' kappa, I_JSD, and per layer I_SVCCA, I_OP and I_CKA.
 
   --metric   task metric for SD (default accuracy; MRPC uses f1, CoLA mcc)
-  --layers   comma-separated 0-based indices into hidden.npy's first axis (default: 1..L, every
-             block; index 0 is the embedding output, whose first-token state is the same vector
-             for every input, so representation measures are undefined there)
+  --layers   comma-separated layer numbers: 1..L the blocks (1 = the lowest), 0 the embedding
+             output when hidden.npy has it (default: every block). Whether hidden.npy starts
+             with the embedding output (Hugging Face's L+1 layers) or not (L blocks) is read from
+             hidden.json, else config.json's layer count, else detected: the embedding output's
+             first-token state is the same vector for every input; the choice is printed
   --chance   chance term of Fleiss' kappa (default textbook; uniform-over-items matches the
              paper's reference numbers, where I_kappa = I_pwd·N/(N−1))
-  --json     print exactly one JSON object instead of a table`;
-
-/**
- * hidden.npy holds L+1 layers in Hugging Face's output_hidden_states order (the run format);
- * index 0 is the embeddings, constant in the first position, so the default skips it.
- */
-function blockLayers(stored: number | undefined): number[] | undefined {
-  if (stored === undefined || stored < 2) return undefined;
-  return Array.from({ length: stored - 1 }, (_, i) => i + 1);
-}
+  --json     print exactly one JSON object instead of a table ("layers": the block numbers measured)`;
 
 function parseLayers(text: string): number[] {
   const parts = text.split(",").map((s) => s.trim());
   const layers = parts.map((p) => Number(p));
   if (parts.some((p) => p === "") || layers.some((l) => !Number.isInteger(l) || l < 0)) {
-    throw new CliError(`--layers '${text}': expected comma-separated non-negative integers, e.g. --layers 0,3,5`);
+    throw new CliError(`--layers '${text}': expected comma-separated layer numbers ≥ 0, e.g. --layers 1,3,5`);
   }
   return layers;
 }
@@ -68,35 +61,43 @@ export async function run(argv: string[]): Promise<number> {
   const layers = values.layers !== undefined ? parseLayers(values.layers) : undefined;
 
   let details;
+  let indexingNote = ""; // said once the measures succeeded, so that an error stays one line
   try {
     const set = loadRuns(positionals[0]);
+    if (set.skipped?.length) process.stderr.write(`instability measure: ${describeSkipped(set.skipped)}\n`);
     if (layers && set.layers === undefined) {
       throw new CliError(`--layers given but the runs in ${positionals[0]} have no hidden.npy`);
     }
     const progress = !values.json && process.stderr.isTTY;
-    details = await measureRunsDetailedParallel(set, {
+    let entries: number[] | undefined;
+    if (set.layers !== undefined) {
+      if (layers) entries = entriesOfBlocks(set.layerIndexing!.indexing, set.layers, layers);
+      else indexingNote = `instability measure: ${describeIndexing(set.layerIndexing!, set.layers)}\n`;
+    }
+    details = { numClasses: set.numClasses, ...(await measureRunsDetailedParallel(set, {
       metric,
-      layers: layers ?? blockLayers(set.layers),
+      layers: entries,
       chance,
       onLayer: progress ? (done, total) => process.stderr.write(`\rlayers ${done}/${total}`) : undefined,
-    });
+    })) };
     if (progress && set.layers !== undefined) process.stderr.write("\n");
   } catch (err) {
     if (err instanceof RunFormatError || err instanceof RangeError) throw new CliError(err.message);
     throw err;
   }
   const { report } = details;
+  process.stderr.write(indexingNote);
   const degenerate = details.pairs.representation?.degenerate ?? [];
   const R = report.runs.length;
-  if (layers?.includes(0) && degenerate.filter((g) => g.layer === 0).length === R) {
-    throw new CliError(`every run's hidden states are constant across examples at layer 0, so the representation measures are undefined there. Layer 0 is the embedding output: its first-token state is the same for every input; leave it out of --layers`);
+  if (details.layers.includes(0) && degenerate.filter((g) => g.layer === 0).length === R) {
+    throw new CliError(`every run's hidden states are constant across examples at hidden.npy entry 0, so the representation measures are undefined there. With Hugging Face indexing entry 0 is the embedding output: its first-token state is the same for every input; leave it out of --layers`);
   }
   // Undefined pairs are data (measures/degenerate.ts): say which, keep the defined ones.
-  for (const layer of [...new Set(degenerate.map((g) => g.layer))]) {
-    const at = degenerate.filter((g) => g.layer === layer);
+  for (const entry of [...new Set(degenerate.map((g) => g.layer))]) {
+    const at = degenerate.filter((g) => g.layer === entry);
     const bad = R - at.length;
     const undefinedPairs = (R * (R - 1)) / 2 - (bad * (bad - 1)) / 2;
-    process.stderr.write(`note: ${undefinedPairs} of ${(R * (R - 1)) / 2} pairs at layer ${layer} are undefined: ${at.map((g) => `run ${g.runName}`).join(", ")} ${at.length === 1 ? "is" : "are"} constant across examples there; means use the defined pairs\n`);
+    process.stderr.write(`note: ${undefinedPairs} of ${(R * (R - 1)) / 2} pairs at hidden.npy entry ${entry} are undefined: ${at.map((g) => `run ${g.runName}`).join(", ")} ${at.length === 1 ? "is" : "are"} constant across examples there; means use the defined pairs\n`);
   }
   if (values.json) {
     process.stdout.write(JSON.stringify(report) + "\n");
@@ -105,20 +106,20 @@ export async function run(argv: string[]): Promise<number> {
   const lines: string[] = [];
   lines.push(`runs: ${report.runs.length} in ${positionals[0]}`);
   const nameWidth = Math.max(4, ...report.runs.map((r) => r.length));
-  lines.push(`  ${"run".padEnd(nameWidth)}  ${metric}`);
+  lines.push(`  ${"run".padEnd(nameWidth)}  ${describeMetric(metric, details.numClasses)}`);
   report.runs.forEach((name, i) => lines.push(`  ${name.padEnd(nameWidth)}  ${fmt(report.scores[i])}`));
   lines.push("");
   lines.push("prediction-level instability");
-  lines.push(`  SD (${metric})   ${fmt(report.prediction.sd)}`);
+  lines.push(`  SD (${describeMetric(metric, details.numClasses)})   ${fmt(report.prediction.sd)}`);
   lines.push(`  I_pwd           ${fmt(report.prediction.pwd)}`);
   lines.push(`  I_kappa         ${fmt(report.prediction.kappa)}   (${chance} chance)`);
   lines.push(`  I_JSD           ${fmt(report.prediction.jsd)}`);
   if (report.representation) {
     const rep = report.representation;
     lines.push("");
-    lines.push("representation-level instability (mean over run pairs)");
+    lines.push(`representation-level instability (mean over run pairs; layer = block number, 0 = the embedding output)`);
     lines.push(`  ${"layer".padStart(5)}  ${"I_SVCCA".padStart(8)}  ${"I_OP".padStart(8)}  ${"I_CKA".padStart(8)}`);
-    details.layers.forEach((l, t) => {
+    report.layers!.blocks.forEach((l, t) => {
       lines.push(`  ${String(l).padStart(5)}  ${fmt(rep.svcca![t]).padStart(8)}  ${fmt(rep.op![t]).padStart(8)}  ${fmt(rep.cka![t]).padStart(8)}`);
     });
   } else {

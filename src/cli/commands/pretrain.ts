@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliError, parseCliArgs } from "../command";
+import { makeDirs } from "../../util/makeDirs";
 
 const USAGE = `usage: instability pretrain --out DIR [options]
 
@@ -59,7 +60,7 @@ function number(name: string, value: string | undefined, fallback: number, check
 
 function checkWritable(dir: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     fs.accessSync(dir, fs.constants.W_OK);
     const probe = path.join(dir, `.write-test-${process.pid}`);
     fs.writeFileSync(probe, "");

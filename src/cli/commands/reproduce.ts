@@ -4,9 +4,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
 import { defaultModelDir } from "../../model/defaultModel";
-import { CliError } from "../command";
+import { CliError, parseCliArgs } from "../command";
 import { writeAnalysisReport } from "../../report";
 import { escapeHtml } from "../../runs/names";
 import type { RunSpec } from "../../train/sweep/grid";
@@ -109,7 +108,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs("reproduce", {
     args: argv,
     options: {
       preset: { type: "string" },

@@ -3,20 +3,23 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { DEFAULT_MODEL_NAME } from "../../model/defaultModel";
-import { CliError } from "../command";
+import { DEFAULT_MODEL_NAME, defaultModelDir } from "../../model/defaultModel";
+import { CliError, parseCliArgs } from "../command";
+import { taskNames } from "../../data/loadTask";
+import { MITIGATIONS } from "../../train/mitigation/mitigation";
 import { EMBEDDED_TASK_NAMES } from "../../data/embeddedTasks";
 import { expandGrid, parseSeeds, type RunSpec } from "../../train/sweep/grid";
 import { runSweep, type RunCommand } from "../../train/sweep/pool";
 import { commandLine, slurmArrayScript } from "../../train/sweep/commands";
-import { finetuneCommand } from "../../train/sweep/finetuneCommand";
+import { type FinetuneArgs, finetuneCommand, finetuneOptions } from "../../train/sweep/finetuneCommand";
+import { describeStale, staleRuns } from "../../train/sweep/identityCheck";
 import { missingRuns } from "../../train/sweep/store";
 
 const USAGE = `usage: instability sweep --store DIR [options]
 
 Fine-tunes every (task, mitigation, learning rate, seed) of a grid into DIR/<model>/<task>/<method>-lr<lr>/seed-NN.
-Finished runs are kept; rerunning the same command completes only what is missing.
+Finished runs are kept; rerunning the same command completes only what is missing. A finished run
+made with other settings (epochs, checkpoint, data, …: its config.json) is an error, not "done".
 
   --store DIR              the run store (created if needed)
   --tasks LIST             comma-separated task names (default: ${EMBEDDED_TASK_NAMES.join(",")})
@@ -30,11 +33,12 @@ Finished runs are kept; rerunning the same command completes only what is missin
   --epochs E  --batch B  --max-train-examples K  --max-length N  --failed-rule RULE  --save-final
   --reinit-layers K  --mixout-p P  --llrd-eta E  --wd-pre-lambda L
                            passed to every \`instability finetune\`
+  --overwrite              re-run finished runs that were made with other settings (default: refuse)
   --print-commands         print one shell command per missing run instead of running
   --slurm FILE             write a Slurm job-array script (and FILE.commands) for the missing runs`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCliArgs("sweep", {
     args: argv,
     options: {
       store: { type: "string" }, tasks: { type: "string" }, mitigations: { type: "string" },
@@ -42,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
       model: { type: "string" }, "model-name": { type: "string" }, "glue-dir": { type: "string" },
       epochs: { type: "string" }, batch: { type: "string" }, "max-train-examples": { type: "string" },
       "max-length": { type: "string" }, "failed-rule": { type: "string" }, "reinit-layers": { type: "string" }, "mixout-p": { type: "string" }, "llrd-eta": { type: "string" }, "wd-pre-lambda": { type: "string" },
-      "save-final": { type: "boolean" }, "print-commands": { type: "boolean" }, slurm: { type: "string" },
+      "save-final": { type: "boolean" }, "print-commands": { type: "boolean" }, slurm: { type: "string" }, overwrite: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -69,18 +73,43 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers must be a positive integer, got '${values.workers}'`);
   const modelName = values["model-name"] ?? (values.model ? path.basename(path.resolve(values.model)) : defaultModelName());
   const tasks = values.tasks ? list(values.tasks, []) : defaultTasks();
-  const runs = expandGrid({ model: modelName, tasks, mitigations: list(values.mitigations, ["none"]), learningRates, seeds });
+  const mitigations = list(values.mitigations, ["none"]);
+  for (const t of tasks) if (!taskNames().includes(t)) throw new CliError(`--tasks: unknown task '${t}'; valid tasks: ${taskNames().join(", ")}`);
+  for (const m of mitigations) {
+    if (!(MITIGATIONS as readonly string[]).includes(m)) throw new CliError(`--mitigations: unknown method '${m}'; valid methods: ${MITIGATIONS.join(", ")}`);
+  }
+  let runs: RunSpec[];
+  try {
+    runs = expandGrid({ model: modelName, tasks, mitigations, learningRates, seeds });
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
 
-  const commandFor = (r: RunSpec, runDir: string): RunCommand =>
-    finetuneCommand(r, runDir, {
-      model: values.model, glueDir: values["glue-dir"], epochs: values.epochs, batch: values.batch,
-      maxTrainExamples: values["max-train-examples"], maxLength: values["max-length"],
-      reinitLayers: values["reinit-layers"], mixoutP: values["mixout-p"], llrdEta: values["llrd-eta"], wdPreLambda: values["wd-pre-lambda"], failedRule: values["failed-rule"], saveFinal: values["save-final"],
-    });
+  const args: FinetuneArgs = {
+    model: values.model, glueDir: values["glue-dir"], epochs: values.epochs, batch: values.batch,
+    maxTrainExamples: values["max-train-examples"], maxLength: values["max-length"],
+    reinitLayers: values["reinit-layers"], mixoutP: values["mixout-p"], llrdEta: values["llrd-eta"], wdPreLambda: values["wd-pre-lambda"], failedRule: values["failed-rule"], saveFinal: values["save-final"],
+  };
   const store = path.resolve(values.store);
+  // Finished runs made with other settings are neither counted as done nor mixed with new ones.
+  let stale;
+  try {
+    stale = staleRuns(store, runs, (r, runDir) => finetuneOptions(r, runDir, args, defaultModelDir()));
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+  const strangers = stale.filter((s) => !s.inGrid);
+  if (strangers.length) {
+    throw new CliError(`${describeStale(store, strangers)}; they are not part of this sweep: move them out of its configuration folders, or use another --store`);
+  }
+  if (stale.length && !values.overwrite) {
+    throw new CliError(`${describeStale(store, stale)}; rerun with the settings they were made with, pass --overwrite to re-run them, or use another --store`);
+  }
+  const redo = new Set(stale.map((s) => s.relativeDir));
+  const commandFor = (r: RunSpec, runDir: string): RunCommand => finetuneCommand(r, runDir, { ...args, overwrite: redo.has(r.relativeDir) });
 
   if (values["print-commands"] || values.slurm) {
-    const todo = missingRuns(store, runs);
+    const todo = [...missingRuns(store, runs), ...runs.filter((r) => redo.has(r.relativeDir))];
     const lines = todo.map((r) => commandLine(commandFor(r, path.join(store, r.relativeDir))));
     if (values["print-commands"]) {
       process.stdout.write(lines.map((l) => l + "\n").join(""));
@@ -88,20 +117,33 @@ export async function run(argv: string[]): Promise<number> {
     }
     const script = path.resolve(values.slurm!);
     const commandsFile = `${script}.commands`;
-    fs.writeFileSync(commandsFile, lines.map((l) => l + "\n").join(""));
-    fs.writeFileSync(script, slurmArrayScript({ jobName: "instability-sweep", commandsFile, count: lines.length }), { mode: 0o755 });
+    let text: string;
+    try {
+      text = slurmArrayScript({ jobName: "instability-sweep", commandsFile, count: lines.length });
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    try {
+      fs.writeFileSync(commandsFile, lines.map((l) => l + "\n").join(""));
+      fs.writeFileSync(script, text, { mode: 0o755 });
+    } catch (err) {
+      throw new CliError(`--slurm ${script}: cannot be written (${(err as Error).message}); give a path in an existing, writable folder`);
+    }
     process.stdout.write(`wrote ${script} (${lines.length} array tasks) and ${commandsFile}; submit with: sbatch ${script}\n`);
     return 0;
   }
 
   let result;
   try {
-    result = await runSweep({ store, runs, workers, commandFor });
+    result = await runSweep({ store, runs, workers, commandFor, redo });
   } catch (err) {
     throw new CliError((err as Error).message);
   }
   const done = result.alreadyDone + result.completed.length;
-  process.stderr.write(`sweep: ${done}/${runs.length} runs complete in ${store} (${result.alreadyDone} were already there)\n`);
+  process.stderr.write(`sweep: ${done}/${runs.length} runs complete in ${store}, ${result.completed.length} trained now (${result.alreadyDone} were already there)\n`);
+  if (result.busy.length) {
+    process.stderr.write(`sweep: ${result.busy.length} run(s) are being trained by another sweep (${result.busy[0].heldBy}, …); rerun this command once it has finished to check\n`);
+  }
   for (const f of result.failed) {
     process.stderr.write(`  failed: ${f.run.relativeDir} (exit ${f.exitCode ?? f.signal}); log: ${f.log}\n`);
   }

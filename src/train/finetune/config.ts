@@ -7,7 +7,7 @@ import type { TaskData } from "../../data/types";
 import type { EncoderModel } from "../../model/encoder";
 import type { ProgressOptions } from "../../util/progress";
 import { type Mitigation, type MitigationHyperParameters, DEFAULT_MITIGATION_HYPERPARAMETERS, parseMitigation } from "../mitigation";
-import { DEFAULT_FAILED_RULE, type FailedRule, formatFailedRule, parseFailedRule } from "./failedRun";
+import { DEFAULT_FAILED_RULE, type FailedRule, parseFailedRule } from "./failedRun";
 
 /** What the run loop reports to hooks (tests, notebooks) once the optimizer exists. */
 export interface SetupInfo {
@@ -96,6 +96,9 @@ export interface ResolvedConfig {
   overwrite: boolean;
 }
 
+/** The largest seed: the generator (util/random) is seeded with 32 bits, so 2^32 would repeat seed 0. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 export const FINETUNE_DEFAULTS = Object.freeze({
   epochs: 5,
   lr: 2e-5,
@@ -123,7 +126,9 @@ function finiteIn(name: string, value: number | undefined, fallback: number, lo:
 
 /** Defaults filled in and every value checked; the task must already be loaded. */
 export function resolveConfig(options: FineTuneOptions, task: TaskData): ResolvedConfig {
-  if (!Number.isInteger(options.seed) || options.seed < 0) throw new Error(`seed must be an integer ≥ 0, got ${options.seed}`);
+  if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > MAX_SEED) {
+    throw new Error(`seed must be an integer in 0..${MAX_SEED} (the random streams are 32-bit), got ${options.seed}`);
+  }
   const lr = finiteIn("lr", options.lr, FINETUNE_DEFAULTS.lr, 0, Infinity, "a finite number ≥ 0");
   const dropout = options.dropout ?? null;
   if (dropout !== null && !(dropout >= 0 && dropout < 1)) throw new Error(`dropout must lie in [0, 1), got ${dropout}`);
@@ -184,37 +189,22 @@ export function packageVersion(): string {
   return cachedVersion;
 }
 
-/** config.json of a run: every hyper-parameter and where the model came from. */
+/** config.json of a run: its identity (identity.ts runSettings), how it ran, where the model came from. */
 export function configRecord(
   c: ResolvedConfig,
-  extra: { backend: string; model: EncoderModel; nTrain: number; effectiveDropout: Record<string, number> },
+  extra: { backend: string; model: EncoderModel; settings: Record<string, unknown>; effectiveDropout: Record<string, number> },
 ): Record<string, unknown> {
   const m = extra.model.config;
+  const { model: fingerprints, ...settings } = extra.settings;
   return {
-    task: c.task.name,
+    ...settings,
     taskSource: c.task.source,
-    seed: c.seed,
-    lr: c.lr,
-    epochs: c.epochs,
-    batchSize: c.batchSize,
-    evalBatchSize: c.evalBatchSize,
-    maxLength: c.maxLength,
-    warmupRatio: c.warmupRatio,
-    maxGradNorm: c.maxGradNorm,
     optimizer: { name: "AdamW", beta1: FINETUNE_DEFAULTS.beta1, beta2: FINETUNE_DEFAULTS.beta2, epsilon: FINETUNE_DEFAULTS.epsilon, biasCorrection: true },
-    weightDecay: c.mitigation === "wd_pre" ? 0 : c.mitigationHyperParameters.weightDecay,
     dropout: extra.effectiveDropout,
-    mitigation: c.mitigation,
-    mitigationHyperParameters: c.mitigationHyperParameters,
-    maxTrainExamples: c.maxTrainExamples,
-    nTrain: extra.nTrain,
-    nValidation: c.task.validation.length,
-    nTest: c.task.test.length,
     saveFinal: c.saveFinal,
-    failedRule: formatFailedRule(c.failedRule),
     model: {
       path: c.modelDir,
-      configSha256: checkpointConfigHash(c.modelDir),
+      ...(fingerprints as Record<string, unknown>),
       modelType: m.model_type,
       numHiddenLayers: m.num_hidden_layers,
       hiddenSize: m.hidden_size,

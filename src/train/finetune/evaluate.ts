@@ -56,5 +56,5 @@ export function allFinite(values: ArrayLike<number>): boolean {
 /** The task's metric of these predictions (NaN when the logits are not finite). */
 export function scorePredictions(p: Predictions, labels: Int32Array, metric: TaskMetric): number {
   if (!allFinite(p.logits)) return NaN;
-  return taskMetric(metric, predictedLabels(p), labels);
+  return taskMetric(metric, predictedLabels(p), labels, undefined, p.numLabels);
 }

@@ -18,7 +18,7 @@ import { writeRun } from "../../runs/runFolder";
 import { Progress } from "../../util/progress";
 import { Random } from "../../util/random";
 import { AdamW } from "../adamw";
-import { configureMitigation, reinitLayersForDepth } from "../mitigation";
+import { configureMitigation } from "../mitigation";
 import { LinearWarmupSchedule } from "../schedule";
 import { applyUpdate } from "../update";
 import { type EncodedExamples, encodeExamples, epochBatches, makeBatch } from "./batches";
@@ -26,7 +26,8 @@ import { BestCheckpoint } from "./bestCheckpoint";
 import { type FineTuneOptions, type ResolvedConfig, FINETUNE_DEFAULTS, configRecord, resolveConfig } from "./config";
 import { type Predictions, allFinite, predict, predictedLabels, scorePredictions } from "./evaluate";
 import { classifyRun, majorityClassAccuracy } from "./failedRun";
-import { checkOutput, runContents } from "./output";
+import { fingerprintCheckpoint, resolveAgainstCheckpoint, runSettings } from "./identity";
+import { checkOutput, finishedRunMismatch, runContents } from "./output";
 
 export interface Divergence {
   /** The update (1-based) whose loss or gradient norm was not finite; it was not applied. */
@@ -48,7 +49,13 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
   const task = typeof options.task === "string" ? loadTask(options.task, { glueDir: options.glueDir }) : options.task;
   const c = resolveConfig(options, task);
   const outExisted = fs.existsSync(c.out);
-  if (checkOutput(c.out, c.overwrite) === "finished") {
+  const state = checkOutput(c.out, c.overwrite);
+  const checkpoint = fingerprintCheckpoint(c.modelDir);
+  resolveAgainstCheckpoint(c, checkpoint, options.mitigationHyperParameters?.reinitLayers !== undefined);
+  const settings = runSettings(c, checkpoint);
+  if (state === "finished") {
+    const mismatch = finishedRunMismatch(c.out, settings, c.saveFinal);
+    if (mismatch) throw new Error(`--out ${c.out} holds a finished run made with other settings (${mismatch}); pass --overwrite to re-run it, or choose another --out`);
     return { status: "skipped", out: c.out, metrics: JSON.parse(fs.readFileSync(path.join(c.out, "metrics.json"), "utf8")) };
   }
   const backend = await initBackend();
@@ -57,11 +64,6 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
   try {
     const tokenizer = loadCheckpointTokenizer(c.modelDir, model);
     const C = model.config.num_labels;
-    const positions = model.config.model_type === "roberta" ? model.config.max_position_embeddings - model.config.pad_token_id - 1 : model.config.max_position_embeddings;
-    if (c.maxLength > positions && !c.maxLengthGiven) c.maxLength = positions; // a small model: the default 128 does not fit
-    if (c.maxLength > positions) {
-      throw new Error(`--max-length ${c.maxLength} exceeds the ${positions} positions of the model in ${c.modelDir}; pass --max-length ${positions} or less`);
-    }
     const trainExamples = c.maxTrainExamples === null ? task.train : task.train.slice(0, c.maxTrainExamples);
     if (trainExamples.length === 0) throw new Error(`task ${task.name} has no training examples`);
     if (task.validation.length === 0 || task.test.length === 0) throw new Error(`task ${task.name} needs a non-empty validation and test half`);
@@ -69,15 +71,6 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
     const validation = encodeExamples(tokenizer, task.validation, c.maxLength, C, `${task.name} validation`);
     const test = encodeExamples(tokenizer, task.test, c.maxLength, C, `${task.name} test`);
 
-    if (options.mitigationHyperParameters?.reinitLayers === undefined) {
-      c.mitigationHyperParameters.reinitLayers = reinitLayersForDepth(model.config.num_hidden_layers);
-    }
-    const k = c.mitigationHyperParameters.reinitLayers;
-    if (c.mitigation === "reinit" && k > model.config.num_hidden_layers) {
-      throw new Error(
-        `re-init of the top ${k} blocks needs at least ${k} blocks, but the model in ${c.modelDir} has ${model.config.num_hidden_layers}; pass --reinit-layers ${model.config.num_hidden_layers} or less`,
-      );
-    }
     const rng = new Random(c.seed);
     const loaded = options.hooks?.afterSetup ? snapshotValues(model) : new Map<string, Float32Array>();
     const setup = configureMitigation(c.mitigation, { params: model.params, rng, inputAxis: 1, hyperParameters: c.mitigationHyperParameters });
@@ -206,7 +199,7 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
       failedLabel: failed.label,
       failedRule: failed,
     };
-    const config = configRecord(c, { backend, model, nTrain: trainExamples.length, effectiveDropout: { ...model.dropoutRates({ training: true, dropout }) } });
+    const config = configRecord(c, { backend, model, settings, effectiveDropout: { ...model.dropoutRates({ training: true, dropout }) } });
     const metricsFor = (p: Predictions, checkpoint: string, extra: Record<string, unknown>) => ({
       ...common,
       checkpoint,

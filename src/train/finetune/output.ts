@@ -2,8 +2,11 @@
 // before any training, so that a bad output path costs nothing.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { notReplaceableReason } from "../../runs/runDefinition";
 import type { RunContents } from "../../runs/runFolder";
+import { describeDifferences, identityDifferences } from "../../runs/runIdentity";
 import type { Predictions } from "./evaluate";
+import { makeDirs } from "../../util/makeDirs";
 
 export type OutputState = "free" | "finished";
 
@@ -14,14 +17,19 @@ export type OutputState = "free" | "finished";
 export function checkOutput(out: string, overwrite: boolean): OutputState {
   if (fs.existsSync(out)) {
     if (!fs.statSync(out).isDirectory()) throw new Error(`--out ${out} is a file, not a run folder; choose another path`);
-    if (fs.existsSync(path.join(out, "metrics.json"))) return overwrite ? "free" : "finished";
-    if (!overwrite && fs.readdirSync(out).length > 0) {
+    if (overwrite) {
+      const refusal = notReplaceableReason(out);
+      if (refusal) throw new Error(`--out ${out}: --overwrite replaces only a run folder, and ${refusal}; nothing was removed, choose another --out`);
+      return "free";
+    }
+    if (fs.existsSync(path.join(out, "metrics.json"))) return "finished";
+    if (fs.readdirSync(out).length > 0) {
       throw new Error(`--out ${out} exists and is not a finished run (no metrics.json); remove it, pass --overwrite, or choose another folder`);
     }
   }
   const parent = path.dirname(out);
   try {
-    fs.mkdirSync(parent, { recursive: true });
+    makeDirs(parent);
     const probe = path.join(parent, `.probe-${path.basename(out)}-${process.pid}`);
     fs.writeFileSync(probe, "");
     fs.rmSync(probe);
@@ -29,6 +37,25 @@ export function checkOutput(out: string, overwrite: boolean): OutputState {
     throw new Error(`--out ${out} cannot be written (${(err as Error).message}); choose a writable folder or fix its permissions`);
   }
   return "free";
+}
+
+/**
+ * Why the finished run in `dir` is not the run asked for (its config.json against `settings`,
+ * src/runs/runIdentity), or undefined when it is and may be reused.
+ */
+export function finishedRunMismatch(dir: string, settings: Record<string, unknown>, saveFinal: boolean): string | undefined {
+  const file = path.join(dir, "config.json");
+  if (!fs.existsSync(file)) return "it has no config.json, so its settings are unknown";
+  let found: Record<string, unknown>;
+  try {
+    found = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    return `its config.json is not valid JSON (${(err as Error).message})`;
+  }
+  const diffs = identityDifferences(found, settings);
+  if (diffs.length) return `found vs asked: ${describeDifferences(diffs)}`;
+  if (saveFinal && !fs.existsSync(path.join(dir, "final", "logits.npy"))) return "--save-final asked, but it kept no final/ model";
+  return undefined;
 }
 
 /** A run folder's arrays and JSON from test-half predictions (hidden states required). */
@@ -39,6 +66,9 @@ export function runContents(p: Predictions, labels: Int32Array, metrics: Record<
     metrics,
     config,
   };
-  if (p.hidden) contents.hidden = { data: p.hidden, shape: [p.layers!, p.n, p.width!] };
+  if (p.hidden) {
+    contents.hidden = { data: p.hidden, shape: [p.layers!, p.n, p.width!] };
+    contents.hiddenIndexing = "hf"; // predict() stores output_hidden_states: the embedding output, then every block
+  }
   return contents;
 }

@@ -2,6 +2,7 @@
 // meant to be shared with `instability sweep` (whose commandFor builds the same line), so that
 // both write identical runs into the same store layout.
 import * as path from "node:path";
+import type { FineTuneOptions } from "../finetune/config";
 import type { RunSpec } from "./grid";
 import type { RunCommand } from "./pool";
 
@@ -23,11 +24,35 @@ export interface FinetuneArgs {
   failedRule?: string;
   /** Also write the final model's outputs into RUN_DIR/final (failed-run analysis). */
   saveFinal?: boolean;
+  /** Replace a finished run made with other settings (finetune --overwrite). */
+  overwrite?: boolean;
 }
 
 /** dist/src/cli/main.js, the CLI this code was built with. */
 export function defaultCliPath(): string {
   return path.resolve(__dirname, "..", "..", "cli", "main.js");
+}
+
+/** The fine-tuning options the command line of `finetuneCommand` stands for (to plan a run in-process). */
+export function finetuneOptions(run: RunSpec, runDir: string, args: FinetuneArgs, modelDir: string): FineTuneOptions {
+  const num = (v: number | string | undefined) => (v === undefined ? undefined : Number(v));
+  return {
+    task: run.task, seed: run.seed, lr: run.learningRate, mitigation: run.mitigation, out: runDir,
+    modelDir: args.model ?? modelDir, glueDir: args.glueDir,
+    epochs: num(args.epochs), batchSize: num(args.batch), maxTrainExamples: num(args.maxTrainExamples), maxLength: num(args.maxLength),
+    mitigationHyperParameters: methodHyperParameters(run, args),
+    failedRule: args.failedRule, saveFinal: args.saveFinal ?? false,
+  };
+}
+
+/** The hyper-parameters finetuneCommand passes to this run's method (each flag goes to its method only). */
+function methodHyperParameters(run: RunSpec, args: FinetuneArgs): FineTuneOptions["mitigationHyperParameters"] {
+  const hp: NonNullable<FineTuneOptions["mitigationHyperParameters"]> = {};
+  if (args.reinitLayers !== undefined && run.mitigation === "reinit") hp.reinitLayers = Number(args.reinitLayers);
+  if (args.mixoutP !== undefined && run.mitigation === "mixout") hp.mixoutP = Number(args.mixoutP);
+  if (args.llrdEta !== undefined && run.mitigation === "llrd") hp.llrdEta = Number(args.llrdEta);
+  if (args.wdPreLambda !== undefined && run.mitigation === "wd_pre") hp.wdPreLambda = Number(args.wdPreLambda);
+  return Object.keys(hp).length ? hp : undefined;
 }
 
 export function finetuneCommand(run: RunSpec, runDir: string, args: FinetuneArgs = {}, cli = defaultCliPath()): RunCommand {
@@ -44,5 +69,6 @@ export function finetuneCommand(run: RunSpec, runDir: string, args: FinetuneArgs
   if (args.wdPreLambda !== undefined && run.mitigation === "wd_pre") argv.push("--wd-pre-lambda", String(args.wdPreLambda));
   if (args.failedRule !== undefined) argv.push("--failed-rule", args.failedRule);
   if (args.saveFinal) argv.push("--save-final");
+  if (args.overwrite) argv.push("--overwrite");
   return { command: process.execPath, args: argv };
 }

@@ -23,6 +23,30 @@ export interface RunSpec {
   relativeDir: string;
 }
 
+// One path segment of safe characters: a name from the command line must never climb out of the
+// store ("../x"), name the store itself ("."), or hide as a dot-folder (temporaries, logs, locks).
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+
+/** Throws, naming the option, unless `name` is one safe path segment. */
+export function checkStoreName(option: string, name: string): string {
+  if (!SAFE_SEGMENT.test(name) || name.length > 100) {
+    throw new Error(
+      `${option}: '${name}' cannot be a folder name in the store; use letters, digits, '.', '_', '+' or '-' (starting with a letter or digit, no '/')`,
+    );
+  }
+  return name;
+}
+
+/** Throws unless `relativeDir` resolves strictly inside `store` (defence in depth behind checkStoreName). */
+export function insideStore(store: string, relativeDir: string): string {
+  const full = path.resolve(store, relativeDir);
+  const rel = path.relative(path.resolve(store), full);
+  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) {
+    throw new Error(`run folder '${relativeDir}' lies outside the store ${store}; refusing to write or clean there`);
+  }
+  return full;
+}
+
 export function formatLearningRate(lr: number): string {
   if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`learning rate must be a positive number, got ${lr}`);
   return lr.toExponential(); // 2e-5 → "2e-5", 1.5e-5 → "1.5e-5"
@@ -41,6 +65,12 @@ export function expandGrid(grid: SweepGrid): RunSpec[] {
   for (const [name, list] of Object.entries({ tasks: grid.tasks, mitigations: grid.mitigations, learningRates: grid.learningRates, seeds: grid.seeds })) {
     if (list.length === 0) throw new Error(`the sweep has no ${name}: give at least one`);
   }
+  checkStoreName("--model-name", grid.model);
+  grid.tasks.forEach((t) => checkStoreName("--tasks", t));
+  grid.mitigations.forEach((m) => checkStoreName("--mitigations", m));
+  // Duplicates (--tasks spam,spam) would train the same run twice.
+  const unique = <T>(xs: T[]) => [...new Set(xs)];
+  grid = { ...grid, tasks: unique(grid.tasks), mitigations: unique(grid.mitigations), learningRates: unique(grid.learningRates), seeds: unique(grid.seeds) };
   const runs: RunSpec[] = [];
   for (const task of grid.tasks)
     for (const mitigation of grid.mitigations)
@@ -53,6 +83,9 @@ export function expandGrid(grid: SweepGrid): RunSpec[] {
   return runs;
 }
 
+const MAX_SEED = 2 ** 32 - 1; // as train/finetune/config: the random streams are 32-bit
+const MAX_SWEEP_SEEDS = 100_000;
+
 /** Parses "0-19", "0,2,5", "0-4,10" into a sorted list of distinct non-negative integers. */
 export function parseSeeds(text: string): number[] {
   const seeds = new Set<number>();
@@ -61,6 +94,8 @@ export function parseSeeds(text: string): number[] {
     if (!m) throw new Error(`bad seed list '${text}': use numbers and ranges like 0-19 or 0,3,7`);
     const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]);
     if (b < a) throw new Error(`bad seed range '${part}': the end is below the start`);
+    if (b > MAX_SEED) throw new Error(`bad seed '${part}': seeds are 32-bit, at most ${MAX_SEED}`);
+    if (seeds.size + (b - a + 1) > MAX_SWEEP_SEEDS) throw new Error(`bad seed list '${text}': more than ${MAX_SWEEP_SEEDS} seeds; a sweep of that many runs is surely a typo`);
     for (let s = a; s <= b; s++) seeds.add(s);
   }
   if (seeds.size === 0) throw new Error(`bad seed list '${text}': it names no seed`);

@@ -5,8 +5,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Progress } from "../../util/progress";
-import type { RunSpec } from "./grid";
-import { ensureWritableStore, missingRuns, removeStaleTemporaries } from "./store";
+import { insideStore, type RunSpec } from "./grid";
+import { HOST } from "../../util/tempNames";
+import { PARENT_ENV } from "./parentWatch";
+import { claimRun } from "./runLock";
+import { ensureWritableStore, isRunComplete, missingRuns, removeStaleTemporaries } from "./store";
+import { makeDirs } from "../../util/makeDirs";
 
 export interface RunCommand {
   command: string;
@@ -22,6 +26,8 @@ export interface SweepOptions {
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
   /** Extra environment for the workers. */
   env?: NodeJS.ProcessEnv;
+  /** Finished runs to run again (relative dirs; made with other settings, redone with --overwrite). */
+  redo?: ReadonlySet<string>;
 }
 
 export interface FailedRun {
@@ -31,8 +37,17 @@ export interface FailedRun {
   log: string;
 }
 
+export interface BusyRun {
+  run: RunSpec;
+  /** "pid 123 on this host", or "unknown" when the claim could not be read. */
+  heldBy: string;
+}
+
 export interface SweepResult {
+  /** Runs that were finished before this sweep reached them (by an earlier or a concurrent sweep). */
   alreadyDone: number;
+  /** Runs claimed by another live sweep: left to it, neither trained nor failed here. */
+  busy: BusyRun[];
   completed: RunSpec[];
   failed: FailedRun[];
   interrupted: boolean;
@@ -46,13 +61,15 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (!(opts.workers >= 1) || !Number.isInteger(opts.workers)) {
     throw new Error(`--workers must be a positive integer, got ${opts.workers}`);
   }
+  for (const r of opts.runs) insideStore(opts.store, r.relativeDir); // before anything is created
   ensureWritableStore(opts.store);
   removeStaleTemporaries(opts.store, opts.runs);
-  const todo = missingRuns(opts.store, opts.runs);
-  const result: SweepResult = { alreadyDone: opts.runs.length - todo.length, completed: [], failed: [], interrupted: false };
+  const missing = new Set(missingRuns(opts.store, opts.runs));
+  const todo = opts.runs.filter((r) => missing.has(r) || opts.redo?.has(r.relativeDir));
+  const result: SweepResult = { alreadyDone: opts.runs.length - todo.length, busy: [], completed: [], failed: [], interrupted: false };
   if (todo.length === 0) return result;
 
-  fs.mkdirSync(path.join(opts.store, ".logs"), { recursive: true });
+  makeDirs(path.join(opts.store, ".logs"));
   const progress = new Progress({ label: "sweep", total: todo.length, unit: "runs", stream: opts.stream ?? process.stderr });
   const children = new Set<ChildProcess>();
   let next = 0;
@@ -67,24 +84,45 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   const worker = async (): Promise<void> => {
     while (!result.interrupted && next < todo.length) {
       const run = todo[next++];
-      const runDir = path.join(opts.store, run.relativeDir);
-      fs.mkdirSync(path.dirname(runDir), { recursive: true });
-      const log = logPath(opts.store, run);
-      const { command, args } = opts.commandFor(run, runDir);
-      const out = fs.openSync(log, "w");
-      const child = spawn(command, args, { stdio: ["ignore", out, out], env: { ...process.env, ...opts.env } });
-      children.add(child);
-      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-        child.on("exit", (c, s) => resolve([c, s]));
-        child.on("error", () => resolve([null, null]));
-      });
-      children.delete(child);
-      fs.closeSync(out);
-      if (code === 0 && fs.existsSync(runDir)) result.completed.push(run);
-      else if (!result.interrupted) result.failed.push({ run, exitCode: code, signal, log });
-      progress.tick(1, result.failed.length ? `${result.failed.length} failed` : undefined);
+      const runDir = insideStore(opts.store, run.relativeDir);
+      makeDirs(path.dirname(runDir));
+      const claim = claimRun(runDir);
+      if ("heldBy" in claim) {
+        const h = claim.heldBy;
+        result.busy.push({ run, heldBy: h === "unknown" ? "unknown" : `pid ${h.pid}${h.host === HOST ? "" : " on another host"}` });
+        progress.tick(1, status());
+        continue;
+      }
+      try {
+        // Finished meanwhile by a concurrent sweep: done, not ours to count or to redo.
+        if (!opts.redo?.has(run.relativeDir) && isRunComplete(opts.store, run)) {
+          result.alreadyDone++;
+          progress.tick(1, status());
+          continue;
+        }
+        const log = logPath(opts.store, run);
+        const { command, args } = opts.commandFor(run, runDir);
+        const out = fs.openSync(log, "w");
+        // Workers exit when this process goes away, even by kill -9 (parentWatch.ts).
+        const env = { ...process.env, ...opts.env, [PARENT_ENV]: String(process.pid) };
+        const child = spawn(command, args, { stdio: ["ignore", out, out], env });
+        claim.lock.setWorker(child.pid);
+        children.add(child);
+        const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+          child.on("exit", (c, s) => resolve([c, s]));
+          child.on("error", () => resolve([null, null]));
+        });
+        children.delete(child);
+        fs.closeSync(out);
+        if (code === 0 && isRunComplete(opts.store, run)) result.completed.push(run);
+        else if (!result.interrupted) result.failed.push({ run, exitCode: code, signal, log });
+        progress.tick(1, status());
+      } finally {
+        claim.lock.release();
+      }
     }
   };
+  const status = () => [result.failed.length ? `${result.failed.length} failed` : "", result.busy.length ? `${result.busy.length} claimed elsewhere` : ""].filter(Boolean).join(", ") || undefined;
 
   try {
     await Promise.all(Array.from({ length: Math.min(opts.workers, todo.length) }, worker));

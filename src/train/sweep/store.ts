@@ -4,11 +4,13 @@
 // only those whose owner process is gone: on a shared store, other live jobs keep theirs.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isRunFolder } from "../../runs/runDefinition";
 import { TEMP_PREFIX, isAbandonedTemporary } from "../../util/tempNames";
-import type { RunSpec } from "./grid";
+import { insideStore, type RunSpec } from "./grid";
+import { makeDirs } from "../../util/makeDirs";
 
 export function isRunComplete(store: string, run: RunSpec): boolean {
-  return fs.existsSync(path.join(store, run.relativeDir, "metrics.json"));
+  return isRunFolder(path.join(store, run.relativeDir));
 }
 
 export function missingRuns(store: string, runs: RunSpec[]): RunSpec[] {
@@ -18,7 +20,7 @@ export function missingRuns(store: string, runs: RunSpec[]): RunSpec[] {
 /** Checks that the store can be created and written to; throws a clear error otherwise. */
 export function ensureWritableStore(store: string): void {
   try {
-    fs.mkdirSync(store, { recursive: true });
+    makeDirs(store);
     const probe = path.join(store, `${TEMP_PREFIX}probe-${process.pid}`);
     fs.writeFileSync(probe, "");
     fs.rmSync(probe);
@@ -29,7 +31,7 @@ export function ensureWritableStore(store: string): void {
 
 /** Removes temporary folders left by killed runs under the given configuration folders. */
 export function removeStaleTemporaries(store: string, runs: RunSpec[]): string[] {
-  const parents = new Set(runs.map((r) => path.join(store, path.dirname(r.relativeDir))));
+  const parents = new Set(runs.map((r) => path.dirname(insideStore(store, r.relativeDir))));
   const removed: string[] = [];
   for (const dir of parents) {
     if (!fs.existsSync(dir)) continue;

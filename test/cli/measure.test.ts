@@ -122,7 +122,7 @@ test("bad input exits non-zero with a one-line error naming it", () => {
     // a constant run is data, not an error: its pairs are undefined (null in JSON) and named on stderr
     const constant = cli(dir, "--json");
     assert.equal(constant.status, 0, constant.stderr);
-    assert.match(constant.stderr, /^note: 2 of 3 pairs at layer 1 are undefined: run run-1 is constant across examples there; means use the defined pairs$/m);
+    assert.match(constant.stderr, /^note: 2 of 3 pairs at hidden.npy entry 1 are undefined: run run-1 is constant across examples there; means use the defined pairs$/m);
     assert.ok(JSON.parse(constant.stdout).representation.cka.every((v: number | null) => typeof v === "number"), "one defined pair per layer");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

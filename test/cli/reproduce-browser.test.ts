@@ -42,7 +42,7 @@ test("reproduce's report opens in Chromium without errors and draws every figure
     const sections = (await page.evaluate(`Array.from(document.querySelectorAll("section")).map((s) => s.id)`)) as string[];
     // README image, only when asked for: REPRODUCE_SCREENSHOT=docs/img/reproduce-report.png
     if (process.env.REPRODUCE_SCREENSHOT) await page.screenshot({ path: process.env.REPRODUCE_SCREENSHOT, type: "png" });
-    assert.deepEqual(sections, ["store", "benchmark", "convergent", "layers", "failed", "kendall", "bootstrap", "agreement", "subsampling"]);
+    assert.deepEqual(sections, ["learning", "benchmark", "layers", "convergent", "failed", "kendall", "bootstrap", "agreement", "subsampling"]);
   } finally {
     await close();
     fs.rmSync(out, { recursive: true, force: true });

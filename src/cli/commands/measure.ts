@@ -90,7 +90,7 @@ export async function run(argv: string[]): Promise<number> {
   const degenerate = details.pairs.representation?.degenerate ?? [];
   const R = report.runs.length;
   if (details.layers.includes(0) && degenerate.filter((g) => g.layer === 0).length === R) {
-    throw new CliError(`every run's hidden states are constant across examples at hidden.npy entry 0, so the representation measures are undefined there. With Hugging Face indexing entry 0 is the embedding output: its first-token state is the same for every input; leave it out of --layers`);
+    throw new CliError(`every run's hidden states are constant across examples at hidden.npy entry 0, so the representation measures are undefined there. Layer 0 is the embedding output (Hugging Face indexing): its first-token state is the same for every input; leave it out of --layers`);
   }
   // Undefined pairs are data (measures/degenerate.ts): say which, keep the defined ones.
   for (const entry of [...new Set(degenerate.map((g) => g.layer))]) {

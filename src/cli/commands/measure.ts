@@ -2,9 +2,11 @@
 import { CliError, parseCliArgs } from "../command";
 import { loadRuns, RunFormatError } from "../../runs";
 import { KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
+import { ALL_REPRESENTATION_MEASURES, isRepresentationMeasure, REPRESENTATION_MEASURES, RepresentationMeasure } from "../../measures/representation";
 
 const USAGE = `usage: instability measure RUNS_DIR [--metric accuracy|f1|mcc] [--layers 0,3,5]
-                           [--chance textbook|uniform-over-items] [--json]
+                           [--chance textbook|uniform-over-items] [--measures svcca,op,cka]
+                           [--json]
 
 Measures the instability of the runs in RUNS_DIR (one sub-folder per run holding logits.npy,
 labels.npy and optionally hidden.npy [L, n, d]): SD of the task metric, pairwise disagreement
@@ -16,7 +18,33 @@ I_pwd, I_kappa = 1 − Fleiss' kappa, I_JSD, and per layer I_SVCCA, I_OP and I_C
              for every input, so representation measures are undefined there)
   --chance   chance term of Fleiss' kappa (default textbook; uniform-over-items matches the
              paper's reference numbers, where I_kappa = I_pwd·N/(N−1))
+  --measures comma-separated representation measures (default svcca,op,cka, the paper's three);
+             also pwcca (projection-weighted CCA), cka-rbf (RBF-kernel CKA, bandwidth 0.5 of the
+             median distance), cka-biased (linear CKA, biased HSIC), op-angular (the angular
+             Procrustes metric, radians) and rsa (1 − Spearman of correlation-distance RDMs)
   --json     print exactly one JSON object instead of a table`;
+
+/** Column headers of the representation table. */
+const MEASURE_LABELS: Record<RepresentationMeasure, string> = {
+  svcca: "I_SVCCA",
+  op: "I_OP",
+  cka: "I_CKA",
+  pwcca: "I_PWCCA",
+  "cka-rbf": "I_CKArbf",
+  "cka-biased": "I_CKAb",
+  "op-angular": "θ_OP",
+  rsa: "I_RSA",
+};
+
+function parseMeasures(text: string): RepresentationMeasure[] {
+  const names = text.split(",").map((s) => s.trim());
+  const bad = names.filter((m) => !isRepresentationMeasure(m));
+  if (names.length === 0 || bad.length > 0 || new Set(names).size !== names.length) {
+    const what = bad.length > 0 ? `unknown measure '${bad[0]}'` : "each measure once";
+    throw new CliError(`--measures '${text}': ${what}; use a comma-separated list of ${ALL_REPRESENTATION_MEASURES.join(", ")}`);
+  }
+  return names as RepresentationMeasure[];
+}
 
 /**
  * hidden.npy holds L+1 layers in Hugging Face's output_hidden_states order (the run format);
@@ -48,6 +76,7 @@ export async function run(argv: string[]): Promise<number> {
       metric: { type: "string", default: "accuracy" },
       layers: { type: "string" },
       chance: { type: "string", default: "textbook" },
+      measures: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -66,6 +95,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`--chance '${values.chance}': use textbook or uniform-over-items`);
   }
   const layers = values.layers !== undefined ? parseLayers(values.layers) : undefined;
+  const measures = values.measures !== undefined ? parseMeasures(values.measures) : [...REPRESENTATION_MEASURES];
 
   let details;
   try {
@@ -78,6 +108,7 @@ export async function run(argv: string[]): Promise<number> {
       metric,
       layers: layers ?? blockLayers(set.layers),
       chance,
+      measures,
       onLayer: progress ? (done, total) => process.stderr.write(`\rlayers ${done}/${total}`) : undefined,
     });
     if (progress && set.layers !== undefined) process.stderr.write("\n");
@@ -108,9 +139,9 @@ export async function run(argv: string[]): Promise<number> {
     const rep = report.representation;
     lines.push("");
     lines.push("representation-level instability (mean over run pairs)");
-    lines.push(`  ${"layer".padStart(5)}  ${"I_SVCCA".padStart(8)}  ${"I_OP".padStart(8)}  ${"I_CKA".padStart(8)}`);
+    lines.push(`  ${"layer".padStart(5)}${measures.map((m) => `  ${MEASURE_LABELS[m].padStart(8)}`).join("")}`);
     details.layers.forEach((l, t) => {
-      lines.push(`  ${String(l).padStart(5)}  ${fmt(rep.svcca![t]).padStart(8)}  ${fmt(rep.op![t]).padStart(8)}  ${fmt(rep.cka![t]).padStart(8)}`);
+      lines.push(`  ${String(l).padStart(5)}${measures.map((m) => `  ${fmt(rep[m]![t]).padStart(8)}`).join("")}`);
     });
   } else {
     lines.push("", "no hidden.npy in the runs: representation measures skipped");

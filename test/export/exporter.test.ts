@@ -74,6 +74,33 @@ test("bad exporter inputs are one-line errors naming the fix", { skip: !numpyPyt
   }
 });
 
+test("task files: CSV (quoted commas), TSV (no quoting) and JSONL give the same examples; label names via label2id", { skip: !numpyPython && NO_NUMPY }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "export-files-"));
+  try {
+    fs.writeFileSync(path.join(dir, "a.csv"), 'id,text,other,label\n1,"good, really",x,pos\n2,"""bad"" film",y,neg\n');
+    fs.writeFileSync(path.join(dir, "a.tsv"), 'id\ttext\tother\tlabel\n1\tgood, really\tx\tpos\n2\t"bad" film\ty\tneg\n');
+    fs.writeFileSync(path.join(dir, "a.jsonl"), '{"text": "good, really", "other": "x", "label": "pos"}\n\n{"text": "\\"bad\\" film", "other": "y", "label": "neg"}\n');
+    fs.writeFileSync(path.join(dir, "ints.csv"), "text,label\nhello,1\nworld,0\n");
+    const script = `import sys, json, os; sys.path.insert(0, "python"); import instability_export as e
+d = sys.argv[1]; l2i = {"neg": 0, "pos": 1}
+out = {f: e.read_task_file(os.path.join(d, f), "text", "other", "label", l2i) for f in ["a.csv", "a.tsv", "a.jsonl"]}
+out["ints"] = e.read_task_file(os.path.join(d, "ints.csv"))
+errs = []
+for args in [("ints.csv", "sentence"), ("a.csv", "text")]:
+    try: e.read_task_file(os.path.join(d, args[0]), args[1])
+    except e.ExportError as x: errs.append(str(x))
+out["errors"] = errs
+print(json.dumps(out))`;
+    const out = JSON.parse(python(numpyPython!, script, [dir]));
+    for (const f of ["a.csv", "a.tsv", "a.jsonl"]) assert.deepEqual(out[f], [["good, really", '"bad" film'], ["x", "y"], [1, 0]], f);
+    assert.deepEqual(out.ints, [["hello", "world"], null, [1, 0]]);
+    assert.match(out.errors[0], /ints.csv:2: no 'sentence' field \(have text, label\); choose columns with --text-column/);
+    assert.match(out.errors[1], /a.csv:2: label 'pos' is not a class index/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 // Two "fine-tuned" seeds: MiniLM with a new classification head, one AdamW step on four SST-2
 // training sentences (seeded head and dropout), so that the encoders differ; a Trainer-style
 // directory of checkpoint-<step> links to them; and the exporter's own tokenisation of the first

@@ -384,6 +384,8 @@ def main(argv=None):
     p.add_argument("--overwrite", action="store_true")
     a = p.parse_args(argv)
     try:
+        if a.metric is not None and a.metric not in ("accuracy", "f1", "mcc"):
+            raise ExportError(f"--metric {a.metric!r}: use accuracy, f1 or mcc")
         checkpoints = a.model if a.model else [c for d in a.trainer_dir for c in trainer_checkpoints(d)]
         names = None
         if a.trainer_dir and len(a.trainer_dir) > 1:  # one Trainer dir per seed: <dir>-<checkpoint>

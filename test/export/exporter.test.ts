@@ -65,6 +65,7 @@ test("bad exporter inputs are one-line errors naming the fix", { skip: !numpyPyt
     [["--model", "x", "--task", "sst2", "--glue-dir", "/nonexistent", "--out", "o"], /GLUE file not found: .*SST-2\/dev.tsv \(give --glue-dir/],
     [["--model", "x", "--task", "qnli", "--glue-dir", "/nonexistent", "--out", "o"], /--task 'qnli': GLUE tasks are rte, mrpc, cola, sst2; for other data use --task-file/],
     [["--trainer-dir", "/nonexistent", "--task", "sst2", "--out", "o"], /--trainer-dir \/nonexistent: no such directory/],
+    [["--model", "x", "--task", "sst2", "--metric", "auc", "--out", "o"], /--metric 'auc': use accuracy, f1 or mcc/],
   ];
   for (const [args, re] of cases) {
     const r = exporter(numpyPython!, ...args);

@@ -9,6 +9,8 @@
 import * as os from "node:os";
 import { performance } from "node:perf_hooks";
 import {
+  EXTRA_REPRESENTATION_MEASURES,
+  gram,
   linearCkaDistance,
   orthogonalProcrustesDistance,
   prepareLayer,
@@ -115,6 +117,19 @@ async function main(): Promise<void> {
   const pairMs: Record<string, number> = {};
   for (const m of REPRESENTATION_MEASURES) pairMs[m] = medianCpuMs(m === "op" ? 9 : 31, () => preparedDistance(p0, p1, m));
 
+  // The optional measures (--measures): per-run preparation (Gram matrix included; shared with the
+  // paper's three when they are computed together, and op-angular shares OP's whole preparation)
+  // and the cost of one pair, each timed alone; the 20-run × 24-layer cost follows from them.
+  const gramMs = medianCpuMs(5, () => gram(data[0][0], N, D));
+  const extra = EXTRA_REPRESENTATION_MEASURES.map((m) => {
+    const prep = medianCpuMs(3, () => prepareLayer(data[0][0], N, D, { measures: [m] }));
+    const a = prepareLayer(data[0][0], N, D, { measures: [m] });
+    const b = prepareLayer(data[0][1], N, D, { measures: [m] });
+    const pair = medianCpuMs(m === "pwcca" ? 5 : 31, () => preparedDistance(a, b, m));
+    const full = (R * LAYERS * prep + PAIRS * LAYERS * pair) / 1000;
+    return `  ${m.padEnd(10)} prep ${prep.toFixed(1)} ms/run-layer, ${pair.toFixed(2)} ms/pair → ${full.toFixed(1)} s CPU for ${PAIRS} pairs × ${LAYERS} layers alone`;
+  });
+
   // Baseline: the straightforward way, each measure's pairwise function f(X, Y) called for every
   // pair and layer; each call recomputes both runs' Gram matrices and reductions from scratch.
   const tb = performance.now();
@@ -126,7 +141,7 @@ async function main(): Promise<void> {
     const x = data[0][a];
     const y = data[0][b];
     const values = { svcca: svccaDistance(x, y, N, D), op: orthogonalProcrustesDistance(x, y, N, D), cka: linearCkaDistance(x, y, N, D) };
-    for (const m of REPRESENTATION_MEASURES) check = Math.max(check, Math.abs(values[m] - result.matrices[m][0][a * R + b]));
+    for (const m of ["svcca", "op", "cka"] as const) check = Math.max(check, Math.abs(values[m] - result.matrices[m][0][a * R + b]));
   }
   const baselineMs = performance.now() - tb;
   const baselineCpu = cpuMs(cb);
@@ -144,6 +159,8 @@ async function main(): Promise<void> {
       `same, ${workers} worker threads: ${seconds(parallelFull)} wall, ${seconds((parallelCpu / timedLayers) * LAYERS)} CPU over all threads${extrapolated}`,
       `per-pair f(X, Y) calls: ${seconds(baselineFull)} wall, ${seconds(baselineCpuFull)} CPU (timed ${baselinePairs} pairs, extrapolated to ${PAIRS * LAYERS})`,
       `speed-up (CPU time, single thread): ${(baselineCpuFull / optimisedCpuFull).toFixed(1)}× (target ≥ 5×); wall: ${(baselineFull / optimisedFull).toFixed(1)}× single-threaded, ${(baselineFull / parallelFull).toFixed(1)}× with ${workers} threads; same values: max |difference| ${check.toExponential(1)}`,
+      `optional measures, each alone (CPU, median; prep includes the ${gramMs.toFixed(1)} ms Gram matrix, computed once when measures are combined):`,
+      ...extra,
       `load average at end: ${load1.toFixed(1)}`,
     ].join("\n") + "\n",
   );

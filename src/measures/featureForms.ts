@@ -195,11 +195,13 @@ export function featureDistance(a: LayerFeatures, b: LayerFeatures, c: Float64Ar
       const sum = Math.min(nuclearNorm(m, sa.rank, sb.rank), Math.min(sa.rank, sb.rank));
       return 1 - sum / Math.min(sa.kept, sb.kept);
     }
+    default:
+      throw new RangeError(`the d×d forms cover svcca, op and cka only, not '${measure}'`);
   }
 }
 
 /** Runs one measure's preparation; a degenerate layer marks that measure undefined instead of failing (measures/degenerate.ts). */
-function attempt(f: LayerFeatures, measure: RepresentationMeasure, prepare: () => void): void {
+function attempt(f: LayerFeatures, measure: "cka" | "op" | "svcca", prepare: () => void): void {
   try {
     prepare();
   } catch (err) {

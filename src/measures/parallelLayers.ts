@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import type { DegenerateLayer } from "./degenerate";
-import { REPRESENTATION_MEASURES, RepresentationMatrices, representationMatrices, RepresentationMeasure, RepresentationOptions } from "./representation";
+import { emptyMatrices, REPRESENTATION_MEASURES, RepresentationMatrices, representationMatrices, RepresentationMeasure, RepresentationOptions } from "./representation";
 
 interface LayerTask {
   layer: number;
@@ -14,6 +14,7 @@ interface LayerTask {
   d: number;
   measures: RepresentationMeasure[];
   threshold?: number;
+  rbfThreshold?: number;
   runNames?: string[];
   examples?: number[];
 }
@@ -60,6 +61,7 @@ export async function representationMatricesParallel(
                 d,
                 measures,
                 threshold: opts.svcca?.threshold,
+                rbfThreshold: opts.rbf?.threshold,
                 runNames: opts.runNames,
                 examples: opts.examples ? Array.from(opts.examples) : undefined,
               };
@@ -80,7 +82,7 @@ export async function representationMatricesParallel(
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  const matrices = { svcca: [], op: [], cka: [] } as Record<RepresentationMeasure, Float64Array[]>;
+  const matrices = emptyMatrices(measures);
   for (const layer of layers) for (const m of measures) matrices[m].push(results.get(layer)![m]);
   return { runs, layers: [...layers], measures, matrices, degenerate: layers.flatMap((l) => degenerate.get(l) ?? []) };
 }
@@ -92,6 +94,7 @@ if (!isMainThread && parentPort) {
       const r = representationMatrices((run) => task.hidden[run], task.hidden.length, task.n, task.d, [task.layer], {
         measures: task.measures,
         svcca: { threshold: task.threshold },
+        rbf: { threshold: task.rbfThreshold },
         runNames: task.runNames,
         examples: task.examples,
       });

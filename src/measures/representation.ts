@@ -1,16 +1,31 @@
-// The three representation measures over a set of runs, layer by layer. Each run's layer is
+// The representation measures over a set of runs, layer by layer. Each run's layer is
 // prepared once (one Gram matrix, then the per-measure reductions) and every pair reuses it;
 // layers are processed one at a time so only one layer's preparations are in memory.
 import { DegenerateRepresentation, type DegenerateLayer } from "./degenerate";
 import { featureCross, featureDistance, type LayerFeatures, prepareFeatures } from "./featureForms";
+import { KernelCkaPrepared, kernelCkaFromPrepared, prepareKernelCka, RbfOptions } from "./kernelCka";
 import { gram } from "./linalg";
 import { CkaPrepared, linearCkaFromPrepared, prepareLinearCka } from "./linearCka";
 import { orthogonalProcrustesFromPrepared, prepareOrthogonalProcrustes, ProcrustesPrepared } from "./orthogonalProcrustes";
 import { pairMean } from "./pairs";
+import { procrustesAngleFromPrepared } from "./procrustesAngle";
+import { preparePwcca, pwccaFromPrepared, PwccaPrepared } from "./pwcca";
+import { prepareRsa, rowSums, rsaFromPrepared, RsaPrepared } from "./rsa";
 import { prepareSvcca, SvccaOptions, svccaFromPrepared, SvccaPrepared } from "./svcca";
 
-export type RepresentationMeasure = "svcca" | "op" | "cka";
+/**
+ * svcca, op, cka: the paper's three (the default). The others are optional: pwcca (pwcca.ts),
+ * cka-rbf and cka-biased (kernelCka.ts: biased-HSIC CKA, RBF or linear kernel), op-angular
+ * (procrustesAngle.ts: θ in radians) and rsa (rsa.ts). All are distances, 0 = identical.
+ */
+export type RepresentationMeasure = "svcca" | "op" | "cka" | "pwcca" | "cka-rbf" | "cka-biased" | "op-angular" | "rsa";
 export const REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = ["svcca", "op", "cka"];
+export const EXTRA_REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = ["pwcca", "cka-rbf", "cka-biased", "op-angular", "rsa"];
+export const ALL_REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = [...REPRESENTATION_MEASURES, ...EXTRA_REPRESENTATION_MEASURES];
+
+export function isRepresentationMeasure(name: string): name is RepresentationMeasure {
+  return (ALL_REPRESENTATION_MEASURES as readonly string[]).includes(name);
+}
 
 /** One run's hidden states at one layer, reduced once for every measure asked for. */
 export interface PreparedLayer {
@@ -18,10 +33,15 @@ export interface PreparedLayer {
   /** Measures this layer is degenerate for (constant across examples), with the reason: their pairs are NaN. */
   degenerate?: Partial<Record<RepresentationMeasure, string>>;
   svcca?: SvccaPrepared;
+  /** Shared by op and op-angular. */
   op?: ProcrustesPrepared;
   cka?: CkaPrepared;
   /** Instead of the three above: the d×d forms of every measure asked for (featureForms.ts). */
   features?: LayerFeatures;
+  pwcca?: PwccaPrepared;
+  ckaRbf?: KernelCkaPrepared;
+  ckaBiased?: KernelCkaPrepared;
+  rsa?: RsaPrepared;
 }
 
 /**
@@ -33,7 +53,10 @@ export type MeasureForms = "auto" | "gram" | "features";
 
 export interface PrepareOptions {
   measures?: readonly RepresentationMeasure[];
+  /** The SVD reduction's threshold, for SVCCA and PWCCA. */
   svcca?: SvccaOptions;
+  /** The RBF bandwidth of cka-rbf. */
+  rbf?: RbfOptions;
   /** Used in error messages, e.g. "run seed-3, layer 24". */
   what?: string;
   forms?: MeasureForms;
@@ -44,8 +67,12 @@ export function prepareLayer(x: Float64Array, n: number, d: number, opts: Prepar
   if (x.length !== n * d) throw new RangeError(`hidden states have ${x.length} values, expected ${n}×${d}`);
   const measures = opts.measures ?? REPRESENTATION_MEASURES;
   const what = opts.what ?? "representation";
+  for (const m of measures) if (!isRepresentationMeasure(m)) throw new RangeError(`unknown representation measure '${m}': use ${ALL_REPRESENTATION_MEASURES.join(", ")}`);
   const forms = opts.forms ?? "auto";
-  const cheaper = d < n && (measures.some((m) => m !== "cka") || d * d <= n);
+  // The d×d forms cover the paper's three measures; the optional ones use the Gram forms.
+  const paperOnly = measures.every((m) => (REPRESENTATION_MEASURES as readonly string[]).includes(m));
+  if (forms === "features" && !paperOnly) throw new RangeError(`the d×d forms cover ${REPRESENTATION_MEASURES.join(", ")} only, not ${measures.join(", ")}`);
+  const cheaper = paperOnly && d < n && (measures.some((m) => m !== "cka") || d * d <= n);
   if (forms === "features" || (forms === "auto" && cheaper)) {
     const features = prepareFeatures(x, n, d, measures, opts.svcca, what);
     return { n, features, ...(features.degenerate ? { degenerate: features.degenerate } : {}) };
@@ -62,8 +89,12 @@ export function prepareLayer(x: Float64Array, n: number, d: number, opts: Prepar
     }
   };
   if (measures.includes("cka")) attempt("cka", () => (p.cka = prepareLinearCka(k, n, what)));
-  if (measures.includes("op")) attempt("op", () => (p.op = prepareOrthogonalProcrustes(k, n, what)));
+  if (measures.includes("op") || measures.includes("op-angular")) attempt("op", () => (p.op = prepareOrthogonalProcrustes(k, n, what)));
   if (measures.includes("svcca")) attempt("svcca", () => (p.svcca = prepareSvcca(k, n, opts.svcca, what)));
+  if (measures.includes("pwcca")) attempt("pwcca", () => (p.pwcca = preparePwcca(k, n, opts.svcca, what)));
+  if (measures.includes("cka-rbf")) attempt("cka-rbf", () => (p.ckaRbf = prepareKernelCka(k, n, "rbf", opts.rbf, what)));
+  if (measures.includes("cka-biased")) attempt("cka-biased", () => (p.ckaBiased = prepareKernelCka(k, n, "linear", {}, what)));
+  if (measures.includes("rsa")) attempt("rsa", () => (p.rsa = prepareRsa(k, rowSums(x, n, d), n, d, what)));
   return p;
 }
 
@@ -78,7 +109,8 @@ export function preparedDistances(a: PreparedLayer, b: PreparedLayer, measures: 
 
 /** The distance `measure` between two prepared layers (both must have been prepared for it). */
 export function preparedDistance(a: PreparedLayer, b: PreparedLayer, measure: RepresentationMeasure): number {
-  if (a.degenerate?.[measure] || b.degenerate?.[measure]) return NaN;
+  const prepared = measure === "op-angular" ? "op" : measure; // op-angular shares OP's preparation
+  if (a.degenerate?.[prepared] || b.degenerate?.[prepared]) return NaN;
   if (a.features && b.features) return featureDistance(a.features, b.features, featureCross(a.features, b.features), measure);
   switch (measure) {
     case "cka":
@@ -87,6 +119,16 @@ export function preparedDistance(a: PreparedLayer, b: PreparedLayer, measure: Re
       return orthogonalProcrustesFromPrepared(need(a.op, measure), need(b.op, measure));
     case "svcca":
       return svccaFromPrepared(need(a.svcca, measure), need(b.svcca, measure));
+    case "pwcca":
+      return pwccaFromPrepared(need(a.pwcca, measure), need(b.pwcca, measure));
+    case "cka-rbf":
+      return kernelCkaFromPrepared(need(a.ckaRbf, measure), need(b.ckaRbf, measure));
+    case "cka-biased":
+      return kernelCkaFromPrepared(need(a.ckaBiased, measure), need(b.ckaBiased, measure));
+    case "op-angular":
+      return procrustesAngleFromPrepared(need(a.op, measure), need(b.op, measure));
+    case "rsa":
+      return rsaFromPrepared(need(a.rsa, measure), need(b.rsa, measure));
   }
 }
 
@@ -138,7 +180,7 @@ export function representationMatrices(
   opts: RepresentationOptions = {},
 ): RepresentationMatrices {
   const measures = [...(opts.measures ?? REPRESENTATION_MEASURES)];
-  const matrices = { svcca: [], op: [], cka: [] } as Record<RepresentationMeasure, Float64Array[]>;
+  const matrices = emptyMatrices(measures);
   const rows = opts.examples ? opts.examples.length : n;
   const degenerate: DegenerateLayer[] = [];
   layers.forEach((layer, t) => {
@@ -166,6 +208,11 @@ export function representationMatrices(
     opts.onLayer?.(t + 1, layers.length);
   });
   return { runs, layers: [...layers], measures, matrices, degenerate };
+}
+
+/** { measure: [] } for each measure asked for (only those keys are present). */
+export function emptyMatrices(measures: readonly RepresentationMeasure[]): Record<RepresentationMeasure, Float64Array[]> {
+  return Object.fromEntries(measures.map((m) => [m, []])) as unknown as Record<RepresentationMeasure, Float64Array[]>;
 }
 
 /** Per-layer pair means (one value per layer) of each measure, over `runIndices` (default all). */

@@ -8,6 +8,7 @@ import { pairMean } from "./pairs";
 import { pairwiseDisagreementMatrix } from "./pairwiseDisagreement";
 import { representationMatricesParallel } from "./parallelLayers";
 import { layerCurves, REPRESENTATION_MEASURES, RepresentationMatrices, representationMatrices, RepresentationMeasure } from "./representation";
+import { RbfOptions } from "./kernelCka";
 import { standardDeviation } from "./standardDeviation";
 import { predictions, softmax, TaskMetric, taskMetric } from "./taskMetrics";
 
@@ -36,7 +37,10 @@ export interface MeasureOptions {
   chance?: KappaChance;
   /** Compute the representation measures when hidden states exist (default true). */
   representation?: boolean;
+  /** Representation measures (default the paper's three, REPRESENTATION_MEASURES). */
   measures?: readonly RepresentationMeasure[];
+  /** RBF bandwidth of cka-rbf (default threshold 0.5 of the median distance). */
+  rbf?: RbfOptions;
   /** Measure on these examples only (sub-sampling, method.md §7.4); default all. */
   examples?: ArrayLike<number>;
   onLayer?: (done: number, total: number) => void;
@@ -97,6 +101,7 @@ function representationArgs(set: RunSet, opts: MeasureOptions) {
     hiddenAt: (r: number, l: number) => hiddenLayer(runs[r].hidden!, l),
     options: {
       measures: opts.measures ?? REPRESENTATION_MEASURES,
+      rbf: opts.rbf,
       onLayer: opts.onLayer,
       examples: opts.examples,
       runNames: runs.map((r) => r.name),

@@ -2,9 +2,11 @@
 import { CliError, parseCliArgs } from "../command";
 import { describeIndexing, describeSkipped, entriesOfBlocks, loadRuns, RunFormatError } from "../../runs";
 import { describeMetric, KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
+import { ALL_REPRESENTATION_MEASURES, isRepresentationMeasure, REPRESENTATION_MEASURES, RepresentationMeasure } from "../../measures/representation";
 
 const USAGE = `usage: instability measure RUNS_DIR [--metric accuracy|f1|mcc] [--layers 0,3,5]
-                           [--chance textbook|uniform-over-items] [--json]
+                           [--chance textbook|uniform-over-items] [--measures svcca,op,cka]
+                           [--json]
 
 Measures the instability of the runs in RUNS_DIR (one sub-folder per run holding logits.npy,
 labels.npy and optionally hidden.npy [L, n, d]): SD of the task metric, pairwise disagreement
@@ -18,7 +20,42 @@ I_pwd, I_kappa = 1 − Fleiss' kappa, I_JSD, and per layer I_SVCCA, I_OP and I_C
              first-token state is the same vector for every input; the choice is printed
   --chance   chance term of Fleiss' kappa (default textbook; uniform-over-items matches the
              paper's reference numbers, where I_kappa = I_pwd·N/(N−1))
+  --measures comma-separated representation measures (default svcca,op,cka, the paper's three);
+             also pwcca (projection-weighted CCA), cka-rbf (RBF-kernel CKA, bandwidth 0.5 of the
+             median distance), cka-biased (linear CKA, biased HSIC), op-angular (the angular
+             Procrustes metric, radians) and rsa (1 − Spearman of correlation-distance RDMs)
   --json     print exactly one JSON object instead of a table ("layers": the block numbers measured)`;
+
+/** Column headers of the representation table. */
+const MEASURE_LABELS: Record<RepresentationMeasure, string> = {
+  svcca: "I_SVCCA",
+  op: "I_OP",
+  cka: "I_CKA",
+  pwcca: "I_PWCCA",
+  "cka-rbf": "I_CKArbf",
+  "cka-biased": "I_CKAb",
+  "op-angular": "θ_OP",
+  rsa: "I_RSA",
+};
+
+function parseMeasures(text: string): RepresentationMeasure[] {
+  const names = text.split(",").map((s) => s.trim());
+  const bad = names.filter((m) => !isRepresentationMeasure(m));
+  if (names.length === 0 || bad.length > 0 || new Set(names).size !== names.length) {
+    const what = bad.length > 0 ? `unknown measure '${bad[0]}'` : "each measure once";
+    throw new CliError(`--measures '${text}': ${what}; use a comma-separated list of ${ALL_REPRESENTATION_MEASURES.join(", ")}`);
+  }
+  return names as RepresentationMeasure[];
+}
+
+/**
+ * hidden.npy holds L+1 layers in Hugging Face's output_hidden_states order (the run format);
+ * index 0 is the embeddings, constant in the first position, so the default skips it.
+ */
+function blockLayers(stored: number | undefined): number[] | undefined {
+  if (stored === undefined || stored < 2) return undefined;
+  return Array.from({ length: stored - 1 }, (_, i) => i + 1);
+}
 
 function parseLayers(text: string): number[] {
   const parts = text.split(",").map((s) => s.trim());
@@ -41,6 +78,7 @@ export async function run(argv: string[]): Promise<number> {
       metric: { type: "string", default: "accuracy" },
       layers: { type: "string" },
       chance: { type: "string", default: "textbook" },
+      measures: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -59,6 +97,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`--chance '${values.chance}': use textbook or uniform-over-items`);
   }
   const layers = values.layers !== undefined ? parseLayers(values.layers) : undefined;
+  const measures = values.measures !== undefined ? parseMeasures(values.measures) : [...REPRESENTATION_MEASURES];
 
   let details;
   let indexingNote = ""; // said once the measures succeeded, so that an error stays one line
@@ -78,6 +117,7 @@ export async function run(argv: string[]): Promise<number> {
       metric,
       layers: entries,
       chance,
+      measures,
       onLayer: progress ? (done, total) => process.stderr.write(`\rlayers ${done}/${total}`) : undefined,
     })) };
     if (progress && set.layers !== undefined) process.stderr.write("\n");
@@ -118,9 +158,9 @@ export async function run(argv: string[]): Promise<number> {
     const rep = report.representation;
     lines.push("");
     lines.push(`representation-level instability (mean over run pairs; layer = block number, 0 = the embedding output)`);
-    lines.push(`  ${"layer".padStart(5)}  ${"I_SVCCA".padStart(8)}  ${"I_OP".padStart(8)}  ${"I_CKA".padStart(8)}`);
+    lines.push(`  ${"layer".padStart(5)}${measures.map((m) => `  ${MEASURE_LABELS[m].padStart(8)}`).join("")}`);
     report.layers!.blocks.forEach((l, t) => {
-      lines.push(`  ${String(l).padStart(5)}  ${fmt(rep.svcca![t]).padStart(8)}  ${fmt(rep.op![t]).padStart(8)}  ${fmt(rep.cka![t]).padStart(8)}`);
+      lines.push(`  ${String(l).padStart(5)}${measures.map((m) => `  ${fmt(rep[m]![t]).padStart(8)}`).join("")}`);
     });
   } else {
     lines.push("", "no hidden.npy in the runs: representation measures skipped");

@@ -117,7 +117,11 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
       }
       if (stale.length) throw new CliError(`${describeStale(store, stale)}; use another --out (or remove them)`);
     }
-    sweep = await runSweep({ store, runs, workers: o.workers, commandFor, stream });
+    try {
+      sweep = await runSweep({ store, runs, workers: o.workers, commandFor, stream });
+    } catch (err) {
+      throw new CliError(`--out ${o.out}: ${(err as Error).message}`);
+    }
     say(`reproduce: ${sweep.alreadyDone + sweep.completed.length}/${runs.length} runs complete (${sweep.alreadyDone} were already there)`);
     for (const f of sweep.failed) say(`  failed: ${f.run.relativeDir} (exit ${f.exitCode ?? f.signal}); log: ${f.log}`);
     if (sweep.interrupted) throw new CliError("interrupted; finished runs are kept, rerun the same command to complete the rest", 130);

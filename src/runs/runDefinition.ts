@@ -101,3 +101,24 @@ export function describeSkipped(skipped: SkippedFolder[]): string {
   const shown = skipped.slice(0, 5).map((s) => `${s.name} (${s.reason})`).join(", ");
   return `skipped ${skipped.length} folder(s) that are not runs: ${shown}${skipped.length > 5 ? ", …" : ""}`;
 }
+
+/**
+ * Folders under `root` (at most `maxDepth` levels down, dot-folders skipped) that hold run folders:
+ * for pointing a user who gave a store's root at the configuration folders it holds.
+ */
+export function findRunsDirectories(root: string, maxDepth = 4): { dir: string; runs: number }[] {
+  const out: { dir: string; runs: number }[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > maxDepth || out.length >= 50) return;
+    let listing: RunFolderListing;
+    try {
+      listing = listRunFolders(dir);
+    } catch {
+      return;
+    }
+    if (listing.runs.length) out.push({ dir, runs: listing.runs.length });
+    for (const s of listing.skipped) walk(path.join(dir, s.name), depth + 1);
+  };
+  walk(root, 0);
+  return out;
+}

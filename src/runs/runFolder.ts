@@ -330,6 +330,12 @@ export function writeRun(dir: string, contents: RunContents, opts: { overwrite?:
     }
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    // A system error (ENOSPC, EDQUOT, EACCES…) says neither which run nor where: say both.
+    if (code) {
+      const hint = code === "ENOSPC" || code === "EDQUOT" ? "free some space or write elsewhere" : "check the folder's permissions or write elsewhere";
+      throw new RunFormatError(`writeRun ${dir}: the run could not be written (${(err as Error).message}); nothing was kept, ${hint}`);
+    }
     throw err;
   }
 }

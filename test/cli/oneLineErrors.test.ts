@@ -48,6 +48,10 @@ test("paths under /proc fail at once instead of spinning (Node's recursive mkdir
   assert.throws(() => makeDirs("/proc/self/store/a"), /ENOENT/);
   expectOneLine(["sweep", "--store", "/proc/self/store", "--tasks", "sotu-party", "--seeds", "0"], /run store '\/proc\/self\/store' is not writable/);
   expectOneLine(["finetune", "--task", "sotu-party", "--seed", "0", "--out", "/proc/x/run", "--quiet"], /--out \/proc\/x\/run cannot be written/);
+  const r = spawnSync(process.execPath, [CLI, "reproduce", "--out", "/proc/self/x"], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 1, r.stderr);
+  assert.doesNotMatch(r.stderr, /^\s+at /m);
+  assert.match(r.stderr, /instability reproduce: --out \/proc\/self\/x: run store '\/proc\/self\/x\/runs' is not writable/);
 });
 
 test("makeDirs creates missing parents and accepts existing ones", () => {

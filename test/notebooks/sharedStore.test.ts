@@ -7,14 +7,25 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { notebookRuns } from "../../src/notebook/notebookRuns";
 import { QUICK_PRESET } from "../../src/train/sweep/presets";
-import { sweepPreset } from "../../src/train/sweep/presetSweep";
+import { presetFinetuneArgs, sweepPreset } from "../../src/train/sweep/presetSweep";
 import { mkdtemp } from "../helpers/tempDir";
 
+// Writes a run folder whose config.json is what \`instability finetune\` would record for these
+// settings (the sweep reuses a run only when it matches), with tiny stand-in outputs.
+const src = (...p: string[]) => JSON.stringify(path.resolve(__dirname, "..", "..", "src", ...p));
 const FAKE = `
-const { writeRun } = require(${JSON.stringify(path.resolve(__dirname, "..", "..", "src", "runs", "runFolder.js"))});
-const dir = process.argv[2];
+const path = require("path");
+const { writeRun } = require(${src("runs", "runFolder.js")});
+const { plannedSettings } = require(${src("train", "sweep", "identityCheck.js")});
+const { finetuneOptions } = require(${src("train", "sweep", "finetuneCommand.js")});
+const { defaultModelDir } = require(${src("model", "defaultModel.js")});
+const [dir, spec, args, saveFinal] = process.argv.slice(2);
+const options = finetuneOptions(JSON.parse(spec), dir, { ...JSON.parse(args), saveFinal: saveFinal === "1" }, defaultModelDir());
+const config = plannedSettings(options, new Map());
 const n = 8;
-writeRun(dir, { logits: { data: new Float32Array(2 * n), shape: [n, 2] }, labels: { data: new Int32Array(n), shape: [n] }, metrics: {}, config: {} });
+const run = { logits: { data: new Float32Array(2 * n), shape: [n, 2] }, labels: { data: new Int32Array(n), shape: [n] }, metrics: { finalSaved: saveFinal === "1" }, config };
+writeRun(dir, run);
+if (saveFinal === "1") writeRun(path.join(dir, "final"), run);
 `;
 
 function runFolders(store: string): string[] {
@@ -27,7 +38,8 @@ test("after reproduce's sweep, the notebooks' runs (03–06: all methods and the
   const script = path.join(root, "fake.js");
   fs.writeFileSync(script, FAKE);
   const sink = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
-  const first = await sweepPreset({ preset: QUICK_PRESET, store, workers: 2, stream: sink, commandFor: (_r, runDir) => ({ command: process.execPath, args: [script, runDir] }) });
+  const args = JSON.stringify(presetFinetuneArgs(QUICK_PRESET, undefined, undefined));
+  const first = await sweepPreset({ preset: QUICK_PRESET, store, workers: 2, stream: sink, commandFor: (r, runDir, saveFinal) => ({ command: process.execPath, args: [script, runDir, JSON.stringify(r), args, saveFinal ? "1" : "0"] }) });
   assert.equal(first.sweep.completed.length, 50);
   const before = runFolders(store);
   assert.ok(before.every((f) => f.startsWith(`tiny-bert-en${path.sep}spam${path.sep}`)), before[0]);

@@ -92,3 +92,15 @@ test("kill -9 of a sweep stops its workers, and the resume trains only what was 
   assert.equal(resumed.completed.length, 2, JSON.stringify(resumed.busy));
   assert.equal(resumed.failed.length, 0);
 });
+
+test("the progress line tells trained from failed runs", async () => {
+  const { script, store, log } = setup("sweep-progress-");
+  const runs = expandGrid({ model: "m", tasks: ["spam"], mitigations: ["none"], learningRates: [2e-5], seeds: [0, 1, 2] });
+  let text = "";
+  const stream = { write: (s: string) => ((text += s), true), isTTY: false } as unknown as NodeJS.WritableStream;
+  const commandFor = (r: { seed: number }, runDir: string) =>
+    r.seed === 1 ? { command: process.execPath, args: ["-e", "process.exit(3)"] } : { command: process.execPath, args: [script, runDir, "1", log] };
+  const result = await runSweep({ store, runs, workers: 1, commandFor, stream });
+  assert.equal(result.failed.length, 1);
+  assert.match(text, /3\/3 runs .*2 trained, 1 failed/);
+});

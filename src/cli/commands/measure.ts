@@ -1,6 +1,8 @@
 // `instability measure RUNS_DIR`: the seven instability measures of a directory of runs.
 import { CliError, parseCliArgs } from "../command";
-import { describeIndexing, describeSkipped, entriesOfBlocks, loadRuns, RunFormatError } from "../../runs";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describeIndexing, describeSkipped, entriesOfBlocks, findRunsDirectories, listRunFolders, loadRuns, RunFormatError } from "../../runs";
 import { describeMetric, KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
 import { ALL_REPRESENTATION_MEASURES, isRepresentationMeasure, REPRESENTATION_MEASURES, RepresentationMeasure } from "../../measures/representation";
 
@@ -102,6 +104,17 @@ export async function run(argv: string[]): Promise<number> {
   let details;
   let indexingNote = ""; // said once the measures succeeded, so that an error stays one line
   try {
+    const listing = fs.existsSync(positionals[0]) && fs.statSync(positionals[0]).isDirectory() ? listRunFolders(positionals[0]) : undefined;
+    if (listing && listing.runs.length === 0) {
+      // A store's root (or a model/task folder): name the runs folders inside instead of failing on it.
+      const inside = findRunsDirectories(positionals[0]).filter((r) => r.dir !== positionals[0]);
+      if (inside.length) {
+        const shown = inside.slice(0, 4).map((r) => `${path.relative(positionals[0], r.dir)} (${r.runs} runs)`).join(", ");
+        throw new CliError(
+          `${positionals[0]} is a run store, not a runs folder: measure one of its ${inside.length} configuration folder(s), e.g. ${path.join(positionals[0], path.relative(positionals[0], inside[0].dir))}; they are ${shown}${inside.length > 4 ? ", …" : ""}`,
+        );
+      }
+    }
     const set = loadRuns(positionals[0]);
     if (set.skipped?.length) process.stderr.write(`instability measure: ${describeSkipped(set.skipped)}\n`);
     if (layers && set.layers === undefined) {

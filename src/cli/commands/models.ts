@@ -70,16 +70,11 @@ async function initRandom(rest: string[]): Promise<number> {
   const { like, out } = parsed.values;
   if (!like || !out) throw new CliError("models init-random needs --like DIR (the checkpoint to copy the architecture and tokenizer from) and --out DIR");
   const seed = Number(parsed.values.seed);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new CliError(`--seed must be an integer in 0..${2 ** 32 - 1} (32-bit), got '${parsed.values.seed}'`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new CliError(`--seed must be a non-negative integer of 32 bits (at most ${2 ** 32 - 1}), got '${parsed.values.seed}'`);
   const configPath = path.join(like, "config.json");
   if (!fs.existsSync(configPath)) throw new CliError(`--like ${like}: no config.json there; give a Hugging Face checkpoint folder`);
   if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new CliError(`--out ${out} is a file; give a folder (it is created if needed)`);
   if (fs.existsSync(path.join(out, "model.safetensors"))) throw new CliError(`--out ${out} already holds a model.safetensors; choose an empty folder`);
-  try {
-    makeDirs(out);
-  } catch (err) {
-    throw new CliError(`--out ${out} cannot be created (${(err as Error).message}); choose a writable folder`);
-  }
   const { parseConfig, createRandomModel, saveModel, TOKENIZER_FILES } = await import("../../model");
   let config;
   try {
@@ -88,6 +83,11 @@ async function initRandom(rest: string[]): Promise<number> {
     throw new CliError(`--like ${like}: ${(err as Error).message.replace(configPath + ": ", "config.json: ")}; fix the checkpoint's config.json or give another --like`);
   }
   if (!TOKENIZER_FILES.some((f) => fs.existsSync(path.join(like, f)))) throw new CliError(`--like ${like}: no tokenizer files there (tokenizer.json or vocab.txt)`);
+  try {
+    makeDirs(out);
+  } catch (err) {
+    throw new CliError(`--out ${out} cannot be created (${(err as Error).message}); choose a writable folder`);
+  }
   // Encoder + MLM head, no pooler and no task head: fine-tuning then initialises the pooler and
   // classifier from the run's seed. (The embedded model's pooler and next-sentence head are
   // pre-trained; at random init a pooler from this seed or from the run's is equally random.)

@@ -11,7 +11,7 @@ import { escapeHtml } from "../../runs/names";
 import type { RunSpec } from "../../train/sweep/grid";
 import type { RunCommand, SweepResult } from "../../train/sweep/pool";
 import { PRESETS, type ReproducePreset } from "../../train/sweep/presets";
-import { sweepPreset } from "../../train/sweep/presetSweep";
+import { StaleRunsError, sweepPreset } from "../../train/sweep/presetSweep";
 
 const USAGE = `usage: instability reproduce [options]
 
@@ -74,7 +74,13 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   if (o.sweep ?? true) {
     const tasks = o.glueDir ? o.preset.tasks.glue : o.preset.tasks.embedded;
     say(`reproduce: preset ${o.preset.name} on ${tasks.join(", ")} into ${store}`);
-    const done = await sweepPreset({ preset: o.preset, store, workers: o.workers, model: o.model, glueDir: o.glueDir, commandFor: o.commandFor, stream });
+    let done;
+    try {
+      done = await sweepPreset({ preset: o.preset, store, workers: o.workers, model: o.model, glueDir: o.glueDir, commandFor: o.commandFor, stream });
+    } catch (err) {
+      if (err instanceof StaleRunsError) throw new CliError(`${err.message}; use another --out (or remove them)`);
+      throw new CliError(`--out ${o.out}: ${(err as Error).message}`);
+    }
     (sweep = done.sweep), (runs = done.runs);
     say(`reproduce: ${sweep.alreadyDone + sweep.completed.length}/${runs.length} runs complete (${sweep.alreadyDone} were already there)`);
     for (const f of sweep.failed) say(`  failed: ${f.run.relativeDir} (exit ${f.exitCode ?? f.signal}); log: ${f.log}`);

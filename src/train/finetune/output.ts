@@ -7,6 +7,7 @@ import type { RunContents } from "../../runs/runFolder";
 import { describeDifferences, identityDifferences } from "../../runs/runIdentity";
 import type { Predictions } from "./evaluate";
 import { makeDirs } from "../../util/makeDirs";
+import { TEMP_PREFIX, isAbandonedTemporary } from "../../util/tempNames";
 
 export type OutputState = "free" | "finished";
 
@@ -28,6 +29,7 @@ export function checkOutput(out: string, overwrite: boolean): OutputState {
     }
   }
   const parent = path.dirname(out);
+  removeAbandonedTemporaries(out);
   try {
     makeDirs(parent);
     const probe = path.join(parent, `.probe-${path.basename(out)}-${process.pid}`);
@@ -37,6 +39,24 @@ export function checkOutput(out: string, overwrite: boolean): OutputState {
     throw new Error(`--out ${out} cannot be written (${(err as Error).message}); choose a writable folder or fix its permissions`);
   }
   return "free";
+}
+
+/**
+ * Removes the half-written temporaries of this very run folder left by a killed finetune (their
+ * owner process is gone; src/util/tempNames), so that no sweep is needed to clean them up.
+ */
+function removeAbandonedTemporaries(out: string): void {
+  const parent = path.dirname(out);
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  const mine = `${TEMP_PREFIX}${path.basename(out)}-`;
+  for (const name of names) {
+    if (name.startsWith(mine) && isAbandonedTemporary(name)) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
 }
 
 /**

@@ -122,7 +122,9 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       }
     }
   };
-  const status = () => [result.failed.length ? `${result.failed.length} failed` : "", result.busy.length ? `${result.busy.length} claimed elsewhere` : ""].filter(Boolean).join(", ") || undefined;
+  // The bar counts runs dealt with; the status says how: a failed run is not a finished one.
+  const status = () =>
+    [`${result.completed.length} trained`, result.failed.length ? `${result.failed.length} failed` : "", result.busy.length ? `${result.busy.length} claimed elsewhere` : ""].filter(Boolean).join(", ");
 
   try {
     await Promise.all(Array.from({ length: Math.min(opts.workers, todo.length) }, worker));

@@ -5,7 +5,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultModelDir } from "../../model/defaultModel";
 import { expandGrid, type RunSpec } from "./grid";
-import { finetuneCommand, type FinetuneArgs } from "./finetuneCommand";
+import { finetuneCommand, finetuneOptions, type FinetuneArgs } from "./finetuneCommand";
+import { describeStale, staleRuns } from "./identityCheck";
 import { runSweep, type RunCommand, type SweepResult } from "./pool";
 import { learningRateFor, llrdEtaFor, type ReproducePreset, type SweepPart } from "./presets";
 
@@ -72,10 +73,18 @@ export interface PresetSweep {
   sweep: SweepResult;
 }
 
+/** Finished runs in the store that were made with other settings (another preset, checkpoint or data). */
+export class StaleRunsError extends Error {}
+
 export async function sweepPreset(o: PresetSweepOptions): Promise<PresetSweep> {
   const tasks = o.glueDir ? o.preset.tasks.glue : o.preset.tasks.embedded;
   const { runs, saveFinal } = presetRuns(o.preset, storeModelName(o.model), tasks, modelFamily(o.model), o.include);
   const args = presetFinetuneArgs(o.preset, o.model, o.glueDir);
+  if (!o.commandFor) {
+    // A finished run is reused only if it was made with these settings (its config.json says so).
+    const stale = staleRuns(o.store, runs, (r, runDir) => finetuneOptions(r, runDir, { ...args, saveFinal: saveFinal.has(r.relativeDir) }, defaultModelDir()));
+    if (stale.length) throw new StaleRunsError(describeStale(o.store, stale));
+  }
   const commandFor = (r: RunSpec, runDir: string): RunCommand => {
     const keepFinal = saveFinal.has(r.relativeDir);
     return o.commandFor ? o.commandFor(r, runDir, keepFinal) : finetuneCommand(r, runDir, { ...args, saveFinal: keepFinal });

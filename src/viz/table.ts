@@ -136,7 +136,10 @@ export function tableHtml(input: TableInput, opts: TableOptions = {}): string {
 function csvField(v: Cell): string {
   if (v === null || v === undefined) return "";
   // full precision: CSVs are for re-analysis, not for reading
-  const s = typeof v === "number" ? (Number.isNaN(v) ? "NaN" : String(v)) : String(v);
+  let s = typeof v === "number" ? (Number.isNaN(v) ? "NaN" : String(v)) : String(v);
+  // A text cell starting with = + - @ (or a tab / CR) is a formula to a spreadsheet: a run or task
+  // name must not execute when the CSV is opened, so such text is prefixed with ' (numbers are not).
+  if (typeof v !== "number" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

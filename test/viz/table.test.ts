@@ -111,3 +111,9 @@ function parseCsv(s: string): string[][] {
   }
   return out;
 }
+
+test("CSV text cells that a spreadsheet would run as formulas are neutralised; numbers are not touched", () => {
+  const csv = toCsv([{ task: "=HYPERLINK(\"http://x\")", method: "+1", run: "-2", who: "@me", ok: "plain", value: -0.5 }]);
+  const [, row] = csv.trim().split("\n");
+  assert.equal(row, `"'=HYPERLINK(""http://x"")",'+1,'-2,'@me,plain,-0.5`);
+});

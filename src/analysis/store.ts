@@ -4,6 +4,7 @@
 // from the R×R pair matrices cached here instead of recomputing distances.
 //   STORE/<model>/<task>/<method>-lr<lr>/seed-NN/   (src/train/sweep/grid.ts)
 import * as fs from "node:fs";
+import { METHOD_ORDER, methodKey } from "../runs/methods";
 import * as path from "node:path";
 import { glueTaskName, GLUE_SPECS } from "../data/glue";
 import { KappaChance } from "../measures/fleissKappa";
@@ -15,13 +16,10 @@ import { listRunFolders } from "../runs/runDefinition";
 import { defaultLayerEntries, setLayerIndexing } from "../runs/layerIndexing";
 
 /** The paper's order of the mitigation methods; others follow alphabetically. */
-export const METHOD_ORDER = ["standard", "mixout", "llrd", "reinit", "wdpre"];
+export { METHOD_ORDER };
 
-/** Store folder names of the methods ("none", "wd_pre") → the names the paper and viz use. */
-export function canonicalMethod(name: string): string {
-  const k = name.toLowerCase().replace(/[\s_-]/g, "");
-  return k === "none" || k === "standard" ? "standard" : k;
-}
+/** Store folder names of the methods ("none", "wd_pre") → the analysis keys (runs/methods.ts). */
+export const canonicalMethod = methodKey;
 
 export interface Configuration {
   model: string;

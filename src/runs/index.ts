@@ -4,3 +4,4 @@ export * from "./runFolder";
 export * from "./runDefinition";
 export * from "./runIdentity";
 export * from "./layerIndexing";
+export * from "./methods";

@@ -7,7 +7,7 @@ import { pearson } from "../stats";
 import type { ConfigMeasures, RunStore } from "../store";
 import { distinctPairMean, seedCi, type Ci } from "./ci";
 import { finding, fmtCi, type Finding, type Gate } from "./finding";
-import { countGate, degenerateNotes, learning, learnsGate, MIN_SEEDS } from "./gates";
+import { countGate, standardRuns } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
 
 /** A correlation between curves of L points: below this many layers it says little. */
@@ -27,13 +27,7 @@ export function convergentFinding(store: RunStore): Finding {
   const observed: Row[] = [];
   const degenerate: string[] = [];
   const ckaOp: { what: string; ci: Ci; svcca: number }[] = [];
-  for (const { model, task } of store.modelTasks()) {
-    const std = store.standard(model, task);
-    if (!std) continue;
-    const m = store.measures(std);
-    const what = `${model}/${task} Standard`;
-    degenerate.push(...degenerateNotes(m));
-    gates.push(learnsGate(what, learning(m)), countGate("enough seeds", what, m.runs.length, MIN_SEEDS, "runs"));
+  for (const { model, task, what, m } of standardRuns(store, gates, degenerate)) {
     gates.push(countGate("enough layers for a correlation of curves", what, m.representation ? m.layers.length : 0, MIN_LAYERS_FOR_CORRELATION, "layers (points per curve)"));
     if (!m.representation || m.layers.length < 3) continue;
     const pairs: [RepresentationMeasure, RepresentationMeasure][] = [["cka", "op"], ["cka", "svcca"], ["op", "svcca"]];

@@ -3,7 +3,7 @@
 // says which precondition failed and by how much.
 import { taskMetric, type TaskMetric } from "../../measures/taskMetrics";
 import { label } from "../../runs/names";
-import type { ConfigMeasures } from "../store";
+import type { ConfigMeasures, RunStore } from "../store";
 import { meanOf, seedCi, type Ci } from "./ci";
 import { fmt, fmtCi, type Gate } from "./finding";
 
@@ -73,4 +73,30 @@ function countNaN(matrix: Float64Array, R: number): number {
   let c = 0;
   for (let a = 0; a < R; a++) for (let b = a + 1; b < R; b++) if (Number.isNaN(matrix[a * R + b])) c++;
   return c;
+}
+
+/** One (model, task)'s Standard configuration, measured, with the gates every Standard-run finding checks. */
+export interface StandardRuns {
+  model: string;
+  task: string;
+  what: string;
+  m: ConfigMeasures;
+}
+
+/**
+ * The Standard configurations of a store; for each, pushes "the runs learn" and "enough seeds"
+ * onto `gates` and its undefined-pair notes onto `notes`.
+ */
+export function standardRuns(store: RunStore, gates: Gate[], notes: string[]): StandardRuns[] {
+  const out: StandardRuns[] = [];
+  for (const { model, task } of store.modelTasks()) {
+    const std = store.standard(model, task);
+    if (!std) continue;
+    const m = store.measures(std);
+    const what = `${model}/${task} Standard`;
+    notes.push(...degenerateNotes(m));
+    gates.push(learnsGate(what, learning(m)), countGate("enough seeds", what, m.runs.length, MIN_SEEDS, "runs"));
+    out.push({ model, task, what, m });
+  }
+  return out;
 }

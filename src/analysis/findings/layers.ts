@@ -6,7 +6,7 @@ import type { Row } from "../../util/row";
 import type { ConfigMeasures, RunStore } from "../store";
 import { distinctPairMean, seedCi, type Ci } from "./ci";
 import { finding, fmtCi, type Finding, type Gate } from "./finding";
-import { countGate, degenerateNotes, learning, learnsGate, MIN_SEEDS } from "./gates";
+import { standardRuns } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
 
 const RISING = ["cka", "op"] as const;
@@ -24,13 +24,7 @@ export function layersFinding(store: RunStore): Finding {
   const observed: Row[] = [];
   const degenerate: string[] = [];
   const rises: { what: string; measure: string; ci: Ci }[] = [];
-  for (const { model, task } of store.modelTasks()) {
-    const std = store.standard(model, task);
-    if (!std) continue;
-    const m = store.measures(std);
-    const what = `${model}/${task} Standard`;
-    degenerate.push(...degenerateNotes(m));
-    gates.push(learnsGate(what, learning(m)), countGate("enough seeds", what, m.runs.length, MIN_SEEDS, "runs"));
+  for (const { model, task, what, m } of standardRuns(store, gates, degenerate)) {
     const hasCurves = !!m.representation && m.layers.length >= 2;
     gates.push({ name: "hidden states of at least 2 layers", ok: hasCurves, detail: `${what}: ${m.layers.length} layer(s)${m.representation ? "" : ", no hidden.npy"}` });
     if (!hasCurves) continue;

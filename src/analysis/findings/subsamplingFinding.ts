@@ -6,7 +6,7 @@ import type { SixMeasure } from "../benchmark";
 import type { RunStore } from "../store";
 import type { Subsampling } from "../subsampling";
 import { finding, fmt, type Finding, type Gate } from "./finding";
-import { countGate, learning, learnsGate, MIN_SEEDS } from "./gates";
+import { countGate, standardRuns } from "./gates";
 import { resampleSix } from "./methodResamples";
 import { PAPER_CLAIMS } from "./paperClaims";
 
@@ -15,12 +15,8 @@ export const JUDGED_RATE = 0.5;
 export function subsamplingFinding(store: RunStore, s: Subsampling): Finding {
   const gates: Gate[] = [];
   const observed: { model: string; task: string; rate: number; examples: number; measure: string; maxDeviation: number; seedHalfWidth: number; withinNoise: boolean }[] = [];
-  for (const { model, task } of store.modelTasks()) {
-    const std = store.standard(model, task);
-    if (!std) continue;
-    const m = store.measures(std);
-    const what = `${model}/${task} Standard`;
-    gates.push(learnsGate(what, learning(m)), countGate("enough seeds", what, m.runs.length, MIN_SEEDS, "runs"));
+  const notes: string[] = [];
+  for (const { model, task, m } of standardRuns(store, gates, notes)) {
     const ci = resampleSix(m, store.options.chance).ci;
     for (const p of s.panels.filter((x) => x.model === model && x.task === task)) {
       const top = (xs: number[]) => xs[xs.length - 1];
@@ -37,7 +33,7 @@ export function subsamplingFinding(store: RunStore, s: Subsampling): Finding {
   const judged = observed.filter((o) => o.rate === JUDGED_RATE);
   gates.push(countGate(`sub-samples at rate ${JUDGED_RATE}`, "measures", judged.length, 1, "measured"));
   return finding(
-    { id: "subsampling", title: "Are the measures insensitive to sub-sampling the test half?", section: "method.md §7.4 (NB11)", paper: PAPER_CLAIMS.subsampling, observed, gates, notes: [`Judged at rate ${JUDGED_RATE}: a measure is insensitive when its largest deviation over repetitions is within the half-width of its 95% CI over seeds (CKA and OP at the top layer).`] },
+    { id: "subsampling", title: "Are the measures insensitive to sub-sampling the test half?", section: "method.md §7.4 (NB11)", paper: PAPER_CLAIMS.subsampling, observed, gates, notes: [`Judged at rate ${JUDGED_RATE}: a measure is insensitive when its largest deviation over repetitions is within the half-width of its 95% CI over seeds (CKA and OP at the top layer).`, ...notes] },
     () => {
       const out = judged.filter((o) => !o.withinNoise);
       const text = judged.map((o) => `${label(o.measure, "plain")} ${fmt(o.maxDeviation)} (seed CI ±${fmt(o.seedHalfWidth)})`).join(", ");

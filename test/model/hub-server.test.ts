@@ -2,7 +2,8 @@
 // all-MiniLM-L6-v2 files in the Hub's URL layout (paginated tree listing with git oids and LFS
 // sha256, /resolve/ URLs redirecting LFS files to a "CDN" path, as huggingface.co does). The pull
 // shows progress, yields byte-identical files, and a second pull downloads nothing; a connection
-// cut mid-file or a corrupted byte fails with a clear message and leaves no checkpoint behind.
+// cut mid-file or a corrupted byte fails with a clear message and leaves no checkpoint behind, and
+// a pull killed mid-file leaves none either (the next pull completes and removes its temporary folder).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -19,13 +20,15 @@ import { miniLmDir, miniLmSkip } from "./hf/python";
 const NAME = "sentence-transformers/all-MiniLM-L6-v2";
 const LFS_MIN = 1 << 20;
 
-type Mode = "ok" | "cut" | "corrupt";
+type Mode = "ok" | "cut" | "corrupt" | "stall";
 
 interface Hub {
   url: string;
   mode: Mode;
   /** Requests for file contents (resolve or CDN), by path. */
   downloads: string[];
+  /** Called when a "stall" response has sent half of its file and hangs. */
+  onStall?: () => void;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ async function startHub(dir: string): Promise<Hub> {
   listing.push({ type: "directory", path: "1_Pooling", size: 0, oid: "0".repeat(40) } as (typeof listing)[number]);
   const half = Math.ceil(listing.length / 2);
   const hub: Hub = { url: "", mode: "ok", downloads: [], close: async () => {} };
+  const stalled: http.ServerResponse[] = [];
   const sendFile = (res: http.ServerResponse, f: string) => {
     hub.downloads.push(f);
     let b = content.get(f)!;
@@ -54,6 +58,11 @@ async function startHub(dir: string): Promise<Hub> {
     res.writeHead(200, { "content-type": "application/octet-stream", "content-length": b.length });
     if (hub.mode === "cut" && b.length >= LFS_MIN) {
       res.write(b.subarray(0, b.length >> 1), () => res.destroy());
+      return;
+    }
+    if (hub.mode === "stall" && b.length >= LFS_MIN) {
+      stalled.push(res);
+      res.write(b.subarray(0, b.length >> 1), () => hub.onStall?.());
       return;
     }
     res.end(b);
@@ -81,19 +90,23 @@ async function startHub(dir: string): Promise<Hub> {
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   hub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  hub.close = () => new Promise((ok) => server.close(() => ok()));
+  hub.close = () => {
+    for (const r of stalled) r.destroy();
+    return new Promise((ok) => server.close(() => ok()));
+  };
   return hub;
 }
 
 /** The CLI, asynchronously: the server answers from this process's event loop. */
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function cli(args: string[], onSpawn?: (kill: () => void) => void): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [path.join(REPO_ROOT, "dist", "src", "cli", "main.js"), ...args], { env: { ...process.env, HF_ENDPOINT: "" } });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
     p.stderr.on("data", (d) => (stderr += d));
-    p.on("close", (status) => resolve({ status, stdout, stderr }));
+    p.on("close", (status, signal) => resolve({ status, signal, stdout, stderr }));
+    onSpawn?.(() => p.kill("SIGKILL"));
   });
 }
 
@@ -131,6 +144,23 @@ test("models pull from a local Hub: progress, checked files, a second pull is a 
       await assert.rejects(pullModel(NAME, other, { hubUrl: hub.url }), /other already exists and does not hold .*config\.json has 2 bytes/);
       assert.deepEqual(fs.readdirSync(other), ["config.json"]);
       fs.rmSync(other, { recursive: true });
+    });
+
+    await t.test("a pull killed mid-download leaves no checkpoint, and the next pull completes and cleans up", async () => {
+      hub.mode = "stall";
+      const dest = path.join(root, "killed");
+      const r = await cli(["models", "pull", NAME, "--out", dest, "--endpoint", hub.url], (kill) => (hub.onStall = kill));
+      hub.onStall = undefined;
+      assert.equal(r.signal, "SIGKILL");
+      assert.equal(fs.existsSync(dest), false, "no checkpoint folder");
+      const leftovers = fs.readdirSync(root).filter((e) => e.startsWith(".killed.partial-"));
+      assert.equal(leftovers.length, 1, "the killed process's hidden temporary folder");
+      hub.mode = "ok";
+      const again = await cli(["models", "pull", NAME, "--out", dest, "--endpoint", hub.url]);
+      assert.equal(again.status, 0, again.stderr);
+      assert.equal(sha256(fs.readFileSync(path.join(dest, "model.safetensors"))), sha256(fs.readFileSync(path.join(src, "model.safetensors"))));
+      assert.deepEqual(fs.readdirSync(root).sort(), ["killed", "minilm"], "the stale temporary folder is gone");
+      fs.rmSync(dest, { recursive: true });
     });
 
     for (const [mode, message] of [

@@ -19,6 +19,8 @@ export interface PullOptions {
   /** The Hub's address; default $HF_ENDPOINT or https://huggingface.co. */
   hubUrl?: string;
   revision?: string;
+  /** CLI use: on SIGINT/SIGTERM remove the temporary folder, then exit with 128 + signal number. */
+  cleanUpOnSignal?: boolean;
 }
 
 export interface PullResult {
@@ -64,6 +66,12 @@ export async function pullModel(name: string, outDir: string, opts: PullOptions 
   fs.mkdirSync(parent, { recursive: true });
   removeStalePartials(parent, path.basename(outDir));
   const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(outDir)}.partial-`));
+  const onSignal = (signal: NodeJS.Signals) => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    process.stderr.write(`\nmodels pull: ${signal}, the partial download was removed\n`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  if (opts.cleanUpOnSignal) for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, onSignal);
   let done = 0;
   try {
     for (const f of files) {
@@ -76,6 +84,8 @@ export async function pullModel(name: string, outDir: string, opts: PullOptions 
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw err;
+  } finally {
+    for (const s of ["SIGINT", "SIGTERM"] as const) process.removeListener(s, onSignal);
   }
   return { files: files.map((f) => f.path), downloaded: true };
 }

@@ -3,7 +3,8 @@
 // sha256, /resolve/ URLs redirecting LFS files to a "CDN" path, as huggingface.co does). The pull
 // shows progress, yields byte-identical files, and a second pull downloads nothing; a connection
 // cut mid-file or a corrupted byte fails with a clear message and leaves no checkpoint behind, and
-// a pull killed mid-file leaves none either (the next pull completes and removes its temporary folder).
+// a pull interrupted mid-file leaves none either (Ctrl-C cleans up at once; after a SIGKILL the
+// next pull completes and removes the temporary folder).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -98,7 +99,7 @@ async function startHub(dir: string): Promise<Hub> {
 }
 
 /** The CLI, asynchronously: the server answers from this process's event loop. */
-function cli(args: string[], onSpawn?: (kill: () => void) => void): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
+function cli(args: string[], onSpawn?: (kill: (signal: NodeJS.Signals) => void) => void): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const p = spawn(process.execPath, [path.join(REPO_ROOT, "dist", "src", "cli", "main.js"), ...args], { env: { ...process.env, HF_ENDPOINT: "" } });
     let stdout = "";
@@ -106,7 +107,7 @@ function cli(args: string[], onSpawn?: (kill: () => void) => void): Promise<{ st
     p.stdout.on("data", (d) => (stdout += d));
     p.stderr.on("data", (d) => (stderr += d));
     p.on("close", (status, signal) => resolve({ status, signal, stdout, stderr }));
-    onSpawn?.(() => p.kill("SIGKILL"));
+    onSpawn?.((signal) => p.kill(signal));
   });
 }
 
@@ -149,7 +150,7 @@ test("models pull from a local Hub: progress, checked files, a second pull is a 
     await t.test("a pull killed mid-download leaves no checkpoint, and the next pull completes and cleans up", async () => {
       hub.mode = "stall";
       const dest = path.join(root, "killed");
-      const r = await cli(["models", "pull", NAME, "--out", dest, "--endpoint", hub.url], (kill) => (hub.onStall = kill));
+      const r = await cli(["models", "pull", NAME, "--out", dest, "--endpoint", hub.url], (kill) => (hub.onStall = () => kill("SIGKILL")));
       hub.onStall = undefined;
       assert.equal(r.signal, "SIGKILL");
       assert.equal(fs.existsSync(dest), false, "no checkpoint folder");
@@ -161,6 +162,17 @@ test("models pull from a local Hub: progress, checked files, a second pull is a 
       assert.equal(sha256(fs.readFileSync(path.join(dest, "model.safetensors"))), sha256(fs.readFileSync(path.join(src, "model.safetensors"))));
       assert.deepEqual(fs.readdirSync(root).sort(), ["killed", "minilm"], "the stale temporary folder is gone");
       fs.rmSync(dest, { recursive: true });
+    });
+
+    await t.test("Ctrl-C (SIGINT) mid-download removes the partial download at once", async () => {
+      hub.mode = "stall";
+      const dest = path.join(root, "interrupted");
+      const r = await cli(["models", "pull", NAME, "--out", dest, "--endpoint", hub.url], (kill) => (hub.onStall = () => kill("SIGINT")));
+      hub.onStall = undefined;
+      hub.mode = "ok";
+      assert.equal(r.status, 130, r.stderr);
+      assert.match(r.stderr, /SIGINT, the partial download was removed/);
+      assert.deepEqual(fs.readdirSync(root), ["minilm"], "neither a checkpoint nor a temporary folder");
     });
 
     for (const [mode, message] of [

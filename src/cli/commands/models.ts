@@ -48,6 +48,7 @@ async function pull(rest: string[]): Promise<number> {
     const { files, downloaded } = await pullModel(name, out, {
       revision: parsed.values.revision,
       hubUrl: parsed.values.endpoint,
+      cleanUpOnSignal: true,
       onProgress: (file, _fileBytes, done, total) => {
         // Progress counts MiB so the shared bar's counts, rate and ETA read naturally.
         progress ??= new Progress({ label: name, total: Math.max(1, Math.round(total / 2 ** 20)), unit: "MiB" });

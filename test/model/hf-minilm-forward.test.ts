@@ -50,7 +50,7 @@ interface Case {
   forward?: boolean;
 }
 
-/** transformers' outputs for every case, in one Python process (starting it is the slow part). */
+/** transformers' outputs for every case, from one Python process (loading transformers takes seconds). */
 function references(cases: Case[], batch: Batch): HfOutput[] {
   const common = {
     inputIds: Array.from(batch.inputIds),

@@ -31,6 +31,8 @@ export interface LoadOptions {
    * given.
    */
   heads?: Partial<Heads>;
+  /** Receives one line naming the weights initialised from the seed (as HF's "newly initialized" warning), if any. */
+  log?: (line: string) => void;
 }
 
 export interface LoadedModel extends EncoderModel {
@@ -120,10 +122,19 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
     const model = new EncoderModel(config, heads, values) as LoadedModel;
     model.sourceDir = dir;
     model.initializedFromSeed = initialized;
+    const report = initializationReport(model, dir, opts.seed ?? 0);
+    if (report) opts.log?.(report);
     return model;
   } finally {
     for (const t of values.values()) t.dispose();
   }
+}
+
+/** One line naming the weights a load initialised from the seed, or null when the checkpoint had them all. */
+export function initializationReport(model: EncoderModel, dir: string, seed: number): string | null {
+  const names = model.initializedFromSeed;
+  if (names.length === 0) return null;
+  return `${dir}: ${names.length} weights not in the checkpoint, newly initialised from seed ${seed}: ${names.join(", ")}`;
 }
 
 export interface SaveOptions {

@@ -1,6 +1,12 @@
-// Downloading a checkpoint from the Hugging Face Hub into a directory in HF layout. Everything is
-// written into a temporary sibling directory that is renamed only when complete, so a failed or
-// interrupted pull never leaves something that looks like a checkpoint.
+// Downloading a checkpoint from the Hugging Face Hub (or any server with its URL layout: the
+// endpoint is an option, HF_ENDPOINT as in huggingface_hub) into a directory in HF layout:
+//   GET {endpoint}/api/models/{name}/tree/{revision}    the file listing (size, git oid, LFS sha256)
+//   GET {endpoint}/{name}/resolve/{revision}/{path}     a file (the Hub redirects LFS files to a CDN)
+// Every file is checked against the listing (size, and sha256 for LFS files or the git blob sha1
+// otherwise) while it streams into a temporary sibling directory, which is renamed into place only
+// when all files are complete: a failed or interrupted pull never leaves something that looks like
+// a checkpoint. Pulling into a directory that already holds exactly the listed files is a no-op.
+import { createHash, type Hash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TOKENIZER_FILES } from "./checkpoint";
@@ -10,41 +16,106 @@ export interface PullOptions {
   onProgress?: (file: string, fileBytes: number, doneBytes: number, totalBytes: number) => void;
   /** Injected for tests; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /** The Hub's address; default $HF_ENDPOINT or https://huggingface.co. */
   hubUrl?: string;
   revision?: string;
+  /** CLI use: on SIGINT/SIGTERM remove the temporary folder, then exit with 128 + signal number. */
+  cleanUpOnSignal?: boolean;
+}
+
+export interface PullResult {
+  files: string[];
+  /** false when outDir already held every file, verified: nothing was downloaded. */
+  downloaded: boolean;
+}
+
+/** One file of the listing, with what it must hash to. */
+interface RemoteFile {
+  path: string;
+  size: number;
+  /** "sha256" for LFS files (lfs.oid), "git-sha1" for the git blob id of small files. */
+  algorithm: "sha256" | "git-sha1";
+  digest: string;
 }
 
 const REQUIRED = ["config.json", "model.safetensors"];
 
 export class HubError extends Error {}
 
+export function defaultHubUrl(): string {
+  return (process.env.HF_ENDPOINT || "https://huggingface.co").replace(/\/+$/, "");
+}
+
 /** Downloads config.json, model.safetensors and the tokenizer files of `name` into `outDir`. */
-export async function pullModel(name: string, outDir: string, opts: PullOptions = {}): Promise<string[]> {
+export async function pullModel(name: string, outDir: string, opts: PullOptions = {}): Promise<PullResult> {
   if (!/^[\w.-]+(\/[\w.-]+)?$/.test(name)) {
     throw new HubError(`'${name}' is not a Hugging Face model name (expected e.g. bert-base-uncased or FacebookAI/roberta-base)`);
   }
-  if (fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0) {
-    throw new HubError(`${outDir} already exists and is not empty; remove it or choose another --out`);
-  }
-  const hub = await import("@huggingface/hub");
+  const nonEmpty = fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0;
   const fetchFn = opts.fetch ?? fetch;
-  const hubUrl = opts.hubUrl ?? "https://huggingface.co";
-  // Fail at once when offline instead of deep inside the first download.
-  try {
-    await fetchFn(`${hubUrl}/api/models/${name}`, { method: "HEAD", signal: AbortSignal.timeout(15000) });
-  } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    throw new HubError(`cannot reach ${hubUrl} (${cause}): \`models pull\` needs internet access; copy a checkpoint directory here instead`);
+  const hubUrl = (opts.hubUrl ?? defaultHubUrl()).replace(/\/+$/, "");
+  const revision = opts.revision ?? "main";
+  const files = await listWanted(name, hubUrl, revision, fetchFn);
+  if (nonEmpty) {
+    const problem = files.map((f) => localMismatch(path.join(outDir, f.path), f)).find((p) => p !== null);
+    if (problem === undefined) return { files: files.map((f) => f.path), downloaded: false };
+    throw new HubError(`${outDir} already exists and does not hold ${name} (${problem}); remove it or choose another --out`);
   }
-  const repo = { type: "model" as const, name };
-  const wanted = new Set([...REQUIRED, ...TOKENIZER_FILES]);
-  const files: Array<{ path: string; size: number }> = [];
+  const total = files.reduce((a, f) => a + f.size, 0);
+  const parent = path.dirname(path.resolve(outDir));
+  fs.mkdirSync(parent, { recursive: true });
+  removeStalePartials(parent, path.basename(outDir));
+  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(outDir)}.partial-`));
+  const onSignal = (signal: NodeJS.Signals) => {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    process.stderr.write(`\nmodels pull: ${signal}, the partial download was removed\n`);
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  if (opts.cleanUpOnSignal) for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, onSignal);
+  let done = 0;
   try {
-    for await (const f of hub.listFiles({ repo, fetch: fetchFn, hubUrl, revision: opts.revision })) {
-      if (f.type === "file" && wanted.has(f.path)) files.push({ path: f.path, size: f.lfs?.size ?? f.size });
+    for (const f of files) {
+      const url = `${hubUrl}/${name}/resolve/${encodeURIComponent(revision)}/${f.path}`;
+      const before = done;
+      done += await downloadOne(url, f, path.join(tmp, f.path), fetchFn, (fileBytes) => opts.onProgress?.(f.path, fileBytes, before + fileBytes, total));
     }
+    if (fs.existsSync(outDir)) fs.rmdirSync(outDir);
+    fs.renameSync(tmp, outDir);
   } catch (err) {
-    throw new HubError(`cannot list the files of '${name}' on ${hubUrl}: ${(err as Error).message}`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  } finally {
+    for (const s of ["SIGINT", "SIGTERM"] as const) process.removeListener(s, onSignal);
+  }
+  return { files: files.map((f) => f.path), downloaded: true };
+}
+
+/** The listing, reduced to the files a checkpoint needs; fails fast when the Hub is unreachable. */
+async function listWanted(name: string, hubUrl: string, revision: string, fetchFn: typeof fetch): Promise<RemoteFile[]> {
+  const wanted = new Set([...REQUIRED, ...TOKENIZER_FILES]);
+  const files: RemoteFile[] = [];
+  let url: string | null = `${hubUrl}/api/models/${name}/tree/${encodeURIComponent(revision)}`;
+  while (url) {
+    let res: Response;
+    try {
+      res = await fetchFn(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(30_000) });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      throw new HubError(`cannot reach ${hubUrl} (${cause}): \`models pull\` needs internet access (or --endpoint URL of a mirror); copy a checkpoint directory here instead`);
+    }
+    if (res.status === 404 || res.status === 401) {
+      throw new HubError(`'${name}' (revision ${revision}) is not on ${hubUrl} (HTTP ${res.status}); check the name, or it is private/gated`);
+    }
+    if (!res.ok) throw new HubError(`cannot list the files of '${name}' on ${hubUrl}: HTTP ${res.status} ${res.statusText}`);
+    const items = (await res.json()) as { type: string; path: string; size: number; oid?: string; lfs?: { oid: string; size: number } }[];
+    if (!Array.isArray(items)) throw new HubError(`${url}: expected a JSON list of files; is ${hubUrl} a Hugging Face Hub?`);
+    for (const it of items) {
+      if (it.type !== "file" || !wanted.has(it.path)) continue;
+      if (it.lfs) files.push({ path: it.path, size: it.lfs.size, algorithm: "sha256", digest: it.lfs.oid });
+      else if (it.oid) files.push({ path: it.path, size: it.size, algorithm: "git-sha1", digest: it.oid });
+      else throw new HubError(`${url}: ${it.path} has no checksum (oid) in the listing`);
+    }
+    url = nextLink(res.headers.get("link"));
   }
   for (const r of REQUIRED) {
     if (!files.some((f) => f.path === r)) {
@@ -52,36 +123,86 @@ export async function pullModel(name: string, outDir: string, opts: PullOptions 
       throw new HubError(`'${name}' has no ${r}${hint}`);
     }
   }
-  const total = files.reduce((a, f) => a + f.size, 0);
-  const parent = path.dirname(path.resolve(outDir));
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(outDir)}.partial-`));
-  let done = 0;
+  return files;
+}
+
+/** The rel="next" URL of an RFC 8288 Link header (the Hub paginates long listings). */
+function nextLink(header: string | null): string | null {
+  const m = header?.match(/<([^>]+)>\s*;\s*rel="?next"?/);
+  return m ? m[1] : null;
+}
+
+function hasher(f: RemoteFile): Hash {
+  const h = createHash(f.algorithm === "sha256" ? "sha256" : "sha1");
+  if (f.algorithm === "git-sha1") h.update(`blob ${f.size}\0`);
+  return h;
+}
+
+/** Streams one file to `dest`, checking its size and checksum; returns its size. */
+async function downloadOne(url: string, f: RemoteFile, dest: string, fetchFn: typeof fetch, progress: (fileBytes: number) => void): Promise<number> {
+  let res: Response;
   try {
-    for (const f of files) {
-      const blob = await hub.downloadFile({ repo, path: f.path, fetch: fetchFn, hubUrl, revision: opts.revision });
-      if (!blob) throw new HubError(`'${name}' lists ${f.path} but it could not be downloaded`);
-      const fd = fs.openSync(path.join(tmp, f.path), "w");
-      let fileBytes = 0;
-      try {
-        const reader = blob.stream().getReader();
-        for (;;) {
-          const { done: end, value } = await reader.read();
-          if (end) break;
-          fs.writeSync(fd, value);
-          fileBytes += value.length;
-          done += value.length;
-          opts.onProgress?.(f.path, fileBytes, done, total);
-        }
-      } finally {
-        fs.closeSync(fd);
-      }
-    }
-    if (fs.existsSync(outDir)) fs.rmdirSync(outDir);
-    fs.renameSync(tmp, outDir);
+    res = await fetchFn(url, { redirect: "follow" });
   } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    throw new HubError(`download of ${f.path} failed: ${(err as Error).message}`);
   }
-  return files.map((f) => f.path);
+  if (!res.ok || !res.body) throw new HubError(`download of ${f.path} failed: HTTP ${res.status} ${res.statusText} from ${url}`);
+  const h = hasher(f);
+  const fd = fs.openSync(dest, "w");
+  let bytes = 0;
+  try {
+    const reader = res.body.getReader();
+    for (;;) {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (err) {
+        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+        throw new HubError(`download of ${f.path} was interrupted after ${bytes} of ${f.size} bytes (${cause}); nothing was kept, run the pull again`);
+      }
+      if (chunk.done) break;
+      fs.writeSync(fd, chunk.value);
+      h.update(chunk.value);
+      bytes += chunk.value.length;
+      if (bytes > f.size) throw new HubError(`${f.path}: the server sent more than the ${f.size} bytes the listing gives; nothing was kept`);
+      progress(bytes);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (bytes !== f.size) {
+    throw new HubError(`download of ${f.path} is incomplete: ${bytes} of ${f.size} bytes (the connection closed early); nothing was kept, run the pull again`);
+  }
+  const digest = h.digest("hex");
+  if (digest !== f.digest) {
+    throw new HubError(`${f.path}: checksum mismatch (${f.algorithm} ${digest}, the listing says ${f.digest}); the download is corrupt, nothing was kept`);
+  }
+  return bytes;
+}
+
+/** null when `file` is exactly the listed file, else what differs. */
+function localMismatch(file: string, f: RemoteFile): string | null {
+  if (!fs.existsSync(file)) return `${f.path} is missing`;
+  const size = fs.statSync(file).size;
+  if (size !== f.size) return `${f.path} has ${size} bytes, the Hub's has ${f.size}`;
+  const h = hasher(f);
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest("hex") === f.digest ? null : `${f.path} differs from the Hub's (checksum)`;
+}
+
+/** Temporary directories of earlier pulls into the same folder that were killed before cleaning up. */
+function removeStalePartials(parent: string, base: string): void {
+  for (const entry of fs.readdirSync(parent)) {
+    if (entry.startsWith(`.${base}.partial-`)) fs.rmSync(path.join(parent, entry), { recursive: true, force: true });
+  }
 }

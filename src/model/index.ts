@@ -12,7 +12,7 @@ export {
   type MlmOutput,
 } from "./encoder";
 export { createRandomModel, defaultHeads } from "./init";
-export { loadModel, saveModel, exportWeights, TOKENIZER_FILES, type LoadOptions, type SaveOptions } from "./checkpoint";
+export { loadModel, saveModel, exportWeights, initializationReport, TOKENIZER_FILES, type LoadOptions, type SaveOptions } from "./checkpoint";
 export { readSafetensors, writeSafetensors, type NamedArray } from "./safetensors";
 export { weightSpecs, type Heads, type WeightSpec } from "./weights";
 export { lossAndGrads, type LossAndGrads } from "./train-step";

@@ -8,12 +8,15 @@ import { Progress } from "../../util/progress";
 import { CliError, parseCliArgs } from "../command";
 import { makeDirs } from "../../util/makeDirs";
 
-const USAGE = `usage: instability models pull NAME [--out DIR]
+const USAGE = `usage: instability models pull NAME [--out DIR] [--revision REV] [--endpoint URL]
        instability models init-random --like DIR --out DIR [--seed N]
 
 pull         downloads config.json, model.safetensors and the tokenizer files of a Hugging Face
              model (e.g. bert-large-uncased, FacebookAI/roberta-large) into DIR (default:
              models/NAME). Needs internet access; nothing is left behind if the download fails.
+             Every file is checked against the Hub's size and checksum; pulling again into a
+             folder that already holds the files is a no-op. --endpoint (or HF_ENDPOINT) points
+             at a mirror with the Hub's URL layout (default https://huggingface.co).
 init-random  writes a checkpoint with --like's config and tokenizer but randomly initialised
              weights (BERT's N(0, 0.02) scheme, reproducible from --seed, default 0): fine-tune it
              beside the pre-trained one to see what pre-training is worth.`;
@@ -32,7 +35,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 async function pull(rest: string[]): Promise<number> {
-  const parsed = parseCliArgs("models pull", { args: rest, allowPositionals: true, options: { out: { type: "string" }, revision: { type: "string" }, ...HELP } });
+  const parsed = parseCliArgs("models pull", { args: rest, allowPositionals: true, options: { out: { type: "string" }, revision: { type: "string" }, endpoint: { type: "string" }, ...HELP } });
   if (parsed.values.help) {
     process.stdout.write(USAGE + "\n");
     return 0;
@@ -43,8 +46,10 @@ async function pull(rest: string[]): Promise<number> {
   const { pullModel, HubError } = await import("../../model/hub");
   let progress: Progress | undefined;
   try {
-    const files = await pullModel(name, out, {
+    const { files, downloaded } = await pullModel(name, out, {
       revision: parsed.values.revision,
+      hubUrl: parsed.values.endpoint,
+      cleanUpOnSignal: true,
       onProgress: (file, _fileBytes, done, total) => {
         // Progress counts MiB so the shared bar's counts, rate and ETA read naturally.
         progress ??= new Progress({ label: name, total: Math.max(1, Math.round(total / 2 ** 20)), unit: "MiB" });
@@ -52,7 +57,8 @@ async function pull(rest: string[]): Promise<number> {
       },
     });
     progress?.finish();
-    process.stdout.write(`${name} → ${out} (${files.join(", ")})\n`);
+    if (!downloaded) process.stdout.write(`${out} already holds ${name} (sizes and checksums verified); nothing downloaded\n`);
+    else process.stdout.write(`${name} → ${out} (${files.join(", ")})\n`);
     return 0;
   } catch (err) {
     progress?.finish("failed");

@@ -10,7 +10,7 @@ import { loadTask } from "../../data/loadTask";
 import { loadTokenizer } from "../../data/tokenizers/load";
 import type { Tokenizer } from "../../data/tokenizers/types";
 import { initBackend } from "../../model/backend";
-import { loadModel } from "../../model/checkpoint";
+import { initializationReport, loadModel } from "../../model/checkpoint";
 import type { DropoutRates, EncoderModel } from "../../model/encoder";
 import { crossEntropy } from "../../model/ops/cross-entropy";
 import { lossAndGrads } from "../../model/train-step";
@@ -61,6 +61,9 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
   const backend = await initBackend();
   const model = await loadCheckpoint(c);
   const disposables: { dispose(): void }[] = [model];
+  // HF's "newly initialized" warning: which weights (the new head) came from the seed, not the checkpoint.
+  const initReport = initializationReport(model, c.modelDir, c.seed);
+  if (initReport && options.progress !== false) (options.progress?.stream ?? process.stderr).write(`${initReport}\n`);
   try {
     const tokenizer = loadCheckpointTokenizer(c.modelDir, model);
     const C = model.config.num_labels;

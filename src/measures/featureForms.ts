@@ -16,7 +16,7 @@ import { dot, rowGram, SIMD_MIN } from "./linalg";
 import { simdKernels } from "./simd";
 import { svccaKeptCount, type SvccaOptions } from "./svcca";
 import { symmetricEigen, symmetricEigenvalues } from "./symmetricEigen";
-import type { RepresentationMeasure } from "./representation";
+import type { RepresentationMeasure } from "./representationMeasures";
 
 export interface LayerFeatures {
   n: number;

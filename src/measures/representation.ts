@@ -2,6 +2,7 @@
 // prepared once (one Gram matrix, then the per-measure reductions) and every pair reuses it;
 // layers are processed one at a time so only one layer's preparations are in memory.
 import { DegenerateRepresentation, type DegenerateLayer } from "./degenerate";
+import { ALL_REPRESENTATION_MEASURES, isRepresentationMeasure, REPRESENTATION_MEASURES, type RepresentationMeasure } from "./representationMeasures";
 import { featureCross, featureDistance, type LayerFeatures, prepareFeatures } from "./featureForms";
 import { KernelCkaPrepared, kernelCkaFromPrepared, prepareKernelCka, RbfOptions } from "./kernelCka";
 import { gram } from "./linalg";
@@ -13,19 +14,7 @@ import { preparePwcca, pwccaFromPrepared, PwccaPrepared } from "./pwcca";
 import { prepareRsa, rowSums, rsaFromPrepared, RsaPrepared } from "./rsa";
 import { prepareSvcca, SvccaOptions, svccaFromPrepared, SvccaPrepared } from "./svcca";
 
-/**
- * svcca, op, cka: the paper's three (the default). The others are optional: pwcca (pwcca.ts),
- * cka-rbf and cka-biased (kernelCka.ts: biased-HSIC CKA, RBF or linear kernel), op-angular
- * (procrustesAngle.ts: θ in radians) and rsa (rsa.ts). All are distances, 0 = identical.
- */
-export type RepresentationMeasure = "svcca" | "op" | "cka" | "pwcca" | "cka-rbf" | "cka-biased" | "op-angular" | "rsa";
-export const REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = ["svcca", "op", "cka"];
-export const EXTRA_REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = ["pwcca", "cka-rbf", "cka-biased", "op-angular", "rsa"];
-export const ALL_REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = [...REPRESENTATION_MEASURES, ...EXTRA_REPRESENTATION_MEASURES];
-
-export function isRepresentationMeasure(name: string): name is RepresentationMeasure {
-  return (ALL_REPRESENTATION_MEASURES as readonly string[]).includes(name);
-}
+export * from "./representationMeasures";
 
 /** One run's hidden states at one layer, reduced once for every measure asked for. */
 export interface PreparedLayer {

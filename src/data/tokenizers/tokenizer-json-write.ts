@@ -1,7 +1,29 @@
 // Serialises our tokenizers as HF tokenizer.json (the format of the Rust `tokenizers` crate),
 // with the same component choices HF makes for bert-base-uncased and roberta-base.
-import type { WordPieceTokenizer } from "./wordpiece";
-import type { RobertaTokenizer } from "./bpe";
+// It reads the fields it needs through these shapes (the tokenizer classes have them), so the
+// writer does not import the tokenizers that import it.
+import type { SpecialTokens } from "./base";
+import type { BasicTokenizerOptions } from "./basic";
+import type { AddedToken } from "./types";
+
+interface TokenizerFields {
+  readonly vocab: ReadonlyMap<string, number>;
+  readonly addedTokens: readonly AddedToken[];
+  readonly specialTokens: SpecialTokens;
+  readonly clsTokenId: number;
+  readonly sepTokenId: number;
+}
+
+export interface WordPieceFields extends TokenizerFields {
+  readonly basic: BasicTokenizerOptions;
+  readonly prefix: string;
+  readonly maxInputCharsPerWord: number;
+}
+
+export interface RobertaFields extends TokenizerFields {
+  readonly merges: readonly [string, string][];
+  readonly addPrefixSpace: boolean;
+}
 
 function vocabObject(vocab: ReadonlyMap<string, number>): Record<string, number> {
   const obj: Record<string, number> = {};
@@ -9,7 +31,7 @@ function vocabObject(vocab: ReadonlyMap<string, number>): Record<string, number>
   return obj;
 }
 
-export function wordPieceToJson(t: WordPieceTokenizer): object {
+export function wordPieceToJson(t: WordPieceFields): object {
   const s = t.specialTokens;
   const cls = t.clsTokenId;
   const sep = t.sepTokenId;
@@ -48,7 +70,7 @@ export function wordPieceToJson(t: WordPieceTokenizer): object {
   };
 }
 
-export function robertaToJson(t: RobertaTokenizer): object {
+export function robertaToJson(t: RobertaFields): object {
   const s = t.specialTokens;
   return {
     version: "1.0",

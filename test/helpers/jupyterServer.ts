@@ -30,8 +30,11 @@ export const NO_VENV_JUPYTER =
  * Why the registered kernel cannot be used, or null when `jupyter` finds "instability-lab"
  * pointing at this checkout's kernel/launch.js (what a user's `npm run kernel:install` leaves).
  */
-export function kernelProblem(jupyter: string, env: NodeJS.ProcessEnv): string | null {
-  const r = spawnSync(jupyter, ["kernelspec", "list", "--json"], { encoding: "utf8", env, timeout: 60_000 });
+export function kernelProblem(jupyter: string): string | null {
+  // An empty per-user data folder, as the servers below get: only .venv's kernels count.
+  const data = fs.mkdtempSync(path.join(os.tmpdir(), "instability-kernels-"));
+  const r = spawnSync(jupyter, ["kernelspec", "list", "--json"], { encoding: "utf8", env: { ...process.env, JUPYTER_DATA_DIR: data }, timeout: 60_000 });
+  fs.rmSync(data, { recursive: true, force: true });
   if (r.error || r.status !== 0) return `\`${jupyter} kernelspec list\` failed: ${r.error?.message ?? r.stderr}`;
   const spec = (JSON.parse(r.stdout) as { kernelspecs: Record<string, { spec: { argv: string[] } }> }).kernelspecs[KERNEL_NAME];
   const fix = `run \`PATH=${path.dirname(jupyter)}:$PATH npm run kernel:install -- --sys-prefix\``;

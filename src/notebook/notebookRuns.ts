@@ -13,7 +13,9 @@ import { PRESETS } from "../analysis/presets";
 import { modelFamily, presetRuns } from "../cli/commands/reproduce";
 import { finetuneCommand } from "../train/sweep/finetuneCommand";
 import { runSweep } from "../train/sweep/pool";
+import { canPublish } from "./display";
 import { checkoutRoot } from "./kernelspec";
+import { watchSweep } from "./sweepProgress";
 import { writeSyntheticStore } from "./syntheticStore";
 
 export type Preset = "quick" | "paper";
@@ -119,14 +121,22 @@ export async function notebookRuns(o: NotebookRunsOptions = {}): Promise<Noteboo
   // Re-init depth: the preset's, else the engine's default (it scales with the model's depth).
   const { epochs, batch, maxTrainExamples, maxLength, reinitLayers } = p.finetune;
   log(`${runs.length} runs of preset ${preset} (${parts.map((x) => x.name).join(", ")}; ${tasks.join(", ")}) in ${store}; finished ones are reused`);
-  const result = await runSweep({
-    store,
-    runs,
-    workers: o.workers ?? os.cpus().length,
-    commandFor: (r, runDir) =>
-      finetuneCommand(r, runDir, { model: o.model, glueDir: o.glueDir, epochs, batch, maxTrainExamples, maxLength, reinitLayers, saveFinal: saveFinal.has(r.relativeDir) }),
-    stream: lineStream(log),
-  });
+  // In a cell (and unless the caller takes the lines): one display updated in place with the
+  // finished runs and the running one's latest line, instead of the sweep's progress lines.
+  const live = o.log === undefined && canPublish() ? watchSweep(store, runs) : null;
+  let result: Awaited<ReturnType<typeof runSweep>> | undefined;
+  try {
+    result = await runSweep({
+      store,
+      runs,
+      workers: o.workers ?? os.cpus().length,
+      commandFor: (r, runDir) =>
+        finetuneCommand(r, runDir, { model: o.model, glueDir: o.glueDir, epochs, batch, maxTrainExamples, maxLength, reinitLayers, saveFinal: saveFinal.has(r.relativeDir) }),
+      stream: lineStream(live ? () => undefined : log),
+    });
+  } finally {
+    live?.stop(result?.interrupted ? "interrupted: finished runs are kept; re-run the cell to resume" : result ? undefined : "stopped by an error");
+  }
   for (const f of result.failed) log(`failed: ${f.run.relativeDir} (exit ${f.exitCode ?? f.signal}); log: ${f.log}`);
   if (result.interrupted) throw new Error("notebookRuns: the sweep was interrupted; finished runs are kept, re-run the cell to resume");
   const description = `Fine-tuned runs (${tasks.join(", ")}${o.glueDir ? " from GLUE" : ", embedded"}; preset ${preset}: ${p.description}) in ${store}.`;

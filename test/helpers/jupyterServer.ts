@@ -98,6 +98,10 @@ export async function startJupyter(jupyter: string, app: "lab" | "notebook", roo
   child.stdout!.on("data", (b) => (log += b));
   child.stderr!.on("data", (b) => (log += b));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // A test process that dies (timeout, crash) takes its server along; the server stops its kernels.
+  const onExit = () => child.kill("SIGTERM");
+  process.once("exit", onExit);
+  void exited.then(() => process.removeListener("exit", onExit));
   const base = `http://127.0.0.1:${port}`;
   const api = async (p: string, init: { method?: string; body?: unknown } = {}) => {
     const res = await fetch(`${base}${p}`, {

@@ -7,7 +7,7 @@ import type { JupyterServer } from "./jupyterServer";
 
 export const KERNEL_DISPLAY_NAME = "Instability Lab (TypeScript)";
 /** The notebook on show: JupyterLab keeps other tabs of the workspace in the page, hidden. */
-const PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)";
+export const PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)";
 
 export async function launchChromium(): Promise<Browser> {
   const executablePath = chromiumPath();

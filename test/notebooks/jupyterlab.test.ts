@@ -157,6 +157,8 @@ async function shutdownKernels(server: JupyterServer): Promise<void> {
  * docs/img/jupyterlab.png (tests do not rewrite committed files unless asked).
  */
 async function screenshot(t: TestContext, page: import("playwright-core").Page): Promise<void> {
+  // JupyterLab's first start asks whether to fetch news; answer so the toast leaves the picture.
+  await page.getByRole("button", { name: "No", exact: true }).click({ timeout: 3000 }).catch(() => undefined);
   await page.evaluate(`document.querySelector(".jp-RenderedPlotly").scrollIntoView({ block: "center" })`);
   await page.waitForTimeout(500);
   const png = await page.screenshot();

@@ -13,6 +13,12 @@
 //   {status: "error"}, so front ends show no error output and nbconvert reports `<Error>: `.
 //   The exception tslab's executor prints is taken from that print (console.error called
 //   directly by tslab's executor.js) and not printed a second time.
+// - Interrupting keeps working after a cell that adds a SIGINT listener in its synchronous part
+//   (e.g. a fine-tuning sweep that stops its workers on Ctrl-C). tslab runs that part with
+//   vm's breakOnSigint, whose watchdog restores the default SIGINT action when it ends; a
+//   listener added meanwhile leaves Node believing its handler is installed, so the next
+//   interrupt (the stop button) killed the kernel. The listeners are re-registered after each
+//   such run, which reinstalls Node's handler.
 "use strict";
 
 const path = require("path");
@@ -43,6 +49,8 @@ function patchTslab(tslabDist) {
     }
     return consoleError.apply(this, args);
   };
+
+  rearmSigintAfterBreakableRuns();
 
   const createExecutor = executorModule.createExecutor;
   executorModule.createExecutor = function (...args) {
@@ -116,6 +124,22 @@ function patchTslab(tslabDist) {
     reply.header.msg_type = "comm_info_reply";
     reply.content = { status: "ok", comms: {} };
     reply.signAndSend(this.connInfo.key, sock);
+  };
+}
+
+function rearmSigintAfterBreakableRuns() {
+  const vm = require("vm");
+  const runInThisContext = vm.runInThisContext;
+  vm.runInThisContext = function (code, options, ...rest) {
+    try {
+      return runInThisContext.call(this, code, options, ...rest);
+    } finally {
+      if (options && typeof options === "object" && options.breakOnSigint) {
+        const listeners = process.rawListeners("SIGINT");
+        process.removeAllListeners("SIGINT"); // the last one gone: Node closes its signal handle
+        for (const l of listeners) process.on("SIGINT", /** @type {any} */ (l)); // the first one back: a new handle, installed
+      }
+    }
   };
 }
 

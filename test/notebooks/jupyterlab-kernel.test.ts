@@ -127,7 +127,10 @@ test("a fine-tuning cell shows its progress live in JupyterLab, and the stop but
       t.diagnostic(`store after the interrupt: ${finished.length} finished runs, ${runDirs.length - finished.length} other run folders`);
       assert.ok(finished.length >= 1 && finished.length < 5, `finished runs: ${finished.length}`);
       assert.deepEqual(runDirs.filter((d) => !finished.includes(d)), [], "run folders without metrics.json (half-written)");
-      for (const d of finished) assert.ok(loadRun(d).predictions, `${d} does not load`);
+      for (const d of finished) {
+        const run = loadRun(d);
+        assert.ok(run.n > 0 && run.logits.length === run.n * run.numClasses, `${d}: logits do not match its labels`);
+      }
       const leftovers = findTemporaries(store);
       assert.deepEqual(leftovers.filter((n) => !isAbandonedTemporary(path.basename(n))), [], "temporary folders of live writers");
 

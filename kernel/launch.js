@@ -46,6 +46,8 @@ function main() {
   const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(tslabMain)] }));
   redirectCompilerReads(ts.sys);
   redirectNodeResolution();
+  // Execution counts, error outputs and JupyterLab 4's kernel_info: see kernel/protocol.js.
+  require("./protocol").patchTslab(path.dirname(tslabMain));
   // enableFindLocal: false keeps this tslab (whose compiler was patched above) even when the
   // notebook's folder has another tslab in its node_modules.
   require(tslabMain).startKernel({ configPath, enableFindLocal: false, jsKernel: false });

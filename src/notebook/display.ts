@@ -10,7 +10,14 @@
 /** A Jupyter MIME bundle: MIME type → payload (string, or JSON for +json types). */
 export type MimeBundle = Record<string, unknown>;
 
-type Sink = (bundle: MimeBundle) => void;
+/** A display that later outputs replace in place (Jupyter's display_id, update_display_data). */
+export interface DisplayRef {
+  id: string;
+  /** true: replace the display `id` made earlier; false: make it. */
+  update: boolean;
+}
+
+type Sink = (bundle: MimeBundle, display?: DisplayRef) => void;
 
 let sinkOverride: Sink | null = null;
 
@@ -24,14 +31,17 @@ export function setDisplaySink(sink: Sink | null): Sink | null {
   return previous;
 }
 
-/** Sends a MIME bundle as one display_data output of the running cell. */
-export function publish(bundle: MimeBundle): void {
-  if (sinkOverride) return sinkOverride(bundle);
+/**
+ * Sends a MIME bundle as one display_data output of the running cell; with `display`, as the
+ * display `display.id`, made now or (update) replacing the one made earlier, wherever it is.
+ */
+export function publish(bundle: MimeBundle, display?: DisplayRef): void {
+  if (sinkOverride) return sinkOverride(bundle, display);
   const jupyter = loadTslabModule("tslab/dist/jupyter") as {
     lastWriteDisplayData?: ((msg: unknown, update: boolean) => void) | null;
   } | null;
   if (jupyter && typeof jupyter.lastWriteDisplayData === "function") {
-    jupyter.lastWriteDisplayData({ data: bundle, metadata: {}, transient: {} }, false);
+    jupyter.lastWriteDisplayData({ data: bundle, metadata: {}, transient: display ? { display_id: display.id } : {} }, display?.update ?? false);
     return;
   }
   const tslab = loadTslabModule("tslab") as { display?: { html(s: string): void; text(s: string): void } } | null;
@@ -43,6 +53,13 @@ export function publish(bundle: MimeBundle): void {
   }
   if (typeof bundle["text/html"] === "string") tslab.display.html(bundle["text/html"] as string);
   else tslab.display.text(String(bundle["text/plain"] ?? ""));
+}
+
+/** Whether bundles can be shown (a tslab kernel is running a cell, or a sink is set). */
+export function canPublish(): boolean {
+  if (sinkOverride) return true;
+  const jupyter = loadTslabModule("tslab/dist/jupyter") as { lastWriteDisplayData?: unknown } | null;
+  return typeof jupyter?.lastWriteDisplayData === "function";
 }
 
 function loadTslabModule(id: string): unknown {

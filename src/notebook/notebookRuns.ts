@@ -10,8 +10,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import { PRESETS } from "../train/sweep/presets";
-import { sweepPreset } from "../train/sweep/presetSweep";
+import { modelFamily, presetRuns, storeModelName, sweepPreset } from "../train/sweep/presetSweep";
+import type { SweepResult } from "../train/sweep/pool";
+import { canPublish } from "./display";
 import { checkoutRoot } from "./kernelspec";
+import { watchSweep } from "./sweepProgress";
 import { writeSyntheticStore } from "./syntheticStore";
 
 export type Preset = "quick" | "paper";
@@ -112,8 +115,18 @@ export async function notebookRuns(o: NotebookRunsOptions = {}): Promise<Noteboo
   const roles = new Set(["standard", ...(o.methods === "all" ? ["methods"] : []), ...(o.failedRuns ? ["failed"] : [])]);
   const store = o.store ?? path.join(checkoutRoot(), "out", "reproduce", "runs");
   const tasks = o.glueDir ? p.tasks.glue : p.tasks.embedded;
-  log(`preset ${preset} (${p.parts.filter((x) => roles.has(x.role)).map((x) => x.name).join(", ")}; ${tasks.join(", ")}) in ${store}; finished runs are reused`);
-  const { sweep: result } = await sweepPreset({ preset: p, store, workers: o.workers ?? os.cpus().length, model: o.model, glueDir: o.glueDir, include: (x) => roles.has(x.role), stream: lineStream(log) });
+  const include = (x: { role: string }) => roles.has(x.role);
+  const { runs } = presetRuns(p, storeModelName(o.model), tasks, modelFamily(o.model), include);
+  log(`${runs.length} runs of preset ${preset} (${p.parts.filter(include).map((x) => x.name).join(", ")}; ${tasks.join(", ")}) in ${store}; finished runs are reused`);
+  // In a cell (and unless the caller takes the lines): one display updated in place with the
+  // finished runs and the running one's latest line, instead of the sweep's progress lines.
+  const live = o.log === undefined && canPublish() ? watchSweep(store, runs) : null;
+  let result: SweepResult | undefined;
+  try {
+    ({ sweep: result } = await sweepPreset({ preset: p, store, workers: o.workers ?? os.cpus().length, model: o.model, glueDir: o.glueDir, include, stream: lineStream(live ? () => undefined : log) }));
+  } finally {
+    live?.stop(result?.interrupted ? "interrupted: finished runs are kept; re-run the cell to resume" : result ? undefined : "stopped by an error");
+  }
   for (const f of result.failed) log(`failed: ${f.run.relativeDir} (exit ${f.exitCode ?? f.signal}); log: ${f.log}`);
   if (result.interrupted) throw new Error("notebookRuns: the sweep was interrupted; finished runs are kept, re-run the cell to resume");
   const description = `Fine-tuned runs (${tasks.join(", ")}${o.glueDir ? " from GLUE" : ", embedded"}; preset ${preset}: ${p.description}) in ${store}.`;

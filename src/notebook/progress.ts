@@ -1,6 +1,10 @@
-// Progress of long cells (a fine-tuning sweep) as plain lines printed every so often.
-// Not a \r bar: notebook outputs and nbconvert keep every character, so a bar redrawn in place
-// becomes thousands of lines in the saved notebook; a line every ~10 s reads well everywhere.
+// Progress of long cells (a fine-tuning sweep). In a notebook cell: one display (a bar and a
+// line of text) updated in place through Jupyter's display_id, so the saved notebook and its
+// export keep only the latest state. Not a \r bar on stdout: notebook outputs keep every
+// character, so a bar redrawn with \r becomes thousands of lines in the saved notebook.
+// Outside a kernel, or with `write`, plain lines every ~10 s, which read well in any log.
+import { randomBytes } from "node:crypto";
+import { canPublish, escapeHtml, publish } from "./display";
 
 export interface ProgressOptions {
   /** What is progressing, printed first on each line (e.g. "sweep RTE"). */
@@ -9,9 +13,12 @@ export interface ProgressOptions {
   total?: number;
   /** The steps' name (default "steps"; e.g. "runs"). */
   unit?: string;
-  /** Minimum milliseconds between lines (default 10 000). The first and last always print. */
+  /**
+   * Minimum milliseconds between redraws (default 500 in a notebook display, 10 000 for lines).
+   * The first and last always show.
+   */
   everyMs?: number;
-  /** Where lines go (default console.log, which tslab streams to the cell as it runs). */
+  /** Where lines go instead of the in-place display (e.g. console.log: one line per redraw). */
   write?: (line: string) => void;
   /** Clock in ms (default Date.now); tests pass their own. */
   now?: () => number;
@@ -42,8 +49,15 @@ export function formatDuration(ms: number): string {
  */
 export function progress(opts: ProgressOptions = {}): Progress {
   const now = opts.now ?? Date.now;
+  const inPlace = opts.write == null && canPublish();
+  const id = `instability-lab-progress-${randomBytes(6).toString("hex")}`;
+  let shown = false;
+  const draw = (text: string, done: number) => {
+    publish({ "text/html": progressHtml(text, done, total), "text/plain": text }, { id, update: shown });
+    shown = true;
+  };
   const write = opts.write ?? ((line: string) => console.log(line));
-  const everyMs = opts.everyMs ?? 10_000;
+  const everyMs = opts.everyMs ?? (inPlace ? 500 : 10_000);
   const unit = opts.unit ?? "steps";
   const prefix = opts.label ? `${opts.label}: ` : "";
   const start = now();
@@ -71,14 +85,24 @@ export function progress(opts: ProgressOptions = {}): Progress {
       const last = total != null && done >= total;
       if (t - lastPrinted >= everyMs || last) {
         lastPrinted = t;
-        write(line(done, note));
+        if (inPlace) draw(line(done, note), done);
+        else write(line(done, note));
         if (last) finished = true;
       }
     },
     finish(note) {
       if (finished && note == null) return;
       finished = true;
-      write(line(lastDone, note ?? "done"));
+      if (inPlace) draw(line(lastDone, note ?? "done"), lastDone);
+      else write(line(lastDone, note ?? "done"));
     },
   };
+}
+
+/** The display: a <progress> bar (indeterminate without a total) and the line of text. */
+export function progressHtml(text: string, done: number, total?: number): string {
+  const bar = total != null && total > 0
+    ? `<progress value="${Math.min(done, total)}" max="${total}" style="width:16em"></progress>`
+    : `<progress style="width:16em"></progress>`;
+  return `<div class="instability-lab-progress">${bar} <span>${escapeHtml(text)}</span></div>`;
 }

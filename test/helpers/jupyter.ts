@@ -68,3 +68,33 @@ export function readNotebook(file: string): Notebook {
 export function joinSource(s: string | string[] | undefined): string {
   return Array.isArray(s) ? s.join("") : (s ?? "");
 }
+
+export interface SavedOutputs {
+  /** Outputs carrying plotly's MIME bundle. */
+  figures: number;
+  /** HTML outputs holding a <table>. */
+  tables: number;
+  /** Our progress displays: the cell and the text they were left showing. */
+  progress: { cell: number; text: string }[];
+  /** "cell N: ename: evalue" of every error output. */
+  errors: string[];
+  /** Execution counts of the code cells, in order. */
+  counts: (number | null)[];
+}
+
+/** What a saved notebook holds: figures, tables, progress displays, errors, execution counts. */
+export function savedOutputs(nb: Notebook): SavedOutputs {
+  const r: SavedOutputs = { figures: 0, tables: 0, progress: [], errors: [], counts: [] };
+  nb.cells.forEach((cell, i) => {
+    if (cell.cell_type !== "code") return;
+    r.counts.push(cell.execution_count ?? null);
+    for (const o of cell.outputs ?? []) {
+      if (o.output_type === "error") r.errors.push(`cell ${i}: ${o.ename}: ${o.evalue}`);
+      const html = joinSource(o.data?.["text/html"] as string | string[] | undefined);
+      if (o.data && "application/vnd.plotly.v1+json" in o.data) r.figures++;
+      if (/<table[\s>]/.test(html)) r.tables++;
+      if (html.includes("instability-lab-progress")) r.progress.push({ cell: i, text: joinSource(o.data?.["text/plain"] as string | string[]) });
+    }
+  });
+  return r;
+}

@@ -174,3 +174,27 @@ test("progress without a total counts up and closes with finish()", () => {
   assert.deepEqual(lines, ["2 steps, 1m 01s elapsed", "2 steps, 1h 02m elapsed · done"]);
   assert.equal(formatDuration(59_400), "59s");
 });
+
+test("in a cell, progress is one display updated in place: one id, made once, then only updates", () => {
+  const sent: { bundle: MimeBundle; display?: { id: string; update: boolean } }[] = [];
+  const previous = setDisplaySink((bundle, display) => sent.push({ bundle, display }));
+  try {
+    let t = 0;
+    const p = progress({ label: "sweep", total: 3, unit: "runs", everyMs: 0, now: () => t });
+    for (let k = 1; k <= 3; k++) { t += 1000; p.update(k, undefined, `seed ${k}`); }
+    p.finish();
+  } finally {
+    setDisplaySink(previous);
+  }
+  assert.equal(sent.length, 3, "the last update already closes the display; finish() adds nothing");
+  const ids = new Set(sent.map((s) => s.display?.id));
+  assert.equal(ids.size, 1);
+  assert.match([...ids][0]!, /^instability-lab-progress-[0-9a-f]{12}$/);
+  assert.deepEqual(sent.map((s) => s.display?.update), [false, true, true]);
+  assert.deepEqual(sent.map((s) => s.bundle["text/plain"]), [
+    "sweep: 1/3 runs (33%), 1s elapsed, ~2s left · seed 1",
+    "sweep: 2/3 runs (66%), 2s elapsed, ~1s left · seed 2",
+    "sweep: 3/3 runs (100%), 3s elapsed · seed 3",
+  ]);
+  assert.match(String(sent[2].bundle["text/html"]), /<progress value="3" max="3"[^>]*><\/progress> <span>sweep: 3\/3 runs/);
+});

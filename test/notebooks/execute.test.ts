@@ -115,6 +115,35 @@ test("the kernel imports instability-lab from a notebook outside the checkout",
     }
   });
 
+test("nbconvert: the executed notebook and its HTML export show execution counts and the error's name and message",
+  { skip: (!jupyter && NO_JUPYTER) || false, timeout: 300_000 }, () => {
+    const kernel = testKernel();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "instability-counts-"));
+    try {
+      const file = path.join(dir, "counts.ipynb");
+      fs.writeFileSync(file, JSON.stringify(minimalNotebook([
+        `const n: number = 6;\nconsole.log("n=" + n);`,
+        `throw new RangeError("seed 7 is not in 1..3");`,
+      ])));
+      const executed = nbconvert(jupyter!, kernel, file, dir, [
+        "--to", "notebook", "--execute", "--allow-errors", `--ExecutePreprocessor.kernel_name=${kernel.name}`,
+        "--ExecutePreprocessor.timeout=120", "--output", "executed.ipynb",
+      ], 240);
+      const nb = readNotebook(executed);
+      assert.deepEqual(nb.cells.map((c) => c.execution_count), [1, 2]);
+      const error = (nb.cells[1].outputs ?? []).find((o) => o.output_type === "error");
+      assert.equal(error?.ename, "RangeError");
+      assert.equal(error?.evalue, "seed 7 is not in 1..3");
+      const html = fs.readFileSync(nbconvert(jupyter!, kernel, executed, dir, ["--to", "html"], 120), "utf8");
+      assert.deepEqual([...html.matchAll(/In(?:&nbsp;|\s)*\[(\d*)\]/g)].map((m) => m[1]), ["1", "2"]);
+      assert.match(html, /RangeError<\/span>|RangeError: seed 7 is not in 1\.\.3/);
+      assert.match(html, /seed 7 is not in 1\.\.3/);
+    } finally {
+      kernel.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
 function minimalNotebook(sources: string[]): unknown {
   return {
     nbformat: 4, nbformat_minor: 5,

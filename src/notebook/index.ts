@@ -21,3 +21,5 @@ export type { NotebookRunsOptions, NotebookRuns, Preset } from "./notebookRuns";
 export { showFinding, showSection } from "./section";
 export type { ShowSectionOptions } from "./section";
 export { showPaperTau } from "./paperFigures";
+export { fineTune } from "./fineTuneCell";
+export type { FineTuneCellOptions } from "./fineTuneCell";

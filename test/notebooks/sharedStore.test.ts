@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { fineTune } from "../../src/notebook/fineTuneCell";
 import { notebookRuns } from "../../src/notebook/notebookRuns";
 import { QUICK_PRESET } from "../../src/train/sweep/presets";
 import { presetFinetuneArgs, sweepPreset } from "../../src/train/sweep/presetSweep";
@@ -32,7 +33,7 @@ function runFolders(store: string): string[] {
   return (fs.readdirSync(store, { recursive: true }) as string[]).filter((f) => /seed-\d+$/.test(f)).sort();
 }
 
-test("after reproduce's sweep, the notebooks' runs (03–06: all methods and the failed runs) are all found; no new run folder", async () => {
+test("after reproduce's sweep, the notebooks' runs (03–06 and notebook.fineTune) are all found; no new run folder", async () => {
   const root = mkdtemp("shared-store-");
   const store = path.join(root, "runs");
   const script = path.join(root, "fake.js");
@@ -50,4 +51,10 @@ test("after reproduce's sweep, the notebooks' runs (03–06: all methods and the
   }
   assert.deepEqual(runFolders(store), before);
   assert.ok(!lines.some((l) => /failed:/.test(l)), lines.join("\n"));
+  // notebook.fineTune with the main job's defaults finds the same runs and returns them as a RunSet
+  const set = await fineTune({ task: "spam", seeds: [0, 1, 2], store, workers: 2 });
+  assert.equal(set.runs.length, 8);
+  assert.deepEqual(runFolders(store), before);
+  await assert.rejects(fineTune({ task: "spam", seeds: [] }), /fineTune: seeds must be a non-empty list of integers ≥ 0, got \[\]/);
+  await assert.rejects(fineTune({ task: "spam", seeds: [0], learningRate: -1 }), /fineTune: learningRate must be a positive number, got -1/);
 });

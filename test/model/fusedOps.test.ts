@@ -1,0 +1,85 @@
+// The fused wasm kernels against the composite tfjs ops they replace (INSTABILITY_FUSED=0 runs
+// the composite ones in the same process): forward within 1e-5 relative, gradients within 1e-4
+// of the composite op's hand-written gradients and within 1e-2 of central finite differences.
+// Skipped off the wasm backend, where no fused kernel exists.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { Random } from "../../src/util/random";
+import { additiveAttentionMask, dropoutMask, initBackend, multiHeadAttention } from "../../src/model";
+import { fusedKernels } from "../../src/model/kernels/runtime";
+
+function randn(shape: number[], seed: number, scale = 1): tf.Tensor {
+  const r = new Random(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(Float32Array.from({ length: n }, () => r.normal() * scale), shape);
+}
+
+function withFused<T>(on: boolean, f: () => T): T {
+  const old = process.env.INSTABILITY_FUSED;
+  process.env.INSTABILITY_FUSED = on ? "1" : "0";
+  try {
+    return f();
+  } finally {
+    if (old === undefined) delete process.env.INSTABILITY_FUSED;
+    else process.env.INSTABILITY_FUSED = old;
+  }
+}
+
+function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(1e-30, tf.max(tf.abs(b)).dataSync()[0]));
+}
+
+type Fn = (...xs: tf.Tensor[]) => tf.Tensor;
+
+/** Values and input gradients of Σ f(xs) ⊙ R for a fixed random R. */
+function valueAndGrads(f: Fn, inputs: tf.Tensor[]): { value: tf.Tensor; grads: tf.Tensor[] } {
+  const r = tf.tidy(() => randn(f(...inputs).shape, 999));
+  const value = f(...inputs);
+  const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), r)))(inputs);
+  return { value, grads };
+}
+
+function compareFusedWithComposite(name: string, f: Fn, inputs: tf.Tensor[]): void {
+  tf.tidy(() => {
+    const fused = withFused(true, () => valueAndGrads(f, inputs));
+    const composite = withFused(false, () => valueAndGrads(f, inputs));
+    const dv = maxRelDiff(fused.value, composite.value);
+    assert.ok(dv <= 1e-5, `${name}: forward differs by ${dv} (relative to the largest value)`);
+    fused.grads.forEach((g, i) => {
+      const dg = maxRelDiff(g, composite.grads[i]);
+      assert.ok(dg <= 1e-4, `${name}: gradient of input ${i} differs by ${dg}`);
+    });
+    // Finite differences of the fused op along random directions.
+    const r = randn(fused.value.shape, 999);
+    const loss = (...xs: tf.Tensor[]) => withFused(true, () => tf.sum(tf.mul(f(...xs), r)).dataSync()[0]);
+    inputs.forEach((x, i) => {
+      const v = randn(x.shape, 50 + i);
+      const eps = 1e-2;
+      const at = (s: number) => loss(...inputs.map((y, j) => (j === i ? tf.add(y, tf.mul(v, s)) : y)));
+      const fd = (at(eps) - at(-eps)) / (2 * eps);
+      const an = tf.sum(tf.mul(fused.grads[i], v)).dataSync()[0];
+      assert.ok(Math.abs(fd - an) <= 1e-2 * Math.max(1, Math.abs(fd)), `${name}: input ${i}: finite difference ${fd} vs gradient ${an}`);
+    });
+  });
+}
+
+test("fused attention = composite attention (padding mask, dropout, sequence lengths that are and are not multiples of 8)", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  for (const [B, S, A, d] of [[2, 13, 2, 8], [3, 16, 2, 16], [1, 5, 1, 8]]) {
+    const H = A * d;
+    const r = new Random(S);
+    // Each example keeps at least one token; the rest of its row is padding.
+    const attn = new Int32Array(B * S);
+    for (let b = 0; b < B; b++) attn.fill(1, b * S, b * S + 1 + r.int(S));
+    const mask = additiveAttentionMask(attn, B, S);
+    for (const drop of [null, dropoutMask([S, B * A, S], 0.3, 11)]) {
+      compareFusedWithComposite(
+        `attention B=${B} S=${S} A=${A} d=${d} dropout ${drop ? "on" : "off"}`,
+        (q, k, v) => multiHeadAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, mask, { batchSize: B, seqLength: S, numHeads: A }, drop),
+        [randn([S * B, H], 12), randn([S * B, H], 13), randn([S * B, H], 14)],
+      );
+    }
+  }
+});

@@ -1,11 +1,17 @@
 // Where a training step's time goes: forward (with tape), backward, gradient norm, AdamW, each
-// timed on its own over a few steps, plus the number of kernels each phase dispatches.
+// timed on its own (process CPU time, robust on a busy machine) over a few steps, plus the kernels
+// one step dispatches and their tf.profile times (wall clock).
 // Usage: node dist/bench/step-phases.js LAYERS HIDDEN HEADS FFN SEQ BATCH [STEPS]
 import * as tf from "@tensorflow/tfjs";
 import { crossEntropy, initBackend } from "../src/model";
 import { AdamW } from "../src/train/adamw";
 import { benchModel, randomBatch } from "../src/train/benchStep";
 import { clipCoefficient, globalGradNorm } from "../src/train/clipGradients";
+
+const now = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 async function main(): Promise<void> {
   const [L, H, A, F, S, B, steps = 4] = process.argv.slice(2).map(Number);
@@ -18,27 +24,27 @@ async function main(): Promise<void> {
   const t = { forward: 0, backward: 0, norm: 0, adamw: 0, evalForward: 0 };
   const kernels = { step: 0 };
   const run = (i: number, timed: boolean) => {
-    const t0 = performance.now();
+    const t0 = now();
     // Forward alone (no tape): what evaluation pays.
     tf.tidy(() => model.forward(batch, { training: false }).logits.dataSync());
-    const t1 = performance.now();
+    const t1 = now();
     const k0 = tf.memory().numTensors;
     let fwdEnd = 0;
     const { value, grads } = tf.variableGrads(() => {
       const loss = crossEntropy(model.forward(batch, { training: true, seed: i }).logits, labels);
       loss.dataSync();
-      fwdEnd = performance.now();
+      fwdEnd = now();
       return loss;
     }, vars);
     for (const g of Object.values(grads)) g.dataSync();
-    const t2 = performance.now();
+    const t2 = now();
     value.dispose();
     const named = new Map(Object.entries(grads).map(([k, g]) => [model.hfName(k)!, g]));
     const norm = globalGradNorm(named);
-    const t3 = performance.now();
+    const t3 = now();
     optimizer.step(named, { lrFactor: 1, gradScale: clipCoefficient(norm) });
     vars[0].dataSync();
-    const t4 = performance.now();
+    const t4 = now();
     tf.dispose([...named.values()]);
     if (timed) {
       t.evalForward += t1 - t0;

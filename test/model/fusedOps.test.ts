@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../src/util/random";
-import { additiveAttentionMask, dropoutMask, initBackend, multiHeadAttention } from "../../src/model";
+import { additiveAttentionMask, dropoutMask, initBackend, linear, multiHeadAttention } from "../../src/model";
 import { fusedKernels } from "../../src/model/kernels/runtime";
 
 function randn(shape: number[], seed: number, scale = 1): tf.Tensor {
@@ -81,5 +81,17 @@ test("fused attention = composite attention (padding mask, dropout, sequence len
         [randn([S * B, H], 12), randn([S * B, H], 13), randn([S * B, H], 14)],
       );
     }
+  }
+});
+
+test("fused linear = composite linear (x·Wᵀ + b and its three gradients), more rows than one K-block", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  for (const [n, inDim, outDim] of [[8, 8, 16], [300, 24, 8], [132, 16, 32]]) {
+    compareFusedWithComposite(
+      `linear n=${n} in=${inDim} out=${outDim}`,
+      (x, w, b) => linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
+      [randn([n, inDim], 1), randn([outDim, inDim], 2, 0.3), randn([outDim], 3)],
+    );
   }
 });

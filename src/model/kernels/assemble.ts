@@ -45,6 +45,7 @@ export const op = {
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
+  i32And: [0x71],
   i32GeS: [0x4e],
   i32LtS: [0x48],
   f32Load: [0x2a, 2, 0], // memarg: align 2^2, offset 0

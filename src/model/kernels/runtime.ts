@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { moduleBytes } from "./assemble";
 import { type GemmFn, gemmFn } from "./gemm";
+import { type RowsFn, copyRowsFn, mulRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
 
 // tsconfig's lib has no DOM, so the part of the WebAssembly JS API used here is typed locally.
@@ -27,6 +28,11 @@ export interface FusedKernels {
   readonly backend: WasmBackendLike;
   gemm: GemmFn;
   softmaxRows: SoftmaxRowsFn;
+  /** See rows.ts for the four row kernels' arguments. */
+  copyRows: RowsFn;
+  transposeRows: RowsFn;
+  mulRows: RowsFn;
+  softmaxGradRows: RowsFn;
   /** Float32 view of the whole wasm memory (take it again after anything that may allocate). */
   f32(): Float32Array;
   /** Byte address of a tensor's data in the wasm memory. */
@@ -60,12 +66,16 @@ export function fusedKernels(): FusedKernels | null {
   if (!memory || !tf.env().getBool("WASM_HAS_SIMD_SUPPORT")) return null;
   try {
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const instance = new wasm.Instance(new wasm.Module(moduleBytes([gemmFn(), softmaxRowsFn()])), { env: { memory } });
+    const instance = new wasm.Instance(new wasm.Module(moduleBytes([gemmFn(), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn()])), { env: { memory } });
     let view = new Float32Array(memory.buffer);
     cached = {
       backend,
       gemm: instance.exports.gemm as unknown as GemmFn,
       softmaxRows: instance.exports.softmaxRows as unknown as SoftmaxRowsFn,
+      copyRows: instance.exports.copyRows as unknown as RowsFn,
+      transposeRows: instance.exports.transposeRows as unknown as RowsFn,
+      mulRows: instance.exports.mulRows as unknown as RowsFn,
+      softmaxGradRows: instance.exports.softmaxGradRows as unknown as RowsFn,
       f32: () => (view.buffer === memory.buffer ? view : (view = new Float32Array(memory.buffer))),
       ptr: (t) => {
         const d = backend.dataIdMap.get(t.dataId);

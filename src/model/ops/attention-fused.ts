@@ -43,36 +43,23 @@ export function fusedAttentionAvailable(hidden: number, numHeads: number): Fused
   return Number.isInteger(d) && gemmFits(8, d) ? fk : null;
 }
 
-/** rows s < S of head (b, h) of x [S·B, H] → dst [P, d] (rows ≥ S zero). Offsets in floats. */
-function gatherHead(f: Float32Array, x: number, dst: number, b: number, h: number, D: Dims, transpose: boolean): void {
+/** rows s < S of head (b, h) of x [S·B, H] → dst [P, d], or [d, P] transposed (padding zero). Offsets in floats. */
+function gatherHead(fk: FusedKernels, f: Float32Array, x: number, dst: number, b: number, h: number, D: Dims, transpose: boolean): void {
   const { B, S, d, H, P } = D;
-  const rowStride = B * H;
+  const src = (x + b * H + h * d) << 2;
   if (transpose) {
-    // dst [d, P]: column s is row s of the head.
-    for (let t = 0; t < d; t++) {
-      const o = dst + t * P;
-      let src = x + b * H + h * d + t;
-      for (let s = 0; s < S; s++, src += rowStride) f[o + s] = f[src];
-      for (let s = S; s < P; s++) f[o + s] = 0;
-    }
+    fk.transposeRows(src, B * H * 4, dst << 2, P * 4, S, d);
+    for (let t = 0; t < d; t++) f.fill(0, dst + t * P + S, dst + t * P + P);
     return;
   }
-  for (let s = 0; s < S; s++) {
-    const src = x + (s * B + b) * H + h * d;
-    const o = dst + s * d;
-    for (let t = 0; t < d; t++) f[o + t] = f[src + t];
-  }
+  fk.copyRows(src, B * H * 4, dst << 2, d * 4, S, d);
   f.fill(0, dst + S * d, dst + P * d);
 }
 
 /** rows s < S of src [P, d] → head (b, h) of x [S·B, H]. */
-function scatterHead(f: Float32Array, src: number, x: number, b: number, h: number, D: Dims): void {
+function scatterHead(fk: FusedKernels, src: number, x: number, b: number, h: number, D: Dims): void {
   const { B, S, d, H } = D;
-  for (let s = 0; s < S; s++) {
-    const o = x + (s * B + b) * H + h * d;
-    const i = src + s * d;
-    for (let t = 0; t < d; t++) f[o + t] = f[i + t];
-  }
+  fk.copyRows(src << 2, d * 4, (x + b * H + h * d) << 2, B * H * 4, S, d);
 }
 
 let registered = false;
@@ -109,9 +96,9 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
     f.fill(-1e9, mrow + S, mrow + P);
     for (let h = 0; h < A; h++) {
       const c = b * A + h;
-      gatherHead(f, qp, qs, b, h, D, false);
-      gatherHead(f, kp, kt, b, h, D, true);
-      gatherHead(f, vp, vs, b, h, D, false);
+      gatherHead(fk, f, qp, qs, b, h, D, false);
+      gatherHead(fk, f, kp, kt, b, h, D, true);
+      gatherHead(fk, f, vp, vs, b, h, D, false);
       // scores [P, P] = scale · qs · kt
       fk.gemm(qs << 2, d * 4, 4, kt << 2, P * 4, sc << 2, P * 4, P, P, d, 0, scale);
       const base = c * P * P;
@@ -119,17 +106,14 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
       fk.softmaxRows(sc << 2, P * 4, mrow << 2, (pr + base) << 2, S, P);
       f.fill(0, pr + base + S * P, pr + base + P * P);
       if (dropMask) {
-        for (let i = 0; i < S; i++) {
-          const out = pr + base + i * P, dout = dr + base + i * P;
-          const dm = dmp + (i * n + c) * S;
-          for (let j = 0; j < S; j++) f[dout + j] = f[out + j] * f[dm + j];
-          for (let j = S; j < P; j++) f[dout + j] = 0;
-        }
+        // dropped = probs ⊙ mask on the seq × seq block (the mask's row (i, c) is at (i·n + c)·S)
+        fk.mulRows((pr + base) << 2, P * 4, (dmp + c * S) << 2, n * S * 4, (dr + base) << 2, P * 4, S, S);
+        for (let i = 0; i < S; i++) f.fill(0, dr + base + i * P + S, dr + base + i * P + P);
         f.fill(0, dr + base + S * P, dr + base + P * P);
       }
       // ctx head [P, d] = dropped · vs
       fk.gemm((dr + base) << 2, P * 4, 4, vs << 2, d * 4, cs << 2, d * 4, P, d, P, 0, 1);
-      scatterHead(f, cs, cp, b, h, D);
+      scatterHead(fk, cs, cp, b, h, D);
     }
   }
   fk.free(scratch);
@@ -156,37 +140,24 @@ function backwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
     for (let h = 0; h < A; h++) {
       const c = b * A + h;
       const base = c * P * P;
-      gatherHead(f, dyp, dys, b, h, D, false);
-      gatherHead(f, vp, vt, b, h, D, true);
-      gatherHead(f, kp, ks, b, h, D, false);
-      gatherHead(f, qp, qs, b, h, D, false);
+      gatherHead(fk, f, dyp, dys, b, h, D, false);
+      gatherHead(fk, f, vp, vt, b, h, D, true);
+      gatherHead(fk, f, kp, ks, b, h, D, false);
+      gatherHead(fk, f, qp, qs, b, h, D, false);
       // dv [P, d] = droppedᵀ · dy
       fk.gemm((dr + base) << 2, 4, P * 4, dys << 2, d * 4, out << 2, d * 4, P, d, P, 0, 1);
-      scatterHead(f, out, dvp, b, h, D);
+      scatterHead(fk, out, dvp, b, h, D);
       // d(dropped) [P, P] = dy · vᵀ
       fk.gemm(dys << 2, d * 4, 4, vt << 2, P * 4, ds << 2, P * 4, P, P, d, 0, 1);
       // dprobs = d(dropped) ⊙ mask;  dscores = probs ⊙ (dprobs − Σ_j dprobs ⊙ probs)
-      for (let i = 0; i < P; i++) {
-        const row = ds + i * P;
-        if (i >= S) {
-          f.fill(0, row, row + P);
-          continue;
-        }
-        const p = pr + base + i * P;
-        if (dropMask) {
-          const dm = dmp + (i * n + c) * S;
-          for (let j = 0; j < S; j++) f[row + j] *= f[dm + j];
-        }
-        let dot = 0;
-        for (let j = 0; j < S; j++) dot += f[row + j] * f[p + j];
-        for (let j = 0; j < S; j++) f[row + j] = f[p + j] * (f[row + j] - dot);
-        for (let j = S; j < P; j++) f[row + j] = 0;
-      }
+      // (ds rows ≥ S and columns ≥ S are zero: dy and vᵀ are zero-padded)
+      if (dropMask) fk.mulRows(ds << 2, P * 4, (dmp + c * S) << 2, n * S * 4, ds << 2, P * 4, S, S);
+      fk.softmaxGradRows(ds << 2, P * 4, (pr + base) << 2, P * 4, S, P);
       // dq = scale · dscores · k;  dk = scale · dscoresᵀ · q
       fk.gemm(ds << 2, P * 4, 4, ks << 2, d * 4, out << 2, d * 4, P, d, P, 0, scale);
-      scatterHead(f, out, dqp, b, h, D);
+      scatterHead(fk, out, dqp, b, h, D);
       fk.gemm(ds << 2, 4, P * 4, qs << 2, d * 4, out << 2, d * 4, P, d, P, 0, scale);
-      scatterHead(f, out, dkp, b, h, D);
+      scatterHead(fk, out, dkp, b, h, D);
     }
   }
   fk.free(scratch);

@@ -6,7 +6,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../src/util/random";
-import { additiveAttentionMask, dropoutMask, initBackend, linear, multiHeadAttention } from "../../src/model";
+import {
+  additiveAttentionMask,
+  createRandomModel,
+  crossEntropy,
+  dropoutMask,
+  initBackend,
+  linear,
+  lossAndGrads,
+  makeConfig,
+  multiHeadAttention,
+} from "../../src/model";
+import { AdamW } from "../../src/train/adamw";
+import { randomBatch } from "../../src/train/benchStep";
 import { fusedKernels } from "../../src/model/kernels/runtime";
 
 function randn(shape: number[], seed: number, scale = 1): tf.Tensor {
@@ -95,3 +107,41 @@ test("fused linear = composite linear (x·Wᵀ + b and its three gradients), mor
     );
   }
 });
+
+/** Logits after three training steps (dropout on, AdamW) of a small model from seed 3. */
+async function logitsAfterTraining(): Promise<Float32Array> {
+  const config = makeConfig({ model_type: "bert", vocab_size: 64, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 64, num_labels: 2 });
+  const model = await createRandomModel(config, 3);
+  const optimizer = new AdamW(model.params, undefined, { lr: 1e-3 });
+  const { batch, labels } = randomBatch({ layers: 2, hidden: 32, heads: 4, ffn: 64, seq: 12, batch: 4, vocab: 64 }, 5);
+  for (let i = 0; i < 3; i++) {
+    const { grads } = lossAndGrads(model, () => crossEntropy(model.forward(batch, { training: true, seed: i }).logits, labels));
+    optimizer.step(grads, { lrFactor: 1 });
+    tf.dispose([...grads.values()]);
+  }
+  const logits = tf.tidy(() => model.forward(batch, { training: false }).logits.dataSync() as Float32Array);
+  optimizer.dispose();
+  model.dispose();
+  return logits;
+}
+
+test("training with the fused kernels is deterministic: same seed, byte-identical logits; and it tracks the composite path", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  const a = await withFusedAsync(true, logitsAfterTraining);
+  const b = await withFusedAsync(true, logitsAfterTraining);
+  assert.deepEqual(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+  const c = await withFusedAsync(false, logitsAfterTraining);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - c[i]) <= 1e-4 * Math.max(1, Math.abs(c[i])), `logit ${i}: fused ${a[i]} vs composite ${c[i]}`);
+});
+
+async function withFusedAsync<T>(on: boolean, f: () => Promise<T>): Promise<T> {
+  const old = process.env.INSTABILITY_FUSED;
+  process.env.INSTABILITY_FUSED = on ? "1" : "0";
+  try {
+    return await f();
+  } finally {
+    if (old === undefined) delete process.env.INSTABILITY_FUSED;
+    else process.env.INSTABILITY_FUSED = old;
+  }
+}

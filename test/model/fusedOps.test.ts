@@ -11,7 +11,9 @@ import {
   createRandomModel,
   crossEntropy,
   dropoutMask,
+  gatherRows,
   initBackend,
+  layerNorm,
   linear,
   lossAndGrads,
   makeConfig,
@@ -145,3 +147,15 @@ async function withFusedAsync<T>(on: boolean, f: () => Promise<T>): Promise<T> {
     else process.env.INSTABILITY_FUSED = old;
   }
 }
+
+test("fused layerNorm and row gather = their composite ops", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  compareFusedWithComposite(
+    "layerNorm",
+    (x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-12),
+    [tf.add(randn([7, 12], 6, 2), 3), tf.add(1, randn([12], 7, 0.3)), randn([12], 8, 0.3)],
+  );
+  const ids = Int32Array.from([3, 0, 3, 5, 1, 3]);
+  compareFusedWithComposite("gatherRows", (tbl) => gatherRows(tbl as tf.Tensor2D, ids), [randn([7, 4], 5)]);
+});

@@ -1,6 +1,7 @@
 // Training-step speed: the tfjs step (`instability bench train`, fused wasm kernels) against the
 // same step with the fused kernels off (INSTABILITY_FUSED=0), the same architecture in PyTorch
-// on one thread (Debian python3-torch) and, for the small shape, a naive tfjs port, measured in
+// on one thread (Debian python3-torch) and, for the small shape with BENCH_NAIVE=1, a naive tfjs
+// port (~80 s a step), measured in
 // the same run, one process at a time. Ratios are of CPU time per step (each side runs on one
 // thread, so on a busy machine CPU time is what one core costs; wall time is printed too).
 // PyTorch's speed depends on the BLAS that libblas.so.3 points to (the reference BLAS is ~10×
@@ -67,7 +68,7 @@ for (const s of SHAPES) {
     ? runJson("/usr/bin/python3", [path.join(ROOT, "bench", "torch_train.py"), ...dims, n, warm], torchEnv())
     : "skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch)";
   process.stdout.write(`  pytorch         ${fmt(torch)}\n`);
-  const naive = s.naive ? runJson(process.execPath, [path.join(__dirname, "naive-step.js"), ...dims, "2", "1"]) : null;
+  const naive = s.naive && process.env.BENCH_NAIVE === "1" ? runJson(process.execPath, [path.join(__dirname, "naive-step.js"), ...dims, "2", "1"]) : null;
   if (naive) process.stdout.write(`  tfjs naive      ${fmt(naive)}\n`);
   if (typeof torch !== "string") {
     for (const [label, r] of [["fused", fused], ["composite", composite]] as const) {

@@ -5,10 +5,11 @@
 // the same run, one process at a time. Ratios are of CPU time per step (each side runs on one
 // thread, so on a busy machine CPU time is what one core costs; wall time is printed too).
 // PyTorch's speed depends on the BLAS that libblas.so.3 points to (the reference BLAS is ~10×
-// slower than OpenBLAS): the line names the library it loaded. BENCH_TORCH_LIBRARY_PATH=DIR puts
-// DIR first on PyTorch's LD_LIBRARY_PATH (e.g. an OpenBLAS directory) without changing the system.
+// slower than OpenBLAS): the line names the library it loaded; see torch-env.ts for
+// BENCH_TORCH_LIBRARY_PATH.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { torchEnv } from "./torch-env";
 
 interface Result {
   backend: string;
@@ -29,12 +30,6 @@ function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.e
   if (r.status !== 0) return `failed (${r.status}): ${(r.stderr || r.stdout).trim().split("\n").slice(-3).join(" | ")}`;
   const last = r.stdout.trim().split("\n").pop()!;
   return JSON.parse(last) as Result;
-}
-
-export function torchEnv(): NodeJS.ProcessEnv {
-  const extra = process.env.BENCH_TORCH_LIBRARY_PATH;
-  if (!extra) return process.env;
-  return { ...process.env, LD_LIBRARY_PATH: [extra, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":"), OPENBLAS_NUM_THREADS: "1" };
 }
 
 function torchAvailable(): boolean {

@@ -67,9 +67,16 @@ def step():
 
 for _ in range(WARMUP):
     step()
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 for _ in range(STEPS):
     step()
 ms = (time.perf_counter() - t0) / STEPS * 1000
+cpu_ms = (time.process_time() - c0) / STEPS * 1000
 blas = next((x.split("=")[1] for x in torch.__config__.show().replace(",", " ").split() if x.startswith("BLAS_INFO=")), "?")
-print(json.dumps({"backend": f"pytorch {torch.__version__} (1 thread, BLAS {blas})", "ms_per_step": ms, "tokens_per_s": B * S * 1000 / ms, "steps": STEPS}))
+# Debian's torch calls whatever libblas.so.3 the alternatives system points to: the reference BLAS
+# is ~10x slower than OpenBLAS, so name the library actually loaded.
+with open("/proc/self/maps") as maps:
+    loaded = sorted({line.split()[-1].rsplit("/", 1)[-1] for line in maps if "blas" in line.lower() and "/" in line})
+if loaded:
+    blas += " = " + "+".join(loaded)
+print(json.dumps({"backend": f"pytorch {torch.__version__} (1 thread, BLAS {blas})", "ms_per_step": ms, "tokens_per_s": B * S * 1000 / ms, "cpu_ms_per_step": cpu_ms, "cpu_tokens_per_s": B * S * 1000 / cpu_ms, "steps": STEPS}))

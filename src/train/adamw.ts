@@ -5,6 +5,7 @@
 // lr_t = baseLr · f(t) · group.lrScale. Gradient clipping is folded in as a scale c on g
 // (m gets (1−β1)·c·g, v gets (1−β2)·c²·g²), so clipping costs no extra pass over the gradients.
 import * as tf from "@tensorflow/tfjs";
+import { fusedAdamWUpdate } from "./adamwFused";
 import { ParameterGroup, standardGroups, validateGroups } from "./parameterGroups";
 
 export interface AdamWConfig {
@@ -111,6 +112,24 @@ export class AdamW {
     try {
       for (const [name, g] of grads) {
         const slot = this.slots.get(name)!;
+        const group = this.groups[slot.group];
+        const fused = fusedAdamWUpdate(slot.param, slot.m, slot.v, g, {
+          beta1: this.beta1,
+          beta2: this.beta2,
+          eps: this.epsilon,
+          gScaleM: (1 - this.beta1) * c,
+          gScaleV: (1 - this.beta2) * c * c,
+          stepSize: lrT * group.lrScale * correction,
+          keep: group.weightDecay > 0 ? 1 - lrT * group.lrScale * group.weightDecay : 1,
+        });
+        if (fused) {
+          // assign() keeps the new buffers; the variables' old ones are released.
+          slot.m.assign(fused[1]);
+          slot.v.assign(fused[2]);
+          slot.param.assign(fused[0]);
+          tf.dispose(fused);
+          continue;
+        }
         const keep = scalars.keep[slot.group];
         // One tidy per parameter keeps the peak memory at one parameter's temporaries.
         tf.tidy(() => {

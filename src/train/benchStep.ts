@@ -20,6 +20,9 @@ export interface BenchResult {
   backend: string;
   ms_per_step: number;
   tokens_per_s: number;
+  /** Process CPU time per step: on a busy machine this, not wall time, is what one core costs. */
+  cpu_ms_per_step: number;
+  cpu_tokens_per_s: number;
   steps: number;
   shape: BenchShape;
 }
@@ -75,8 +78,11 @@ export async function benchTrainStep(
   };
   for (let i = 0; i < warmup; i++) step(i);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < steps; i++) step(warmup + i);
   const ms = (performance.now() - t0) / steps;
+  const cpu = process.cpuUsage(c0);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / steps;
   let profile: Array<{ kernel: string; ms: number; calls: number }> | undefined;
   if (opts.profile) profile = await profileStep(() => step(warmup + steps));
   optimizer.dispose();
@@ -85,6 +91,8 @@ export async function benchTrainStep(
     backend,
     ms_per_step: ms,
     tokens_per_s: (shape.batch * shape.seq * 1000) / ms,
+    cpu_ms_per_step: cpuMs,
+    cpu_tokens_per_s: (shape.batch * shape.seq * 1000) / cpuMs,
     steps,
     shape,
     ...(profile ? { profile } : {}),

@@ -5,11 +5,24 @@
 // The scale is max_norm / norm exactly; torch.nn.utils.clip_grad_norm_ uses
 // max_norm / (norm + 1e-6), a relative difference of at most 1e-6 / max_norm.
 import * as tf from "@tensorflow/tfjs";
+import { fusedKernels } from "../model/kernels/runtime";
 
 /** √(Σ_tensors Σ g²), read back to JS (one sync). 0 for no gradients. */
 export function globalGradNorm(grads: Map<string, tf.Tensor> | tf.Tensor[]): number {
   const list = Array.isArray(grads) ? grads : [...grads.values()];
   if (list.length === 0) return 0;
+  const fk = fusedKernels();
+  if (fk && list.every((g) => g.dtype === "float32")) {
+    // On wasm the gradients already lie in the backend's memory: one float64 pass over them
+    // instead of two kernels per tensor (NaN/Inf propagate into the sum as with tf.sum).
+    const f = fk.f32();
+    let sumSq = 0;
+    for (const g of list) {
+      const p = fk.ptr(g) >> 2;
+      for (let i = p, end = p + g.size; i < end; i++) sumSq += f[i] * f[i];
+    }
+    return Math.sqrt(sumSq);
+  }
   const sumSq = tf.tidy(() => tf.addN(list.map((g) => tf.sum(tf.square(g)))));
   const value = sumSq.dataSync()[0];
   sumSq.dispose();

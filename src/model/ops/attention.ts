@@ -6,6 +6,7 @@
 // transpose of one operand, and none of q/k/v/context needs reshuffling into heads.
 import * as tf from "@tensorflow/tfjs";
 import { contract } from "./contract";
+import { fusedAttentionAvailable, fusedAttentionBackward, fusedAttentionForward } from "./attention-fused";
 import { customGrad } from "./custom-grad";
 
 export interface AttentionShape {
@@ -33,6 +34,7 @@ export function multiHeadAttention(
   const d = H / A;
   const n = B * A;
   const scale = 1 / Math.sqrt(d);
+  if (fusedAttentionAvailable(H, A)) return fusedMultiHeadAttention(q, k, v, additiveMask, shape, probsDropoutMask);
 
   const op = customGrad((qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor, save: tf.GradSaveFunc) => {
     const qs = tf.mul(qq, scale); // [S_i, n, d]
@@ -68,6 +70,27 @@ export function multiHeadAttention(
         const dq = tf.mul(contract(tf.transpose(dscores, [2, 0, 1]), sk, S, S, n, d), scale);
         const dk = contract(tf.transpose(dscores, [0, 2, 1]), sqs, S, S, n, d);
         return [tf.reshape(dq, [S * B, H]), tf.reshape(dk, [S * B, H]), tf.reshape(dv, [S * B, H])];
+      },
+    };
+  });
+  return op(q, k, v) as tf.Tensor2D;
+}
+
+/** The same op on the fused wasm kernels (attention-fused.ts). */
+function fusedMultiHeadAttention(
+  q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, additiveMask: tf.Tensor, shape: AttentionShape, probsDropoutMask: tf.Tensor | null,
+): tf.Tensor2D {
+  const attrs = { batchSize: shape.batchSize, seqLength: shape.seqLength, numHeads: shape.numHeads };
+  const op = customGrad((qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [ctx, probs, dropped] = fusedAttentionForward(qq, kk, vv, additiveMask, probsDropoutMask, attrs);
+    // The masks go through save() too: tensors merely captured by the closure are freed when the
+    // forward scope ends, before the backward pass runs.
+    save(probsDropoutMask ? [qq, kk, vv, probs, dropped, probsDropoutMask] : [qq, kk, vv, probs]);
+    return {
+      value: ctx,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sq, sk, sv, sprobs, sdropped, smask] = saved;
+        return fusedAttentionBackward(dy, sq, sk, sv, sprobs, sdropped ?? sprobs, smask ?? null, attrs);
       },
     };
   });

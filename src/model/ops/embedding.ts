@@ -3,7 +3,35 @@
 // pass scatters the incoming rows into a dense gradient in plain JS; it is a memory-bound loop
 // over (number of ids × width) floats, far cheaper than a one-hot matMul.
 import * as tf from "@tensorflow/tfjs";
+import { fusedKernels } from "../kernels/runtime";
 import { customGrad } from "./custom-grad";
+
+const GATHER = "InstabilityGatherRows";
+let registered = false;
+
+// On wasm, tf.gather runs a generic strided loop (~10 ms for 2048 rows of 128); a row lookup is
+// one memmove per id in the backend's memory.
+function fusedGather(table: tf.Tensor, ids: Int32Array): tf.Tensor | null {
+  const fk = fusedKernels();
+  if (!fk) return null;
+  if (!registered) {
+    registered = true;
+    tf.registerKernel({
+      kernelName: GATHER,
+      backendName: "wasm",
+      kernelFunc: (({ inputs, attrs }: { inputs: { table: tf.TensorInfo }; attrs: { ids: Int32Array } }) => {
+        const k = fusedKernels()!;
+        const width = inputs.table.shape[1];
+        const out = k.output([attrs.ids.length, width]);
+        const f = k.f32();
+        const src = k.ptr(inputs.table) >> 2, dst = k.ptr(out) >> 2;
+        attrs.ids.forEach((id, i) => f.copyWithin(dst + i * width, src + id * width, src + id * width + width));
+        return out;
+      }) as unknown as tf.KernelFunc,
+    });
+  }
+  return tf.engine().runKernel(GATHER, { table } as unknown as tf.NamedTensorMap, { ids } as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
 
 /** table: [rows, width], ids: row indices → [ids.length, width]. */
 export function gatherRows(table: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
@@ -14,9 +42,8 @@ export function gatherRows(table: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
     }
   }
   const op = customGrad((t: tf.Tensor, _save: tf.GradSaveFunc) => {
-    const idx = tf.tensor1d(ids, "int32");
     return {
-      value: tf.gather(t, idx),
+      value: fusedGather(t, ids) ?? tf.gather(t, tf.tensor1d(ids, "int32")),
       gradFunc: (dy: tf.Tensor) => {
         const g = new Float32Array(rows * width);
         const d = dy.dataSync() as Float32Array;

@@ -1,10 +1,20 @@
 // LayerNorm over the last axis with a hand-written backward: autodiff of the mean/variance
 // formula records ~10 small kernels; the closed form needs a handful.
 import * as tf from "@tensorflow/tfjs";
+import { fusedKernels } from "../kernels/runtime";
 import { customGrad } from "./custom-grad";
+import { fusedLayerNormBackward, fusedLayerNormForward } from "./layer-norm-fused";
 
 /** x: [n, d], gamma/beta: [d]; HF/PyTorch LayerNorm (biased variance, eps inside the sqrt). */
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor2D {
+  if (fusedKernels()) {
+    const fused = customGrad((xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+      const [y, xhat, rstd] = fusedLayerNormForward(xx, g, b, eps);
+      save([xhat, rstd, g]);
+      return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => fusedLayerNormBackward(dy, saved[0], saved[1], saved[2]) };
+    });
+    return fused(x, gamma, beta) as tf.Tensor2D;
+  }
   const op = customGrad((xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const mean = tf.mean(xx, -1, true);
     const xc = tf.sub(xx, mean);

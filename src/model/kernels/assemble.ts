@@ -1,0 +1,124 @@
+// A minimal WebAssembly assembler: LEB128 integers, the opcodes the f32 kernels use, and the
+// module layout (types, one imported memory, functions, exports, code). The kernels are written
+// as readable instruction lists in gemm.ts; nothing here is generated or vendored.
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
+    out.push(b | 0x80);
+  }
+}
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+const simd = (code: number, ...rest: number[]) => [0xfd, ...uleb(code), ...rest];
+
+export const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  if: [0x04, 0x40],
+  else: [0x05],
+  end: [0x0b],
+  br: (depth: number) => [0x0c, depth],
+  brIf: (depth: number) => [0x0d, depth],
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  i32: (v: number) => [0x41, ...sleb(v)],
+  i32Eqz: [0x45],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
+  i32Mul: [0x6c],
+  i32And: [0x71],
+  i32GeS: [0x4e],
+  i32LtS: [0x48],
+  f32Load: [0x2a, 2, 0], // memarg: align 2^2, offset 0
+  f32Store: [0x38, 2, 0],
+  f32Add: [0x92],
+  f32Mul: [0x94],
+  v128Load: simd(0x00, 2, 0), // align 4 bytes: rows are only float-aligned
+  v128Load32Splat: simd(0x09, 2, 0),
+  v128Store: simd(0x0b, 2, 0),
+  v128Zero: simd(0x0c, ...new Array<number>(16).fill(0)),
+  f32x4Splat: simd(0x13),
+  f32x4Lane: (lane: number) => simd(0x1f, lane),
+  f32x4Lt: simd(0x43),
+  v128AndNot: simd(0x4f),
+  f32x4Nearest: simd(0x6a),
+  i32x4Shl: simd(0xab),
+  i32x4Add: simd(0xae),
+  f32x4Add: simd(0xe4),
+  f32x4Sub: simd(0xe5),
+  f32x4Mul: simd(0xe6),
+  f32x4Div: simd(0xe7),
+  f32x4Max: simd(0xe9),
+  i32x4TruncSatF32x4S: simd(0xf8),
+  f32Max: [0x97],
+  f32Div: [0x95],
+  f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
+  /** v128.const with the same float32 in all four lanes. */
+  f32x4Const: (v: number) => simd(0x0c, ...new Uint8Array(Float32Array.of(v, v, v, v).buffer)),
+  i32x4Const: (v: number) => simd(0x0c, ...new Uint8Array(Int32Array.of(v, v, v, v).buffer)),
+};
+
+/** `local += bytes` for an i32 pointer local. */
+export const advance = (local: number, bytes: number) => [...op.get(local), ...op.i32(bytes), ...op.i32Add, ...op.set(local)];
+/** `local += other` for i32 locals. */
+export const addTo = (local: number, other: number) => [...op.get(local), ...op.get(other), ...op.i32Add, ...op.set(local)];
+
+export interface Fn {
+  name: string;
+  params: number[]; // value types
+  locals: number[]; // value types of the extra locals, in index order after the params
+  body: number[];
+}
+
+function section(id: number, payload: number[]): number[] {
+  return [id, ...uleb(payload.length), ...payload];
+}
+
+const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
+const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+/** The module's bytes: one type per function, memory imported as env.memory, every function exported. */
+export function moduleBytes(fns: Fn[]): Uint8Array {
+  const types = fns.map((f) => [0x60, ...uleb(f.params.length), ...f.params, 0]);
+  const imports = [[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]]; // memory, min 1 page
+  const funcs = fns.map((_, i) => uleb(i));
+  const exported = fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
+  const codes = fns.map((f) => {
+    // Locals are declared as runs of one type.
+    const runs: number[][] = [];
+    for (const t of f.locals) {
+      const last = runs[runs.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else runs.push([1, t]);
+    }
+    const body = [...vec(runs.map(([count, t]) => [...uleb(count), t])), ...f.body, ...op.end];
+    return [...uleb(body.length), ...body];
+  });
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec(types)),
+    ...section(2, vec(imports)),
+    ...section(3, vec(funcs)),
+    ...section(7, vec(exported)),
+    ...section(10, vec(codes)),
+  ]);
+}

@@ -1,0 +1,98 @@
+// Row softmax with an additive mask in WebAssembly SIMD, for attention scores:
+//   for each of `rows` rows of width P (a multiple of 4) at src + r·rowBytes:
+//     x_j = src_j + mask_j;  dst_j = exp(x_j − max_j x) / Σ_j exp(x_j − max_j x)
+// exp is Cephes' single-precision expf (range reduction by n = round(x·log2 e) with ln 2 split in
+// two, a degree-5 polynomial, 2^n built in the exponent bits), a few float32 ulps from libm's;
+// arguments below −87.34 (masked keys: x − max ≈ −1e9) give exactly 0, as exp(−1e9) does.
+import { type Fn, F32, I32, V128, addTo, advance, op } from "./assemble";
+
+/** exp of the f32x4 on the stack for lanes ≤ 0; leaves the result on the stack. Uses locals x, n, r. */
+function expBody(x: number, n: number, r: number): number[] {
+  const poly = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+  return [
+    ...op.set(x),
+    ...op.get(x), ...op.f32x4Const(-87.33654), ...op.f32x4Max, ...op.tee(r), // r = clamped x for now
+    ...op.f32x4Const(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(n),
+    // r = x − n·C1 − n·C2 (C1 + C2 = ln 2, C1 exact in a few bits)
+    ...op.get(r), ...op.get(n), ...op.f32x4Const(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub,
+    ...op.get(n), ...op.f32x4Const(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(r),
+    // Horner: p = (((((c0·r + c1)·r + c2)·r + c3)·r + c4)·r + c5)
+    ...op.f32x4Const(poly[0]),
+    ...poly.slice(1).flatMap((c) => [...op.get(r), ...op.f32x4Mul, ...op.f32x4Const(c), ...op.f32x4Add]),
+    // y = p·r² + r + 1
+    ...op.get(r), ...op.f32x4Mul, ...op.get(r), ...op.f32x4Mul, ...op.get(r), ...op.f32x4Add, ...op.f32x4Const(1), ...op.f32x4Add,
+    // · 2^n: (n + 127) << 23 as float bits
+    ...op.get(n), ...op.i32x4TruncSatF32x4S, ...op.i32x4Const(127), ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl,
+    ...op.f32x4Mul,
+    // lanes that were below the clamp → 0
+    ...op.get(x), ...op.f32x4Const(-87.33654), ...op.f32x4Lt, ...op.v128AndNot,
+  ];
+}
+
+export function softmaxRowsFn(): Fn {
+  const [src, rowBytes, mask, dst, rows, P] = [0, 1, 2, 3, 4, 5];
+  const [r, j, ps, pm, pd, end] = [6, 7, 8, 9, 10, 11];
+  const [mx, sum] = [12, 13];
+  const [vx, vmax, vsum, ex, en, er] = [14, 15, 16, 17, 18, 19];
+  const body = [
+    ...op.block,
+    ...op.loop,
+    ...op.get(r), ...op.get(rows), ...op.i32GeS, ...op.brIf(1),
+    ...op.get(P), ...op.i32(4), ...op.i32Mul, ...op.set(end), // row bytes actually used
+    // pass 1: x = src + mask (written back to src), running max
+    ...op.f32x4Const(-3.4e38), ...op.set(vmax),
+    ...op.get(src), ...op.set(ps), ...op.get(mask), ...op.set(pm), ...op.i32(0), ...op.set(j),
+    ...op.block,
+    ...op.loop,
+    ...op.get(j), ...op.get(end), ...op.i32GeS, ...op.brIf(1),
+    ...op.get(ps), ...op.get(ps), ...op.v128Load, ...op.get(pm), ...op.v128Load, ...op.f32x4Add, ...op.tee(vx), ...op.v128Store,
+    ...op.get(vmax), ...op.get(vx), ...op.f32x4Max, ...op.set(vmax),
+    ...advance(ps, 16), ...advance(pm, 16), ...advance(j, 16),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+    ...op.get(vmax), ...op.f32x4Lane(0), ...op.get(vmax), ...op.f32x4Lane(1), ...op.f32Max,
+    ...op.get(vmax), ...op.f32x4Lane(2), ...op.get(vmax), ...op.f32x4Lane(3), ...op.f32Max, ...op.f32Max, ...op.set(mx),
+    // pass 2: dst = exp(x − max), running sum
+    ...op.get(mx), ...op.f32x4Splat, ...op.set(vmax),
+    ...op.v128Zero, ...op.set(vsum),
+    ...op.get(src), ...op.set(ps), ...op.get(dst), ...op.set(pd), ...op.i32(0), ...op.set(j),
+    ...op.block,
+    ...op.loop,
+    ...op.get(j), ...op.get(end), ...op.i32GeS, ...op.brIf(1),
+    ...op.get(pd),
+    ...op.get(ps), ...op.v128Load, ...op.get(vmax), ...op.f32x4Sub, ...expBody(ex, en, er), ...op.tee(vx),
+    ...op.v128Store,
+    ...op.get(vsum), ...op.get(vx), ...op.f32x4Add, ...op.set(vsum),
+    ...advance(ps, 16), ...advance(pd, 16), ...advance(j, 16),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+    // pass 3: dst /= sum (a divide per element, as the composite softmax does)
+    ...op.get(vsum), ...op.f32x4Lane(0), ...op.get(vsum), ...op.f32x4Lane(1), ...op.f32Add,
+    ...op.get(vsum), ...op.f32x4Lane(2), ...op.get(vsum), ...op.f32x4Lane(3), ...op.f32Add, ...op.f32Add, ...op.set(sum),
+    ...op.get(sum), ...op.f32x4Splat, ...op.set(vsum),
+    ...op.get(dst), ...op.set(pd), ...op.i32(0), ...op.set(j),
+    ...op.block,
+    ...op.loop,
+    ...op.get(j), ...op.get(end), ...op.i32GeS, ...op.brIf(1),
+    ...op.get(pd), ...op.get(pd), ...op.v128Load, ...op.get(vsum), ...op.f32x4Div, ...op.v128Store,
+    ...advance(pd, 16), ...advance(j, 16),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+    ...addTo(src, rowBytes), ...addTo(dst, rowBytes),
+    ...advance(r, 1),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+  return {
+    name: "softmaxRows",
+    params: [I32, I32, I32, I32, I32, I32],
+    locals: [I32, I32, I32, I32, I32, I32, F32, F32, V128, V128, V128, V128, V128, V128],
+    body,
+  };
+}
+
+export type SoftmaxRowsFn = (src: number, rowBytes: number, mask: number, dst: number, rows: number, P: number) => void;

@@ -1,0 +1,184 @@
+// Multi-head attention forward and backward as two wasm kernels of our own (no transposes, no
+// depthwise convolutions, a handful of dispatches per layer instead of ~40): per (example, head)
+// the products run on the SIMD gemm (kernels/gemm.ts) and the mask, softmax, dropout and softmax
+// backward are one JS pass per row over the wasm memory. Same arithmetic as attention.ts's
+// composite op up to float32 rounding (test/model/fusedOps.test.ts).
+//
+// Layouts: q, k, v, ctx are [seq·batch, hidden] with row s·batch + b (sequence-major, as the
+// encoder keeps them); head h of example b is columns h·d..h·d+d−1 of rows b, b+B, b+2B, ….
+// Each head is copied into zero-padded scratch of P = ceil(seq/8)·8 rows so that every product
+// fits the gemm's 4 × 8 blocks for any sequence length; the saved probabilities are
+// [batch·heads, P, P] with zeros outside the seq × seq block.
+import * as tf from "@tensorflow/tfjs";
+import { gemmFits } from "../kernels/gemm";
+import { type FusedKernels, fusedKernels } from "../kernels/runtime";
+
+const FORWARD = "InstabilityAttention";
+const BACKWARD = "InstabilityAttentionGrad";
+
+interface Dims {
+  B: number;
+  S: number;
+  A: number;
+  d: number;
+  H: number;
+  P: number;
+  scale: number;
+}
+
+function dims(attrs: Record<string, unknown>, H: number): Dims {
+  const B = attrs.batchSize as number;
+  const S = attrs.seqLength as number;
+  const A = attrs.numHeads as number;
+  const d = H / A;
+  return { B, S, A, d, H, P: Math.ceil(S / 8) * 8, scale: 1 / Math.sqrt(d) };
+}
+
+/** Whether the fused kernels take this shape (else attention.ts's composite op runs). */
+export function fusedAttentionAvailable(hidden: number, numHeads: number): FusedKernels | null {
+  const fk = fusedKernels();
+  if (!fk) return null;
+  registerOnce();
+  const d = hidden / numHeads;
+  return Number.isInteger(d) && gemmFits(8, d) ? fk : null;
+}
+
+/** rows s < S of head (b, h) of x [S·B, H] → dst [P, d], or [d, P] transposed (padding zero). Offsets in floats. */
+function gatherHead(fk: FusedKernels, f: Float32Array, x: number, dst: number, b: number, h: number, D: Dims, transpose: boolean): void {
+  const { B, S, d, H, P } = D;
+  const src = (x + b * H + h * d) << 2;
+  if (transpose) {
+    fk.transposeRows(src, B * H * 4, dst << 2, P * 4, S, d);
+    for (let t = 0; t < d; t++) f.fill(0, dst + t * P + S, dst + t * P + P);
+    return;
+  }
+  fk.copyRows(src, B * H * 4, dst << 2, d * 4, S, d);
+  f.fill(0, dst + S * d, dst + P * d);
+}
+
+/** rows s < S of src [P, d] → head (b, h) of x [S·B, H]. */
+function scatterHead(fk: FusedKernels, src: number, x: number, b: number, h: number, D: Dims): void {
+  const { B, S, d, H } = D;
+  fk.copyRows(src << 2, d * 4, (x + b * H + h * d) << 2, B * H * 4, S, d);
+}
+
+let registered = false;
+function registerOnce(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({ kernelName: FORWARD, backendName: "wasm", kernelFunc: forwardKernel as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: BACKWARD, backendName: "wasm", kernelFunc: backwardKernel as unknown as tf.KernelFunc });
+}
+
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown> };
+
+// inputs q, k, v [S·B, H], mask [B·S] additive, dropMask [S, B·A, S] (optional)
+// → ctx [S·B, H], probs [B·A, P, P], dropped [B·A, P, P] (the probabilities after dropout).
+function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
+  const fk = fusedKernels()!;
+  const { q, k, v, mask, dropMask } = inputs;
+  const D = dims(attrs, q.shape[1]);
+  const { B, S, A, d, H, P, scale } = D;
+  const n = B * A;
+  const ctx = fk.output([S * B, H]);
+  const probs = fk.output([n, P, P]);
+  const dropped = dropMask ? fk.output([n, P, P]) : probs;
+  const scratch = fk.malloc(4 * (3 * P * d + P * P + P));
+  const f = fk.f32();
+  const [qp, kp, vp, cp, mp, pr] = [q, k, v, ctx, mask, probs].map((t) => fk.ptr(t) >> 2);
+  const dr = fk.ptr(dropped) >> 2;
+  const dmp = dropMask ? fk.ptr(dropMask) >> 2 : 0;
+  const qs = scratch >> 2, kt = qs + P * d, vs = kt + P * d, cs = qs; // ctx of a head reuses q's scratch
+  const sc = vs + P * d, mrow = sc + P * P;
+  for (let b = 0; b < B; b++) {
+    // This example's additive mask, padded keys masked out.
+    for (let j = 0; j < S; j++) f[mrow + j] = f[mp + b * S + j];
+    f.fill(-1e9, mrow + S, mrow + P);
+    for (let h = 0; h < A; h++) {
+      const c = b * A + h;
+      gatherHead(fk, f, qp, qs, b, h, D, false);
+      gatherHead(fk, f, kp, kt, b, h, D, true);
+      gatherHead(fk, f, vp, vs, b, h, D, false);
+      // scores [P, P] = scale · qs · kt
+      fk.gemm(qs << 2, d * 4, 4, kt << 2, P * 4, sc << 2, P * 4, P, P, d, 0, scale);
+      const base = c * P * P;
+      // probs rows < S = softmax(scores + mask) (padded keys masked too); rows ≥ S zero
+      fk.softmaxRows(sc << 2, P * 4, mrow << 2, (pr + base) << 2, S, P);
+      f.fill(0, pr + base + S * P, pr + base + P * P);
+      if (dropMask) {
+        // dropped = probs ⊙ mask on the seq × seq block (the mask's row (i, c) is at (i·n + c)·S)
+        fk.mulRows((pr + base) << 2, P * 4, (dmp + c * S) << 2, n * S * 4, (dr + base) << 2, P * 4, S, S);
+        for (let i = 0; i < S; i++) f.fill(0, dr + base + i * P + S, dr + base + i * P + P);
+        f.fill(0, dr + base + S * P, dr + base + P * P);
+      }
+      // ctx head [P, d] = dropped · vs
+      fk.gemm((dr + base) << 2, P * 4, 4, vs << 2, d * 4, cs << 2, d * 4, P, d, P, 0, 1);
+      scatterHead(fk, cs, cp, b, h, D);
+    }
+  }
+  fk.free(scratch);
+  return dropMask ? [ctx, probs, dropped] : [ctx, probs];
+}
+
+// inputs dy, q, k, v [S·B, H], probs, dropped [B·A, P, P], dropMask (optional) → dq, dk, dv.
+function backwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
+  const fk = fusedKernels()!;
+  const { dy, q, k, v, probs, dropped, dropMask } = inputs;
+  const D = dims(attrs, q.shape[1]);
+  const { B, S, A, d, H, P, scale } = D;
+  const n = B * A;
+  const dq = fk.output([S * B, H]);
+  const dk = fk.output([S * B, H]);
+  const dv = fk.output([S * B, H]);
+  const scratch = fk.malloc(4 * (4 * P * d + P * d + P * P));
+  const f = fk.f32();
+  const [dyp, qp, kp, vp, pr, dr, dqp, dkp, dvp] = [dy, q, k, v, probs, dropped, dq, dk, dv].map((t) => fk.ptr(t) >> 2);
+  const dmp = dropMask ? fk.ptr(dropMask) >> 2 : 0;
+  const dys = scratch >> 2, vt = dys + P * d, ks = vt + P * d, qs = ks + P * d, out = qs + P * d;
+  const ds = out + P * d;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < A; h++) {
+      const c = b * A + h;
+      const base = c * P * P;
+      gatherHead(fk, f, dyp, dys, b, h, D, false);
+      gatherHead(fk, f, vp, vt, b, h, D, true);
+      gatherHead(fk, f, kp, ks, b, h, D, false);
+      gatherHead(fk, f, qp, qs, b, h, D, false);
+      // dv [P, d] = droppedᵀ · dy
+      fk.gemm((dr + base) << 2, 4, P * 4, dys << 2, d * 4, out << 2, d * 4, P, d, P, 0, 1);
+      scatterHead(fk, out, dvp, b, h, D);
+      // d(dropped) [P, P] = dy · vᵀ
+      fk.gemm(dys << 2, d * 4, 4, vt << 2, P * 4, ds << 2, P * 4, P, P, d, 0, 1);
+      // dprobs = d(dropped) ⊙ mask;  dscores = probs ⊙ (dprobs − Σ_j dprobs ⊙ probs)
+      // (ds rows ≥ S and columns ≥ S are zero: dy and vᵀ are zero-padded)
+      if (dropMask) fk.mulRows(ds << 2, P * 4, (dmp + c * S) << 2, n * S * 4, ds << 2, P * 4, S, S);
+      fk.softmaxGradRows(ds << 2, P * 4, (pr + base) << 2, P * 4, S, P);
+      // dq = scale · dscores · k;  dk = scale · dscoresᵀ · q
+      fk.gemm(ds << 2, P * 4, 4, ks << 2, d * 4, out << 2, d * 4, P, d, P, 0, scale);
+      scatterHead(fk, out, dqp, b, h, D);
+      fk.gemm(ds << 2, 4, P * 4, qs << 2, d * 4, out << 2, d * 4, P, d, P, 0, scale);
+      scatterHead(fk, out, dkp, b, h, D);
+    }
+  }
+  fk.free(scratch);
+  return [dq, dk, dv];
+}
+
+/** The fused forward: [ctx, probs, dropped]; see attention.ts for the arguments. */
+export function fusedAttentionForward(
+  q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor, dropMask: tf.Tensor | null,
+  attrs: { batchSize: number; seqLength: number; numHeads: number },
+): tf.Tensor[] {
+  const inputs: Record<string, tf.Tensor> = { q, k, v, mask };
+  if (dropMask) inputs.dropMask = dropMask;
+  return tf.engine().runKernel(FORWARD, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+}
+
+export function fusedAttentionBackward(
+  dy: tf.Tensor, q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, probs: tf.Tensor, dropped: tf.Tensor, dropMask: tf.Tensor | null,
+  attrs: { batchSize: number; seqLength: number; numHeads: number },
+): tf.Tensor[] {
+  const inputs: Record<string, tf.Tensor> = { dy, q, k, v, probs, dropped };
+  if (dropMask) inputs.dropMask = dropMask;
+  return tf.engine().runKernel(BACKWARD, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
+}

@@ -1,0 +1,55 @@
+// nn.Linear's backward pass (y = x·Wᵀ + b, W [out, in]) on our SIMD gemm (kernels/gemm.ts), in
+// the wasm backend's memory: no transpose of dy or of x (the gemm reads dyᵀ through its strides):
+//   dx = dy·W,  dW = dyᵀ·x (in K-blocks of 128 rows, which keeps the operands in cache),
+//   db = column sums of dy (a gemm with a row of ones).
+// Same arithmetic as linear.ts up to float32 rounding (test/model/fusedOps.test.ts).
+import * as tf from "@tensorflow/tfjs";
+import { gemmFits } from "../kernels/gemm";
+import { type FusedKernels, fusedKernels } from "../kernels/runtime";
+
+const BACKWARD = "InstabilityLinearGrad";
+const K_BLOCK = 128;
+
+/** The kernels when they take this shape (rows % 4, in % 8, out % 8), else null. */
+export function fusedLinearAvailable(rows: number, inDim: number, outDim: number): FusedKernels | null {
+  const fk = fusedKernels();
+  if (!fk || !gemmFits(rows, outDim) || !gemmFits(outDim, inDim) || !gemmFits(rows, inDim)) return null;
+  registerOnce();
+  return fk;
+}
+
+let registered = false;
+function registerOnce(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({ kernelName: BACKWARD, backendName: "wasm", kernelFunc: backwardKernel as unknown as tf.KernelFunc });
+}
+
+type KernelArgs = { inputs: Record<string, tf.TensorInfo> };
+
+function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
+  const fk = fusedKernels()!;
+  const { dy, x, w } = inputs;
+  const [n, inDim] = x.shape;
+  const outDim = w.shape[0];
+  const dx = fk.output([n, inDim]);
+  const dw = fk.output([outDim, inDim]);
+  const db = fk.output([outDim]);
+  const ones = fk.malloc(4 * n);
+  const f = fk.f32();
+  f.fill(1, ones >> 2, (ones >> 2) + n);
+  const [pdy, px, pw] = [fk.ptr(dy), fk.ptr(x), fk.ptr(w)];
+  fk.gemm(pdy, outDim * 4, 4, pw, inDim * 4, fk.ptr(dx), inDim * 4, n, inDim, outDim, 0, 1);
+  for (let k0 = 0; k0 < n; k0 += K_BLOCK) {
+    const kb = Math.min(K_BLOCK, n - k0);
+    fk.gemm(pdy + k0 * outDim * 4, 4, outDim * 4, px + k0 * inDim * 4, inDim * 4, fk.ptr(dw), inDim * 4, outDim, inDim, kb, k0 > 0 ? 1 : 0, 1);
+  }
+  // db: four identical rows of ones·dy written to the same place (row stride 0).
+  fk.gemm(ones, 0, 4, pdy, outDim * 4, fk.ptr(db), 0, 4, outDim, n, 0, 1);
+  fk.free(ones);
+  return [dx, dw, db];
+}
+
+export function fusedLinearBackward(dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor): tf.Tensor[] {
+  return tf.engine().runKernel(BACKWARD, { dy, x, w } as unknown as tf.NamedTensorMap, {}) as unknown as tf.Tensor[];
+}

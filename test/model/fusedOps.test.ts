@@ -1,0 +1,161 @@
+// The fused wasm kernels against the composite tfjs ops they replace (INSTABILITY_FUSED=0 runs
+// the composite ones in the same process): forward within 1e-5 relative, gradients within 1e-4
+// of the composite op's hand-written gradients and within 1e-2 of central finite differences.
+// Skipped off the wasm backend, where no fused kernel exists.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { Random } from "../../src/util/random";
+import {
+  additiveAttentionMask,
+  createRandomModel,
+  crossEntropy,
+  dropoutMask,
+  gatherRows,
+  initBackend,
+  layerNorm,
+  linear,
+  lossAndGrads,
+  makeConfig,
+  multiHeadAttention,
+} from "../../src/model";
+import { AdamW } from "../../src/train/adamw";
+import { randomBatch } from "../../src/train/benchStep";
+import { fusedKernels } from "../../src/model/kernels/runtime";
+
+function randn(shape: number[], seed: number, scale = 1): tf.Tensor {
+  const r = new Random(seed);
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(Float32Array.from({ length: n }, () => r.normal() * scale), shape);
+}
+
+function withFused<T>(on: boolean, f: () => T): T {
+  const old = process.env.INSTABILITY_FUSED;
+  process.env.INSTABILITY_FUSED = on ? "1" : "0";
+  try {
+    return f();
+  } finally {
+    if (old === undefined) delete process.env.INSTABILITY_FUSED;
+    else process.env.INSTABILITY_FUSED = old;
+  }
+}
+
+function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(1e-30, tf.max(tf.abs(b)).dataSync()[0]));
+}
+
+type Fn = (...xs: tf.Tensor[]) => tf.Tensor;
+
+/** Values and input gradients of Σ f(xs) ⊙ R for a fixed random R. */
+function valueAndGrads(f: Fn, inputs: tf.Tensor[]): { value: tf.Tensor; grads: tf.Tensor[] } {
+  const r = tf.tidy(() => randn(f(...inputs).shape, 999));
+  const value = f(...inputs);
+  const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), r)))(inputs);
+  return { value, grads };
+}
+
+function compareFusedWithComposite(name: string, f: Fn, inputs: tf.Tensor[]): void {
+  tf.tidy(() => {
+    const fused = withFused(true, () => valueAndGrads(f, inputs));
+    const composite = withFused(false, () => valueAndGrads(f, inputs));
+    const dv = maxRelDiff(fused.value, composite.value);
+    assert.ok(dv <= 1e-5, `${name}: forward differs by ${dv} (relative to the largest value)`);
+    fused.grads.forEach((g, i) => {
+      const dg = maxRelDiff(g, composite.grads[i]);
+      assert.ok(dg <= 1e-4, `${name}: gradient of input ${i} differs by ${dg}`);
+    });
+    // Finite differences of the fused op along random directions.
+    const r = randn(fused.value.shape, 999);
+    const loss = (...xs: tf.Tensor[]) => withFused(true, () => tf.sum(tf.mul(f(...xs), r)).dataSync()[0]);
+    inputs.forEach((x, i) => {
+      const v = randn(x.shape, 50 + i);
+      const eps = 1e-2;
+      const at = (s: number) => loss(...inputs.map((y, j) => (j === i ? tf.add(y, tf.mul(v, s)) : y)));
+      const fd = (at(eps) - at(-eps)) / (2 * eps);
+      const an = tf.sum(tf.mul(fused.grads[i], v)).dataSync()[0];
+      assert.ok(Math.abs(fd - an) <= 1e-2 * Math.max(1, Math.abs(fd)), `${name}: input ${i}: finite difference ${fd} vs gradient ${an}`);
+    });
+  });
+}
+
+test("fused attention = composite attention (padding mask, dropout, sequence lengths that are and are not multiples of 8)", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  for (const [B, S, A, d] of [[2, 13, 2, 8], [3, 16, 2, 16], [1, 5, 1, 8]]) {
+    const H = A * d;
+    const r = new Random(S);
+    // Each example keeps at least one token; the rest of its row is padding.
+    const attn = new Int32Array(B * S);
+    for (let b = 0; b < B; b++) attn.fill(1, b * S, b * S + 1 + r.int(S));
+    const mask = additiveAttentionMask(attn, B, S);
+    for (const drop of [null, dropoutMask([S, B * A, S], 0.3, 11)]) {
+      compareFusedWithComposite(
+        `attention B=${B} S=${S} A=${A} d=${d} dropout ${drop ? "on" : "off"}`,
+        (q, k, v) => multiHeadAttention(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, mask, { batchSize: B, seqLength: S, numHeads: A }, drop),
+        [randn([S * B, H], 12), randn([S * B, H], 13), randn([S * B, H], 14)],
+      );
+    }
+  }
+});
+
+test("fused linear = composite linear (x·Wᵀ + b and its three gradients), more rows than one K-block", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  for (const [n, inDim, outDim] of [[8, 8, 16], [300, 24, 8], [132, 16, 32]]) {
+    compareFusedWithComposite(
+      `linear n=${n} in=${inDim} out=${outDim}`,
+      (x, w, b) => linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
+      [randn([n, inDim], 1), randn([outDim, inDim], 2, 0.3), randn([outDim], 3)],
+    );
+  }
+});
+
+/** Logits after three training steps (dropout on, AdamW) of a small model from seed 3. */
+async function logitsAfterTraining(): Promise<Float32Array> {
+  const config = makeConfig({ model_type: "bert", vocab_size: 64, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 64, num_labels: 2 });
+  const model = await createRandomModel(config, 3);
+  const optimizer = new AdamW(model.params, undefined, { lr: 1e-3 });
+  const { batch, labels } = randomBatch({ layers: 2, hidden: 32, heads: 4, ffn: 64, seq: 12, batch: 4, vocab: 64 }, 5);
+  for (let i = 0; i < 3; i++) {
+    const { grads } = lossAndGrads(model, () => crossEntropy(model.forward(batch, { training: true, seed: i }).logits, labels));
+    optimizer.step(grads, { lrFactor: 1 });
+    tf.dispose([...grads.values()]);
+  }
+  const logits = tf.tidy(() => model.forward(batch, { training: false }).logits.dataSync() as Float32Array);
+  optimizer.dispose();
+  model.dispose();
+  return logits;
+}
+
+test("training with the fused kernels is deterministic: same seed, byte-identical logits; and it tracks the composite path", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  const a = await withFusedAsync(true, logitsAfterTraining);
+  const b = await withFusedAsync(true, logitsAfterTraining);
+  assert.deepEqual(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+  const c = await withFusedAsync(false, logitsAfterTraining);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - c[i]) <= 1e-4 * Math.max(1, Math.abs(c[i])), `logit ${i}: fused ${a[i]} vs composite ${c[i]}`);
+});
+
+async function withFusedAsync<T>(on: boolean, f: () => Promise<T>): Promise<T> {
+  const old = process.env.INSTABILITY_FUSED;
+  process.env.INSTABILITY_FUSED = on ? "1" : "0";
+  try {
+    return await f();
+  } finally {
+    if (old === undefined) delete process.env.INSTABILITY_FUSED;
+    else process.env.INSTABILITY_FUSED = old;
+  }
+}
+
+test("fused layerNorm and row gather = their composite ops", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  compareFusedWithComposite(
+    "layerNorm",
+    (x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-12),
+    [tf.add(randn([7, 12], 6, 2), 3), tf.add(1, randn([12], 7, 0.3)), randn([12], 8, 0.3)],
+  );
+  const ids = Int32Array.from([3, 0, 3, 5, 1, 3]);
+  compareFusedWithComposite("gatherRows", (tbl) => gatherRows(tbl as tf.Tensor2D, ids), [randn([7, 4], 5)]);
+});

@@ -144,7 +144,7 @@ test("the quick preset sizes the methods for its model: LLRD's η from the depth
   // the embedded model has 4 blocks: the bottom block keeps the paper's 0.95^24 share of the rate
   assert.equal(args.llrdEta, Number((0.95 ** 6).toFixed(4)));
   assert.ok(Math.abs((args.llrdEta as number) ** 4 - 0.95 ** 24) < 1e-3);
-  assert.equal(args.wdPreLambda, 5);
+  assert.equal(args.wdPreLambda, 20);
   assert.equal(args.mixoutP, undefined);
   // every part is there for the analyses: ≥ 5 methods, ≥ 8 seeds each, ≥ 6 failed-run seeds
   const { runs } = presetRuns(QUICK_PRESET, "tiny-bert-en", QUICK_PRESET.tasks.embedded);

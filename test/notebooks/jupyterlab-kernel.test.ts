@@ -75,7 +75,7 @@ test("a fine-tuning cell shows its progress live in JupyterLab, and the stop but
     const store = path.join(root, "store");
     writeNotebook(path.join(root, "finetune.ipynb"), [
       `import { notebook } from "instability-lab";`,
-      // The quick preset's Standard runs (5 seeds, ~1 minute each here), one worker.
+      // The quick preset's Standard runs (8 seeds, 15–60 s each here), one worker.
       `const runs = await notebook.notebookRuns({ fineTune: true, preset: "quick", methods: "standard", workers: 1, store: ${JSON.stringify(store)} });`,
     ]);
     const server = await startJupyter(jupyter!, "lab", root);
@@ -89,6 +89,7 @@ test("a fine-tuning cell shows its progress live in JupyterLab, and the stop but
       // Live: while the cell runs, its display changes, and reaches one finished run.
       const progressText = () => ui.page.evaluate(`document.querySelector("${PANEL} .instability-lab-progress")?.textContent ?? ""`) as Promise<string>;
       const seen = new Set<string>();
+      let total = 0;
       const deadline = Date.now() + 600_000;
       for (;;) {
         const text = await progressText();
@@ -97,7 +98,12 @@ test("a fine-tuning cell shows its progress live in JupyterLab, and the stop but
           assert.equal(prompts[1], "[*]:", `the sweep cell stopped before a run finished: ${text}`);
           seen.add(text);
         }
-        if (/fine-tuning: [1-4]\/5 runs/.test(text)) break;
+        const count = /fine-tuning: (\d+)\/(\d+) runs/.exec(text);
+        // interrupt once a run has finished and others have not
+        if (count && Number(count[1]) >= 1 && Number(count[1]) < Number(count[2])) {
+          total = Number(count[2]);
+          break;
+        }
         assert.ok(Date.now() < deadline, `no run finished within 600 s; the display shows "${text}"`);
         await ui.page.waitForTimeout(1000);
       }
@@ -125,7 +131,7 @@ test("a fine-tuning cell shows its progress live in JupyterLab, and the stop but
       const runDirs = findRunDirs(store);
       const finished = runDirs.filter((d) => fs.existsSync(path.join(d, "metrics.json")));
       t.diagnostic(`store after the interrupt: ${finished.length} finished runs, ${runDirs.length - finished.length} other run folders`);
-      assert.ok(finished.length >= 1 && finished.length < 5, `finished runs: ${finished.length}`);
+      assert.ok(finished.length >= 1 && finished.length < total, `finished runs: ${finished.length} of ${total}`);
       assert.deepEqual(runDirs.filter((d) => !finished.includes(d)), [], "run folders without metrics.json (half-written)");
       for (const d of finished) {
         const run = loadRun(d);

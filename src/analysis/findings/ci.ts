@@ -2,7 +2,7 @@
 // replacement and recompute the statistic. For pair measures a resample averages only its pairs
 // of distinct runs (a run paired with its own copy would add a distance of 0 and bias the
 // interval low, unlike §7.2's bootstrap, which keeps those pairs on purpose). Percentile
-// intervals, B = 1000, seeded.
+// intervals, B = 1000, seeded by the configuration's name (not its path), so the same runs give the same CI wherever the store lies.
 import { Random } from "../../util/random";
 
 export interface Ci {

@@ -4,7 +4,7 @@
 import type { RepresentationMeasure } from "../../measures/representation";
 import type { Row } from "../../util/row";
 import { pearson } from "../stats";
-import type { ConfigMeasures, RunStore } from "../store";
+import { configurationName, type ConfigMeasures, type RunStore } from "../store";
 import { distinctPairMean, seedCi, type Ci } from "./ci";
 import { finding, fmtCi, type Finding, type Gate } from "./finding";
 import { countGate, standardRuns } from "./gates";
@@ -19,7 +19,7 @@ function curveCorrelation(m: ConfigMeasures, a: RepresentationMeasure, b: Repres
   const rep = m.representation!;
   const R = m.runs.length;
   const curve = (k: RepresentationMeasure, d: number[]) => rep.matrices[k].map((mat) => distinctPairMean(mat, R, d));
-  return seedCi(m.runs.map((_, i) => i), (d) => pearson(curve(a, d), curve(b, d)), `convergent:${m.config.dir}:${a}~${b}`);
+  return seedCi(m.runs.map((_, i) => i), (d) => pearson(curve(a, d), curve(b, d)), `convergent:${configurationName(m.config)}:${a}~${b}`);
 }
 
 export function convergentFinding(store: RunStore): Finding {

@@ -3,7 +3,7 @@
 // says which precondition failed and by how much.
 import { taskMetric, type TaskMetric } from "../../measures/taskMetrics";
 import { label } from "../../runs/names";
-import type { ConfigMeasures, RunStore } from "../store";
+import { configurationName, type ConfigMeasures, type RunStore } from "../store";
 import { meanOf, seedCi, type Ci } from "./ci";
 import { fmt, fmtCi, type Gate } from "./finding";
 
@@ -34,7 +34,7 @@ export interface Learning {
 /** Does a configuration learn? Its mean metric's 95% CI over seeds lies above the constant baseline. */
 export function learning(m: ConfigMeasures): Learning {
   const runs = m.scores.map((_, i) => i);
-  const mean = seedCi(runs, (d) => meanOf(m.scores, d), `learn:${m.config.dir}:${m.variant}`);
+  const mean = seedCi(runs, (d) => meanOf(m.scores, d), `learn:${configurationName(m.config)}:${m.variant}`);
   const baseline = constantBaseline(m.metric, m.labels, m.numClasses);
   return { metric: m.metric, mean, baseline, learns: mean.lower > baseline };
 }

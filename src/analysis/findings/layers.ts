@@ -3,7 +3,7 @@
 // bootstrap CI over seeds. Holds when every rise is above 0 with its whole CI.
 import { label } from "../../runs/names";
 import type { Row } from "../../util/row";
-import type { ConfigMeasures, RunStore } from "../store";
+import { configurationName, type ConfigMeasures, type RunStore } from "../store";
 import { distinctPairMean, seedCi, type Ci } from "./ci";
 import { finding, fmtCi, type Finding, type Gate } from "./finding";
 import { standardRuns } from "./gates";
@@ -16,7 +16,7 @@ export function layerRise(m: ConfigMeasures, measure: "cka" | "op" | "svcca"): C
   const mats = m.representation!.matrices[measure];
   const R = m.runs.length;
   const runs = m.runs.map((_, i) => i);
-  return seedCi(runs, (d) => distinctPairMean(mats[mats.length - 1], R, d) - distinctPairMean(mats[0], R, d), `rise:${m.config.dir}:${measure}`);
+  return seedCi(runs, (d) => distinctPairMean(mats[mats.length - 1], R, d) - distinctPairMean(mats[0], R, d), `rise:${configurationName(m.config)}:${measure}`);
 }
 
 export function layersFinding(store: RunStore): Finding {

@@ -6,7 +6,7 @@ import { fleissKappa, type KappaChance } from "../../measures/fleissKappa";
 import { standardDeviation } from "../../measures/standardDeviation";
 import { Random } from "../../util/random";
 import { SIX_MEASURES, sixMeasures, type SixMeasure } from "../benchmark";
-import type { ConfigMeasures } from "../store";
+import { configurationName, type ConfigMeasures } from "../store";
 import { CI_RESAMPLES, distinctPairMean, percentileInterval, resampleRuns, type Ci } from "./ci";
 
 export type SixValues = Record<SixMeasure, number>;
@@ -25,7 +25,7 @@ export function resampleSix(m: ConfigMeasures, chance: KappaChance | undefined, 
   const top = (k: "cka" | "op") => m.representation?.matrices[k]?.at(-1);
   const cka = top("cka");
   const op = top("op");
-  const rng = new Random(0).fork(`six:${m.config.dir}:${m.variant}`);
+  const rng = new Random(0).fork(`six:${configurationName(m.config)}:${m.variant}`);
   const samples = resampleRuns(m.runs.map((_, i) => i), resamples, rng).map((drawn): SixValues => {
     const distinct = [...new Set(drawn)];
     return {

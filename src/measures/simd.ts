@@ -9,6 +9,7 @@
 // through `f64()`, and pass BYTE offsets (8 × the element offsets that `alloc` returns). When wasm SIMD is unavailable (or INSTABILITY_NO_SIMD=1)
 // `simdKernels()` returns null and callers use their scalar loops. Summation order differs from the
 // scalar loops (two lanes), so results agree with them to round-off (~1e-15 relative), not bit-wise.
+import { uleb, wasmModuleBytes } from "../util/wasmModule";
 
 export interface SimdKernels {
   /** Float64 view of the whole memory. Take it again after `alloc`, which may grow the memory. */
@@ -32,18 +33,8 @@ export interface SimdKernels {
   syr2Symv(aPtr: number, rowBytes: number, m: number, vPtr: number, wPtr: number, xPtr: number, pPtr: number): void;
 }
 
-// ---- a minimal assembler: LEB128 integers and the opcodes used below ----
+// ---- the opcodes used below (LEB128 and the module layout: util/wasmModule.ts) ----
 
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
 
 function sleb(n: number): number[] {
   const out: number[] = [];
@@ -287,40 +278,10 @@ function syr2SymvFn(): Fn {
   return { name: "syr2Symv", params: 7, locals: [I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, F64, F64, F64, F64, F64], body };
 }
 
-function section(id: number, payload: number[]): number[] {
-  return [id, ...uleb(payload.length), ...payload];
-}
-
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-/** The module's bytes: one function type per arity, an imported memory, three exported functions. */
+/** The module's bytes: an imported memory and the four exported functions (all parameters i32). */
 export function kernelModuleBytes(): Uint8Array {
   const fns = [dots4Fn(), symvLowerFn(), syr2LowerFn(), syr2SymvFn()];
-  const arities = [...new Set(fns.map((f) => f.params))];
-  const types = arities.map((p) => [0x60, ...uleb(p), ...new Array<number>(p).fill(I32), 0]);
-  const imports = [[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]]; // memory, min 1 page
-  const funcs = fns.map((f) => uleb(arities.indexOf(f.params)));
-  const exports = fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
-  const codes = fns.map((f) => {
-    // Locals are declared as runs of one type.
-    const runs: number[][] = [];
-    for (const t of f.locals) {
-      const last = runs[runs.length - 1];
-      if (last && last[1] === t) last[0]++;
-      else runs.push([1, t]);
-    }
-    const body = [...vec(runs.map(([count, t]) => [...uleb(count), t])), ...f.body, ...op.end];
-    return [...uleb(body.length), ...body];
-  });
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(2, vec(imports)),
-    ...section(3, vec(funcs)),
-    ...section(7, vec(exports)),
-    ...section(10, vec(codes)),
-  ]);
+  return wasmModuleBytes(fns.map((f) => ({ ...f, params: new Array<number>(f.params).fill(I32) })));
 }
 
 // tsconfig's lib has no DOM, so the part of the WebAssembly JS API used here is typed locally.

@@ -2,16 +2,9 @@
 // module layout (types, one imported memory, functions, exports, code). The kernels are written
 // as readable instruction lists in gemm.ts; nothing here is generated or vendored.
 
-export function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
+import { uleb, wasmModuleBytes, type WasmFunction } from "../../util/wasmModule";
+
+export { uleb };
 
 export function sleb(n: number): number[] {
   const out: number[] = [];
@@ -82,43 +75,8 @@ export const advance = (local: number, bytes: number) => [...op.get(local), ...o
 /** `local += other` for i32 locals. */
 export const addTo = (local: number, other: number) => [...op.get(local), ...op.get(other), ...op.i32Add, ...op.set(local)];
 
-export interface Fn {
-  name: string;
-  params: number[]; // value types
-  locals: number[]; // value types of the extra locals, in index order after the params
-  body: number[];
-}
+/** A kernel function: name, parameter and local value types, instructions (util/wasmModule.ts). */
+export type Fn = WasmFunction;
 
-function section(id: number, payload: number[]): number[] {
-  return [id, ...uleb(payload.length), ...payload];
-}
-
-const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
-const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-/** The module's bytes: one type per function, memory imported as env.memory, every function exported. */
-export function moduleBytes(fns: Fn[]): Uint8Array {
-  const types = fns.map((f) => [0x60, ...uleb(f.params.length), ...f.params, 0]);
-  const imports = [[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]]; // memory, min 1 page
-  const funcs = fns.map((_, i) => uleb(i));
-  const exported = fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
-  const codes = fns.map((f) => {
-    // Locals are declared as runs of one type.
-    const runs: number[][] = [];
-    for (const t of f.locals) {
-      const last = runs[runs.length - 1];
-      if (last && last[1] === t) last[0]++;
-      else runs.push([1, t]);
-    }
-    const body = [...vec(runs.map(([count, t]) => [...uleb(count), t])), ...f.body, ...op.end];
-    return [...uleb(body.length), ...body];
-  });
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(2, vec(imports)),
-    ...section(3, vec(funcs)),
-    ...section(7, vec(exported)),
-    ...section(10, vec(codes)),
-  ]);
-}
+/** The module's bytes: memory imported as env.memory, every function exported. */
+export const moduleBytes = wasmModuleBytes;

@@ -3,6 +3,7 @@
 // measure it with any representation measures. The checks are loadRuns' own (runs/runFolder.ts);
 // these cells add the fix for a folder that is not there and show the measures as tables and a figure.
 import * as fs from "node:fs";
+import { describeDegenerate } from "../measures/degenerate";
 import { KappaChance } from "../measures/fleissKappa";
 import { measureRunsDetailed, type InstabilityReport } from "../measures/runMeasures";
 import { ALL_REPRESENTATION_MEASURES, measureNamesProblem, REPRESENTATION_MEASURES, type RepresentationMeasure } from "../measures/representationMeasures";
@@ -55,12 +56,14 @@ export interface ShowMeasuresOptions {
   chance?: KappaChance;
   /** Block numbers (1 = the lowest block, 0 = the embedding output); default every block. */
   layers?: number[];
+  /** Show the prediction-level table (default true; false when a cell before has shown it). */
+  predictions?: boolean;
 }
 
 /**
  * Measures a run set and shows the prediction-level measures, the representation measures per
- * layer (mean over pairs of runs) and their layer curves; returns the report (as `instability
- * measure --json` prints it).
+ * layer (mean over pairs of runs; NaN where every pair is undefined, with a note saying why) and
+ * their layer curves; returns the report (as `instability measure --json` prints it).
  */
 export function showMeasures(set: RunSet, o: ShowMeasuresOptions = {}): InstabilityReport {
   const measures = checkedMeasures(o.measures);
@@ -68,17 +71,20 @@ export function showMeasures(set: RunSet, o: ShowMeasuresOptions = {}): Instabil
   if (!TASK_METRICS.includes(metric)) throw new Error(`showMeasures: metric '${metric}': use ${TASK_METRICS.map((m) => `"${m}"`).join(", ")}`);
   if (o.layers && set.layers === undefined) throw new Error(`showMeasures: layers given but the runs in ${set.dir} have no hidden.npy; leave layers out`);
   const entries = o.layers && set.layers !== undefined ? entriesOfBlocks(set.layerIndexing!.indexing, set.layers, o.layers) : undefined;
-  const { report } = measureRunsDetailed(set, { metric, chance: o.chance, measures, layers: entries });
+  const { report, pairs } = measureRunsDetailed(set, { metric, chance: o.chance, measures, layers: entries });
   const p = report.prediction;
-  showTable([{ [`SD (${describeMetric(metric, set.numClasses)})`]: p.sd, I_pwd: p.pwd, I_κ: p.kappa, I_JSD: p.jsd }], {
+  if (o.predictions ?? true) showTable([{ [`SD (${describeMetric(metric, set.numClasses)})`]: p.sd, I_pwd: p.pwd, I_κ: p.kappa, I_JSD: p.jsd }], {
     caption: `Prediction-level instability of ${report.runs.length} runs (${o.chance ?? "textbook"} chance term for I_κ)`,
   });
   if (!report.representation || !report.layers) return report;
   const rep = report.representation;
-  const blocks = report.layers.blocks;
+  const { blocks, entries: measured } = report.layers;
   showTable(blocks.map((layer, t) => ({ layer, ...Object.fromEntries(measures.map((m) => [label(m, "plain"), rep[m]![t]])) })), {
     caption: "Representation-level instability per layer: mean over pairs of runs (layer = block number, 0 = the embedding output; θ_OP in radians)",
   });
+  // Undefined pairs (measures/degenerate.ts) are NaN in the table: say where and why.
+  const blockOf = (entry: number) => `block ${blocks[measured.indexOf(entry)]}`;
+  for (const line of describeDegenerate(pairs.representation?.degenerate ?? [], report.runs.length, blockOf)) console.log(`note: ${line}`);
   show(layerLines({
     series: measures.map((m) => ({ name: m, values: rep[m]! })),
     layers: blocks,

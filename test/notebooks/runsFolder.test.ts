@@ -16,7 +16,7 @@ const d = 5;
 const L = 4; // hidden.npy entries: the embedding output (constant) and 3 blocks
 
 /** Three runs of a 3-class task, in Hugging Face indexing, with metrics.json naming mcc. */
-function writeRuns(dir: string): { hidden: Float64Array[]; logits: Float64Array[]; labels: Int32Array } {
+function writeRuns(dir: string, constantBlock?: { run: number; entry: number }): { hidden: Float64Array[]; logits: Float64Array[]; labels: Int32Array } {
   const rng = new Random(7);
   const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
   const shared = Float64Array.from({ length: L * n * d }, () => rng.normal());
@@ -24,6 +24,8 @@ function writeRuns(dir: string): { hidden: Float64Array[]; logits: Float64Array[
   const logits: Float64Array[] = [];
   for (let r = 0; r < 3; r++) {
     const h = shared.map((v, i) => (i < n * d ? (i % d) + 1 : v + 0.4 * (i / (n * d)) * rng.normal()));
+    // The same vector for every example (a collapsed run), as the embedding entry is.
+    if (constantBlock?.run === r) for (let i = 0; i < n * d; i++) h[constantBlock.entry * n * d + i] = (i % d) + 1;
     const z = Float64Array.from({ length: n * 3 }, (_, i) => (i % 3 === labels[Math.floor(i / 3)] ? 1 : 0) + rng.normal());
     writeRun(path.join(dir, `seed-${r}`), {
       logits: { data: z, shape: [n, 3] },
@@ -108,9 +110,10 @@ test("showMeasures: the extra measures equal the pure functions' pair means per 
     assert.deepEqual(figure.data.map((t) => t.x), [[1, 2, 3], [1, 2, 3], [1, 2, 3]]);
 
     // layers are block numbers; the default measures are the paper's three.
-    const two = capture(() => showMeasures(set, { layers: [2] })).value;
-    assert.deepEqual(Object.keys(two.representation!), ["svcca", "op", "cka"]);
-    assert.deepEqual(two.layers!.entries, [2]);
+    const two = capture(() => showMeasures(set, { layers: [2], predictions: false }));
+    assert.deepEqual(Object.keys(two.value.representation!), ["svcca", "op", "cka"]);
+    assert.deepEqual(two.value.layers!.entries, [2]);
+    assert.equal(two.bundles.filter((b) => /<table/.test(String(b["text/html"]))).length, 1, "predictions: false leaves out the prediction table");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -125,6 +128,21 @@ test("showMeasures: bad options are errors that name the option and the choices"
     assert.throws(() => showMeasures(set, { measures: ["cka", "cka"] }), /each measure once/);
     assert.throws(() => showMeasures(set, { measures: "cka" as unknown as string[] }), /measures must be an array of names/);
     assert.throws(() => showMeasures(set, { metric: "auc" as never }), /metric 'auc': use "accuracy", "f1", "mcc"/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("showMeasures: a block where a run is constant is NaN only where every pair is undefined, with a note naming the run", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nb-runs-"));
+  try {
+    const { hidden } = writeRuns(dir, { run: 2, entry: 2 });
+    const set = capture(() => checkRuns(dir)).value;
+    const { value: report, lines } = capture(() => showMeasures(set, { measures: ["cka", "rsa"] }));
+    assert.deepEqual(lines, ["note: block 2: 2 of 3 pairs undefined for cka, rsa (seed-2: the centred Gram matrix is zero (hidden states constant across examples)); means use the defined pairs"]);
+    // The one defined pair (seed-0, seed-1) is the mean.
+    const at = (r: number) => hidden[r].slice(2 * n * d, 3 * n * d);
+    assert.ok(Math.abs(report.representation!.rsa![1] - rsaDistance(at(0), at(1), n, d)) < 1e-12);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

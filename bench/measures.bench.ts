@@ -127,7 +127,9 @@ async function main(): Promise<void> {
     const b = prepareLayer(data[0][1], N, D, { measures: [m] });
     const pair = medianCpuMs(m === "pwcca" ? 5 : 31, () => preparedDistance(a, b, m));
     const full = (R * LAYERS * prep + PAIRS * LAYERS * pair) / 1000;
-    return `  ${m.padEnd(10)} prep ${prep.toFixed(1)} ms/run-layer, ${pair.toFixed(2)} ms/pair → ${full.toFixed(1)} s CPU for ${PAIRS} pairs × ${LAYERS} layers alone`;
+    // PWCCA's weights are not unique when the kept spaces overlap in a shared subspace (pwcca.ts).
+    const uniqueness = a.pwcca && b.pwcca ? `; k_x + k_y = ${a.pwcca.kept + b.pwcca.kept} ${a.pwcca.kept + b.pwcca.kept > N ? `> N = ${N}: not uniquely defined here (pwcca.ts)` : `≤ N = ${N}`}` : "";
+    return `  ${m.padEnd(10)} prep ${prep.toFixed(1)} ms/run-layer, ${pair.toFixed(2)} ms/pair → ${full.toFixed(1)} s CPU for ${PAIRS} pairs × ${LAYERS} layers alone${uniqueness}`;
   });
 
   // Baseline: the straightforward way, each measure's pairwise function f(X, Y) called for every

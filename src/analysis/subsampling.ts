@@ -128,7 +128,7 @@ export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {
       for (let rep = 0; rep < reps; rep++) {
         const examples = sampleExamples(m.n, count, rng);
         const sub = subsetRunSet(set, runs, examples);
-        const d = measureRunsDetailed(sub, { metric: m.metric, chance, layers: m.layers.length ? m.layers : undefined, representation: m.layers.length > 0, measures: m.representation?.measures });
+        const d = measureRunsDetailed(sub, { metric: m.metric, chance, layers: m.layers.length ? m.layers : undefined, representation: m.layers.length > 0, measures: CURVE_MEASURES.filter((k) => m.representation?.measures.includes(k)) });
         const row = { model, task, rate, repetition: rep + 1, examples: count };
         for (const p of panel.pred) {
           const v = d.report.prediction[p.measure as keyof typeof d.report.prediction];

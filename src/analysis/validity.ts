@@ -5,6 +5,7 @@ import { pairMean } from "../measures/pairs";
 import type { Row } from "../util/row";
 import { toFrame, type DataFrame } from "./frame";
 import { pearson, populationSd, slope, spearman } from "./stats";
+import { extraMatrices, extraMeasureList } from "./extraMeasures";
 import { ConfigMeasures, pairCurves, RunStore } from "./store";
 
 /** The paper's order of the representation measures in these analyses. */
@@ -24,9 +25,25 @@ export interface Skipped {
 export interface ConvergentValidity {
   /** model, task, measureA, measureB, r, layers */
   rows: Row[];
-  /** Per (model, task): the 3×3 correlation matrix in CURVE_MEASURES order. */
+  /** The measures of the panels' matrices: CURVE_MEASURES, then the extra measures asked for. */
+  names: RepresentationMeasure[];
+  /** Per (model, task): the correlation matrix in `names` order. */
   panels: { model: string; task: string; matrix: number[][] }[];
   skipped: Skipped[];
+}
+
+export interface ConvergentOptions {
+  /**
+   * Optional representation measures (pwcca, cka-rbf, cka-biased, op-angular, rsa) whose layer
+   * curves are correlated with the paper's three too, as extra rows and matrix columns; measured
+   * on the Standard runs only (analysis/extraMeasures.ts). Default none: the paper's three.
+   */
+  measures?: readonly string[];
+}
+
+/** Each extra measure paired with each of the paper's three, in CONVERGENT_PAIRS's order of the three. */
+export function extraPairs(extra: readonly RepresentationMeasure[]): [RepresentationMeasure, RepresentationMeasure][] {
+  return extra.flatMap((e) => (["cka", "op", "svcca"] as RepresentationMeasure[]).map((p): [RepresentationMeasure, RepresentationMeasure] => [e, p]));
 }
 
 function standardWithCurves(store: RunStore, model: string, task: string, skipped: Skipped[]): ConfigMeasures | undefined {
@@ -43,28 +60,40 @@ function standardWithCurves(store: RunStore, model: string, task: string, skippe
   return m;
 }
 
+/**
+ * The paper's three measures' pair matrices of a Standard configuration, with those of the extra
+ * measures (measured for it on demand) merged in.
+ */
+export function standardMatrices(store: RunStore, m: ConfigMeasures, extra: readonly RepresentationMeasure[]): Record<RepresentationMeasure, Float64Array[]> {
+  const more = extraMatrices(store, m.config, extra);
+  return { ...m.representation!.matrices, ...(more?.matrices ?? {}) };
+}
+
 /** Pearson r between the layer curves of each pair of representation measures (method.md §6.1). */
-export function computeConvergentValidity(store: RunStore): ConvergentValidity {
-  const out: ConvergentValidity = { rows: [], panels: [], skipped: [] };
+export function computeConvergentValidity(store: RunStore, o: ConvergentOptions = {}): ConvergentValidity {
+  const extra = extraMeasureList(o.measures, "convergent validity: measures");
+  const names = [...CURVE_MEASURES, ...extra];
+  const out: ConvergentValidity = { rows: [], names, panels: [], skipped: [] };
   for (const { model, task } of store.modelTasks()) {
     const m = standardWithCurves(store, model, task, out.skipped);
     if (!m) continue;
-    const curves = m.curves!;
     if (m.layers.length < 3) {
       out.skipped.push({ what: `${model}/${task}`, reason: `only ${m.layers.length} layer(s); a correlation between layer curves needs at least 3` });
       continue;
     }
-    for (const [a, b] of CONVERGENT_PAIRS) {
+    const matrices = standardMatrices(store, m, extra);
+    const curves = Object.fromEntries(names.map((k) => [k, matrices[k].map((mat) => pairMean(mat, m.runs.length))])) as Record<RepresentationMeasure, number[]>;
+    for (const [a, b] of [...CONVERGENT_PAIRS, ...extraPairs(extra)]) {
       out.rows.push({ model, task, measureA: a, measureB: b, r: pearson(curves[a], curves[b]), layers: m.layers.length });
     }
-    const matrix = CURVE_MEASURES.map((a) => CURVE_MEASURES.map((b) => (a === b ? 1 : pearson(curves[a], curves[b]))));
+    const matrix = names.map((a) => names.map((b) => (a === b ? 1 : pearson(curves[a], curves[b]))));
     out.panels.push({ model, task, matrix });
   }
   return out;
 }
 
-export function convergentValidity(store: RunStore): DataFrame {
-  return toFrame(computeConvergentValidity(store).rows, ["model", "task", "measureA", "measureB", "r", "layers"]);
+export function convergentValidity(store: RunStore, o: ConvergentOptions = {}): DataFrame {
+  return toFrame(computeConvergentValidity(store, o).rows, ["model", "task", "measureA", "measureB", "r", "layers"]);
 }
 
 export interface LayerExperiment {

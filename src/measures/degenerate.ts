@@ -22,3 +22,21 @@ export interface DegenerateLayer {
   measures: string[];
   reason: string;
 }
+
+/**
+ * One line per layer with undefined pairs: how many of the pairs, for which measures, which runs
+ * and why, e.g. "block 3: 1 of 1 pairs undefined for svcca, pwcca (seed-1, seed-2: hidden states
+ * are constant across examples …); means use the defined pairs". `name` turns a layer (as stored
+ * in DegenerateLayer) into the words for it.
+ */
+export function describeDegenerate(degenerate: readonly DegenerateLayer[], runs: number, name: (layer: number) => string): string[] {
+  const pairs = (runs * (runs - 1)) / 2;
+  return [...new Set(degenerate.map((g) => g.layer))].map((layer) => {
+    const at = degenerate.filter((g) => g.layer === layer);
+    const good = runs - at.length;
+    const undefinedPairs = pairs - (good * (good - 1)) / 2;
+    const measures = [...new Set(at.flatMap((g) => g.measures))].join(", ");
+    const reasons = [...new Set(at.map((g) => g.reason))].join("; ");
+    return `${name(layer)}: ${undefinedPairs} of ${pairs} pairs undefined for ${measures} (${at.map((g) => g.runName).join(", ")}: ${reasons}); means use the defined pairs`;
+  });
+}

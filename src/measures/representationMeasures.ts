@@ -14,3 +14,20 @@ export const ALL_REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = [..
 export function isRepresentationMeasure(name: string): name is RepresentationMeasure {
   return (ALL_REPRESENTATION_MEASURES as readonly string[]).includes(name);
 }
+
+/**
+ * What is wrong with a list of measure names (a CLI flag's, a notebook option's), or undefined:
+ * each must be known and appear once. Callers name the input and list the choices.
+ */
+export function measureNamesProblem(names: readonly string[]): string | undefined {
+  if (names.length === 0) return "no measure named";
+  const bad = names.find((m) => !isRepresentationMeasure(m));
+  if (bad !== undefined) return `unknown measure '${bad}'`;
+  if (new Set(names).size !== names.length) return "each measure once";
+  return undefined;
+}
+
+/** The paper's three followed by `extra` (the report's and findings' measure set: the three are always there). */
+export function withPaperMeasures(extra: readonly RepresentationMeasure[]): RepresentationMeasure[] {
+  return [...REPRESENTATION_MEASURES, ...extra.filter((m) => !REPRESENTATION_MEASURES.includes(m))];
+}

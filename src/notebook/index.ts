@@ -23,3 +23,5 @@ export type { ShowSectionOptions } from "./section";
 export { showPaperTau } from "./paperFigures";
 export { fineTune } from "./fineTuneCell";
 export type { FineTuneCellOptions } from "./fineTuneCell";
+export { checkRuns, showMeasures } from "./runsFolder";
+export type { ShowMeasuresOptions } from "./runsFolder";

@@ -10,6 +10,7 @@ import { computeBootstrap, type Bootstrap, type BootstrapOptions } from "../anal
 import { computeSuccessfulVsFailed, type FailureOptions } from "../analysis/failedRuns";
 import * as F from "../analysis/findings";
 import { RunStore } from "../analysis/store";
+import { extraMeasureList } from "../analysis/extraMeasures";
 import { computeSubsampling, type SubsamplingOptions } from "../analysis/subsampling";
 import { computeConvergentValidity, computeLayerExperiment } from "../analysis/validity";
 import type { KappaChance } from "../measures/fleissKappa";
@@ -27,6 +28,11 @@ export interface ReportOptions {
   /** HTML at the bottom, e.g. timings and versions. */
   footer?: string;
   chance?: KappaChance;
+  /**
+   * Optional representation measures (pwcca, cka-rbf, cka-biased, op-angular, rsa) added to the
+   * convergent-validity section as extra rows and heatmap columns; default none (the paper's three).
+   */
+  measures?: readonly string[];
   bootstrap?: BootstrapOptions;
   subsampling?: SubsamplingOptions;
   failure?: FailureOptions;
@@ -75,7 +81,10 @@ function sectionBuilders(store: RunStore, opts: ReportOptions, csv: Csv, keep: (
     },
     benchmark: () => S.benchmarkSection(benchmarks(), F.methodActions(store), csv),
     layers: () => S.layersSection(keep(F.layersFinding(store)), computeLayerExperiment(store), csv),
-    convergent: () => S.convergentSection(keep(F.convergentFinding(store)), computeConvergentValidity(store), csv),
+    convergent: () => {
+      const o = { measures: opts.measures };
+      return S.convergentSection(keep(F.convergentFinding(store, o)), computeConvergentValidity(store, o), csv);
+    },
     failed: () => {
       const sf = computeSuccessfulVsFailed(store, opts.failure);
       return S.failedSection(keep(F.failedFinding(store, opts.failure, sf)), sf, csv);
@@ -96,6 +105,7 @@ function sectionBuilders(store: RunStore, opts: ReportOptions, csv: Csv, keep: (
 /** One section of the report, e.g. for a notebook cell: the paper's claim, the finding, figures and tables. */
 export function reportSection(store: RunStore, id: SectionId, opts: Omit<ReportOptions, "chance"> = {}): { section: ReportSection; finding?: F.Finding } {
   if (!SECTION_IDS.includes(id)) throw new Error(`unknown report section '${id}'; use one of ${SECTION_IDS.join(", ")}`);
+  extraMeasureList(opts.measures, "measures"); // a bad name is the caller's error, not a failed section
   let finding: F.Finding | undefined;
   const section = sectionBuilders(store, opts, (name) => `${name}.csv`, (f) => (finding = f))[id]();
   return { section, finding };
@@ -103,6 +113,7 @@ export function reportSection(store: RunStore, id: SectionId, opts: Omit<ReportO
 
 /** Runs every analysis on the store and assembles the report; nothing is written. */
 export function buildReport(storeDir: string, opts: ReportOptions = {}): BuiltReport {
+  extraMeasureList(opts.measures, "measures"); // a bad name is the caller's error, not a failed section
   const store = new RunStore(storeDir, { chance: opts.chance, log: opts.log });
   const tables: Record<string, Row[]> = {};
   const errors: BuiltReport["errors"] = [];

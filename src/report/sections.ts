@@ -113,8 +113,9 @@ export function layersSection(f: Finding, l: LayerExperiment, csv: Csv): ReportS
 }
 
 export function convergentSection(f: Finding, c: ConvergentValidity, csv: Csv): ReportSection {
-  const figures = c.panels.length ? [{ spec: heatmapGrid({ panels: c.panels.map((p) => ({ title: where(p.model, p.task), matrix: p.matrix })), names: CURVE_MEASURES, valueName: "r", title: "Pearson r between layer curves (Standard runs)" }) }] : [];
-  return section(f, figures, [tbl("Pearson r between the layer curves of two measures, with 95% CI over seeds", f.observed, csv("convergent_validity", f.observed))]);
+  const figures = c.panels.length ? [{ spec: heatmapGrid({ panels: c.panels.map((p) => ({ title: where(p.model, p.task), matrix: p.matrix })), names: c.names, valueName: "r", title: "Pearson r between layer curves (Standard runs)" }) }] : [];
+  const extra = c.names.length > CURVE_MEASURES.length ? ` (the optional ${c.names.slice(CURVE_MEASURES.length).join(", ")} each with CKA, OP and SVCCA after the paper's three pairs; the verdict is about CKA~OP)` : "";
+  return section(f, figures, [tbl(`Pearson r between the layer curves of two measures, with 95% CI over seeds${extra}`, f.observed, csv("convergent_validity", f.observed))]);
 }
 
 export function failedSection(f: Finding, sf: SuccessfulVsFailed, csv: Csv): ReportSection {

@@ -10,7 +10,7 @@ interface Label {
   plain: string;
 }
 
-/** The seven measures, coarse to fine (method.md §5), keyed by their canonical short name. */
+/** The seven measures, coarse to fine (method.md §5), then the optional ones, keyed by their canonical short name. */
 export const MEASURE_LABELS: Readonly<Record<string, Label>> = {
   sd: { html: "SD", plain: "SD" },
   pwd: { html: "I<sub>pwd</sub>", plain: "I_pwd" },
@@ -19,6 +19,12 @@ export const MEASURE_LABELS: Readonly<Record<string, Label>> = {
   svcca: { html: "I<sub>SVCCA</sub>", plain: "I_SVCCA" },
   op: { html: "I<sub>OP</sub>", plain: "I_OP" },
   cka: { html: "I<sub>CKA</sub>", plain: "I_CKA" },
+  // The optional representation measures (measures/representationMeasures.ts), folded as fold() does.
+  pwcca: { html: "I<sub>PWCCA</sub>", plain: "I_PWCCA" },
+  ckarbf: { html: "I<sub>CKA-RBF</sub>", plain: "I_CKArbf" },
+  ckabiased: { html: "I<sub>CKA-b</sub>", plain: "I_CKAb" },
+  opangular: { html: "θ<sub>OP</sub>", plain: "θ_OP" },
+  rsa: { html: "I<sub>RSA</sub>", plain: "I_RSA" },
 };
 
 /** The paper's order of the six measures used in benchmarking and bootstrapping (§7.1–7.2). */

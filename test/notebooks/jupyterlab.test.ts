@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Browser } from "playwright-core";
 import { chromiumPath, NO_CHROMIUM } from "../helpers/browser";
+import { exportPrerequisites, exportTwoSeeds } from "../helpers/exportedRuns";
 import { readNotebook, savedOutputs, type SavedOutputs } from "../helpers/jupyter";
 import { kernelProblem, NO_VENV_JUPYTER, repoRoot, startJupyter, venvJupyter, type JupyterServer } from "../helpers/jupyterServer";
 import {
@@ -22,7 +23,12 @@ import {
 const notebookDir = path.join(repoRoot, "notebooks");
 // INSTABILITY_NOTEBOOKS=REGEX runs only the matching notebooks (while working on one).
 const only = process.env.INSTABILITY_NOTEBOOKS ? new RegExp(process.env.INSTABILITY_NOTEBOOKS) : null;
-const notebooks = fs.readdirSync(notebookDir).filter((f) => f.endsWith(".ipynb") && (!only || only.test(f))).sort();
+const listed = fs.readdirSync(notebookDir).filter((f) => f.endsWith(".ipynb") && (!only || only.test(f))).sort();
+// Notebook 07 reads runs python/instability_export.py writes (INSTABILITY_EXPORTED_RUNS): exported
+// once per test file when the Python references are there, else that notebook is left out (said below).
+const READS_EXPORTED_RUNS = /^07-/;
+const exportReady = exportPrerequisites();
+const notebooks = "skip" in exportReady ? listed.filter((f) => !READS_EXPORTED_RUNS.test(f)) : listed;
 /** Per notebook, from Run All to the last cell (synthetic runs: seconds to a minute or two). */
 const RUN_TIMEOUT_MS = 600_000;
 /** The all-notebooks tests read synthetic runs; fine-tuning has its own test (jupyterlab-kernel). */
@@ -48,14 +54,21 @@ for (const ui of UIS) {
       for (const n of ui.notebooks) fs.copyFileSync(path.join(notebookDir, n), path.join(root, n));
       const browser = await launchChromium();
       let server: JupyterServer | null = null;
+      const exported = fs.mkdtempSync(path.join(os.tmpdir(), "instability-exported-"));
       try {
-        server = await startJupyter(jupyter!, ui.app, root, SERVER_ENV);
+        const env: NodeJS.ProcessEnv = { ...SERVER_ENV };
+        if ("skip" in exportReady) {
+          if (listed.some((f) => READS_EXPORTED_RUNS.test(f))) t.diagnostic(`left out ${listed.filter((f) => READS_EXPORTED_RUNS.test(f)).join(", ")}: ${exportReady.skip}`);
+        } else if (ui.notebooks.some((f) => READS_EXPORTED_RUNS.test(f))) {
+          env.INSTABILITY_EXPORTED_RUNS = exportTwoSeeds(exportReady.python, exportReady.glue, exported);
+        }
+        server = await startJupyter(jupyter!, ui.app, root, env);
         const saved = new Map<string, SavedOutputs>();
         for (const name of ui.notebooks) saved.set(name, await runAndSave(t, browser, server, name));
         await server.stop();
 
         // A new server: new data folder, new notary secret, so nothing it serves is trusted.
-        server = await startJupyter(jupyter!, ui.app, root, SERVER_ENV);
+        server = await startJupyter(jupyter!, ui.app, root, env);
         for (const name of ui.notebooks) await reopenUntrusted(t, browser, server, name, saved.get(name)!);
 
         const all = [...saved.values()];
@@ -65,6 +78,7 @@ for (const ui of UIS) {
         await browser.close();
         await server?.stop();
         fs.rmSync(root, { recursive: true, force: true });
+        fs.rmSync(exported, { recursive: true, force: true });
       }
     });
 }

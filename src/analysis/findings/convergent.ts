@@ -9,20 +9,27 @@ import { distinctPairMean, seedCi, type Ci } from "./ci";
 import { finding, fmtCi, type Finding, type Gate } from "./finding";
 import { countGate, standardRuns } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
+import { extraMeasureList } from "../extraMeasures";
+import { CONVERGENT_PAIRS, extraPairs, standardMatrices, type ConvergentOptions } from "../validity";
 
 /** A correlation between curves of L points: below this many layers it says little. */
 export const MIN_LAYERS_FOR_CORRELATION = 5;
 /** "Agree": r at least this (the paper's lowest CKA~OP, .78, rounded down). */
 export const AGREE_R = 0.7;
 
-function curveCorrelation(m: ConfigMeasures, a: RepresentationMeasure, b: RepresentationMeasure): Ci {
-  const rep = m.representation!;
+function curveCorrelation(m: ConfigMeasures, matrices: Record<RepresentationMeasure, Float64Array[]>, a: RepresentationMeasure, b: RepresentationMeasure): Ci {
   const R = m.runs.length;
-  const curve = (k: RepresentationMeasure, d: number[]) => rep.matrices[k].map((mat) => distinctPairMean(mat, R, d));
+  const curve = (k: RepresentationMeasure, d: number[]) => matrices[k].map((mat) => distinctPairMean(mat, R, d));
   return seedCi(m.runs.map((_, i) => i), (d) => pearson(curve(a, d), curve(b, d)), `convergent:${configurationName(m.config)}:${a}~${b}`);
 }
 
-export function convergentFinding(store: RunStore): Finding {
+/**
+ * The verdict is about CKA~OP (the paper's claim). With `o.measures`, each extra measure's r with
+ * CKA, OP and SVCCA joins the observed rows (pair "pwcca~cka", …) as extra evidence; it does not
+ * change the verdict.
+ */
+export function convergentFinding(store: RunStore, o: ConvergentOptions = {}): Finding {
+  const extra = extraMeasureList(o.measures, "convergent finding: measures");
   const gates: Gate[] = [];
   const observed: Row[] = [];
   const degenerate: string[] = [];
@@ -30,11 +37,12 @@ export function convergentFinding(store: RunStore): Finding {
   for (const { model, task, what, m } of standardRuns(store, gates, degenerate)) {
     gates.push(countGate("enough layers for a correlation of curves", what, m.representation ? m.layers.length : 0, MIN_LAYERS_FOR_CORRELATION, "layers (points per curve)"));
     if (!m.representation || m.layers.length < 3) continue;
-    const pairs: [RepresentationMeasure, RepresentationMeasure][] = [["cka", "op"], ["cka", "svcca"], ["op", "svcca"]];
-    const cis = pairs.filter(([a, b]) => m.representation!.measures.includes(a) && m.representation!.measures.includes(b)).map(([a, b]) => ({ a, b, ci: curveCorrelation(m, a, b) }));
+    const matrices = standardMatrices(store, m, extra);
+    const pairs = [...CONVERGENT_PAIRS, ...extraPairs(extra)];
+    const cis = pairs.filter(([a, b]) => matrices[a] && matrices[b]).map(([a, b]) => ({ a, b, ci: curveCorrelation(m, matrices, a, b) }));
     for (const { a, b, ci } of cis) observed.push({ model, task, pair: `${a}~${b}`, runs: m.runs.length, layers: m.layers.length, r: ci.value, ciLower: ci.lower, ciUpper: ci.upper });
     const co = cis.find((c) => c.a === "cka" && c.b === "op");
-    if (co) ckaOp.push({ what: `${model}/${task}`, ci: co.ci, svcca: Math.max(...cis.filter((c) => c.b === "svcca").map((c) => c.ci.value)) });
+    if (co) ckaOp.push({ what: `${model}/${task}`, ci: co.ci, svcca: Math.max(...cis.filter((c) => c.b === "svcca" && !extra.includes(c.a)).map((c) => c.ci.value)) });
   }
   if (gates.length === 0) gates.push({ name: "Standard runs", ok: false, detail: "no Standard configuration with at least 2 runs" });
   return finding(

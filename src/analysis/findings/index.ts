@@ -15,6 +15,7 @@ import { kendallFinding } from "./kendall";
 import { layersFinding } from "./layers";
 import { learningFinding } from "./learning";
 import { subsamplingFinding } from "./subsamplingFinding";
+import type { ConvergentOptions } from "../validity";
 
 export * from "./finding";
 export * from "./ci";
@@ -33,6 +34,8 @@ export { PAPER_CLAIMS } from "./paperClaims";
 export * as paper from "./paperNumbers";
 
 export interface FindingsOptions {
+  /** Extra measures in the convergent-validity finding (default the paper's three only). */
+  convergent?: ConvergentOptions;
   bootstrap?: BootstrapOptions;
   failure?: FailureOptions;
   subsampling?: SubsamplingOptions;
@@ -44,7 +47,7 @@ export function computeFindings(store: RunStore, o: FindingsOptions = {}): Findi
   return [
     learningFinding(store),
     layersFinding(store),
-    convergentFinding(store),
+    convergentFinding(store, o.convergent),
     failedFinding(store, o.failure, computeSuccessfulVsFailed(store, o.failure)),
     kendallFinding(store),
     bootstrapFinding(store, boot),

@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describeIndexing, describeSkipped, entriesOfBlocks, findRunsDirectories, listRunFolders, loadRuns, RunFormatError } from "../../runs";
 import { describeMetric, KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
-import { ALL_REPRESENTATION_MEASURES, isRepresentationMeasure, REPRESENTATION_MEASURES, RepresentationMeasure } from "../../measures/representation";
+import { ALL_REPRESENTATION_MEASURES, measureNamesProblem, REPRESENTATION_MEASURES, RepresentationMeasure } from "../../measures/representation";
+import { label } from "../../runs/names";
 
 const USAGE = `usage: instability measure RUNS_DIR [--metric accuracy|f1|mcc] [--layers 0,3,5]
                            [--chance textbook|uniform-over-items] [--measures svcca,op,cka]
@@ -28,25 +29,10 @@ I_pwd, I_kappa = 1 − Fleiss' kappa, I_JSD, and per layer I_SVCCA, I_OP and I_C
              Procrustes metric, radians) and rsa (1 − Spearman of correlation-distance RDMs)
   --json     print exactly one JSON object instead of a table ("layers": the block numbers measured)`;
 
-/** Column headers of the representation table. */
-const MEASURE_LABELS: Record<RepresentationMeasure, string> = {
-  svcca: "I_SVCCA",
-  op: "I_OP",
-  cka: "I_CKA",
-  pwcca: "I_PWCCA",
-  "cka-rbf": "I_CKArbf",
-  "cka-biased": "I_CKAb",
-  "op-angular": "θ_OP",
-  rsa: "I_RSA",
-};
-
 function parseMeasures(text: string): RepresentationMeasure[] {
   const names = text.split(",").map((s) => s.trim());
-  const bad = names.filter((m) => !isRepresentationMeasure(m));
-  if (names.length === 0 || bad.length > 0 || new Set(names).size !== names.length) {
-    const what = bad.length > 0 ? `unknown measure '${bad[0]}'` : "each measure once";
-    throw new CliError(`--measures '${text}': ${what}; use a comma-separated list of ${ALL_REPRESENTATION_MEASURES.join(", ")}`);
-  }
+  const problem = measureNamesProblem(names);
+  if (problem) throw new CliError(`--measures '${text}': ${problem}; use a comma-separated list of ${ALL_REPRESENTATION_MEASURES.join(", ")}`);
   return names as RepresentationMeasure[];
 }
 
@@ -171,7 +157,7 @@ export async function run(argv: string[]): Promise<number> {
     const rep = report.representation;
     lines.push("");
     lines.push(`representation-level instability (mean over run pairs; layer = block number, 0 = the embedding output)`);
-    lines.push(`  ${"layer".padStart(5)}${measures.map((m) => `  ${MEASURE_LABELS[m].padStart(8)}`).join("")}`);
+    lines.push(`  ${"layer".padStart(5)}${measures.map((m) => `  ${label(m, "plain").padStart(8)}`).join("")}`);
     report.layers!.blocks.forEach((l, t) => {
       lines.push(`  ${String(l).padStart(5)}${measures.map((m) => `  ${fmt(rep[m]![t]).padStart(8)}`).join("")}`);
     });

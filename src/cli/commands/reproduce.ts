@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { defaultModelDir } from "../../model/defaultModel";
 import { CliError, parseCliArgs } from "../command";
+import { extraMeasureList } from "../../analysis/extraMeasures";
 import { writeAnalysisReport } from "../../report";
 import { escapeHtml } from "../../runs/names";
 import type { RunSpec } from "../../train/sweep/grid";
@@ -26,7 +27,10 @@ With no options: the embedded model, the embedded tasks and the quick preset.
   --workers N              fine-tuning worker processes (default: number of cores)
   --no-sweep               analyse OUT/runs as it is, without fine-tuning anything
   --chance textbook|uniform-over-items
-                           Fleiss' κ chance term (default textbook; the paper's numbers: uniform-over-items)`;
+                           Fleiss' κ chance term (default textbook; the paper's numbers: uniform-over-items)
+  --measures pwcca,rsa,…   optional representation measures (pwcca, cka-rbf, cka-biased, op-angular,
+                           rsa) added to the convergent-validity section, each correlated with CKA,
+                           OP and SVCCA (measured on the Standard runs only); default: the paper's three`;
 
 export interface ReproduceOptions {
   preset: ReproducePreset;
@@ -36,6 +40,8 @@ export interface ReproduceOptions {
   glueDir?: string;
   sweep?: boolean;
   chance?: "textbook" | "uniform-over-items";
+  /** Optional representation measures for the convergent-validity section (ReportOptions.measures). */
+  measures?: string[];
   /** Replaces `instability finetune` (tests use a fake). */
   commandFor?: (run: RunSpec, runDir: string, saveFinal: boolean) => RunCommand;
   stream?: NodeJS.WritableStream & { isTTY?: boolean };
@@ -100,6 +106,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
   const written = writeAnalysisReport(store, path.resolve(o.out), {
     subtitle,
     chance: o.chance,
+    measures: o.measures,
     bootstrap: { resamples: p.analysis.bootstrapResamples },
     subsampling: { rates: p.analysis.subsamplingRates, repetitions: p.analysis.subsamplingRepetitions },
     failure: { permutations: p.analysis.permutations },
@@ -124,6 +131,7 @@ export async function run(argv: string[]): Promise<number> {
       workers: { type: "string" },
       "no-sweep": { type: "boolean" },
       chance: { type: "string" },
+      measures: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -138,6 +146,12 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers must be a positive integer, got '${values.workers}'`);
   const chance = values.chance;
   if (chance !== undefined && chance !== "textbook" && chance !== "uniform-over-items") throw new CliError(`--chance: '${chance}' is not textbook or uniform-over-items`);
+  const measures = values.measures?.split(",").map((m) => m.trim());
+  try {
+    extraMeasureList(measures, "--measures");
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
   const glueDir = values["glue-dir"] ?? process.env.GLUE_DIR;
   if (glueDir !== undefined && !fs.existsSync(glueDir)) throw new CliError(`--glue-dir ${glueDir}: not found; pass the folder that holds RTE/, MRPC/, CoLA/, SST-2/ (instability data download)`);
   if (values.model !== undefined && !fs.existsSync(path.join(values.model, "config.json"))) {
@@ -151,6 +165,7 @@ export async function run(argv: string[]): Promise<number> {
     glueDir,
     sweep: !values["no-sweep"],
     chance,
+    measures,
     commandLine: ["instability", "reproduce", ...argv].join(" "),
   });
   process.stdout.write(result.report + "\n");

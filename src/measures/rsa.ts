@@ -24,7 +24,8 @@ export function correlationRdm(gramMatrix: Float64Array, rowSums: ArrayLike<numb
   for (let i = 0; i < n; i++) {
     const v = gramMatrix[i * n + i] - d * mean[i] * mean[i];
     if (!(v > 1e-12 * gramMatrix[i * n + i])) {
-      throw new RangeError(`${what}: example ${i}'s hidden state is constant across features; the correlation distance of RSA is undefined`);
+      // Undefined, not an error: such a pair is NaN and named, as for the other measures (degenerate.ts).
+      throw new DegenerateRepresentation(what, `example ${i}'s hidden state is constant across features (no correlation distance)`, "RSA");
     }
     sd[i] = Math.sqrt(v);
   }

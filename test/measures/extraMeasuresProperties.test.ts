@@ -172,3 +172,11 @@ test("a layer constant across examples is undefined for each measure, with the r
     assert.match(p.degenerate?.[key] ?? "", /constant across examples/, m);
   }
 });
+
+test("RSA: an example whose hidden state is the same in every feature makes the layer undefined (NaN pairs), not an error", () => {
+  const x = gaussian(n, d, 11);
+  for (let k = 0; k < d; k++) x[2 * d + k] = 0.5; // example 2: one value in every feature
+  const p = prepareLayer(x, n, d, { measures: ["rsa", "cka"], what: "run a, layer 0" });
+  assert.match(p.degenerate?.rsa ?? "", /example 2's hidden state is constant across features/);
+  assert.equal(p.degenerate?.cka, undefined, "the other measures of the layer are unaffected");
+});

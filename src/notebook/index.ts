@@ -23,3 +23,11 @@ export type { ShowSectionOptions } from "./section";
 export { showPaperTau } from "./paperFigures";
 export { fineTune } from "./fineTuneCell";
 export type { FineTuneCellOptions } from "./fineTuneCell";
+export { toyStore, accuracyBySeed, sevenMeasures, sevenMeasuresTable, sevenMeasuresFigure, sdIsNotEnoughSentence, SEVEN_MEASURES } from "./lessons/sdIsNotEnough";
+export type { ToyStore, ToyPair, SevenMeasures, SevenValues, SevenMeasure } from "./lessons/sdIsNotEnough";
+export {
+  REPRESENTATION_DISTANCES, identityAndSymmetry, predictionIdentityAndOrder, invariance,
+  svccaBelowWidth, svccaBelowWidthTable, svccaBelowWidthFigure, svccaBelowWidthSentence,
+  kappaChanceTerms, kappaChanceFigure, kappaChanceSentence,
+} from "./lessons/measureProperties";
+export type { SvccaBelowWidth, KappaChanceRow } from "./lessons/measureProperties";

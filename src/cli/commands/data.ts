@@ -8,6 +8,7 @@ import { EMBEDDED_TASK_NAMES } from "../../data/embeddedTasks";
 import { downloadGlue, GlueDownloadError } from "../../data/glueDownload";
 import { pretrainingCorpusStats } from "../../data/pretrainingCorpus";
 import type { TaskData } from "../../data/types";
+import { majorityClassAccuracy } from "../../measures/taskMetrics";
 
 const USAGE = `usage:
   instability data info [--glue-dir DIR] [--json] [--corpus]
@@ -53,7 +54,7 @@ function taskInfo(task: TaskData, loadMs: number): TaskInfo {
     isPair: task.isPair,
     labelNames: task.labelNames,
     splits,
-    majorityTestAccuracy: Math.max(...splits.test.labels) / splits.test.n,
+    majorityTestAccuracy: majorityClassAccuracy(task.test.map((e) => e.label)),
     loadMs,
     card: fs.existsSync(cardFile) ? fs.readFileSync(cardFile, "utf8") : null,
   };

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { measureRuns, type InstabilityReport } from "../../measures";
-import { loadRuns, writeRun, type RunSet } from "../../runs";
+import { loadRuns, seedFolder, writeRun, type RunSet } from "../../runs";
 import { label } from "../../runs/names";
 import { methodValues, type FigureSpec } from "../../viz";
 import type { Row } from "../../util/row";
@@ -24,7 +24,7 @@ export type ToyPair = {
 };
 
 export interface ToyStore {
-  /** The temporary run store (one folder per set, one seed-N folder per run). */
+  /** The temporary run store (one folder per set, one seed-NN folder per run). */
   dir: string;
   sets: ToyPair;
   /** Deletes the store this call created (and nothing else). */
@@ -35,7 +35,7 @@ export interface ToyStore {
 export function toyStore(opts: Omit<ToyRunsOptions, "identical"> = {}): ToyStore {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "instability-toy-"));
   const read = (name: "identical" | "different"): RunSet => {
-    toyRuns({ ...opts, identical: name === "identical" }).forEach((contents, seed) => writeRun(path.join(dir, name, `seed-${seed}`), contents));
+    toyRuns({ ...opts, identical: name === "identical" }).forEach((contents, seed) => writeRun(path.join(dir, name, seedFolder(seed)), contents));
     return loadRuns(path.join(dir, name));
   };
   return { dir, sets: { identical: read("identical"), different: read("different") }, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };

@@ -7,6 +7,9 @@ import * as path from "node:path";
 import type { TaskData } from "../../data/types";
 import type { EncoderModel } from "../../model/encoder";
 import type { ProgressOptions } from "../../util/progress";
+import { packageVersion } from "../../util/packageRoot";
+
+export { packageVersion };
 import { type Mitigation, type MitigationHyperParameters, parseMitigation, resolveMitigationHyperParameters } from "../mitigation/defaults";
 import { DEFAULT_FAILED_RULE, type FailedRule, parseFailedRule } from "./failedRun";
 
@@ -188,30 +191,6 @@ export function checkFineTuneOptions(options: Omit<FineTuneOptions, "task">): Om
 /** sha256 of the checkpoint's config.json, so a run records exactly which architecture it used. */
 export function checkpointConfigHash(modelDir: string): string {
   return crypto.createHash("sha256").update(fs.readFileSync(path.join(modelDir, "config.json"))).digest("hex");
-}
-
-let cachedVersion: string | undefined;
-
-/** This package's version, from the nearest package.json named instability-lab. */
-export function packageVersion(): string {
-  if (cachedVersion !== undefined) return cachedVersion;
-  cachedVersion = "unknown";
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const file = path.join(dir, "package.json");
-    if (fs.existsSync(file)) {
-      try {
-        const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
-        if (pkg.name === "instability-lab" && pkg.version) {
-          cachedVersion = pkg.version;
-          break;
-        }
-      } catch {
-        // not ours; keep looking upward
-      }
-    }
-    if (path.dirname(dir) === dir) break;
-  }
-  return cachedVersion;
 }
 
 /** config.json of a run: its identity (identity.ts runSettings), how it ran, where the model came from. */

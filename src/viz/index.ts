@@ -17,3 +17,4 @@ export * from "./report";
 export * from "./strip";
 export * from "./shareGrid";
 export * from "./curves";
+export * from "./axes";

@@ -13,7 +13,7 @@ export { packageRoot } from "../util/packageRoot";
 export type { KernelSpec, InstallOptions, InstallResult } from "./kernelspec";
 export { toyRuns, toyPredictions, gaussianMatrix, rotateAndScale, scaleColumns, lowRankPlusNoise } from "./toy";
 export type { ToyRunsOptions } from "./toy";
-export { correctnessMap, showPaperTable } from "./figures";
+export { correctnessMap, storeCorrectnessMap, showPaperTable } from "./figures";
 export * as paper from "../analysis/findings/paperNumbers";
 export { writeSyntheticStore } from "./syntheticStore";
 export type { SyntheticStoreOptions, SyntheticStoreResult } from "./syntheticStore";

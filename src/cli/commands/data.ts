@@ -9,6 +9,7 @@ import { downloadGlue, GlueDownloadError } from "../../data/glueDownload";
 import { pretrainingCorpusStats } from "../../data/pretrainingCorpus";
 import type { TaskData } from "../../data/types";
 import { majorityClassAccuracy } from "../../measures/taskMetrics";
+import { packageRoot } from "../../util/packageRoot";
 
 const USAGE = `usage:
   instability data info [--glue-dir DIR] [--json] [--corpus]
@@ -20,7 +21,7 @@ const USAGE = `usage:
       download RTE, MRPC, CoLA and SST-2 into DIR (GLUE layout), verifying sha256 checksums;
       needs internet, writes nothing unless every file verifies.`;
 
-const CARDS_DIR = path.resolve(__dirname, "..", "..", "..", "..", "docs", "tasks");
+const CARDS_DIR = path.join(packageRoot(), "docs", "tasks");
 
 interface SplitInfo {
   n: number;

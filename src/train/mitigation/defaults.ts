@@ -46,5 +46,7 @@ export function resolveMitigationHyperParameters(overrides: Partial<MitigationHy
  * 4-block model re-initialises its top block instead of failing.
  */
 export function reinitLayersForDepth(layers: number): number {
-  return layers >= 24 ? DEFAULT_MITIGATION_HYPERPARAMETERS.reinitLayers : Math.max(1, Math.round((5 * layers) / 24));
+  const paperDepth = 24; // the paper's models: BERT-large, RoBERTa-large
+  const top = DEFAULT_MITIGATION_HYPERPARAMETERS.reinitLayers;
+  return layers >= paperDepth ? top : Math.max(1, Math.round((top * layers) / paperDepth));
 }

@@ -4,8 +4,8 @@ export { setup, show, figureHtml, plotlyLoaderHtml, figureSummary, plotlyVersion
 export type { PlotlyFigure } from "./plotly";
 export { showTable, tableHtml, tableText, tableData, formatCell } from "./table";
 export type { TableOptions, TableData } from "./table";
-export { progress, formatDuration } from "./progress";
-export type { Progress, ProgressOptions } from "./progress";
+export { progress, formatDuration, Progress } from "./progress";
+export type { NotebookProgressOptions } from "./progress";
 export { publish, setDisplaySink, escapeHtml, jsonForScript } from "./display";
 export type { MimeBundle } from "./display";
 export { KERNEL_NAME, KERNEL_DISPLAY_NAME, kernelSpec, writeKernelSpec, installKernel } from "./kernelspec";

@@ -1,5 +1,5 @@
 // instability-lab: the library's public surface, one namespace per layer of the pipeline
-// (data → model → train → runs → measures → analysis → viz; see docs in README).
+// (the layers and which may import which: ARCHITECTURE.md).
 export * as data from "./data";
 export * as model from "./model";
 export * as train from "./train";

@@ -25,3 +25,19 @@ export function parseCliArgs<T extends ParseArgsConfig>(command: string, config:
     throw new CliError(`${(err as Error).message.replace(/\s*\n\s*/g, " ")}; see \`instability ${command} --help\``);
   }
 }
+
+/**
+ * Runs `fn` (sync or async) and turns what it throws into a one-line CliError, with `prefix`
+ * (e.g. "--seeds: ") before the message: for library calls whose errors describe bad input.
+ */
+export function asCliError<T>(fn: () => T, prefix = ""): T {
+  const wrap = (err: unknown): never => {
+    throw err instanceof CliError ? err : new CliError(`${prefix}${err instanceof Error ? err.message : String(err)}`);
+  };
+  try {
+    const result = fn();
+    return (result instanceof Promise ? result.catch(wrap) : result) as T;
+  } catch (err) {
+    return wrap(err);
+  }
+}

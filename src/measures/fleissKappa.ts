@@ -59,7 +59,3 @@ export function fleissKappa(raters: ArrayLike<number>[], numClasses: number, opt
   return (pBar - pe) / (1 - pe);
 }
 
-/** Fleiss' κ of the runs listed in `runs` (indices into `preds`; a repeated index is another rater). */
-export function fleissKappaOfRuns(preds: ArrayLike<number>[], runs: ArrayLike<number>, numClasses: number, opts: FleissKappaOptions = {}): number {
-  return fleissKappa(Array.from(runs as ArrayLike<number>, (r) => preds[r]), numClasses, opts);
-}

@@ -41,11 +41,6 @@ export function pairMean(matrix: Float64Array, size: number, runs?: ArrayLike<nu
   return defined ? sum / defined : NaN;
 }
 
-/** Mean over pairs where both runs belong to `group` (e.g. the successful or the failed runs). */
-export function groupPairMean(matrix: Float64Array, size: number, group: ArrayLike<number>): number {
-  return pairMean(matrix, size, group);
-}
-
 /** How many of the pairs i < j of `runs` are undefined (NaN). */
 export function undefinedPairs(matrix: Float64Array, size: number, runs?: ArrayLike<number>): number {
   const list = runs ?? Array.from({ length: size }, (_, i) => i);

@@ -184,3 +184,11 @@ export function taskMetric(metric: TaskMetric, pred: ArrayLike<number>, labels: 
       throw new RangeError(`unknown task metric '${metric as string}' (use accuracy, f1 or mcc)`);
   }
 }
+
+/** Accuracy of always predicting the most frequent label of `labels` (method.md §3.1's failure baseline). */
+export function majorityClassAccuracy(labels: ArrayLike<number>): number {
+  if (labels.length === 0) throw new RangeError("majority-class accuracy of an empty label list");
+  const counts = new Map<number, number>();
+  for (let i = 0; i < labels.length; i++) counts.set(labels[i], (counts.get(labels[i]) ?? 0) + 1);
+  return Math.max(...counts.values()) / labels.length;
+}

@@ -71,10 +71,7 @@ function loadTslabModule(id: string): unknown {
   }
 }
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
+export { escapeHtml } from "../util/escapeHtml";
 
 /**
  * JSON that is safe inside an inline <script>: `<` (so no `</script>` or `<!--`), and the line

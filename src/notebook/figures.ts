@@ -1,5 +1,7 @@
 // Figures that only the notebooks need (the paper's figures live in src/viz).
 import type { RunSet } from "../runs";
+import { loadConfiguration, type RunStore } from "../analysis/store";
+import { label } from "../runs/names";
 import { predictions } from "../measures";
 import { BASE_CONFIG, baseLayout, layoutGrid, tableHtml, toCsv, type FigureSpec, type TableInput, type TableOptions as VizTableOptions, type Trace } from "../viz";
 import { escapeHtml, publish } from "./display";
@@ -42,6 +44,24 @@ export function correctnessMap(sets: { name: string; set: RunSet }[], opts: { ti
     };
   });
   return { data, layout, config: { ...BASE_CONFIG } };
+}
+
+/**
+ * correctnessMap of a run store's real runs: one panel per method of (model, task) at the
+ * Standard learning rate (the benchmark's configurations); default the store's first model/task.
+ */
+export function storeCorrectnessMap(store: RunStore, o: { model?: string; task?: string; title?: string } = {}): FigureSpec {
+  const pairs = store.modelTasks();
+  const where = pairs.find((p) => (o.model === undefined || p.model === o.model) && (o.task === undefined || p.task === o.task));
+  if (!where) {
+    throw new Error(`storeCorrectnessMap: the store ${store.dir} has no runs of ${o.model ?? "any model"}/${o.task ?? "any task"}; it has ${pairs.map((p) => `${p.model}/${p.task}`).join(", ") || "no configurations"}`);
+  }
+  const configs = store.benchmark(where.model, where.task);
+  if (configs.length === 0) throw new Error(`storeCorrectnessMap: ${where.model}/${where.task} has no Standard configuration with 2 or more runs; fine-tune more seeds first`);
+  return correctnessMap(
+    configs.map((c) => ({ name: label(c.method), set: loadConfiguration(c, "best", { hidden: false }) })),
+    { title: o.title ?? `Right (blue) and wrong (orange) per run and test example: ${label(where.model)}/${label(where.task)}` },
+  );
 }
 
 /**

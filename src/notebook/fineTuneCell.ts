@@ -7,13 +7,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import { loadRuns, type RunSet } from "../runs/runFolder";
-import { configurationDir, expandGrid, type RunSpec } from "../train/sweep/grid";
+import { expandGrid, type RunSpec } from "../train/sweep/grid";
+import { configurationDir } from "../runs/storeLayout";
 import { finetuneCommand } from "../train/sweep/finetuneCommand";
 import { runSweep, type SweepResult } from "../train/sweep/pool";
 import { QUICK_PRESET, learningRateFor } from "../train/sweep/presets";
 import { modelFamily, presetFinetuneArgs, storeModelName } from "../train/sweep/presetSweep";
 import { canPublish } from "./display";
-import { checkoutRoot } from "./kernelspec";
+import { packageRoot } from "../util/packageRoot";
 import { watchSweep } from "./sweepProgress";
 
 export interface FineTuneCellOptions {
@@ -37,7 +38,7 @@ export async function fineTune(o: FineTuneCellOptions): Promise<RunSet> {
   const standard = QUICK_PRESET.parts.find((p) => p.role === "standard")!;
   const lr = o.learningRate ?? learningRateFor(standard.learningRate, modelFamily(o.modelDir));
   if (!(lr > 0)) throw new Error(`fineTune: learningRate must be a positive number, got ${o.learningRate}`);
-  const store = path.resolve(o.store ?? path.join(checkoutRoot(), "out", "reproduce", "runs"));
+  const store = path.resolve(o.store ?? path.join(packageRoot(), "out", "reproduce", "runs"));
   const model = storeModelName(o.modelDir);
   const mitigation = o.mitigation ?? "none";
   let runs: RunSpec[];

@@ -4,15 +4,16 @@ export { setup, show, figureHtml, plotlyLoaderHtml, figureSummary, plotlyVersion
 export type { PlotlyFigure } from "./plotly";
 export { showTable, tableHtml, tableText, tableData, formatCell } from "./table";
 export type { TableOptions, TableData } from "./table";
-export { progress, formatDuration } from "./progress";
-export type { Progress, ProgressOptions } from "./progress";
+export { progress, formatDuration, Progress } from "./progress";
+export type { NotebookProgressOptions } from "./progress";
 export { publish, setDisplaySink, escapeHtml, jsonForScript } from "./display";
 export type { MimeBundle } from "./display";
-export { KERNEL_NAME, KERNEL_DISPLAY_NAME, kernelSpec, writeKernelSpec, installKernel, checkoutRoot } from "./kernelspec";
+export { KERNEL_NAME, KERNEL_DISPLAY_NAME, kernelSpec, writeKernelSpec, installKernel } from "./kernelspec";
+export { packageRoot } from "../util/packageRoot";
 export type { KernelSpec, InstallOptions, InstallResult } from "./kernelspec";
 export { toyRuns, toyPredictions, gaussianMatrix, rotateAndScale, scaleColumns, lowRankPlusNoise } from "./toy";
 export type { ToyRunsOptions } from "./toy";
-export { correctnessMap, showPaperTable } from "./figures";
+export { correctnessMap, storeCorrectnessMap, showPaperTable } from "./figures";
 export * as paper from "../analysis/findings/paperNumbers";
 export { writeSyntheticStore } from "./syntheticStore";
 export type { SyntheticStoreOptions, SyntheticStoreResult } from "./syntheticStore";
@@ -25,3 +26,11 @@ export { fineTune } from "./fineTuneCell";
 export type { FineTuneCellOptions } from "./fineTuneCell";
 export { checkRuns, showMeasures } from "./runsFolder";
 export type { ShowMeasuresOptions } from "./runsFolder";
+export { toyStore, accuracyBySeed, sevenMeasures, sevenMeasuresTable, sevenMeasuresFigure, sdIsNotEnoughSentence, SEVEN_MEASURES } from "./lessons/sdIsNotEnough";
+export type { ToyStore, ToyPair, SevenMeasures, SevenValues, SevenMeasure } from "./lessons/sdIsNotEnough";
+export {
+  REPRESENTATION_DISTANCES, identityAndSymmetry, predictionIdentityAndOrder, invariance,
+  svccaBelowWidth, svccaBelowWidthTable, svccaBelowWidthFigure, svccaBelowWidthSentence,
+  kappaChanceTerms, kappaChanceFigure, kappaChanceSentence,
+} from "./lessons/measureProperties";
+export type { SvccaBelowWidth, KappaChanceRow } from "./lessons/measureProperties";

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { packageRoot } from "../util/packageRoot";
 
 export const KERNEL_NAME = "instability-lab";
 export const KERNEL_DISPLAY_NAME = "Instability Lab (TypeScript)";
@@ -16,15 +17,6 @@ export interface KernelSpec {
   metadata: Record<string, unknown>;
 }
 
-/** The checkout this module was compiled from (dist/src/notebook → three levels up). */
-export function checkoutRoot(): string {
-  const root = path.resolve(__dirname, "..", "..", "..");
-  const pkg = path.join(root, "package.json");
-  if (!fs.existsSync(pkg) || JSON.parse(fs.readFileSync(pkg, "utf8")).name !== "instability-lab") {
-    throw new Error(`kernelspec: ${root} is not the instability-lab checkout (no package.json named instability-lab)`);
-  }
-  return root;
-}
 
 /**
  * kernel.json for this checkout. Absolute paths on purpose: Jupyter copies the spec into its
@@ -32,7 +24,7 @@ export function checkoutRoot(): string {
  * the Node running the installer, so a conda env's Node is kept even if PATH changes later.
  */
 export function kernelSpec(opts: { root?: string; node?: string; displayName?: string } = {}): KernelSpec {
-  const root = opts.root ?? checkoutRoot();
+  const root = opts.root ?? packageRoot();
   return {
     argv: [opts.node ?? process.execPath, path.join(root, "kernel", "launch.js"), "{connection_file}"],
     display_name: opts.displayName ?? KERNEL_DISPLAY_NAME,

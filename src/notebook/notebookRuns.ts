@@ -13,7 +13,7 @@ import { PRESETS } from "../train/sweep/presets";
 import { modelFamily, presetRuns, storeModelName, sweepPreset } from "../train/sweep/presetSweep";
 import type { SweepResult } from "../train/sweep/pool";
 import { canPublish } from "./display";
-import { checkoutRoot } from "./kernelspec";
+import { packageRoot } from "../util/packageRoot";
 import { watchSweep } from "./sweepProgress";
 import { writeSyntheticStore } from "./syntheticStore";
 
@@ -96,7 +96,7 @@ export async function notebookRuns(o: NotebookRunsOptions = {}): Promise<Noteboo
           "update the checkout and run `npm run build`, or set GLUE_DIR = undefined to use synthetic runs",
       );
     }
-    const store = o.store ?? path.join(checkoutRoot(), "runs", "notebooks", "synthetic");
+    const store = o.store ?? path.join(packageRoot(), "runs", "notebooks", "synthetic");
     const r = writeSyntheticStore(store, { failedRuns: o.failedRuns, methods: o.methods === "standard" ? ["none"] : undefined });
     const why = available.reason ?? (forced === "synthetic" ? "INSTABILITY_NOTEBOOK_RUNS=synthetic" : "fine-tuning switched off");
     const description =
@@ -113,7 +113,7 @@ export async function notebookRuns(o: NotebookRunsOptions = {}): Promise<Noteboo
   // restricted to the parts this notebook reads, so the notebooks and reproduce share runs.
   const p = PRESETS[preset];
   const roles = new Set(["standard", ...(o.methods === "all" ? ["methods"] : []), ...(o.failedRuns ? ["failed"] : [])]);
-  const store = o.store ?? path.join(checkoutRoot(), "out", "reproduce", "runs");
+  const store = o.store ?? path.join(packageRoot(), "out", "reproduce", "runs");
   const tasks = o.glueDir ? p.tasks.glue : p.tasks.embedded;
   const include = (x: { role: string }) => roles.has(x.role);
   const { runs } = presetRuns(p, storeModelName(o.model), tasks, modelFamily(o.model), include);

@@ -24,7 +24,7 @@ export function watchSweep(store: string, runs: RunSpec[], everyMs = 2000): Swee
     const key = `${done} ${note}`;
     if (key === last && extra === undefined) return;
     last = key;
-    p.update(done, undefined, note);
+    p.update(done, note);
   };
   draw("starting");
   const timer = setInterval(() => draw(), everyMs);

@@ -12,7 +12,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeRun } from "../runs";
-import { configurationDir, seedDir } from "../train/sweep/grid";
+import { configurationDir, seedFolder } from "../runs/storeLayout";
 import { Random } from "../util/random";
 
 export interface SyntheticStoreOptions {
@@ -120,7 +120,7 @@ export function writeSyntheticStore(dir: string, o: SyntheticStoreOptions = {}):
     for (const c of configs) {
       const confDir = path.join(dir, configurationDir(model, task, c.method, c.lr));
       for (const seed of seeds) {
-        const runDir = path.join(confDir, seedDir(seed));
+        const runDir = path.join(confDir, seedFolder(seed));
         const done = fs.existsSync(path.join(runDir, "metrics.json")) && (!c.failed || fs.existsSync(path.join(runDir, "final", "metrics.json")));
         if (done) {
           existing++;

@@ -2,6 +2,8 @@
 // objects, as an HTML table (with a plain-text twin for consoles and text exports).
 // danfo is recognised by shape, not imported: importing danfojs-node would load tfjs.
 import { escapeHtml, publish } from "./display";
+import { tableHtml as vizTableHtml } from "../viz/table";
+import type { Cell, Row } from "../util/row";
 
 export interface TableOptions {
   /** Rows shown before "… N more rows" (default 50). */
@@ -71,24 +73,34 @@ export function formatCell(v: unknown, digits = 4): string {
   return String(v);
 }
 
-/** The HTML table (and a "… N more rows" note when cut). */
+// The index column's key in the rows handed to viz.tableHtml: no DataFrame column is called this.
+const INDEX = "\u0000index";
+
+/**
+ * The HTML table (and a "… N more rows" note when cut), drawn by viz.tableHtml, the one HTML
+ * table renderer: here with the column names as given and numbers to `digits` significant digits.
+ */
 export function tableHtml(input: unknown, opts: TableOptions = {}): string {
   const { columns, rows, index } = tableData(input, opts);
   const maxRows = opts.maxRows ?? 50;
   const shown = rows.slice(0, maxRows);
-  const head = (index ? ["<th></th>"] : []).concat(columns.map((c) => `<th>${escapeHtml(c)}</th>`));
-  const body = shown.map((row, r) => {
-    const cells = row.map((v) => {
-      const align = typeof v === "number" || typeof v === "bigint" ? ' style="text-align:right"' : "";
-      return `<td${align}>${escapeHtml(formatCell(v, opts.digits))}</td>`;
-    });
-    if (index) cells.unshift(`<th>${escapeHtml(String(index[r]))}</th>`);
-    return `<tr>${cells.join("")}</tr>`;
-  });
+  // numbers stay numbers (aligned and formatted by viz); anything else becomes its text here
+  const cell = (v: unknown): Cell => (typeof v === "number" ? v : v == null ? null : formatCell(v, opts.digits));
+  const rowObjects: Row[] = shown.map((row, r) => ({
+    ...(index ? { [INDEX]: String(index[r]) } : {}),
+    ...Object.fromEntries(columns.map((c, j) => [c, cell(row[j])])),
+  }));
   const more = rows.length > shown.length ? `<p>… ${rows.length - shown.length} more rows (of ${rows.length})</p>` : "";
-  const caption = opts.caption ? `<caption>${escapeHtml(opts.caption)}</caption>` : "";
-  return `<table class="instability-lab-table">${caption}<thead><tr>${head.join("")}</tr></thead>` +
-    `<tbody>${body.join("")}</tbody></table>${more}`;
+  return vizTableHtml(rowObjects, {
+    columns: index ? [INDEX, ...columns] : columns,
+    headers: Object.fromEntries(columns.map((c) => [c, escapeHtml(c)])),
+    labelCells: false,
+    defaultFormat: (v) => formatCell(v, opts.digits),
+    caption: opts.caption ? escapeHtml(opts.caption) : undefined,
+    className: "instability-lab-table",
+    rowHeader: index ? INDEX : undefined,
+    inlineAlign: true,
+  }) + more;
 }
 
 /** The same table as aligned plain text. */

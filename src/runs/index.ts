@@ -5,3 +5,4 @@ export * from "./runDefinition";
 export * from "./runIdentity";
 export * from "./layerIndexing";
 export * from "./methods";
+export * from "./storeLayout";

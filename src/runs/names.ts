@@ -3,6 +3,10 @@
 // Figures and HTML tables use the HTML form (plotly renders <sub> in titles, ticks and legends);
 // CSV headers and console output use the plain form.
 
+import { escapeHtml } from "../util/escapeHtml";
+
+export { escapeHtml };
+
 export type LabelFormat = "html" | "plain";
 
 interface Label {
@@ -107,6 +111,3 @@ export function label(name: string, format: LabelFormat = "html"): string {
   return format === "html" ? escapeHtml(name) : name;
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}

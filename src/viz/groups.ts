@@ -2,6 +2,7 @@
 // one panel per representation measure. Group names come from the caller's data, never assumed:
 // the direction of the difference is what the analysis is about.
 import { label } from "./labels";
+import { layerTicks } from "./axes";
 import { layoutGrid } from "./grid";
 import { seriesTraces, type Band } from "./layers";
 import { BASE_CONFIG, baseLayout, color, legendBelow, type FigureSpec } from "./spec";
@@ -49,7 +50,8 @@ export function groupComparison(o: GroupComparisonOptions): FigureSpec {
       const n = o.layers?.length ?? o.measures[p.col].groups[0]?.values.length ?? 0;
       const first = o.layers?.[0] ?? 1;
       const last = o.layers?.[n - 1] ?? n;
-      return { title: { text: "Layer" }, dtick: 4, gridcolor: "#eee", range: [first - 0.5, last + 0.5] };
+      const layers = o.layers ?? Array.from({ length: n }, (_, i) => first + i);
+      return { title: { text: "Layer" }, gridcolor: "#eee", ...layerTicks(layers.length ? layers : [first, last]) };
     },
     yaxis: (p) => ({ title: { text: label(o.measures[p.col].measure) }, rangemode: "tozero", gridcolor: "#eee" }),
   });

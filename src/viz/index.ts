@@ -16,3 +16,5 @@ export * from "./benchmark";
 export * from "./report";
 export * from "./strip";
 export * from "./shareGrid";
+export * from "./curves";
+export * from "./axes";

@@ -1,6 +1,7 @@
 // Instability per layer (method.md §6.2, §8 NB4/NB9): one line per series over layers 1..L,
 // with an optional band (mean ± SD, or min–max over runs/pairs/repetitions).
 import { label } from "./labels";
+import { layerTicks } from "./axes";
 import { layoutGrid } from "./grid";
 import { BASE_CONFIG, baseLayout, checkLength, color, legendBelow, withAlpha, type FigureSpec, type Trace } from "./spec";
 
@@ -102,12 +103,10 @@ export interface LayerLinesOptions {
 
 const layerAxis = (title: string | undefined, layers?: number[]) => ({
   title: { text: title ?? "Layer" },
-  dtick: 2,
   zeroline: false,
   showgrid: true,
   gridcolor: "#eee",
-  // half a layer of air on each side, and no meaningless "0" tick
-  ...(layers && layers.length > 0 ? { range: [Math.min(...layers) - 0.5, Math.max(...layers) + 0.5] } : {}),
+  ...layerTicks(layers ?? []),
 });
 const valueAxis = (title: string | undefined) => ({ title: { text: title ?? "Instability" }, zeroline: true, zerolinecolor: "#ccc", gridcolor: "#eee", rangemode: "tozero" });
 

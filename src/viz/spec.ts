@@ -1,6 +1,8 @@
 // A figure is plain JSON that Plotly.newPlot takes as is: it can be written to disk, sent to a
 // notebook, or embedded in the report without this library at the other end.
 
+import { READABLE_NUMBERS } from "./axes";
+
 export type Datum = number | string | null;
 
 /** One plotly trace. Only the fields the builders here rely on are named; plotly takes many more. */
@@ -69,6 +71,8 @@ export function baseLayout(title: string | undefined, extra: Layout = {}): Layou
     paper_bgcolor: "white",
     plot_bgcolor: "white",
     margin: { l: 70, r: 30, t: title ? 60 : 30, b: 60 },
+    // plotly applies a template's xaxis/yaxis to every x/y axis (xaxis2, yaxis3, … too)
+    template: { layout: { xaxis: READABLE_NUMBERS, yaxis: READABLE_NUMBERS } },
     ...extra,
   };
 }

@@ -2,6 +2,7 @@
 // representation measure, and beside them a "pred" column with one point per repetition for
 // each prediction measure. Overlapping repetitions mean the measure does not depend on the sample.
 import { label } from "./labels";
+import { layerTicks } from "./axes";
 import { gridPanels } from "./grid";
 import { BASE_CONFIG, baseLayout, checkLength, color, legendBelow, type FigureSpec, type Layout, type Trace } from "./spec";
 
@@ -76,7 +77,7 @@ function panelAxes(layout: Layout, k: number, dom: { x: [number, number]; y: [nu
   const b = axisName(2 * k);
   const split = dom.x[0] + CURVES_SHARE * (dom.x[1] - dom.x[0]);
   const gap = 0.04 * (dom.x[1] - dom.x[0]);
-  layout[`xaxis${a.key}`] = { domain: [dom.x[0], split], anchor: `y${a.ref}`, title: { text: titles.x ? "Layer" : "" }, dtick: layers.length > 12 ? 4 : 2, gridcolor: "#eee", range: [layers[0] - 0.5, layers[layers.length - 1] + 0.5] };
+  layout[`xaxis${a.key}`] = { domain: [dom.x[0], split], anchor: `y${a.ref}`, title: { text: titles.x ? "Layer" : "" }, gridcolor: "#eee", ...layerTicks(layers) };
   layout[`yaxis${a.key}`] = { domain: dom.y, anchor: `x${a.ref}`, title: { text: titles.y }, gridcolor: "#eee", rangemode: "tozero" };
   layout[`xaxis${b.key}`] = { domain: [split + gap, dom.x[1]], anchor: `y${b.ref}`, type: "category", tickangle: 0, tickfont: { size: 10 }, title: { text: titles.x ? "pred" : "" } };
   // same scale as the curves, so a point and a curve at one height mean the same instability

@@ -38,6 +38,10 @@ export interface TableOptions {
   indexColumn?: string;
   /** Extra class on the <table>. */
   className?: string;
+  /** This column's cells are row headers (<th>) without a column header (a DataFrame's index). */
+  rowHeader?: string;
+  /** Right-align numbers with a style attribute rather than class="num", for HTML shown without the report's stylesheet (notebook cells). */
+  inlineAlign?: boolean;
 }
 
 function isFrameLike(x: unknown): x is FrameLike {
@@ -113,8 +117,9 @@ export function tableHtml(input: TableInput, opts: TableOptions = {}): string {
     if (!all.includes(c)) throw new Error(`tableHtml: column "${c}" is not in the table (columns: ${all.join(", ")})`);
   }
   const numeric = new Set(columns.filter((c) => rows.some((r) => typeof r[c] === "number") && rows.every((r) => r[c] == null || typeof r[c] === "number")));
+  const numClass = (c: string) => (!numeric.has(c) ? "" : opts.inlineAlign ? ' style="text-align:right"' : ' class="num"');
   const head = columns
-    .map((c) => `<th${numeric.has(c) ? ' class="num"' : ""}>${opts.headers?.[c] ?? label(c)}</th>`)
+    .map((c) => (c === opts.rowHeader ? "<th></th>" : `<th${opts.inlineAlign ? "" : numClass(c)}>${opts.headers?.[c] ?? label(c)}</th>`))
     .join("");
   const formats = new Map<string, NumberFormat>();
   for (const c of columns) {
@@ -124,7 +129,10 @@ export function tableHtml(input: TableInput, opts: TableOptions = {}): string {
   const labelCells = opts.labelCells ?? true;
   const body = rows
     .map((r) => {
-      const tds = columns.map((c) => `<td${numeric.has(c) ? ' class="num"' : ""}>${cellHtml(r[c], formats.get(c)!, labelCells)}</td>`);
+      const tds = columns.map((c) => {
+        const cell = cellHtml(r[c], formats.get(c)!, labelCells);
+        return c === opts.rowHeader ? `<th>${cell}</th>` : `<td${numClass(c)}>${cell}</td>`;
+      });
       return `<tr>${tds.join("")}</tr>`;
     })
     .join("\n");

@@ -206,7 +206,16 @@ test("sub-sampling at rate 1 reproduces the full computation; smaller rates use 
   assert.equal(sub.panels[0].curves[0].repetitions.length, 4);
   const again = computeSubsampling(store, { rates: [0.5, 0.1], repetitions: 4, seed: 1 });
   assert.deepEqual(again.rows, sub.rows, "seeded");
-  assert.ok(sub.summary.every((r) => (r.maxAbsDeviation as number) >= 0));
+  // each summary row is the largest |deviation| of its (rate, measure) rows, over repetitions and layers
+  assert.equal(sub.summary.length, 2 * new Set(sub.rows.map((r) => r.measure)).size);
+  for (const s of sub.summary) {
+    const devs = sub.rows.filter((r) => r.rate === s.rate && r.measure === s.measure && r.task === s.task).map((r) => Math.abs(r.deviation as number));
+    assert.ok(devs.length >= 4, `${s.measure} at ${s.rate}: 4 repetitions (× layers)`);
+    assert.equal(s.maxAbsDeviation, Math.max(...devs), `${s.measure} at ${s.rate}`);
+  }
+  const pwdAt = (rate: number) => sub.summary.find((r) => r.measure === "pwd" && r.rate === rate)!;
+  assert.ok((pwdAt(0.1).maxAbsDeviation as number) > 0, "8 of 80 examples move I_pwd");
+  assert.equal(pwdAt(0.1).relative, (pwdAt(0.1).maxAbsDeviation as number) / Math.abs(pwdAt(0.1).full as number));
   assert.ok(sub.rows.some((r) => Math.abs(r.deviation as number) > 1e-6), "subsets do move the measures");
 });
 

@@ -64,7 +64,12 @@ test("sections whose inputs are missing say why instead of failing: one method, 
   assert.match(why("agreement"), /not enough evidence/);
   // 3 seeds: the layers curve is computed and drawn, but no verdict is drawn from it
   assert.match(why("layers"), /enough seeds: tiny\/toy Standard: 3 runs \(need at least 8\)/);
-  renderReport(built.report);
+  // the page shows every section, with the explanation in its "what this run found" box
+  const page = renderReport(built.report);
+  for (const s of built.report.sections) {
+    assert.ok(page.includes(`<div class="finding ours"><h3>What this run found</h3>${s.ourFinding}</div>`) || !s.ourFinding, `section ${s.id}'s finding is on the page`);
+  }
+  assert.ok(page.includes(why("kendall")), "the Kendall section explains why it has no verdict");
 
   // runs without hidden.npy: the prediction measures still work, representation sections explain
   const flat = mkdtemp("analysis-flat-");

@@ -7,7 +7,7 @@
 //     everywhere and have collapsed (nearly constant) hidden states.
 import * as path from "node:path";
 import { writeRun } from "../../src/runs/runFolder";
-import { configurationDir, seedDir } from "../../src/train/sweep/grid";
+import { configurationDir, seedFolder } from "../../src/runs/storeLayout";
 import { Random } from "../../src/util/random";
 
 export interface SynthConfig {
@@ -103,7 +103,7 @@ export function writeSyntheticStore(store: string, spec: SynthStore): void {
       const failed = c.failedSeeds?.includes(seed) ?? false;
       const metrics: Record<string, unknown> = { seed };
       if (c.failedSeeds && (c.failedLabel ?? true)) metrics.failed = failed;
-      const runDir = path.join(dir, seedDir(seed));
+      const runDir = path.join(dir, seedFolder(seed));
       const contents = (o: { logits: Float32Array; hidden: Float32Array }, m: Record<string, unknown>) => ({
         logits: { data: o.logits, shape: [n, 2] },
         labels: { data: labels, shape: [n] },

@@ -154,13 +154,13 @@ test("progress prints the first line, then at most one per interval, and always 
   const p = progress({ label: "sweep", total: 4, unit: "runs", everyMs: 10_000, now: () => t, write: (l) => lines.push(l) });
   t = 5_000; p.update(1);
   t = 9_000; p.update(2); // within 10 s of the last line: silent
-  t = 20_000; p.update(3, undefined, "seed 3");
+  t = 20_000; p.update(3, "seed 3");
   t = 21_000; p.update(4);
   p.finish(); // already printed the last step: nothing more
   assert.deepEqual(lines, [
-    "sweep: 1/4 runs (25%), 5s elapsed, ~15s left",
-    "sweep: 3/4 runs (75%), 20s elapsed, ~7s left · seed 3",
-    "sweep: 4/4 runs (100%), 21s elapsed",
+    "sweep: 1/4 runs (25%), 0.20 runs/s, elapsed 00:05, ETA 00:15",
+    "sweep: 3/4 runs (75%), 0.15 runs/s, elapsed 00:20, ETA 00:07 · seed 3",
+    "sweep: 4/4 runs (100%), 0.19 runs/s, elapsed 00:21, ETA 00:00 · seed 3",
   ]);
   assert.throws(() => p.update(-1), /done must be a number ≥ 0/);
 });
@@ -170,9 +170,9 @@ test("progress without a total counts up and closes with finish()", () => {
   const lines: string[] = [];
   const p = progress({ everyMs: 0, now: () => t, write: (l) => lines.push(l) });
   t = 61_000; p.update(2);
-  t = 3_725_000; p.finish();
-  assert.deepEqual(lines, ["2 steps, 1m 01s elapsed", "2 steps, 1h 02m elapsed · done"]);
-  assert.equal(formatDuration(59_400), "59s");
+  t = 3_725_000; p.finish("done");
+  assert.deepEqual(lines, ["2 steps, elapsed 01:01", "2 steps, elapsed 1:02:05 · done"]);
+  assert.equal(formatDuration(59.4), "00:59");
 });
 
 test("in a cell, progress is one display updated in place: one id, made once, then only updates", () => {
@@ -181,7 +181,7 @@ test("in a cell, progress is one display updated in place: one id, made once, th
   try {
     let t = 0;
     const p = progress({ label: "sweep", total: 3, unit: "runs", everyMs: 0, now: () => t });
-    for (let k = 1; k <= 3; k++) { t += 1000; p.update(k, undefined, `seed ${k}`); }
+    for (let k = 1; k <= 3; k++) { t += 1000; p.update(k, `seed ${k}`); }
     p.finish();
   } finally {
     setDisplaySink(previous);
@@ -192,9 +192,9 @@ test("in a cell, progress is one display updated in place: one id, made once, th
   assert.match([...ids][0]!, /^instability-lab-progress-[0-9a-f]{12}$/);
   assert.deepEqual(sent.map((s) => s.display?.update), [false, true, true]);
   assert.deepEqual(sent.map((s) => s.bundle["text/plain"]), [
-    "sweep: 1/3 runs (33%), 1s elapsed, ~2s left · seed 1",
-    "sweep: 2/3 runs (66%), 2s elapsed, ~1s left · seed 2",
-    "sweep: 3/3 runs (100%), 3s elapsed · seed 3",
+    "sweep: 1/3 runs (33%), 1.00 runs/s, elapsed 00:01, ETA 00:02 · seed 1",
+    "sweep: 2/3 runs (66%), 1.00 runs/s, elapsed 00:02, ETA 00:01 · seed 2",
+    "sweep: 3/3 runs (100%), 1.00 runs/s, elapsed 00:03, ETA 00:00 · seed 3",
   ]);
   assert.match(String(sent[2].bundle["text/html"]), /<progress value="3" max="3"[^>]*><\/progress> <span>sweep: 3\/3 runs/);
 });

@@ -114,3 +114,20 @@ test("paper reference: 30 benchmark rows; τ matrices symmetric with the documen
   assert.equal(paperTau("roberta", "cola")[i("cka")][i("op")], 1);
   assert.throws(() => paperTau("bert", "sst2"), /no reference/);
 });
+
+test("storeCorrectnessMap: one panel per method at the Standard learning rate, each cell the run's right/wrong on that example", async (t) => {
+  const { RunStore } = await import("../../src/analysis/store");
+  const { storeCorrectnessMap } = await import("../../src/notebook/figures");
+  const { predictions } = await import("../../src/measures");
+  const dir = tempDir(t);
+  writeSyntheticStore(dir, { tasks: ["t"], methods: ["none", "llrd"], seeds: [0, 1, 2], failedRuns: true, n: 20, width: 24, blocks: 2 });
+  const store = new RunStore(dir);
+  const fig = storeCorrectnessMap(store);
+  assert.deepEqual(fig.data.map((d) => d.y), [["seed-00", "seed-01", "seed-02"], ["seed-00", "seed-01", "seed-02"]]);
+  assert.match(String(fig.layout.title?.text), /synthetic\/t$/);
+  // the Standard panel is the 2e-5 configuration, not the failed-run sweep's 5e-5, computed independently here
+  const std = loadRuns(path.join(dir, "synthetic", "t", "none-lr2e-5"));
+  const expected = std.runs.map((r) => Array.from(predictions(r.logits, r.n, r.numClasses), (p, i) => (p === r.labels[i] ? 1 : 0)));
+  assert.deepEqual(fig.data[0].z, expected);
+  assert.throws(() => storeCorrectnessMap(store, { task: "rte" }), /has no runs of any model\/rte; it has synthetic\/t/);
+});

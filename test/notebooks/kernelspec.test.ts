@@ -5,13 +5,14 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkoutRoot, installKernel, kernelSpec, KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../../src/notebook/kernelspec";
+import { packageRoot } from "../../src/util/packageRoot";
+import { installKernel, kernelSpec, KERNEL_DISPLAY_NAME, KERNEL_NAME } from "../../src/notebook/kernelspec";
 import { jupyterWithNbconvert, NO_JUPYTER } from "../helpers/jupyter";
 
 const root = path.resolve(__dirname, "..", "..", "..");
 
 test("the kernelspec runs kernel/launch.js of this checkout with this Node", () => {
-  assert.equal(checkoutRoot(), root);
+  assert.equal(packageRoot(), root);
   const spec = kernelSpec();
   assert.deepEqual(spec.argv, [process.execPath, path.join(root, "kernel", "launch.js"), "{connection_file}"]);
   assert.equal(spec.display_name, KERNEL_DISPLAY_NAME);

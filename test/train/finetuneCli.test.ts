@@ -27,7 +27,7 @@ const base = async (out: string, extra: string[] = []) => ["--task", "sotu-party
 
 test("unknown task or method: the error lists the valid ones", async () => {
   await expectCliError(["--task", "nope", "--seed", "0", "--out", path.join(root, "x"), "--model", await checkpoint], /unknown task 'nope': valid tasks are rte, mrpc, cola, sst2, sotu-party, sotu-pair/);
-  await expectCliError(await base("x", ["--mitigation", "dropconnect"]), /--mitigation: unknown method 'dropconnect'; valid methods: none, mixout, llrd, reinit, wd_pre/);
+  await expectCliError(await base("x", ["--mitigation", "dropconnect"]), /--mitigation: unknown mitigation method "dropconnect"; valid methods: none, mixout, llrd, reinit, wd_pre/);
   await expectCliError(await base("x", ["--failed-rule", "final:loss<=1"]), /--failed-rule: .*CHECKPOINT:MEASURE<=BASELINE/);
   await expectCliError(["--task", "sotu-party", "--out", "x"], /--seed N is required/);
   await expectCliError(await base("x", ["--epochs", "0"]), /--epochs: '0' is not an integer ≥ 1/);

@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliError } from "../../src/cli/command";
 import { run as sweep } from "../../src/cli/commands/sweep";
-import { checkStoreName, expandGrid } from "../../src/train/sweep/grid";
+import { expandGrid } from "../../src/train/sweep/grid";
+import { checkStoreName } from "../../src/runs/storeLayout";
 import { runSweep } from "../../src/train/sweep/pool";
 import { removeStaleTemporaries } from "../../src/train/sweep/store";
 import { mkdtemp } from "../helpers/tempDir";
@@ -75,6 +76,6 @@ test("seeds are 32-bit: 2^32 is refused everywhere instead of silently repeating
   assert.throws(() => parseSeeds("0-99999999"), /more than 100000 seeds/);
   assert.throws(() => resolveConfig({ task: tinyTask(), seed: 2 ** 32, out: "x", modelDir: "m" }, tinyTask()), /seed must be an integer in 0\.\.4294967295/);
   const { run: finetune } = await import("../../src/cli/commands/finetune");
-  await assert.rejects(finetune(["--task", "spam", "--seed", "4294967296", "--out", "x"]), /--seed: '4294967296' is above 4294967295/);
+  await assert.rejects(finetune(["--task", "spam", "--seed", "4294967296", "--out", "x"]), /--seed: seed must be an integer in 0\.\.4294967295 \(the random streams are 32-bit\), got 4294967296/);
   await assert.rejects(finetune(["--task", "spam", "--seed", "0", "--lr", "0", "--out", "x"]), /--lr: '0' is not a positive number/);
 });

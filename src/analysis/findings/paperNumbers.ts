@@ -117,3 +117,9 @@ export const PAPER_LAYER24_RANKINGS: { model: string; task: string; measure: str
   { model: "roberta", task: "mrpc", measure: "cka, op", order: "Re-init < LLRD < WD_pre < Standard < Mixout" },
   { model: "roberta", task: "cola", measure: "cka, op", order: "Re-init < LLRD < WD_pre < Standard < Mixout" },
 ];
+
+/** method.md §5.5: I_SVCCA with fewer examples than dimensions (N = 139 < d = 1024). */
+export const METHOD_SVCCA_BELOW_WIDTH = { n: 139, d: 1024, independentGaussian: 0.013, noisyRotatedCopies: 0.16, signalRank: 20 } as const;
+
+/** method.md §5.3: the reference pair that shows I_κ = I_pwd·N/(N−1) (uniform-over-items chance). */
+export const PAPER_KAPPA_PWD_PAIR = { model: "bert", task: "rte", pwd: 0.13771, kappa: 0.13871, n: 139 } as const;

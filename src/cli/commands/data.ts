@@ -8,6 +8,8 @@ import { EMBEDDED_TASK_NAMES } from "../../data/embeddedTasks";
 import { downloadGlue, GlueDownloadError } from "../../data/glueDownload";
 import { pretrainingCorpusStats } from "../../data/pretrainingCorpus";
 import type { TaskData } from "../../data/types";
+import { majorityClassAccuracy } from "../../measures/taskMetrics";
+import { packageRoot } from "../../util/packageRoot";
 
 const USAGE = `usage:
   instability data info [--glue-dir DIR] [--json] [--corpus]
@@ -19,7 +21,7 @@ const USAGE = `usage:
       download RTE, MRPC, CoLA and SST-2 into DIR (GLUE layout), verifying sha256 checksums;
       needs internet, writes nothing unless every file verifies.`;
 
-const CARDS_DIR = path.resolve(__dirname, "..", "..", "..", "..", "docs", "tasks");
+const CARDS_DIR = path.join(packageRoot(), "docs", "tasks");
 
 interface SplitInfo {
   n: number;
@@ -53,7 +55,7 @@ function taskInfo(task: TaskData, loadMs: number): TaskInfo {
     isPair: task.isPair,
     labelNames: task.labelNames,
     splits,
-    majorityTestAccuracy: Math.max(...splits.test.labels) / splits.test.n,
+    majorityTestAccuracy: majorityClassAccuracy(task.test.map((e) => e.label)),
     loadMs,
     card: fs.existsSync(cardFile) ? fs.readFileSync(cardFile, "utf8") : null,
   };

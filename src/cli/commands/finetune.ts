@@ -6,9 +6,9 @@ import { CliError, parseCliArgs } from "../command";
 import { notReplaceableReason } from "../../runs/runDefinition";
 import { exitWithParent } from "../../train/sweep/parentWatch";
 import { taskNames } from "../../data/loadTask";
-import { MITIGATIONS, type MitigationHyperParameters } from "../../train/mitigation/mitigation";
-import { FINETUNE_DEFAULTS, MAX_SEED } from "../../train/finetune/config";
-import { formatFailedRule, DEFAULT_FAILED_RULE, parseFailedRule } from "../../train/finetune/failedRun";
+import { MITIGATIONS, type MitigationHyperParameters } from "../../train/mitigation/defaults";
+import { checkFineTuneOptions, FINETUNE_DEFAULTS, FineTuneOptionError, type FineTuneOptions } from "../../train/finetune/config";
+import { formatFailedRule, DEFAULT_FAILED_RULE } from "../../train/finetune/failedRun";
 
 const USAGE = `usage: instability finetune --task NAME --seed N --out RUN_DIR [options]
 
@@ -37,6 +37,12 @@ is skipped (exit 0); one made with other settings is an error unless --overwrite
   --failed-rule RULE     CHECKPOINT:MEASURE<=BASELINE (default ${formatFailedRule(DEFAULT_FAILED_RULE)})
   --overwrite            replace the run in RUN_DIR (only a run folder or an empty one is ever replaced)
   --quiet                no progress output`;
+
+/** The flag of each option the library checks (checkFineTuneOptions), for its errors. */
+const FLAG_OF: Partial<Record<keyof FineTuneOptions, string>> = {
+  seed: "--seed", lr: "--lr", epochs: "--epochs", batchSize: "--batch", mitigation: "--mitigation", failedRule: "--failed-rule",
+  maxTrainExamples: "--max-train-examples", maxLength: "--max-length", mitigationHyperParameters: "--reinit-layers/--mixout-p/--llrd-eta/--wd-pre-lambda",
+};
 
 function integer(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -83,52 +89,45 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.task) throw new CliError(`--task NAME is required (valid tasks: ${taskNames().join(", ")})`);
   if (values.seed === undefined) throw new CliError("--seed N is required");
   if (!values.out) throw new CliError("--out RUN_DIR is required: the run folder to write");
-  const seed = integer("seed", values.seed, 0)!;
-  if (seed > MAX_SEED) throw new CliError(`--seed: '${values.seed}' is above ${MAX_SEED}; seeds are 32-bit (2^32 would give the runs of seed 0)`);
-  const mitigation = values.mitigation ?? "none";
-  if (!(MITIGATIONS as readonly string[]).includes(mitigation)) {
-    throw new CliError(`--mitigation: unknown method '${mitigation}'; valid methods: ${MITIGATIONS.join(", ")}`);
-  }
   let lr: number | undefined;
   if (values.lr !== undefined) {
     lr = Number(values.lr);
     if (!(lr > 0) || !Number.isFinite(lr)) throw new CliError(`--lr: '${values.lr}' is not a positive number`);
-  }
-  if (values["failed-rule"] !== undefined) {
-    try {
-      parseFailedRule(values["failed-rule"]);
-    } catch (err) {
-      throw new CliError(`--failed-rule: ${(err as Error).message}`);
-    }
   }
   const out = path.resolve(values.out);
   if (values.overwrite && fs.existsSync(out)) {
     const refusal = notReplaceableReason(out);
     if (refusal) throw new CliError(`--out ${out}: --overwrite replaces only a run folder, and ${refusal}; nothing was removed, choose another --out`);
   }
-  const modelDir = values.model ?? defaultModelDir();
+  const options: Omit<FineTuneOptions, "task"> = {
+    seed: integer("seed", values.seed, 0)!,
+    out,
+    modelDir: values.model ?? defaultModelDir(),
+    glueDir: values["glue-dir"],
+    epochs: integer("epochs", values.epochs, 1),
+    lr,
+    batchSize: integer("batch", values.batch, 1),
+    mitigation: values.mitigation ?? "none",
+    mitigationHyperParameters: mitigationFlags(values),
+    maxTrainExamples: integer("max-train-examples", values["max-train-examples"], 1),
+    maxLength: integer("max-length", values["max-length"], 3),
+    saveFinal: values["save-final"] ?? false,
+    failedRule: values["failed-rule"],
+    overwrite: values.overwrite ?? false,
+    progress: values.quiet ? false : { stream: process.stderr },
+  };
+  // The library checks the options (without tfjs); its errors get the flag's name.
+  try {
+    checkFineTuneOptions(options);
+  } catch (err) {
+    if (err instanceof FineTuneOptionError) throw new CliError(`${FLAG_OF[err.option] ?? err.option}: ${err.message}`);
+    throw err;
+  }
 
   // tfjs is loaded only now, so --help and input errors stay fast.
   const { fineTune } = await import("../../train/finetune/fineTune");
   try {
-    const result = await fineTune({
-      task: values.task,
-      seed,
-      out,
-      modelDir,
-      glueDir: values["glue-dir"],
-      epochs: integer("epochs", values.epochs, 1),
-      lr,
-      batchSize: integer("batch", values.batch, 1),
-      mitigation,
-      mitigationHyperParameters: mitigationFlags(values),
-      maxTrainExamples: integer("max-train-examples", values["max-train-examples"], 1),
-      maxLength: integer("max-length", values["max-length"], 3),
-      saveFinal: values["save-final"] ?? false,
-      failedRule: values["failed-rule"],
-      overwrite: values.overwrite ?? false,
-      progress: values.quiet ? false : { stream: process.stderr },
-    });
+    const result = await fineTune({ task: values.task, ...options });
     const m = result.metrics;
     if (result.status === "skipped") {
       process.stderr.write(`instability finetune: ${out} already holds this run (same settings); skipped (pass --overwrite to redo it)\n`);

@@ -4,9 +4,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_MODEL_NAME, defaultModelDir } from "../../model/defaultModel";
-import { CliError, parseCliArgs } from "../command";
+import { asCliError, CliError, parseCliArgs } from "../command";
 import { taskNames } from "../../data/loadTask";
-import { MITIGATIONS } from "../../train/mitigation/mitigation";
+import { MITIGATIONS } from "../../train/mitigation/defaults";
 import { EMBEDDED_TASK_NAMES } from "../../data/embeddedTasks";
 import { expandGrid, parseSeeds, type RunSpec } from "../../train/sweep/grid";
 import { runSweep, type RunCommand } from "../../train/sweep/pool";
@@ -63,27 +63,17 @@ export async function run(argv: string[]): Promise<number> {
     if (!(lr > 0)) throw new CliError(`--lrs: '${s}' is not a positive number`);
     return lr;
   });
-  let seeds: number[];
-  try {
-    seeds = parseSeeds(values.seeds ?? "0-4");
-  } catch (err) {
-    throw new CliError(`--seeds: ${(err as Error).message}`);
-  }
+  const seeds = asCliError(() => parseSeeds(values.seeds ?? "0-4"), "--seeds: ");
   const workers = values.workers === undefined ? os.cpus().length : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers must be a positive integer, got '${values.workers}'`);
-  const modelName = values["model-name"] ?? (values.model ? path.basename(path.resolve(values.model)) : defaultModelName());
-  const tasks = values.tasks ? list(values.tasks, []) : defaultTasks();
+  const modelName = values["model-name"] ?? (values.model ? path.basename(path.resolve(values.model)) : DEFAULT_MODEL_NAME);
+  const tasks = list(values.tasks, [...EMBEDDED_TASK_NAMES]);
   const mitigations = list(values.mitigations, ["none"]);
   for (const t of tasks) if (!taskNames().includes(t)) throw new CliError(`--tasks: unknown task '${t}'; valid tasks: ${taskNames().join(", ")}`);
   for (const m of mitigations) {
     if (!(MITIGATIONS as readonly string[]).includes(m)) throw new CliError(`--mitigations: unknown method '${m}'; valid methods: ${MITIGATIONS.join(", ")}`);
   }
-  let runs: RunSpec[];
-  try {
-    runs = expandGrid({ model: modelName, tasks, mitigations, learningRates, seeds });
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
+  const runs = asCliError(() => expandGrid({ model: modelName, tasks, mitigations, learningRates, seeds }));
 
   const args: FinetuneArgs = {
     model: values.model, glueDir: values["glue-dir"], epochs: values.epochs, batch: values.batch,
@@ -92,12 +82,7 @@ export async function run(argv: string[]): Promise<number> {
   };
   const store = path.resolve(values.store);
   // Finished runs made with other settings are neither counted as done nor mixed with new ones.
-  let stale;
-  try {
-    stale = staleRuns(store, runs, (r, runDir) => finetuneOptions(r, runDir, args, defaultModelDir()));
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
+  const stale = asCliError(() => staleRuns(store, runs, (r, runDir) => finetuneOptions(r, runDir, args, defaultModelDir())));
   const strangers = stale.filter((s) => !s.inGrid);
   if (strangers.length) {
     throw new CliError(`${describeStale(store, strangers)}; they are not part of this sweep: move them out of its configuration folders, or use another --store`);
@@ -117,12 +102,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const script = path.resolve(values.slurm!);
     const commandsFile = `${script}.commands`;
-    let text: string;
-    try {
-      text = slurmArrayScript({ jobName: "instability-sweep", commandsFile, count: lines.length });
-    } catch (err) {
-      throw new CliError((err as Error).message);
-    }
+    const text = asCliError(() => slurmArrayScript({ jobName: "instability-sweep", commandsFile, count: lines.length }));
     try {
       fs.writeFileSync(commandsFile, lines.map((l) => l + "\n").join(""));
       fs.writeFileSync(script, text, { mode: 0o755 });
@@ -133,12 +113,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
 
-  let result;
-  try {
-    result = await runSweep({ store, runs, workers, commandFor, redo });
-  } catch (err) {
-    throw new CliError((err as Error).message);
-  }
+  const result = await asCliError(() => runSweep({ store, runs, workers, commandFor, redo }));
   const done = result.alreadyDone + result.completed.length;
   process.stderr.write(`sweep: ${done}/${runs.length} runs complete in ${store}, ${result.completed.length} trained now (${result.alreadyDone} were already there)\n`);
   if (result.busy.length) {
@@ -154,10 +129,3 @@ export async function run(argv: string[]): Promise<number> {
   return result.failed.length ? 1 : 0;
 }
 
-// The embedded model's folder name in the store (its checkpoint is finetune's default).
-function defaultModelName(): string {
-  return DEFAULT_MODEL_NAME;
-}
-function defaultTasks(): string[] {
-  return [...EMBEDDED_TASK_NAMES];
-}

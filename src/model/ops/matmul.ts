@@ -1,6 +1,9 @@
 // Matrix product whose backward pass uses explicit transposes and plain matMuls. On the wasm
 // backend a matMul with transposeA/transposeB runs 10–30× slower than a plain one, and tfjs's own
-// gradient of matMul uses exactly those flags, so every matMul in a training step goes through here.
+// gradient of matMul uses exactly those flags. The training step itself does not call this: the
+// dense layers (ops/linear*.ts) and attention (ops/attention*.ts, ops/contract.ts) write their
+// own backward passes on the same rule. It is exported (model.matMul) for any other product that
+// needs a gradient, and test/model/gradients.test.ts checks it against tfjs's autodiff.
 import * as tf from "@tensorflow/tfjs";
 import { customGrad } from "./custom-grad";
 

@@ -1,12 +1,16 @@
 // The configuration of one fine-tuning run: the options a caller gives, the paper's defaults
 // (method.md §3) for everything left out, and validation that names the offending option.
+// Free of tfjs (types only from the model), so callers check options before loading the engine.
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { TaskData } from "../../data/types";
 import type { EncoderModel } from "../../model/encoder";
 import type { ProgressOptions } from "../../util/progress";
-import { type Mitigation, type MitigationHyperParameters, DEFAULT_MITIGATION_HYPERPARAMETERS, parseMitigation } from "../mitigation";
+import { packageVersion } from "../../util/packageRoot";
+
+export { packageVersion };
+import { type Mitigation, type MitigationHyperParameters, parseMitigation, resolveMitigationHyperParameters } from "../mitigation/defaults";
 import { DEFAULT_FAILED_RULE, type FailedRule, parseFailedRule } from "./failedRun";
 
 /** What the run loop reports to hooks (tests, notebooks) once the optimizer exists. */
@@ -112,33 +116,57 @@ export const FINETUNE_DEFAULTS = Object.freeze({
   epsilon: 1e-6,
 });
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+/** A bad fine-tuning option; `option` is its FineTuneOptions name, so a caller can name it in its own terms (a CLI flag). */
+export class FineTuneOptionError extends Error {
+  constructor(readonly option: keyof FineTuneOptions, message: string) {
+    super(message);
+    this.name = "FineTuneOptionError";
+  }
+}
+
+function positiveInteger(name: keyof FineTuneOptions, value: number | undefined, fallback: number): number {
   const v = value ?? fallback;
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(v) || v < 1) throw new FineTuneOptionError(name, `${name} must be a positive integer, got ${value}`);
   return v;
 }
 
-function finiteIn(name: string, value: number | undefined, fallback: number, lo: number, hi: number, what: string): number {
+function finiteIn(name: keyof FineTuneOptions, value: number | undefined, fallback: number, lo: number, hi: number, what: string): number {
   const v = value ?? fallback;
-  if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi) throw new Error(`${name} must be ${what}, got ${value}`);
+  if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi) throw new FineTuneOptionError(name, `${name} must be ${what}, got ${value}`);
   return v;
+}
+
+/** Runs `parse`, re-throwing its error as a FineTuneOptionError of `option` (same message). */
+function parsed<T>(option: keyof FineTuneOptions, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new FineTuneOptionError(option, (err as Error).message);
+  }
 }
 
 /** Defaults filled in and every value checked; the task must already be loaded. */
 export function resolveConfig(options: FineTuneOptions, task: TaskData): ResolvedConfig {
+  return { task, ...checkFineTuneOptions(options) };
+}
+
+/**
+ * Every option but the task checked and defaulted, without loading a task, a model or tfjs: the
+ * CLI and the notebooks call it before starting the engine. Throws FineTuneOptionError.
+ */
+export function checkFineTuneOptions(options: Omit<FineTuneOptions, "task">): Omit<ResolvedConfig, "task"> {
   if (!Number.isInteger(options.seed) || options.seed < 0 || options.seed > MAX_SEED) {
-    throw new Error(`seed must be an integer in 0..${MAX_SEED} (the random streams are 32-bit), got ${options.seed}`);
+    throw new FineTuneOptionError("seed", `seed must be an integer in 0..${MAX_SEED} (the random streams are 32-bit), got ${options.seed}`);
   }
   const lr = finiteIn("lr", options.lr, FINETUNE_DEFAULTS.lr, 0, Infinity, "a finite number ≥ 0");
   const dropout = options.dropout ?? null;
-  if (dropout !== null && !(dropout >= 0 && dropout < 1)) throw new Error(`dropout must lie in [0, 1), got ${dropout}`);
+  if (dropout !== null && !(dropout >= 0 && dropout < 1)) throw new FineTuneOptionError("dropout", `dropout must lie in [0, 1), got ${dropout}`);
   const maxTrain = options.maxTrainExamples ?? null;
   if (maxTrain !== null && (!Number.isInteger(maxTrain) || maxTrain < 1)) {
-    throw new Error(`maxTrainExamples must be a positive integer, got ${maxTrain}`);
+    throw new FineTuneOptionError("maxTrainExamples", `maxTrainExamples must be a positive integer, got ${maxTrain}`);
   }
-  const failedRule = typeof options.failedRule === "string" ? parseFailedRule(options.failedRule) : (options.failedRule ?? DEFAULT_FAILED_RULE);
+  const failedRule = typeof options.failedRule === "string" ? parsed("failedRule", () => parseFailedRule(options.failedRule as string)) : (options.failedRule ?? DEFAULT_FAILED_RULE);
   return {
-    task,
     seed: options.seed,
     out: path.resolve(options.out),
     modelDir: path.resolve(options.modelDir),
@@ -146,8 +174,8 @@ export function resolveConfig(options: FineTuneOptions, task: TaskData): Resolve
     lr,
     batchSize: positiveInteger("batchSize", options.batchSize, FINETUNE_DEFAULTS.batchSize),
     evalBatchSize: positiveInteger("evalBatchSize", options.evalBatchSize, FINETUNE_DEFAULTS.evalBatchSize),
-    mitigation: parseMitigation(options.mitigation ?? "none"),
-    mitigationHyperParameters: { ...DEFAULT_MITIGATION_HYPERPARAMETERS, ...options.mitigationHyperParameters },
+    mitigation: parsed("mitigation", () => parseMitigation(options.mitigation ?? "none")),
+    mitigationHyperParameters: parsed("mitigationHyperParameters", () => resolveMitigationHyperParameters(options.mitigationHyperParameters)),
     maxTrainExamples: maxTrain,
     maxLength: positiveInteger("maxLength", options.maxLength, FINETUNE_DEFAULTS.maxLength),
     maxLengthGiven: options.maxLength !== undefined,
@@ -163,30 +191,6 @@ export function resolveConfig(options: FineTuneOptions, task: TaskData): Resolve
 /** sha256 of the checkpoint's config.json, so a run records exactly which architecture it used. */
 export function checkpointConfigHash(modelDir: string): string {
   return crypto.createHash("sha256").update(fs.readFileSync(path.join(modelDir, "config.json"))).digest("hex");
-}
-
-let cachedVersion: string | undefined;
-
-/** This package's version, from the nearest package.json named instability-lab. */
-export function packageVersion(): string {
-  if (cachedVersion !== undefined) return cachedVersion;
-  cachedVersion = "unknown";
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    const file = path.join(dir, "package.json");
-    if (fs.existsSync(file)) {
-      try {
-        const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: string; version?: string };
-        if (pkg.name === "instability-lab" && pkg.version) {
-          cachedVersion = pkg.version;
-          break;
-        }
-      } catch {
-        // not ours; keep looking upward
-      }
-    }
-    if (path.dirname(dir) === dir) break;
-  }
-  return cachedVersion;
 }
 
 /** config.json of a run: its identity (identity.ts runSettings), how it ran, where the model came from. */

@@ -2,7 +2,7 @@
 // likely one (Mosbach et al. 2021) is the default: a run failed iff the FINAL model's test-half
 // accuracy is at or below the majority-class accuracy of the test half. Which checkpoint, which
 // score and which baseline are parameters, written as "final:accuracy<=majority".
-import { accuracy, taskMetric, type TaskMetric } from "../../measures/taskMetrics";
+import { accuracy, majorityClassAccuracy, taskMetric, type TaskMetric } from "../../measures/taskMetrics";
 
 export interface FailedRule {
   /** Whose predictions are judged: the last-step model or the best checkpoint. */
@@ -32,13 +32,7 @@ export function parseFailedRule(text: string): FailedRule {
   return { checkpoint: m[1] as FailedRule["checkpoint"], measure: m[2] as FailedRule["measure"], baseline: m[3] === "majority" ? "majority" : Number(m[3]) };
 }
 
-/** Accuracy of always predicting the most frequent label of `labels`. */
-export function majorityClassAccuracy(labels: ArrayLike<number>): number {
-  if (labels.length === 0) throw new RangeError("majority-class accuracy of an empty label list");
-  const counts = new Map<number, number>();
-  for (let i = 0; i < labels.length; i++) counts.set(labels[i], (counts.get(labels[i]) ?? 0) + 1);
-  return Math.max(...counts.values()) / labels.length;
-}
+export { majorityClassAccuracy };
 
 export interface FailedRunLabel {
   failed: boolean;

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Example, TaskData } from "../../data/types";
 import { type EncoderConfig, parseConfig } from "../../model/config";
-import { reinitLayersForDepth } from "../mitigation/mitigation";
+import { reinitLayersForDepth } from "../mitigation/defaults";
 import type { ResolvedConfig } from "./config";
 import { formatFailedRule } from "./failedRun";
 

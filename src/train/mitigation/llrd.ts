@@ -2,6 +2,7 @@
 // decay, block L−i at lr·η^(i+1), the embeddings at lr·η^(L+1). The grouping itself lives in
 // parameterGroups.ts beside the standard split; this file fixes the paper's defaults.
 import { ParameterGroup, llrdGroups } from "../parameterGroups";
+import { DEFAULT_MITIGATION_HYPERPARAMETERS as DEFAULTS } from "./defaults";
 
 export interface LlrdConfig {
   /** η (0.95 in the paper). */
@@ -13,5 +14,5 @@ export interface LlrdConfig {
 }
 
 export function llrdParameterGroups(names: Iterable<string>, config: LlrdConfig = {}): ParameterGroup[] {
-  return llrdGroups(names, { decay: config.eta ?? 0.95, weightDecay: config.weightDecay ?? 0.01, numLayers: config.numLayers });
+  return llrdGroups(names, { decay: config.eta ?? DEFAULTS.llrdEta, weightDecay: config.weightDecay ?? DEFAULTS.weightDecay, numLayers: config.numLayers });
 }

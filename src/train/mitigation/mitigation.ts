@@ -8,44 +8,10 @@ import { llrdParameterGroups } from "./llrd";
 import { InputAxis, Mixout } from "./mixout";
 import { reinitTopLayers } from "./reinit";
 import { WeightDecayTowardPretrained, wdPreGroups } from "./wdPre";
+import { parseMitigation, resolveMitigationHyperParameters, type Mitigation, type MitigationHyperParameters } from "./defaults";
 
-export const MITIGATIONS = ["none", "mixout", "llrd", "reinit", "wd_pre"] as const;
-export type Mitigation = (typeof MITIGATIONS)[number];
-
-/** Validates a method name (from a CLI flag or a config file). */
-export function parseMitigation(name: string): Mitigation {
-  if ((MITIGATIONS as readonly string[]).includes(name)) return name as Mitigation;
-  throw new Error(`unknown mitigation method "${name}"; valid methods: ${MITIGATIONS.join(", ")}`);
-}
-
-/** Hyper-parameters of the methods, defaults from the released code (method.md §4). */
-export interface MitigationHyperParameters {
-  /** AdamW's decoupled weight decay for decayed parameters (all methods but wd_pre). */
-  weightDecay: number;
-  mixoutP: number;
-  llrdEta: number;
-  reinitLayers: number;
-  reinitStd: number;
-  wdPreLambda: number;
-}
-
-export const DEFAULT_MITIGATION_HYPERPARAMETERS: Readonly<MitigationHyperParameters> = Object.freeze({
-  weightDecay: 0.01,
-  mixoutP: 0.1,
-  llrdEta: 0.95,
-  reinitLayers: 5,
-  reinitStd: 0.02,
-  wdPreLambda: 0.01,
-});
-
-/**
- * Re-init depth for a model of `layers` blocks when none is given: the paper re-initialises the
- * top 5 of 24 blocks; smaller models keep the same share (at least one block), so the embedded
- * 4-block model re-initialises its top block instead of failing.
- */
-export function reinitLayersForDepth(layers: number): number {
-  return layers >= 24 ? DEFAULT_MITIGATION_HYPERPARAMETERS.reinitLayers : Math.max(1, Math.round((5 * layers) / 24));
-}
+export { MITIGATIONS, parseMitigation, DEFAULT_MITIGATION_HYPERPARAMETERS, reinitLayersForDepth, resolveMitigationHyperParameters } from "./defaults";
+export type { Mitigation, MitigationHyperParameters } from "./defaults";
 
 export interface MitigationContext {
   /** The model's parameters, after loading and head initialisation. Re-init mutates them. */
@@ -81,10 +47,7 @@ export interface MitigationSetup {
  */
 export function configureMitigation(method: Mitigation | string, ctx: MitigationContext): MitigationSetup {
   const mitigation = parseMitigation(method);
-  const hp: MitigationHyperParameters = { ...DEFAULT_MITIGATION_HYPERPARAMETERS, ...ctx.hyperParameters };
-  for (const [key, value] of Object.entries(hp)) {
-    if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`mitigation hyper-parameter ${key} must be a finite number, got ${value}`);
-  }
+  const hp = resolveMitigationHyperParameters(ctx.hyperParameters);
   const names = [...ctx.params.keys()];
   const base: MitigationSetup = {
     mitigation,

@@ -5,6 +5,7 @@
 // E_M[W̃] = W. Biases are not mixed; eval passes use W itself (the model does not call the hook).
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../util/random";
+import { DEFAULT_MITIGATION_HYPERPARAMETERS as DEFAULTS } from "./defaults";
 
 /** Which axis of the in-memory weight holds the input features: a number or a per-name rule. */
 export type InputAxis = number | ((name: string, shape: readonly number[]) => number);
@@ -51,7 +52,7 @@ export class Mixout {
 
   /** Call right after loading (and head initialisation / re-init): u is captured now. */
   constructor(params: Map<string, tf.Variable>, options: MixoutOptions) {
-    this.p = options.p ?? 0.1;
+    this.p = options.p ?? DEFAULTS.mixoutP;
     if (!(this.p >= 0 && this.p < 1)) throw new Error(`mixout p must lie in [0, 1), got ${this.p}`);
     this.rng = options.rng;
     const axis = options.inputAxis;

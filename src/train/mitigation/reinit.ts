@@ -6,6 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../util/random";
 import { countEncoderLayers, encoderLayerIndex } from "../parameterGroups";
+import { DEFAULT_MITIGATION_HYPERPARAMETERS as DEFAULTS } from "./defaults";
 
 export interface ReinitOptions {
   /** Number of top blocks (5 in the paper). */
@@ -53,8 +54,8 @@ function initKind(name: string, shape: readonly number[]): InitKind {
 
 /** Re-initialises in place and returns the exact list of re-initialised parameter names. */
 export function reinitTopLayers(params: Map<string, tf.Variable>, options: ReinitOptions): string[] {
-  const std = options.std ?? 0.02;
-  const names = reinitNames(params.keys(), options.layers ?? 5);
+  const std = options.std ?? DEFAULTS.reinitStd;
+  const names = reinitNames(params.keys(), options.layers ?? DEFAULTS.reinitLayers);
   // Classify every name before assigning any, so a bad name leaves the model untouched.
   const kinds = names.map((n) => initKind(n, params.get(n)!.shape));
   names.forEach((n, i) => {

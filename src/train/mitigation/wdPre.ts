@@ -5,6 +5,7 @@
 // Biases and LayerNorm weights get no decay.
 import * as tf from "@tensorflow/tfjs";
 import { ParameterGroup, isHead, isNoDecay, standardGroups } from "../parameterGroups";
+import { DEFAULT_MITIGATION_HYPERPARAMETERS as DEFAULTS } from "./defaults";
 
 export interface WdPreOptions {
   /** λ (0.01 in the paper). */
@@ -27,7 +28,7 @@ export class WeightDecayTowardPretrained {
 
   /** θ₀ is captured now: create it together with the optimizer, after any re-initialisation. */
   constructor(params: Map<string, tf.Variable>, options: WdPreOptions = {}) {
-    this.lambda = options.lambda ?? 0.01;
+    this.lambda = options.lambda ?? DEFAULTS.wdPreLambda;
     if (!(this.lambda >= 0) || !Number.isFinite(this.lambda)) throw new Error(`WD_pre λ must be a finite number ≥ 0, got ${this.lambda}`);
     this.params = params;
     for (const [name, v] of params) {

@@ -1,9 +1,8 @@
 // A sweep is a grid of fine-tuning runs: tasks × mitigation methods × learning rates × seeds.
-// Each run has a fixed place in the run store, so a rerun of the same sweep finds what is done:
-//   STORE/<model>/<task>/<method>-lr<lr>/seed-<NN>/
-// Every configuration folder (<method>-lr<lr>) is itself a runs directory that
-// `instability measure` and the analyses read directly.
+// Each run has a fixed place in the run store (runs/storeLayout.ts), so a rerun of the same
+// sweep finds what is done.
 import * as path from "node:path";
+import { checkStoreName, configurationDir, seedFolder } from "../../runs/storeLayout";
 
 export interface SweepGrid {
   model: string;            // a short name for the checkpoint, used in the store path
@@ -21,43 +20,6 @@ export interface RunSpec {
   seed: number;
   /** Path of the run folder relative to the store. */
   relativeDir: string;
-}
-
-// One path segment of safe characters: a name from the command line must never climb out of the
-// store ("../x"), name the store itself ("."), or hide as a dot-folder (temporaries, logs, locks).
-const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
-
-/** Throws, naming the option, unless `name` is one safe path segment. */
-export function checkStoreName(option: string, name: string): string {
-  if (!SAFE_SEGMENT.test(name) || name.length > 100) {
-    throw new Error(
-      `${option}: '${name}' cannot be a folder name in the store; use letters, digits, '.', '_', '+' or '-' (starting with a letter or digit, no '/')`,
-    );
-  }
-  return name;
-}
-
-/** Throws unless `relativeDir` resolves strictly inside `store` (defence in depth behind checkStoreName). */
-export function insideStore(store: string, relativeDir: string): string {
-  const full = path.resolve(store, relativeDir);
-  const rel = path.relative(path.resolve(store), full);
-  if (rel === "" || rel.startsWith("..") || path.isAbsolute(rel)) {
-    throw new Error(`run folder '${relativeDir}' lies outside the store ${store}; refusing to write or clean there`);
-  }
-  return full;
-}
-
-export function formatLearningRate(lr: number): string {
-  if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`learning rate must be a positive number, got ${lr}`);
-  return lr.toExponential(); // 2e-5 → "2e-5", 1.5e-5 → "1.5e-5"
-}
-
-export function configurationDir(model: string, task: string, mitigation: string, lr: number): string {
-  return path.join(model, task, `${mitigation}-lr${formatLearningRate(lr)}`);
-}
-
-export function seedDir(seed: number): string {
-  return `seed-${String(seed).padStart(2, "0")}`;
 }
 
 /** All runs of the grid, in a stable order (task, method, lr, seed) that interleaves nothing. */
@@ -78,7 +40,7 @@ export function expandGrid(grid: SweepGrid): RunSpec[] {
         for (const seed of grid.seeds)
           runs.push({
             model: grid.model, task, mitigation, learningRate, seed,
-            relativeDir: path.join(configurationDir(grid.model, task, mitigation, learningRate), seedDir(seed)),
+            relativeDir: path.join(configurationDir(grid.model, task, mitigation, learningRate), seedFolder(seed)),
           });
   return runs;
 }

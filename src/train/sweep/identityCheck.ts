@@ -10,7 +10,8 @@ import { describeDifferences, identityDifferences } from "../../runs/runIdentity
 import { type FineTuneOptions, resolveConfig } from "../finetune/config";
 import { fingerprintCheckpoint, resolveAgainstCheckpoint, runSettings } from "../finetune/identity";
 import { finishedRunMismatch } from "../finetune/output";
-import { type RunSpec, insideStore } from "./grid";
+import type { RunSpec } from "./grid";
+import { insideStore } from "../../runs/storeLayout";
 import { isRunComplete } from "./store";
 
 export interface StaleRun {

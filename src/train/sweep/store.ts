@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isRunFolder } from "../../runs/runDefinition";
 import { TEMP_PREFIX, isAbandonedTemporary } from "../../util/tempNames";
-import { insideStore, type RunSpec } from "./grid";
+import type { RunSpec } from "./grid";
+import { insideStore } from "../../runs/storeLayout";
 import { makeDirs } from "../../util/makeDirs";
 
 export function isRunComplete(store: string, run: RunSpec): boolean {

@@ -1,0 +1,75 @@
+// A run store for the analyses: its configurations, their measurements cached per configuration
+// and variant, and which configurations each analysis takes (Standard, benchmark, failed runs).
+import { findConfigurations, loadConfiguration, type Configuration, type Variant } from "./configurations";
+import { measureConfiguration, type ConfigMeasures, type StoreOptions } from "./configMeasures";
+import { failureLabels, type FailureSource } from "./failureLabels";
+
+/** A run store with its measurements cached per configuration and variant. */
+export class RunStore {
+  readonly configurations: Configuration[];
+  private cache = new Map<string, ConfigMeasures>();
+
+  constructor(readonly dir: string, readonly options: StoreOptions = {}) {
+    this.configurations = findConfigurations(dir);
+  }
+
+  measures(c: Configuration, variant: Variant = "best"): ConfigMeasures {
+    const key = `${c.dir}\0${variant}`;
+    let m = this.cache.get(key);
+    if (!m) {
+      m = measureConfiguration(c, variant, this.options);
+      this.cache.set(key, m);
+    }
+    return m;
+  }
+
+  /** (model, task) pairs, in store order. */
+  modelTasks(): { model: string; task: string }[] {
+    const seen = new Set<string>();
+    const out: { model: string; task: string }[] = [];
+    for (const c of this.configurations) {
+      const k = `${c.model}\0${c.task}`;
+      if (!seen.has(k)) (seen.add(k), out.push({ model: c.model, task: c.task }));
+    }
+    return out;
+  }
+
+  /**
+   * The Standard configuration of (model, task): method standard at its lowest learning rate
+   * with at least 2 runs (failed-run sweeps use a larger one, method.md §3.1).
+   */
+  standard(model: string, task: string): Configuration | undefined {
+    return this.configurations.filter((c) => c.model === model && c.task === task && c.method === "standard" && c.runDirs.length >= 2).sort((a, b) => a.learningRate - b.learningRate)[0];
+  }
+
+  /** One configuration per method at the Standard configuration's learning rate (method.md §7.1). */
+  benchmark(model: string, task: string): Configuration[] {
+    const std = this.standard(model, task);
+    if (!std) return [];
+    return this.configurations.filter((c) => c.model === model && c.task === task && c.learningRate === std.learningRate && c.runDirs.length >= 2);
+  }
+
+  /**
+   * The configuration for the successful-vs-failed analysis of (model, task): among the Standard-
+   * method configurations, final models first (that analysis uses them, method.md §3.1), then the
+   * largest learning rate; the first one with at least 2 failed and 2 successful runs. Labels
+   * are read without hidden states. When none qualifies, `config` is undefined and the counts are
+   * those of the closest candidate (for the report's explanation).
+   */
+  failureConfiguration(model: string, task: string): { config?: Configuration; variant: Variant; failed: number; total: number; source?: FailureSource; candidates: number } {
+    const cands = this.configurations
+      .filter((c) => c.model === model && c.task === task && c.method === "standard" && c.runDirs.length >= 2)
+      .sort((a, b) => Number(b.hasFinal) - Number(a.hasFinal) || b.learningRate - a.learningRate);
+    let closest: { config?: Configuration; variant: Variant; failed: number; total: number; source?: FailureSource } = { variant: "best", failed: 0, total: 0 };
+    for (const c of cands) {
+      const variant: Variant = c.hasFinal ? "final" : "best";
+      const f = failureLabels(loadConfiguration(c, variant, { hidden: false }));
+      const failed = f.failed.filter(Boolean).length;
+      const total = f.failed.length;
+      const result = { config: c, variant, failed, total, source: f.source };
+      if (failed >= 2 && total - failed >= 2) return { ...result, candidates: cands.length };
+      if (closest.config === undefined || Math.min(failed, total - failed) > Math.min(closest.failed, closest.total - closest.failed)) closest = result;
+    }
+    return { ...closest, config: undefined, candidates: cands.length };
+  }
+}

@@ -38,6 +38,7 @@ export const op = {
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
+  i32RemS: [0x6f],
   i32And: [0x71],
   i32GeS: [0x4e],
   i32LtS: [0x48],
@@ -46,6 +47,8 @@ export const op = {
   f32Add: [0x92],
   f32Mul: [0x94],
   v128Load: simd(0x00, 2, 0), // align 4 bytes: rows are only float-aligned
+  /** v128.load at a constant byte offset from the address on the stack. */
+  v128LoadAt: (offset: number) => simd(0x00, 2, ...uleb(offset)),
   v128Load32Splat: simd(0x09, 2, 0),
   v128Store: simd(0x0b, 2, 0),
   v128Zero: simd(0x0c, ...new Array<number>(16).fill(0)),
@@ -62,6 +65,8 @@ export const op = {
   f32x4Div: simd(0xe7),
   f32x4Max: simd(0xe9),
   i32x4TruncSatF32x4S: simd(0xf8),
+  /** Relaxed SIMD a·b + c (one rounding where the machine has FMA, else two; fixed per machine). */
+  f32x4RelaxedMadd: simd(0x105),
   f32Max: [0x97],
   f32Div: [0x95],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],

@@ -12,6 +12,7 @@ import {
   crossEntropy,
   dropoutMask,
   gatherRows,
+  gelu,
   initBackend,
   layerNorm,
   linear,
@@ -159,3 +160,39 @@ test("fused layerNorm and row gather = their composite ops", async (t) => {
   const ids = Int32Array.from([3, 0, 3, 5, 1, 3]);
   compareFusedWithComposite("gatherRows", (tbl) => gatherRows(tbl as tf.Tensor2D, ids), [randn([7, 4], 5)]);
 });
+
+test("fused GELU = composite GELU (forward, gradient, finite differences), and x·Φ(x) from float64 erf to float32 rounding", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  compareFusedWithComposite("gelu", (x) => gelu(x), [randn([6, 20], 21, 3)]);
+  // Against x·Φ(x) in float64 (Φ from erfc's continued fraction / series, independent of both
+  // implementations), relative to each value, from the far negative tail to large x. In the tail
+  // the float32 rounding of x²/2 inside exp (~x²·6e-8 absolute) dominates, hence the x² term.
+  const xs = Float32Array.from({ length: 400 }, (_, i) => -12 + i * 0.0625);
+  const y = withFused(true, () => tf.tidy(() => gelu(tf.tensor(xs)).dataSync()));
+  for (let i = 0; i < xs.length; i++) {
+    const want = xs[i] * phi64(xs[i]);
+    assert.ok(Math.abs(y[i] - want) <= (1e-6 + 1e-7 * xs[i] * xs[i]) * Math.abs(want) + 1e-30, `gelu(${xs[i]}) = ${y[i]}, float64 ${want}`);
+  }
+});
+
+/** Φ(x) in float64: the series of erf for |x|/√2 < 3, the continued fraction of erfc beyond. */
+function phi64(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  let erfc: number;
+  if (z < 3) {
+    // erf(z) = 2/√π Σ (−1)^n z^(2n+1) / (n! (2n+1))
+    let term = z, sum = z;
+    for (let n = 1; n < 200; n++) {
+      term *= (-z * z) / n;
+      sum += term / (2 * n + 1);
+    }
+    erfc = 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  } else {
+    // erfc(z) = exp(−z²)/√π · 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + …))))
+    let f = z;
+    for (let n = 200; n >= 1; n--) f = z + n / 2 / f;
+    erfc = Math.exp(-z * z) / Math.sqrt(Math.PI) / f;
+  }
+  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
+}

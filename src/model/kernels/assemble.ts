@@ -56,6 +56,9 @@ export const op = {
   f32x4Lane: (lane: number) => simd(0x1f, lane),
   f32x4Lt: simd(0x43),
   v128AndNot: simd(0x4f),
+  /** (a & mask) | (b & ~mask) for a, b, mask on the stack. */
+  v128Bitselect: simd(0x52),
+  f32x4Abs: simd(0xe0),
   f32x4Nearest: simd(0x6a),
   i32x4Shl: simd(0xab),
   i32x4Add: simd(0xae),

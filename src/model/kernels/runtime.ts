@@ -7,6 +7,7 @@ import * as v8 from "node:v8";
 import * as tf from "@tensorflow/tfjs";
 import { type Fn, moduleBytes } from "./assemble";
 import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, gemmFn } from "./gemm";
+import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
 import { type RowsFn, copyRowsFn, mulRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
 
@@ -37,6 +38,8 @@ export interface FusedKernels {
   transposeRows: RowsFn;
   mulRows: RowsFn;
   softmaxGradRows: RowsFn;
+  geluForward: GeluForwardFn;
+  geluBackward: GeluBackwardFn;
   /** Float32 view of the whole wasm memory (take it again after anything that may allocate). */
   f32(): Float32Array;
   /** Byte address of a tensor's data in the wasm memory. */
@@ -59,7 +62,7 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
-const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn()];
+const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), geluForwardFn(), geluBackwardFn()];
 
 /**
  * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished
@@ -111,6 +114,8 @@ export function fusedKernels(): FusedKernels | null {
       transposeRows: exports.transposeRows as unknown as RowsFn,
       mulRows: exports.mulRows as unknown as RowsFn,
       softmaxGradRows: exports.softmaxGradRows as unknown as RowsFn,
+      geluForward: exports.geluForward as unknown as GeluForwardFn,
+      geluBackward: exports.geluBackward as unknown as GeluBackwardFn,
       f32: () => (view.buffer === memory.buffer ? view : (view = new Float32Array(memory.buffer))),
       ptr: (t) => {
         const d = backend.dataIdMap.get(t.dataId);

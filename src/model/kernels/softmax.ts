@@ -7,7 +7,7 @@
 import { type Fn, F32, I32, V128, addTo, advance, op } from "./assemble";
 
 /** exp of the f32x4 on the stack for lanes ≤ 0; leaves the result on the stack. Uses locals x, n, r. */
-function expBody(x: number, n: number, r: number): number[] {
+export function expBody(x: number, n: number, r: number): number[] {
   const poly = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
   return [
     ...op.set(x),

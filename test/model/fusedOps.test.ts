@@ -196,3 +196,29 @@ function phi64(x: number): number {
   }
   return x >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
+
+test("on the fused path tf.clone shares the buffer (kernels/identity.ts): values kept until the last reference goes, no leak", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  const before = tf.memory();
+  const x = tf.tensor([1, 2, 3, 4]);
+  const y = tf.clone(x);
+  const fk = fusedKernels()!;
+  assert.equal(fk.ptr(y), fk.ptr(x), "the clone reads the original's bytes");
+  assert.equal(tf.memory().numDataBuffers, before.numDataBuffers + 1, "a clone adds no buffer");
+  x.dispose();
+  assert.deepEqual([...y.dataSync()], [1, 2, 3, 4], "the clone outlives the original");
+  const z = tf.mul(y, 2);
+  y.dispose();
+  assert.deepEqual([...z.dataSync()], [2, 4, 6, 8]);
+  z.dispose();
+  assert.equal(tf.memory().numTensors, before.numTensors);
+  assert.equal(tf.memory().numBytes, before.numBytes);
+  assert.equal(tf.memory().numDataBuffers, before.numDataBuffers);
+  // A variable's clone keeps the old values after assign (assign swaps buffers, writes none).
+  const v = tf.variable(tf.tensor([5, 6]));
+  const kept = tf.clone(v);
+  v.assign(tf.tensor([7, 8]));
+  assert.deepEqual([...kept.dataSync()], [5, 6]);
+  tf.dispose([v, kept]);
+});

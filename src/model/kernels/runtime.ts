@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type Fn, moduleBytes } from "./assemble";
 import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, gemmFn } from "./gemm";
 import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
+import { installSharedIdentity } from "./identity";
 import { type RowsFn, copyRowsFn, mulRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
 
@@ -104,6 +105,7 @@ export function fusedKernels(): FusedKernels | null {
   if (!memory || !tf.env().getBool("WASM_HAS_SIMD_SUPPORT")) return null;
   try {
     const { exports, variant } = compileKernels(memory);
+    installSharedIdentity();
     let view = new Float32Array(memory.buffer);
     cached = {
       backend,

@@ -23,6 +23,7 @@ import {
 import { AdamW } from "../../src/train/adamw";
 import { randomBatch } from "../../src/train/benchStep";
 import { fusedKernels } from "../../src/model/kernels/runtime";
+import { dropoutMaskJs } from "../../src/model/ops/dropout";
 
 function randn(shape: number[], seed: number, scale = 1): tf.Tensor {
   const r = new Random(seed);
@@ -221,4 +222,16 @@ test("on the fused path tf.clone shares the buffer (kernels/identity.ts): values
   v.assign(tf.tensor([7, 8]));
   assert.deepEqual([...kept.dataSync()], [5, 6]);
   tf.dispose([v, kept]);
+});
+
+test("fused dropout masks are byte-identical to the JS generator's (several seeds, rates, odd sizes)", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  for (const [shape, p, seed] of [[[7], 0.1, 0], [[33, 5], 0.5, 123456789], [[128, 3, 9], 0.9, 4294967295], [[1000], 0.75, 42]] as [number[], number, number][]) {
+    const fused = withFused(true, () => tf.tidy(() => dropoutMask(shape, p, seed).dataSync() as Float32Array));
+    const js = dropoutMaskJs(shape, p, seed);
+    assert.deepEqual(new Uint8Array(fused.buffer, fused.byteOffset, fused.byteLength), new Uint8Array(js.buffer), `mask ${shape} p=${p} seed=${seed}`);
+    const dropped = js.filter((v) => v === 0).length / js.length;
+    assert.ok(Math.abs(dropped - p) < 0.2, `p=${p}: ${dropped} of the mask dropped`);
+  }
 });

@@ -40,6 +40,12 @@ export const op = {
   i32Mul: [0x6c],
   i32RemS: [0x6f],
   i32And: [0x71],
+  i32Xor: [0x73],
+  i32Shl: [0x74],
+  i32ShrU: [0x76],
+  i32GeU: [0x4f],
+  /** select(a, b, cond): a when cond ≠ 0, else b. */
+  select: [0x1b],
   i32GeS: [0x4e],
   i32LtS: [0x48],
   f32Load: [0x2a, 2, 0], // memarg: align 2^2, offset 0

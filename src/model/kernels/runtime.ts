@@ -7,6 +7,7 @@ import * as v8 from "node:v8";
 import * as tf from "@tensorflow/tfjs";
 import { type Fn, moduleBytes } from "./assemble";
 import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, gemmFn } from "./gemm";
+import { type DropoutMaskFn, dropoutMaskFn } from "./dropout";
 import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
 import { installSharedIdentity } from "./identity";
 import { type RowsFn, copyRowsFn, mulRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
@@ -41,6 +42,7 @@ export interface FusedKernels {
   softmaxGradRows: RowsFn;
   geluForward: GeluForwardFn;
   geluBackward: GeluBackwardFn;
+  dropoutMask: DropoutMaskFn;
   /** Float32 view of the whole wasm memory (take it again after anything that may allocate). */
   f32(): Float32Array;
   /** Byte address of a tensor's data in the wasm memory. */
@@ -63,7 +65,7 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
-const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), geluForwardFn(), geluBackwardFn()];
+const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn()];
 
 /**
  * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished
@@ -118,6 +120,7 @@ export function fusedKernels(): FusedKernels | null {
       softmaxGradRows: exports.softmaxGradRows as unknown as RowsFn,
       geluForward: exports.geluForward as unknown as GeluForwardFn,
       geluBackward: exports.geluBackward as unknown as GeluBackwardFn,
+      dropoutMask: exports.dropoutMask as unknown as DropoutMaskFn,
       f32: () => (view.buffer === memory.buffer ? view : (view = new Float32Array(memory.buffer))),
       ptr: (t) => {
         const d = backend.dataIdMap.get(t.dataId);

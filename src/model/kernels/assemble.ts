@@ -73,6 +73,8 @@ export const op = {
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
   f32x4Max: simd(0xe9),
+  /** b > a ? b : a: one maxps (f32x4.max's NaN and −0 rules cost V8 six instructions). */
+  f32x4Pmax: simd(0xeb),
   i32x4TruncSatF32x4S: simd(0xf8),
   /** Relaxed SIMD a·b + c (one rounding where the machine has FMA, else two; fixed per machine). */
   f32x4RelaxedMadd: simd(0x105),

@@ -17,7 +17,7 @@ function cdf(x: number, z: number, t: number, e: [number, number, number]): numb
     ...op.get(x), ...op.f32x4Abs, ...op.f32x4Const(Math.SQRT1_2), ...op.f32x4Mul, ...op.set(z),
     ...op.f32x4Const(1), ...op.f32x4Const(1), ...op.get(z), ...op.f32x4Const(0.5), ...op.f32x4Mul, ...op.f32x4Add, ...op.f32x4Div, ...op.set(t),
     ...op.f32x4Const(ERFC_P[0]),
-    ...ERFC_P.slice(1).flatMap((c) => [...op.get(t), ...op.f32x4Mul, ...op.f32x4Const(c), ...op.f32x4Add]),
+    ...ERFC_P.slice(1).flatMap((k) => [...op.get(t), ...op.f32x4Mul, ...op.f32x4Const(k), ...op.f32x4Add]),
     ...op.get(z), ...op.get(z), ...op.f32x4Mul, ...op.f32x4Sub,
     ...expBody(...e),
     ...op.get(t), ...op.f32x4Mul, ...op.f32x4Const(0.5), ...op.f32x4Mul, ...op.tee(z), // z ← erfc/2

@@ -153,11 +153,13 @@ async function withFusedAsync<T>(on: boolean, f: () => Promise<T>): Promise<T> {
 test("fused layerNorm and row gather = their composite ops", async (t) => {
   await initBackend();
   if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
-  compareFusedWithComposite(
-    "layerNorm",
-    (x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-12),
-    [tf.add(randn([7, 12], 6, 2), 3), tf.add(1, randn([12], 7, 0.3)), randn([12], 8, 0.3)],
-  );
+  for (const [n, d] of [[7, 12], [300, 128]]) {
+    compareFusedWithComposite(
+      `layerNorm ${n}×${d}`,
+      (x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-12),
+      [tf.add(randn([n, d], 6, 2), 3), tf.add(1, randn([d], 7, 0.3)), randn([d], 8, 0.3)],
+    );
+  }
   const ids = Int32Array.from([3, 0, 3, 5, 1, 3]);
   compareFusedWithComposite("gatherRows", (tbl) => gatherRows(tbl as tf.Tensor2D, ids), [randn([7, 4], 5)]);
 });

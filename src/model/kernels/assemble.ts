@@ -51,6 +51,9 @@ export const op = {
   f32Load: [0x2a, 2, 0], // memarg: align 2^2, offset 0
   f32Store: [0x38, 2, 0],
   f32Add: [0x92],
+  f32Sub: [0x93],
+  f32Sqrt: [0x91],
+  f32ConvertI32S: [0xb2],
   f32Mul: [0x94],
   v128Load: simd(0x00, 2, 0), // align 4 bytes: rows are only float-aligned
   /** v128.load at a constant byte offset from the address on the stack. */

@@ -10,6 +10,7 @@ import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, gemmFn } from "./g
 import { type DropoutMaskFn, dropoutMaskFn } from "./dropout";
 import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
 import { installSharedIdentity } from "./identity";
+import { type LayerNormBackwardFn, type LayerNormForwardFn, layerNormBackwardFn, layerNormForwardFn } from "./layer-norm";
 import { type RowsFn, copyRowsFn, mulRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
 
@@ -43,6 +44,8 @@ export interface FusedKernels {
   geluForward: GeluForwardFn;
   geluBackward: GeluBackwardFn;
   dropoutMask: DropoutMaskFn;
+  layerNormForward: LayerNormForwardFn;
+  layerNormBackward: LayerNormBackwardFn;
   /** Float32 view of the whole wasm memory (take it again after anything that may allocate). */
   f32(): Float32Array;
   /** Byte address of a tensor's data in the wasm memory. */
@@ -65,7 +68,7 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
-const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn()];
+const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn()];
 
 /**
  * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished
@@ -121,6 +124,8 @@ export function fusedKernels(): FusedKernels | null {
       geluForward: exports.geluForward as unknown as GeluForwardFn,
       geluBackward: exports.geluBackward as unknown as GeluBackwardFn,
       dropoutMask: exports.dropoutMask as unknown as DropoutMaskFn,
+      layerNormForward: exports.layerNormForward as unknown as LayerNormForwardFn,
+      layerNormBackward: exports.layerNormBackward as unknown as LayerNormBackwardFn,
       f32: () => (view.buffer === memory.buffer ? view : (view = new Float32Array(memory.buffer))),
       ptr: (t) => {
         const d = backend.dataIdMap.get(t.dataId);

@@ -15,7 +15,7 @@
 // splats of A live: V8 loads all splats of a k-step up front, so 6 × 8 or 5 × 8 blocks spill to
 // the stack and ran 25–40% slower, as did unrolling k by two):
 // - fma: relaxed SIMD's f32x4.relaxed_madd, which V8 compiles to one vfmadd231ps on machines
-//   with FMA3 (1.2–1.3× the plain variant's GFLOP/s here, bench/gemm.bench.ts).
+//   with FMA3 (1.0–1.6× the plain variant's GFLOP/s on the step's products here, bench/gemm.bench.ts).
 // - plain: a multiply and an add per term (no relaxed SIMD needed).
 // Summation runs over k in order with the same instructions on every call, so results are
 // deterministic on a machine (they differ between the variants by float32 rounding). Blocks of

@@ -79,4 +79,14 @@ with open("/proc/self/maps") as maps:
     loaded = sorted({line.split()[-1].rsplit("/", 1)[-1] for line in maps if "blas" in line.lower() and "/" in line})
 if loaded:
     blas += " = " + "+".join(loaded)
+# OpenBLAS picks its kernels by CPU model and falls back to the SSE3 "Prescott" ones on models
+# newer than its tables (~5x slower here than its AVX-512 SkylakeX kernels): name the core it
+# runs (OPENBLAS_CORETYPE=SkylakeX, Haswell, ... forces one).
+with open("/proc/self/maps") as maps:
+    openblas = next((line.split()[-1] for line in maps if "libopenblas" in line and "/" in line), None)
+if openblas:
+    import ctypes
+    lib = ctypes.CDLL(openblas)
+    lib.openblas_get_corename.restype = ctypes.c_char_p
+    blas += ", OpenBLAS core " + lib.openblas_get_corename().decode()
 print(json.dumps({"backend": f"pytorch {torch.__version__} (1 thread, BLAS {blas})", "ms_per_step": ms, "tokens_per_s": B * S * 1000 / ms, "cpu_ms_per_step": cpu_ms, "cpu_tokens_per_s": B * S * 1000 / cpu_ms, "steps": STEPS}))

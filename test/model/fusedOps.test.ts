@@ -12,6 +12,7 @@ import {
   crossEntropy,
   dropoutMask,
   gatherRows,
+  gelu,
   initBackend,
   layerNorm,
   linear,
@@ -22,6 +23,7 @@ import {
 import { AdamW } from "../../src/train/adamw";
 import { randomBatch } from "../../src/train/benchStep";
 import { fusedKernels } from "../../src/model/kernels/runtime";
+import { dropoutMaskJs } from "../../src/model/ops/dropout";
 
 function randn(shape: number[], seed: number, scale = 1): tf.Tensor {
   const r = new Random(seed);
@@ -151,11 +153,87 @@ async function withFusedAsync<T>(on: boolean, f: () => Promise<T>): Promise<T> {
 test("fused layerNorm and row gather = their composite ops", async (t) => {
   await initBackend();
   if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
-  compareFusedWithComposite(
-    "layerNorm",
-    (x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-12),
-    [tf.add(randn([7, 12], 6, 2), 3), tf.add(1, randn([12], 7, 0.3)), randn([12], 8, 0.3)],
-  );
+  for (const [n, d] of [[7, 12], [300, 128]]) {
+    compareFusedWithComposite(
+      `layerNorm ${n}×${d}`,
+      (x, g, b) => layerNorm(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-12),
+      [tf.add(randn([n, d], 6, 2), 3), tf.add(1, randn([d], 7, 0.3)), randn([d], 8, 0.3)],
+    );
+  }
   const ids = Int32Array.from([3, 0, 3, 5, 1, 3]);
   compareFusedWithComposite("gatherRows", (tbl) => gatherRows(tbl as tf.Tensor2D, ids), [randn([7, 4], 5)]);
+});
+
+test("fused GELU = composite GELU (forward, gradient, finite differences), and x·Φ(x) from float64 erf to float32 rounding", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  compareFusedWithComposite("gelu", (x) => gelu(x), [randn([6, 20], 21, 3)]);
+  // Against x·Φ(x) in float64 (Φ from erfc's continued fraction / series, independent of both
+  // implementations), relative to each value, from the far negative tail to large x. In the tail
+  // the float32 rounding of x²/2 inside exp (~x²·6e-8 absolute) dominates, hence the x² term.
+  const xs = Float32Array.from({ length: 400 }, (_, i) => -12 + i * 0.0625);
+  const y = withFused(true, () => tf.tidy(() => gelu(tf.tensor(xs)).dataSync()));
+  for (let i = 0; i < xs.length; i++) {
+    const want = xs[i] * phi64(xs[i]);
+    assert.ok(Math.abs(y[i] - want) <= (1e-6 + 1e-7 * xs[i] * xs[i]) * Math.abs(want) + 1e-30, `gelu(${xs[i]}) = ${y[i]}, float64 ${want}`);
+  }
+});
+
+/** Φ(x) in float64: the series of erf for |x|/√2 < 3, the continued fraction of erfc beyond. */
+function phi64(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  let erfc: number;
+  if (z < 3) {
+    // erf(z) = 2/√π Σ (−1)^n z^(2n+1) / (n! (2n+1))
+    let term = z, sum = z;
+    for (let n = 1; n < 200; n++) {
+      term *= (-z * z) / n;
+      sum += term / (2 * n + 1);
+    }
+    erfc = 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  } else {
+    // erfc(z) = exp(−z²)/√π · 1/(z + (1/2)/(z + 1/(z + (3/2)/(z + …))))
+    let f = z;
+    for (let n = 200; n >= 1; n--) f = z + n / 2 / f;
+    erfc = Math.exp(-z * z) / Math.sqrt(Math.PI) / f;
+  }
+  return x >= 0 ? 1 - erfc / 2 : erfc / 2;
+}
+
+test("on the fused path tf.clone shares the buffer (kernels/identity.ts): values kept until the last reference goes, no leak", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  const before = tf.memory();
+  const x = tf.tensor([1, 2, 3, 4]);
+  const y = tf.clone(x);
+  const fk = fusedKernels()!;
+  assert.equal(fk.ptr(y), fk.ptr(x), "the clone reads the original's bytes");
+  assert.equal(tf.memory().numDataBuffers, before.numDataBuffers + 1, "a clone adds no buffer");
+  x.dispose();
+  assert.deepEqual([...y.dataSync()], [1, 2, 3, 4], "the clone outlives the original");
+  const z = tf.mul(y, 2);
+  y.dispose();
+  assert.deepEqual([...z.dataSync()], [2, 4, 6, 8]);
+  z.dispose();
+  assert.equal(tf.memory().numTensors, before.numTensors);
+  assert.equal(tf.memory().numBytes, before.numBytes);
+  assert.equal(tf.memory().numDataBuffers, before.numDataBuffers);
+  // A variable's clone keeps the old values after assign (assign swaps buffers, writes none).
+  const v = tf.variable(tf.tensor([5, 6]));
+  const kept = tf.clone(v);
+  v.assign(tf.tensor([7, 8]));
+  assert.deepEqual([...kept.dataSync()], [5, 6]);
+  tf.dispose([v, kept]);
+});
+
+test("fused dropout masks are byte-identical to the JS generator's (several seeds, rates, odd sizes)", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  for (const [shape, p, seed] of [[[7], 0.1, 0], [[33, 5], 0.5, 123456789], [[128, 3, 9], 0.9, 4294967295], [[1000], 0.75, 42]] as [number[], number, number][]) {
+    const fused = withFused(true, () => tf.tidy(() => dropoutMask(shape, p, seed).dataSync() as Float32Array));
+    const js = dropoutMaskJs(shape, p, seed);
+    assert.deepEqual(new Uint8Array(fused.buffer, fused.byteOffset, fused.byteLength), new Uint8Array(js.buffer), `mask ${shape} p=${p} seed=${seed}`);
+    const dropped = js.filter((v) => v === 0).length / js.length;
+    assert.ok(Math.abs(dropped - p) < 0.2, `p=${p}: ${dropped} of the mask dropped`);
+  }
 });

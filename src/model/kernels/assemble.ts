@@ -38,14 +38,26 @@ export const op = {
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
+  i32RemS: [0x6f],
   i32And: [0x71],
+  i32Xor: [0x73],
+  i32Shl: [0x74],
+  i32ShrU: [0x76],
+  i32GeU: [0x4f],
+  /** select(a, b, cond): a when cond ≠ 0, else b. */
+  select: [0x1b],
   i32GeS: [0x4e],
   i32LtS: [0x48],
   f32Load: [0x2a, 2, 0], // memarg: align 2^2, offset 0
   f32Store: [0x38, 2, 0],
   f32Add: [0x92],
+  f32Sub: [0x93],
+  f32Sqrt: [0x91],
+  f32ConvertI32S: [0xb2],
   f32Mul: [0x94],
   v128Load: simd(0x00, 2, 0), // align 4 bytes: rows are only float-aligned
+  /** v128.load at a constant byte offset from the address on the stack. */
+  v128LoadAt: (offset: number) => simd(0x00, 2, ...uleb(offset)),
   v128Load32Splat: simd(0x09, 2, 0),
   v128Store: simd(0x0b, 2, 0),
   v128Zero: simd(0x0c, ...new Array<number>(16).fill(0)),
@@ -53,6 +65,9 @@ export const op = {
   f32x4Lane: (lane: number) => simd(0x1f, lane),
   f32x4Lt: simd(0x43),
   v128AndNot: simd(0x4f),
+  /** (a & mask) | (b & ~mask) for a, b, mask on the stack. */
+  v128Bitselect: simd(0x52),
+  f32x4Abs: simd(0xe0),
   f32x4Nearest: simd(0x6a),
   i32x4Shl: simd(0xab),
   i32x4Add: simd(0xae),
@@ -61,7 +76,11 @@ export const op = {
   f32x4Mul: simd(0xe6),
   f32x4Div: simd(0xe7),
   f32x4Max: simd(0xe9),
+  /** b > a ? b : a: one maxps (f32x4.max's NaN and −0 rules cost V8 six instructions). */
+  f32x4Pmax: simd(0xeb),
   i32x4TruncSatF32x4S: simd(0xf8),
+  /** Relaxed SIMD a·b + c (one rounding where the machine has FMA, else two; fixed per machine). */
+  f32x4RelaxedMadd: simd(0x105),
   f32Max: [0x97],
   f32Div: [0x95],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],

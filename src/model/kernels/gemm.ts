@@ -5,58 +5,77 @@
 //
 // with A addressed as a + m·sam + k·sak (any strides, so Aᵀ and a head's rows inside a
 // [seq·batch, hidden] activation cost nothing), B as b + k·sbk + 4n (rows contiguous along n)
-// and C as c + m·scm + 4n; all pointers and strides in BYTES. The micro-kernel keeps a 4 × 8
-// block of C in eight f32x4 registers: per k it loads 8 floats of B, splats 4 of A and does
-// 8 multiplies and 8 adds. The loop over n-blocks is outside the loop over m-blocks so that a
-// K × 8 slab of B stays in cache while every m-block reads it. Requires M % 4 = 0 and N % 8 = 0
-// (callers check `gemmFits` and otherwise use tfjs ops).
+// and C as c + m·scm + 4n; all pointers and strides in BYTES. The micro-kernel keeps an R × 8
+// block of C in 2R f32x4 registers: per k it loads 8 floats of B, splats R of A and does 2R
+// multiply-adds. The loop over n-blocks is outside the loop over m-blocks so that a K × 8 slab of
+// B stays in cache while every m-block reads it. Requires M % 4 = 0 and N % 8 = 0 (callers check
+// `gemmFits` and otherwise use tfjs ops).
 //
-// Summation runs over k in order, one multiply and one add per term (no fused multiply-add), the
-// same arithmetic on every run: results are deterministic.
+// Two variants (runtime.ts picks one per process), both 4 × 8 blocks (8 accumulators + 2 B + 4
+// splats of A live: V8 loads all splats of a k-step up front, so 6 × 8 or 5 × 8 blocks spill to
+// the stack and ran 25–40% slower, as did unrolling k by two):
+// - fma: relaxed SIMD's f32x4.relaxed_madd, which V8 compiles to one vfmadd231ps on machines
+//   with FMA3 (1.0–1.6× the plain variant's GFLOP/s on the step's products here, bench/gemm.bench.ts).
+// - plain: a multiply and an add per term (no relaxed SIMD needed).
+// Summation runs over k in order with the same instructions on every call, so results are
+// deterministic on a machine (they differ between the variants by float32 rounding). Blocks of
+// fewer rows (2) take the M % rows leftovers should a variant use more than 4 rows.
 import { type Fn, F32, I32, V128, addTo, advance, op } from "./assemble";
 
-export function gemmFn(): Fn {
+export interface GemmVariant {
+  /** Rows per register block (2R accumulators). */
+  rows: number;
+  /** Use f32x4.relaxed_madd (relaxed SIMD) instead of a multiply and an add. */
+  fma: boolean;
+}
+
+export const GEMM_FMA: GemmVariant = { rows: 4, fma: true };
+export const GEMM_PLAIN: GemmVariant = { rows: 4, fma: false };
+
+export function gemmFn(variant: GemmVariant): Fn {
   const [a, sam, sak, b, sbk, c, scm, M, N, K, accumulate, alpha] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-  const [m0, n0, k, pa0, pa1, pa2, pa3, pb, pc] = [12, 13, 14, 15, 16, 17, 18, 19, 20];
-  const [alpha4, acc0, b0, b1, ar] = [21, 22, 30, 31, 32];
-  const pa = [pa0, pa1, pa2, pa3];
-  const acc = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => acc0 + i);
+  const R = variant.rows;
+  const [m0, n0, k, pb, pc, mEnd] = [12, 13, 14, 15, 16, 17];
+  const pa = Array.from({ length: R }, (_, r) => 18 + r);
+  const firstV = 18 + R;
+  const [alpha4, b0, b1, ar] = [firstV, firstV + 1, firstV + 2, firstV + 3];
+  const acc = Array.from({ length: 2 * R }, (_, i) => firstV + 4 + i);
+  const madd = (accReg: number, bReg: number) =>
+    variant.fma
+      ? [...op.get(ar), ...op.get(bReg), ...op.get(accReg), ...op.f32x4RelaxedMadd, ...op.set(accReg)]
+      : [...op.get(accReg), ...op.get(ar), ...op.get(bReg), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(accReg)];
   // C[pc + off] ← acc·alpha (+ C[pc + off])
   const store = (reg: number, off: number, add: boolean) => [
     ...op.get(pc), ...(off ? [...op.i32(off), ...op.i32Add] : []),
     ...op.get(reg), ...op.get(alpha4), ...op.f32x4Mul,
-    ...(add ? [...op.get(pc), ...(off ? [...op.i32(off), ...op.i32Add] : []), ...op.v128Load, ...op.f32x4Add] : []),
+    ...(add ? [...op.get(pc), ...op.v128LoadAt(off), ...op.f32x4Add] : []),
     ...op.v128Store,
   ];
-  const storeRows = (add: boolean) =>
-    [0, 1, 2, 3].flatMap((r) => [...store(acc[2 * r], 0, add), ...store(acc[2 * r + 1], 16, add), ...addTo(pc, scm)]);
-  const body = [
-    ...op.get(alpha), ...op.f32x4Splat, ...op.set(alpha4),
-    ...op.block,
-    ...op.loop, // n-blocks
-    ...op.get(n0), ...op.get(N), ...op.i32GeS, ...op.brIf(1),
-    ...op.i32(0), ...op.set(m0),
-    ...op.block,
-    ...op.loop, // m-blocks
-    ...op.get(m0), ...op.get(M), ...op.i32GeS, ...op.brIf(1),
-    ...op.get(a), ...op.get(m0), ...op.get(sam), ...op.i32Mul, ...op.i32Add, ...op.tee(pa0),
-    ...op.get(sam), ...op.i32Add, ...op.tee(pa1), ...op.get(sam), ...op.i32Add, ...op.tee(pa2),
-    ...op.get(sam), ...op.i32Add, ...op.set(pa3),
+  const storeRows = (rows: number, add: boolean) =>
+    Array.from({ length: rows }, (_, r) => [...store(acc[2 * r], 0, add), ...store(acc[2 * r + 1], 16, add), ...addTo(pc, scm)]).flat();
+  // acc += A[:, k] ⊗ B[k, 0..7]; moves the A and B pointers to k + 1
+  const kStep = (rows: number) => [
+    ...op.get(pb), ...op.v128Load, ...op.set(b0),
+    ...op.get(pb), ...op.v128LoadAt(16), ...op.set(b1),
+    ...Array.from({ length: rows }, (_, r) => [
+      ...op.get(pa[r]), ...op.v128Load32Splat, ...op.set(ar),
+      ...madd(acc[2 * r], b0),
+      ...madd(acc[2 * r + 1], b1),
+      ...addTo(pa[r], sak),
+    ]).flat(),
+    ...addTo(pb, sbk),
+  ];
+  // One rows × 8 block of C at (m0, n0); advances m0 by rows.
+  const block = (rows: number) => [
+    ...op.get(a), ...op.get(m0), ...op.get(sam), ...op.i32Mul, ...op.i32Add, ...op.set(pa[0]),
+    ...pa.slice(1, rows).flatMap((p, r) => [...op.get(pa[r]), ...op.get(sam), ...op.i32Add, ...op.set(p)]),
     ...op.get(b), ...op.get(n0), ...op.i32(4), ...op.i32Mul, ...op.i32Add, ...op.set(pb),
-    ...acc.flatMap((r) => [...op.v128Zero, ...op.set(r)]),
+    ...acc.slice(0, 2 * rows).flatMap((r) => [...op.v128Zero, ...op.set(r)]),
     ...op.get(K), ...op.set(k),
     ...op.block,
     ...op.loop, // k
     ...op.get(k), ...op.i32Eqz, ...op.brIf(1),
-    ...op.get(pb), ...op.v128Load, ...op.set(b0),
-    ...op.get(pb), ...op.i32(16), ...op.i32Add, ...op.v128Load, ...op.set(b1),
-    ...[0, 1, 2, 3].flatMap((r) => [
-      ...op.get(pa[r]), ...op.v128Load32Splat, ...op.set(ar),
-      ...op.get(acc[2 * r]), ...op.get(ar), ...op.get(b0), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc[2 * r]),
-      ...op.get(acc[2 * r + 1]), ...op.get(ar), ...op.get(b1), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc[2 * r + 1]),
-      ...addTo(pa[r], sak),
-    ]),
-    ...addTo(pb, sbk),
+    ...kStep(rows),
     ...advance(k, -1),
     ...op.br(0),
     ...op.end,
@@ -65,14 +84,32 @@ export function gemmFn(): Fn {
     ...op.get(n0), ...op.i32(4), ...op.i32Mul, ...op.i32Add, ...op.set(pc),
     ...op.get(accumulate),
     ...op.if,
-    ...storeRows(true),
+    ...storeRows(rows, true),
     ...op.else,
-    ...storeRows(false),
+    ...storeRows(rows, false),
     ...op.end,
-    ...advance(m0, 4),
+    ...advance(m0, rows),
+  ];
+  // while (m0 < limit) block(rows)
+  const blocks = (rows: number, limit: number) => [
+    ...op.block,
+    ...op.loop,
+    ...op.get(m0), ...op.get(limit), ...op.i32GeS, ...op.brIf(1),
+    ...block(rows),
     ...op.br(0),
     ...op.end,
     ...op.end,
+  ];
+  const body = [
+    ...op.get(alpha), ...op.f32x4Splat, ...op.set(alpha4),
+    // mEnd = M − M % R: the rows the R-row blocks cover
+    ...op.get(M), ...op.get(M), ...op.i32(R), ...op.i32RemS, ...op.i32Sub, ...op.set(mEnd),
+    ...op.block,
+    ...op.loop, // n-blocks
+    ...op.get(n0), ...op.get(N), ...op.i32GeS, ...op.brIf(1),
+    ...op.i32(0), ...op.set(m0),
+    ...blocks(R, mEnd),
+    ...blocks(2, M), // the M % R leftover rows (none when R = 4)
     ...advance(n0, 8),
     ...op.br(0),
     ...op.end,
@@ -81,7 +118,7 @@ export function gemmFn(): Fn {
   return {
     name: "gemm",
     params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32],
-    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, V128, ...new Array<number>(8).fill(V128), V128, V128, V128],
+    locals: [...new Array<number>(6 + R).fill(I32), ...new Array<number>(4 + 2 * R).fill(V128)],
     body,
   };
 }

@@ -3,19 +3,25 @@
 // memoryOffset) and a kernel's outputs are buffers the backend allocated (makeOutput).
 // fusedKernels() is null off the wasm backend, without WebAssembly SIMD, or with
 // INSTABILITY_FUSED=0: callers then use the composite tfjs ops (the old path).
+import * as v8 from "node:v8";
 import * as tf from "@tensorflow/tfjs";
-import { moduleBytes } from "./assemble";
-import { type GemmFn, gemmFn } from "./gemm";
+import { type Fn, moduleBytes } from "./assemble";
+import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, gemmFn } from "./gemm";
+import { type DropoutMaskFn, dropoutMaskFn } from "./dropout";
+import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
+import { installSharedIdentity } from "./identity";
+import { type LayerNormBackwardFn, type LayerNormForwardFn, layerNormBackwardFn, layerNormForwardFn } from "./layer-norm";
 import { type RowsFn, copyRowsFn, mulRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
 
 // tsconfig's lib has no DOM, so the part of the WebAssembly JS API used here is typed locally.
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 
 interface WasmBackendLike {
@@ -26,6 +32,8 @@ interface WasmBackendLike {
 
 export interface FusedKernels {
   readonly backend: WasmBackendLike;
+  /** The gemm variant this process runs (gemm.ts): FMA where relaxed SIMD compiles, else plain. */
+  readonly gemmVariant: GemmVariant;
   gemm: GemmFn;
   softmaxRows: SoftmaxRowsFn;
   /** See rows.ts for the four row kernels' arguments. */
@@ -33,6 +41,11 @@ export interface FusedKernels {
   transposeRows: RowsFn;
   mulRows: RowsFn;
   softmaxGradRows: RowsFn;
+  geluForward: GeluForwardFn;
+  geluBackward: GeluBackwardFn;
+  dropoutMask: DropoutMaskFn;
+  layerNormForward: LayerNormForwardFn;
+  layerNormBackward: LayerNormBackwardFn;
   /** Float32 view of the whole wasm memory (take it again after anything that may allocate). */
   f32(): Float32Array;
   /** Byte address of a tensor's data in the wasm memory. */
@@ -55,6 +68,37 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
+const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn()];
+
+/**
+ * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished
+ * WebAssembly proposal, on by default from V8 11.4 / Node 22) behind
+ * --experimental-wasm-relaxed-simd; wasm features are read when a module is compiled, so setting
+ * the flag here, before compiling, enables it for this process. It changes nothing else.
+ * Throws when the engine cannot compile the module.
+ */
+export function instantiateKernels(fns: Fn[], memory: WasmMemory): Record<string, unknown> {
+  v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  return new wasm.Instance(new wasm.Module(moduleBytes(fns)), { env: { memory } }).exports;
+}
+
+/** A fresh WebAssembly memory of `pages` × 64 KiB (for tests and benches of the kernels alone). */
+export function newWasmMemory(pages: number): WasmMemory {
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  return new wasm.Memory({ initial: pages });
+}
+
+/** The module with the FMA gemm where relaxed SIMD compiles, else with the plain one; fixed per
+ * process and machine, so results stay deterministic (same seed → same bytes). */
+function compileKernels(memory: WasmMemory): { exports: Record<string, unknown>; variant: GemmVariant } {
+  try {
+    return { exports: instantiateKernels(kernelFns(GEMM_FMA), memory), variant: GEMM_FMA };
+  } catch {
+    return { exports: instantiateKernels(kernelFns(GEMM_PLAIN), memory), variant: GEMM_PLAIN };
+  }
+}
+
 /** The fused kernels for the active backend, or null when the old path must be used. */
 export function fusedKernels(): FusedKernels | null {
   if (!fusedEnabled() || tf.getBackend() !== "wasm") return null;
@@ -65,17 +109,23 @@ export function fusedKernels(): FusedKernels | null {
   const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
   if (!memory || !tf.env().getBool("WASM_HAS_SIMD_SUPPORT")) return null;
   try {
-    const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const instance = new wasm.Instance(new wasm.Module(moduleBytes([gemmFn(), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn()])), { env: { memory } });
+    const { exports, variant } = compileKernels(memory);
+    installSharedIdentity();
     let view = new Float32Array(memory.buffer);
     cached = {
       backend,
-      gemm: instance.exports.gemm as unknown as GemmFn,
-      softmaxRows: instance.exports.softmaxRows as unknown as SoftmaxRowsFn,
-      copyRows: instance.exports.copyRows as unknown as RowsFn,
-      transposeRows: instance.exports.transposeRows as unknown as RowsFn,
-      mulRows: instance.exports.mulRows as unknown as RowsFn,
-      softmaxGradRows: instance.exports.softmaxGradRows as unknown as RowsFn,
+      gemmVariant: variant,
+      gemm: exports.gemm as unknown as GemmFn,
+      softmaxRows: exports.softmaxRows as unknown as SoftmaxRowsFn,
+      copyRows: exports.copyRows as unknown as RowsFn,
+      transposeRows: exports.transposeRows as unknown as RowsFn,
+      mulRows: exports.mulRows as unknown as RowsFn,
+      softmaxGradRows: exports.softmaxGradRows as unknown as RowsFn,
+      geluForward: exports.geluForward as unknown as GeluForwardFn,
+      geluBackward: exports.geluBackward as unknown as GeluBackwardFn,
+      dropoutMask: exports.dropoutMask as unknown as DropoutMaskFn,
+      layerNormForward: exports.layerNormForward as unknown as LayerNormForwardFn,
+      layerNormBackward: exports.layerNormBackward as unknown as LayerNormBackwardFn,
       f32: () => (view.buffer === memory.buffer ? view : (view = new Float32Array(memory.buffer))),
       ptr: (t) => {
         const d = backend.dataIdMap.get(t.dataId);

@@ -7,22 +7,23 @@
 import { type Fn, F32, I32, V128, addTo, advance, op } from "./assemble";
 
 /** exp of the f32x4 on the stack for lanes ≤ 0; leaves the result on the stack. Uses locals x, n, r. */
-function expBody(x: number, n: number, r: number): number[] {
+export function expBody(x: number, n: number, r: number): number[] {
   const poly = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
   return [
     ...op.set(x),
-    ...op.get(x), ...op.f32x4Const(-87.33654), ...op.f32x4Max, ...op.tee(r), // r = clamped x for now
+    ...op.get(x), ...op.f32x4Const(-87.33654), ...op.f32x4Pmax, ...op.tee(r), // r = clamped x for now
     ...op.f32x4Const(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(n),
     // r = x − n·C1 − n·C2 (C1 + C2 = ln 2, C1 exact in a few bits)
     ...op.get(r), ...op.get(n), ...op.f32x4Const(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub,
     ...op.get(n), ...op.f32x4Const(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(r),
     // Horner: p = (((((c0·r + c1)·r + c2)·r + c3)·r + c4)·r + c5)
     ...op.f32x4Const(poly[0]),
-    ...poly.slice(1).flatMap((c) => [...op.get(r), ...op.f32x4Mul, ...op.f32x4Const(c), ...op.f32x4Add]),
+    ...poly.slice(1).flatMap((k) => [...op.get(r), ...op.f32x4Mul, ...op.f32x4Const(k), ...op.f32x4Add]),
     // y = p·r² + r + 1
     ...op.get(r), ...op.f32x4Mul, ...op.get(r), ...op.f32x4Mul, ...op.get(r), ...op.f32x4Add, ...op.f32x4Const(1), ...op.f32x4Add,
-    // · 2^n: (n + 127) << 23 as float bits
-    ...op.get(n), ...op.i32x4TruncSatF32x4S, ...op.i32x4Const(127), ...op.i32x4Add, ...op.i32(23), ...op.i32x4Shl,
+    // · 2^n: n + 127 + 2^23 holds n + 127 in its low mantissa bits (n is an integer in [−126, 127]),
+    // and shifting them up by 23 makes the float 2^n
+    ...op.get(n), ...op.f32x4Const(127 + 8388608), ...op.f32x4Add, ...op.i32(23), ...op.i32x4Shl,
     ...op.f32x4Mul,
     // lanes that were below the clamp → 0
     ...op.get(x), ...op.f32x4Const(-87.33654), ...op.f32x4Lt, ...op.v128AndNot,
@@ -46,7 +47,7 @@ export function softmaxRowsFn(): Fn {
     ...op.loop,
     ...op.get(j), ...op.get(end), ...op.i32GeS, ...op.brIf(1),
     ...op.get(ps), ...op.get(ps), ...op.v128Load, ...op.get(pm), ...op.v128Load, ...op.f32x4Add, ...op.tee(vx), ...op.v128Store,
-    ...op.get(vmax), ...op.get(vx), ...op.f32x4Max, ...op.set(vmax),
+    ...op.get(vmax), ...op.get(vx), ...op.f32x4Pmax, ...op.set(vmax),
     ...advance(ps, 16), ...advance(pm, 16), ...advance(j, 16),
     ...op.br(0),
     ...op.end,

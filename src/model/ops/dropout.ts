@@ -1,19 +1,57 @@
 // Inverted dropout whose mask comes from an explicit seed, so a run's dropout masks are a pure
-// function of (run seed, step, site) and identical across backends and processes.
+// function of (run seed, step, site) and identical across backends and processes. On the fused
+// wasm path the same generator runs in wasm and writes the mask into the backend's memory
+// (kernels/dropout.ts); the bytes are the same as the JS loop's.
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../util/random";
+import { fusedKernels } from "../kernels/runtime";
 
-/** Keep-mask scaled by 1/(1-p): each entry is 0 with probability p, else 1/(1-p). */
-export function dropoutMask(shape: number[], p: number, seed: number): tf.Tensor {
+const MASK = "InstabilityDropoutMask";
+let registered = false;
+
+interface MaskAttrs {
+  shape: number[];
+  /** xorshift128 state x, y, z, w (uint32 each). */
+  state: number[];
+  threshold: number;
+  scale: number;
+}
+
+/** The generator's threshold on a uint32 (avoids a float divide per element), scale and start state. */
+function maskParameters(p: number, seed: number): { threshold: number; scale: number; state: number[] } {
+  // Millions of draws per training step: a xorshift128 seeded from the project PRNG instead of a
+  // method call per element.
+  const init = new Random(seed);
+  const state = [init.nextUint32() | 1, init.nextUint32(), init.nextUint32(), init.nextUint32()];
+  return { threshold: Math.floor(p * 4294967296), scale: 1 / (1 - p), state };
+}
+
+function fusedMask(shape: number[], p: number, seed: number): tf.Tensor | null {
+  if (!fusedKernels()) return null;
+  if (!registered) {
+    registered = true;
+    tf.registerKernel({
+      kernelName: MASK,
+      backendName: "wasm",
+      kernelFunc: (({ attrs }: { attrs: MaskAttrs }) => {
+        const fk = fusedKernels()!;
+        const out = fk.output(attrs.shape);
+        const [x, y, z, w] = attrs.state;
+        fk.dropoutMask(fk.ptr(out), attrs.shape.reduce((a, b) => a * b, 1), x, y, z, w, attrs.threshold | 0, attrs.scale);
+        return out;
+      }) as unknown as tf.KernelFunc,
+    });
+  }
+  const attrs: MaskAttrs = { shape, ...maskParameters(p, seed) };
+  return tf.engine().runKernel(MASK, {}, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+/** The mask computed in JS (the composite path, and the reference the fused kernel is tested against). */
+export function dropoutMaskJs(shape: number[], p: number, seed: number): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
   const mask = new Float32Array(n);
-  const scale = 1 / (1 - p);
-  // Threshold on a 32-bit integer: avoids a float divide per element.
-  const threshold = Math.floor(p * 4294967296);
-  // Millions of draws per training step: an inlined xorshift128 (seeded from the project PRNG)
-  // instead of a method call per element.
-  const init = new Random(seed);
-  let x = init.nextUint32() | 1, y = init.nextUint32(), z = init.nextUint32(), w = init.nextUint32();
+  const { threshold, scale, state } = maskParameters(p, seed);
+  let [x, y, z, w] = state;
   for (let i = 0; i < n; i++) {
     const t = x ^ (x << 11);
     x = y;
@@ -22,7 +60,12 @@ export function dropoutMask(shape: number[], p: number, seed: number): tf.Tensor
     w = w ^ (w >>> 19) ^ (t ^ (t >>> 8));
     mask[i] = w >>> 0 >= threshold ? scale : 0;
   }
-  return tf.tensor(mask, shape);
+  return mask;
+}
+
+/** Keep-mask scaled by 1/(1-p): each entry is 0 with probability p, else 1/(1-p). */
+export function dropoutMask(shape: number[], p: number, seed: number): tf.Tensor {
+  return fusedMask(shape, p, seed) ?? tf.tensor(dropoutMaskJs(shape, p, seed), shape);
 }
 
 /** x with dropout applied (training) — returns x unchanged when p is 0. */

@@ -1,11 +1,13 @@
-// Exact GELU, x·Φ(x) = ½x(1 + erf(x/√2)), as HF's "gelu" (not the tanh approximation).
+// Exact GELU, x·Φ(x) = ½x(1 + erf(x/√2)), as HF's "gelu" (not the tanh approximation). On the
+// wasm backend it runs as two fused SIMD kernels (gelu-fused.ts); elsewhere as tfjs ops.
 import * as tf from "@tensorflow/tfjs";
 import { customGrad } from "./custom-grad";
+import { fusedGeluAvailable, fusedGeluBackward, fusedGeluForward } from "./gelu-fused";
 
 const INV_SQRT2 = Math.SQRT1_2;
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
-export const gelu = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+const compositeGelu = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
   const cdf = tf.mul(0.5, tf.add(1, tf.erf(tf.mul(x, INV_SQRT2))));
   save([x, cdf]);
   return {
@@ -17,4 +19,13 @@ export const gelu = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
       return [tf.mul(dy, tf.add(scdf, tf.mul(sx, pdf)))];
     },
   };
-}) as <T extends tf.Tensor>(x: T) => T;
+});
+
+const fusedGelu = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([x]);
+  return { value: fusedGeluForward(x), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [fusedGeluBackward(dy, saved[0])] };
+});
+
+export function gelu<T extends tf.Tensor>(x: T): T {
+  return (fusedGeluAvailable(x) ? fusedGelu(x) : compositeGelu(x)) as T;
+}

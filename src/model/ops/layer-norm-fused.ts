@@ -1,6 +1,6 @@
-// LayerNorm forward and backward as two wasm-backend kernels: one JS pass per row over the
-// backend's memory instead of ~10 tfjs kernels each way (and no transposes for the axis-0 sums
-// of the parameter gradients). Row statistics are accumulated in float64, so results agree with
+// LayerNorm forward and backward as two wasm-backend kernels (SIMD, kernels/layer-norm.ts) over
+// the backend's memory instead of ~10 tfjs kernels each way (and no transposes for the axis-0
+// sums of the parameter gradients); rows of a multiple of 4 floats. Results agree with
 // layer-norm.ts's float32 composite op to rounding (test/model/fusedOps.test.ts).
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "../kernels/runtime";
@@ -15,29 +15,10 @@ type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string,
 function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const fk = fusedKernels()!;
   const [n, d] = inputs.x.shape;
-  const eps = attrs.eps as number;
   const outs = [fk.output([n, d]), fk.output([n, d]), fk.output([n])];
-  const f = fk.f32();
-  const [x, g, b] = [inputs.x, inputs.gamma, inputs.beta].map((t) => fk.ptr(t) >> 2);
-  const [y, xh, rs] = outs.map((t) => fk.ptr(t) >> 2);
-  for (let r = 0; r < n; r++) {
-    const row = x + r * d, out = y + r * d, hat = xh + r * d;
-    let sum = 0;
-    for (let j = 0; j < d; j++) sum += f[row + j];
-    const mean = sum / d;
-    let sq = 0;
-    for (let j = 0; j < d; j++) {
-      const c = f[row + j] - mean;
-      sq += c * c;
-    }
-    const rstd = 1 / Math.sqrt(sq / d + eps);
-    f[rs + r] = rstd;
-    for (let j = 0; j < d; j++) {
-      const h = (f[row + j] - mean) * rstd;
-      f[hat + j] = h;
-      f[out + j] = h * f[g + j] + f[b + j];
-    }
-  }
+  const [x, g, b] = [inputs.x, inputs.gamma, inputs.beta].map((t) => fk.ptr(t));
+  const [y, xh, rs] = outs.map((t) => fk.ptr(t));
+  fk.layerNormForward(x, g, b, y, xh, rs, n, d, attrs.eps as number);
   return outs;
 }
 
@@ -46,28 +27,9 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const fk = fusedKernels()!;
   const [n, d] = inputs.dy.shape;
   const outs = [fk.output([n, d]), fk.output([d]), fk.output([d])];
-  const f = fk.f32();
-  const [dy, xh, rs, g] = [inputs.dy, inputs.xhat, inputs.rstd, inputs.gamma].map((t) => fk.ptr(t) >> 2);
-  const [dx, dg, db] = outs.map((t) => fk.ptr(t) >> 2);
-  const sg = new Float64Array(d), sb = new Float64Array(d);
-  for (let r = 0; r < n; r++) {
-    const gr = dy + r * d, hr = xh + r * d, out = dx + r * d;
-    let sumD = 0, sumDX = 0;
-    for (let j = 0; j < d; j++) {
-      const dyj = f[gr + j], h = f[hr + j];
-      const dh = dyj * f[g + j];
-      sumD += dh;
-      sumDX += dh * h;
-      sg[j] += dyj * h;
-      sb[j] += dyj;
-    }
-    const meanD = sumD / d, meanDX = sumDX / d, rstd = f[rs + r];
-    for (let j = 0; j < d; j++) f[out + j] = rstd * (f[gr + j] * f[g + j] - meanD - f[hr + j] * meanDX);
-  }
-  for (let j = 0; j < d; j++) {
-    f[dg + j] = sg[j];
-    f[db + j] = sb[j];
-  }
+  const [dy, xh, rs, g] = [inputs.dy, inputs.xhat, inputs.rstd, inputs.gamma].map((t) => fk.ptr(t));
+  const [dx, dg, db] = outs.map((t) => fk.ptr(t));
+  fk.layerNormBackward(dy, xh, rs, g, dx, dg, db, n, d);
   return outs;
 }
 

@@ -7,7 +7,7 @@ import { fusedLayerNormBackward, fusedLayerNormForward } from "./layer-norm-fuse
 
 /** x: [n, d], gamma/beta: [d]; HF/PyTorch LayerNorm (biased variance, eps inside the sqrt). */
 export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor2D {
-  if (fusedKernels()) {
+  if (fusedKernels() && x.shape[1] % 4 === 0) {
     const fused = customGrad((xx: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
       const [y, xhat, rstd] = fusedLayerNormForward(xx, g, b, eps);
       save([xhat, rstd, g]);

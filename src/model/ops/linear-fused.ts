@@ -1,5 +1,7 @@
-// nn.Linear's backward pass (y = x·Wᵀ + b, W [out, in]) on our SIMD gemm (kernels/gemm.ts), in
-// the wasm backend's memory: no transpose of dy or of x (the gemm reads dyᵀ through its strides):
+// nn.Linear (y = x·Wᵀ + b, W [out, in]) forward and backward on our SIMD gemm (kernels/gemm.ts),
+// in the wasm backend's memory. Forward: Wᵀ into scratch (the gemm wants B's rows contiguous),
+// y's rows preset to b, then y += x·Wᵀ. Backward: no transpose of dy or of x (the gemm reads dyᵀ
+// through its strides):
 //   dx = dy·W,  dW = dyᵀ·x (in K-blocks of 128 rows, which keeps the operands in cache),
 //   db = column sums of dy (a gemm with a row of ones).
 // Same arithmetic as linear.ts up to float32 rounding (test/model/fusedOps.test.ts).
@@ -7,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { gemmFits } from "../kernels/gemm";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 
+const FORWARD = "InstabilityLinear";
 const BACKWARD = "InstabilityLinearGrad";
 const K_BLOCK = 128;
 
@@ -22,10 +25,26 @@ let registered = false;
 function registerOnce(): void {
   if (registered) return;
   registered = true;
+  tf.registerKernel({ kernelName: FORWARD, backendName: "wasm", kernelFunc: forwardKernel as unknown as tf.KernelFunc });
   tf.registerKernel({ kernelName: BACKWARD, backendName: "wasm", kernelFunc: backwardKernel as unknown as tf.KernelFunc });
 }
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo> };
+
+function forwardKernel({ inputs }: KernelArgs): tf.TensorInfo {
+  const fk = fusedKernels()!;
+  const { x, w, b } = inputs;
+  const [n, inDim] = x.shape;
+  const outDim = w.shape[0];
+  const y = fk.output([n, outDim]);
+  const wt = fk.malloc(4 * inDim * outDim);
+  const py = fk.ptr(y);
+  fk.transposeRows(fk.ptr(w), inDim * 4, wt, outDim * 4, outDim, inDim);
+  fk.copyRows(fk.ptr(b), 0, py, outDim * 4, n, outDim); // every row of y = b
+  fk.gemm(fk.ptr(x), inDim * 4, 4, wt, outDim * 4, py, outDim * 4, n, outDim, inDim, 1, 1);
+  fk.free(wt);
+  return y;
+}
 
 function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const fk = fusedKernels()!;
@@ -48,6 +67,10 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   fk.gemm(ones, 0, 4, pdy, outDim * 4, fk.ptr(db), 0, 4, outDim, n, 0, 1);
   fk.free(ones);
   return [dx, dw, db];
+}
+
+export function fusedLinearForward(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(FORWARD, { x, w, b } as unknown as tf.NamedTensorMap, {}) as unknown as tf.Tensor;
 }
 
 export function fusedLinearBackward(dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor): tf.Tensor[] {

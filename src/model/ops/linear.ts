@@ -6,7 +6,7 @@
 //   dx = dy·W,   dW = dyᵀ·x,   db = Σ_rows dyᵀ.
 import * as tf from "@tensorflow/tfjs";
 import { customGrad } from "./custom-grad";
-import { fusedLinearAvailable, fusedLinearBackward } from "./linear-fused";
+import { fusedLinearAvailable, fusedLinearBackward, fusedLinearForward } from "./linear-fused";
 
 const linearOp = customGrad((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([x, w]);
@@ -20,12 +20,11 @@ const linearOp = customGrad((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.
   };
 });
 
-// The backward pass on our SIMD gemm (linear-fused.ts), for the shapes it takes on wasm. The
-// forward stays on XNNPACK, which measured as fast as our gemm there, or faster, in a whole step.
+// Forward and backward on our SIMD gemm (linear-fused.ts), for the shapes it takes on wasm.
 const fusedLinearOp = customGrad((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([x, w]);
   return {
-    value: tf.fused.matMul({ a: x as tf.Tensor2D, b: tf.transpose(w) as tf.Tensor2D, bias: b }),
+    value: fusedLinearForward(x, w, b),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => fusedLinearBackward(dy, saved[0], saved[1]),
   };
 });

@@ -1,0 +1,51 @@
+// GELU forward and backward as two wasm-backend kernels (kernels/gelu.ts): one SIMD pass each
+// instead of five tfjs kernels forward and seven backward; only x is saved for the backward.
+import * as tf from "@tensorflow/tfjs";
+import { type FusedKernels, fusedKernels } from "../kernels/runtime";
+
+const FORWARD = "InstabilityGelu";
+const BACKWARD = "InstabilityGeluGrad";
+
+/** The kernels when they take this tensor (float32, size a multiple of 4), else null. */
+export function fusedGeluAvailable(x: tf.Tensor): FusedKernels | null {
+  const fk = fusedKernels();
+  if (!fk || x.dtype !== "float32" || x.size % 4 !== 0) return null;
+  registerOnce();
+  return fk;
+}
+
+let registered = false;
+function registerOnce(): void {
+  if (registered) return;
+  registered = true;
+  tf.registerKernel({ kernelName: FORWARD, backendName: "wasm", kernelFunc: forwardKernel as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: BACKWARD, backendName: "wasm", kernelFunc: backwardKernel as unknown as tf.KernelFunc });
+}
+
+type KernelArgs = { inputs: Record<string, tf.TensorInfo> };
+
+function forwardKernel({ inputs }: KernelArgs): tf.TensorInfo {
+  const fk = fusedKernels()!;
+  const { x } = inputs;
+  const y = fk.output(x.shape);
+  fk.geluForward(fk.ptr(x), fk.ptr(y), sizeOf(x));
+  return y;
+}
+
+function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo {
+  const fk = fusedKernels()!;
+  const { dy, x } = inputs;
+  const dx = fk.output(x.shape);
+  fk.geluBackward(fk.ptr(dy), fk.ptr(x), fk.ptr(dx), sizeOf(x));
+  return dx;
+}
+
+const sizeOf = (t: tf.TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
+
+export function fusedGeluForward(x: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(FORWARD, { x } as unknown as tf.NamedTensorMap, {}) as unknown as tf.Tensor;
+}
+
+export function fusedGeluBackward(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(BACKWARD, { dy, x } as unknown as tf.NamedTensorMap, {}) as unknown as tf.Tensor;
+}

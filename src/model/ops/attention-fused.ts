@@ -12,6 +12,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { gemmFits } from "../kernels/gemm";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
+import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
 const FORWARD = "InstabilityAttention";
 const BACKWARD = "InstabilityAttentionGrad";
@@ -62,13 +63,7 @@ function scatterHead(fk: FusedKernels, src: number, x: number, b: number, h: num
   fk.copyRows(src << 2, d * 4, (x + b * H + h * d) << 2, B * H * 4, S, d);
 }
 
-let registered = false;
-function registerOnce(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({ kernelName: FORWARD, backendName: "wasm", kernelFunc: forwardKernel as unknown as tf.KernelFunc });
-  tf.registerKernel({ kernelName: BACKWARD, backendName: "wasm", kernelFunc: backwardKernel as unknown as tf.KernelFunc });
-}
+const registerOnce = registerWasmKernelsOnce({ [FORWARD]: forwardKernel, [BACKWARD]: backwardKernel });
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown> };
 

@@ -2,6 +2,7 @@
 // instead of five tfjs kernels forward and seven backward; only x is saved for the backward.
 import * as tf from "@tensorflow/tfjs";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
+import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
 const FORWARD = "InstabilityGelu";
 const BACKWARD = "InstabilityGeluGrad";
@@ -14,13 +15,7 @@ export function fusedGeluAvailable(x: tf.Tensor): FusedKernels | null {
   return fk;
 }
 
-let registered = false;
-function registerOnce(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({ kernelName: FORWARD, backendName: "wasm", kernelFunc: forwardKernel as unknown as tf.KernelFunc });
-  tf.registerKernel({ kernelName: BACKWARD, backendName: "wasm", kernelFunc: backwardKernel as unknown as tf.KernelFunc });
-}
+const registerOnce = registerWasmKernelsOnce({ [FORWARD]: forwardKernel, [BACKWARD]: backwardKernel });
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo> };
 

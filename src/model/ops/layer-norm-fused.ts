@@ -4,10 +4,10 @@
 // layer-norm.ts's float32 composite op to rounding (test/model/fusedOps.test.ts).
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "../kernels/runtime";
+import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
 const FORWARD = "InstabilityLayerNorm";
 const BACKWARD = "InstabilityLayerNormGrad";
-let registered = false;
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown> };
 
@@ -33,12 +33,7 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   return outs;
 }
 
-function registerOnce(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({ kernelName: FORWARD, backendName: "wasm", kernelFunc: forwardKernel as unknown as tf.KernelFunc });
-  tf.registerKernel({ kernelName: BACKWARD, backendName: "wasm", kernelFunc: backwardKernel as unknown as tf.KernelFunc });
-}
+const registerOnce = registerWasmKernelsOnce({ [FORWARD]: forwardKernel, [BACKWARD]: backwardKernel });
 
 /** [y, xhat, rstd] of LayerNorm over the last axis of x [n, d]. */
 export function fusedLayerNormForward(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor[] {

@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { gemmFits } from "../kernels/gemm";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
+import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
 const FORWARD = "InstabilityLinear";
 const BACKWARD = "InstabilityLinearGrad";
@@ -21,13 +22,7 @@ export function fusedLinearAvailable(rows: number, inDim: number, outDim: number
   return fk;
 }
 
-let registered = false;
-function registerOnce(): void {
-  if (registered) return;
-  registered = true;
-  tf.registerKernel({ kernelName: FORWARD, backendName: "wasm", kernelFunc: forwardKernel as unknown as tf.KernelFunc });
-  tf.registerKernel({ kernelName: BACKWARD, backendName: "wasm", kernelFunc: backwardKernel as unknown as tf.KernelFunc });
-}
+const registerOnce = registerWasmKernelsOnce({ [FORWARD]: forwardKernel, [BACKWARD]: backwardKernel });
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo> };
 

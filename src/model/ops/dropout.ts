@@ -5,9 +5,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../util/random";
 import { fusedKernels } from "../kernels/runtime";
+import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
 const MASK = "InstabilityDropoutMask";
-let registered = false;
 
 interface MaskAttrs {
   shape: number[];
@@ -28,23 +28,20 @@ function maskParameters(p: number, seed: number): { threshold: number; scale: nu
 
 function fusedMask(shape: number[], p: number, seed: number): tf.Tensor | null {
   if (!fusedKernels()) return null;
-  if (!registered) {
-    registered = true;
-    tf.registerKernel({
-      kernelName: MASK,
-      backendName: "wasm",
-      kernelFunc: (({ attrs }: { attrs: MaskAttrs }) => {
-        const fk = fusedKernels()!;
-        const out = fk.output(attrs.shape);
-        const [x, y, z, w] = attrs.state;
-        fk.dropoutMask(fk.ptr(out), attrs.shape.reduce((a, b) => a * b, 1), x, y, z, w, attrs.threshold | 0, attrs.scale);
-        return out;
-      }) as unknown as tf.KernelFunc,
-    });
-  }
+  registerOnce();
   const attrs: MaskAttrs = { shape, ...maskParameters(p, seed) };
   return tf.engine().runKernel(MASK, {}, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
+
+function maskKernel({ attrs }: { attrs: MaskAttrs }): tf.TensorInfo {
+  const fk = fusedKernels()!;
+  const out = fk.output(attrs.shape);
+  const [x, y, z, w] = attrs.state;
+  fk.dropoutMask(fk.ptr(out), attrs.shape.reduce((a, b) => a * b, 1), x, y, z, w, attrs.threshold | 0, attrs.scale);
+  return out;
+}
+
+const registerOnce = registerWasmKernelsOnce({ [MASK]: maskKernel });
 
 /** The mask computed in JS (the composite path, and the reference the fused kernel is tested against). */
 export function dropoutMaskJs(shape: number[], p: number, seed: number): Float32Array {

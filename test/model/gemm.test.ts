@@ -1,10 +1,10 @@
 // The SIMD gemm (src/model/kernels/gemm.ts), each variant in a memory of its own, against a
 // float64 product computed here: strided A (plain and transposed), accumulate, alpha, odd K,
-// leftover rows; and the same call twice (also after V8 has re-compiled the hot function) gives
+// leftover rows; operands packed into panels; and the same call twice (also after V8 has re-compiled the hot function) gives
 // the same bytes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, gemmFn } from "../../src/model/kernels/gemm";
+import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, type PackPanelsFn, gemmFn, packPanelsFn } from "../../src/model/kernels/gemm";
 import { type WasmMemory, instantiateKernels, newWasmMemory } from "../../src/model/kernels/runtime";
 
 function instantiate(variant: GemmVariant, memory: WasmMemory): GemmFn | null {
@@ -40,7 +40,7 @@ for (const [label, variant] of VARIANTS) {
           want[m * N + n] = alpha * s + (accumulate ? before[m * N + n] : 0);
         }
       const [sam, sak] = transposed ? [4, 4 * lda] : [4 * lda, 4];
-      gemm(a, sam, sak, b, 4 * N, c, 4 * N, M, N, K, accumulate ? 1 : 0, alpha);
+      gemm(a, sam, sak, 4 * sam, b, 4 * N, 32, c, 4 * N, M, N, K, accumulate ? 1 : 0, alpha);
       for (let i = 0; i < M * N; i++) {
         const tol = 1e-5 * K * 4 * Math.abs(alpha) + 1e-6;
         assert.ok(Math.abs(f[c / 4 + i] - want[i]) <= tol, `M=${M} N=${N} K=${K}: C[${i}] = ${f[c / 4 + i]}, want ${want[i]}`);
@@ -58,10 +58,47 @@ test("gemm: the same product twice, and after many calls (V8 tiers hot code up),
   const b = 4 * M * K, c = b + 4 * K * N;
   for (let i = 0; i < (M * K + K * N); i++) f[i] = Math.cos(i * 0.37);
   const run = () => {
-    gemm(0, 4 * K, 4, b, 4 * N, c, 4 * N, M, N, K, 0, 1);
+    gemm(0, 4 * K, 4, 16 * K, b, 4 * N, 32, c, 4 * N, M, N, K, 0, 1);
     return f.slice(c / 4, c / 4 + M * N);
   };
   const first = run();
   for (let i = 0; i < 300; i++) run();
   assert.deepEqual(new Uint8Array(run().buffer), new Uint8Array(first.buffer));
+});
+
+test("gemm on operands packed by packPanels (4-row panels of A, 8-column panels of B) gives the strided product's bytes", (t) => {
+  const memory = newWasmMemory(64);
+  let ex: Record<string, unknown>;
+  try {
+    ex = instantiateKernels([gemmFn(GEMM_FMA), packPanelsFn()], memory);
+  } catch {
+    ex = instantiateKernels([gemmFn(GEMM_PLAIN), packPanelsFn()], memory);
+  }
+  const gemm = ex.gemm as GemmFn;
+  const pack = ex.packPanels as PackPanelsFn;
+  if (!gemm) return t.skip("no gemm");
+  const f = new Float32Array(memory.buffer);
+  const [M, N, K] = [12, 24, 37];
+  // A stored transposed ([K, M], as dyᵀ in dW), B as [N, K] (as W in x·Wᵀ): both need a stride ≠ 4 to pack.
+  const a = 0, b = a + 4 * K * M, ap = b + 4 * N * K, bp = ap + 4 * M * K, c2 = bp + 4 * K * N;
+  for (let i = 0; i < (ap) / 4; i++) f[i] = Math.sin(3 + i * 0.917);
+  // Reference: element by element in float64 (B[k, n] = b-matrix[n, k]).
+  const want = new Float64Array(M * N);
+  for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
+    let s = 0;
+    for (let k = 0; k < K; k++) s += f[a / 4 + k * M + m] * f[b / 4 + n * K + k];
+    want[m * N + n] = s;
+  }
+  pack(a, 4 * M, 4, ap, K, M, 4); // A[m, k] = At[k, m]: the panels' columns are A's rows
+  pack(b, 4, 4 * K, bp, K, N, 8); // B[k, n] = Bt[n, k]
+  // The packed panels hold what their layout says.
+  assert.equal(f[ap / 4 + 1 * K * 4 + 5 * 4 + 2], f[a / 4 + 5 * M + 6], "A panel 1, k 5, row 2 = A[6, 5]");
+  assert.equal(f[bp / 4 + 2 * K * 8 + 7 * 8 + 3], f[b / 4 + 19 * K + 7], "B panel 2, k 7, column 3 = B[7, 19]");
+  gemm(ap, 4, 16, 16 * K, bp, 32, 32 * K, c2, 4 * N, M, N, K, 0, 1);
+  for (let i = 0; i < M * N; i++) assert.ok(Math.abs(f[c2 / 4 + i] - want[i]) <= 1e-4, `C[${i}] = ${f[c2 / 4 + i]}, want ${want[i]}`);
+  // Same bytes as the strided call over the same operands (rows-contiguous B copy, strided A).
+  const bRows = c2 + 4 * M * N, c3 = bRows + 4 * K * N;
+  for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) f[bRows / 4 + k * N + n] = f[b / 4 + n * K + k];
+  gemm(a, 4, 4 * M, 16, bRows, 4 * N, 32, c3, 4 * N, M, N, K, 0, 1);
+  assert.deepEqual(new Uint8Array(memory.buffer, c2, 4 * M * N), new Uint8Array(memory.buffer, c3, 4 * M * N));
 });

@@ -6,7 +6,7 @@
 import * as v8 from "node:v8";
 import * as tf from "@tensorflow/tfjs";
 import { type Fn, moduleBytes } from "./assemble";
-import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, gemmFn } from "./gemm";
+import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, type PackPanelsFn, gemmFn, packPanelsFn } from "./gemm";
 import { type DropoutMaskFn, dropoutMaskFn } from "./dropout";
 import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
 import { installSharedIdentity } from "./identity";
@@ -35,6 +35,8 @@ export interface FusedKernels {
   /** The gemm variant this process runs (gemm.ts): FMA where relaxed SIMD compiles, else plain. */
   readonly gemmVariant: GemmVariant;
   gemm: GemmFn;
+  /** Packs a matrix into the gemm's A or B panels (gemm.ts). */
+  packPanels: PackPanelsFn;
   softmaxRows: SoftmaxRowsFn;
   /** See rows.ts for the four row kernels' arguments. */
   copyRows: RowsFn;
@@ -68,7 +70,7 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
-const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn()];
+const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn()];
 
 /**
  * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished
@@ -116,6 +118,7 @@ export function fusedKernels(): FusedKernels | null {
       backend,
       gemmVariant: variant,
       gemm: exports.gemm as unknown as GemmFn,
+      packPanels: exports.packPanels as unknown as PackPanelsFn,
       softmaxRows: exports.softmaxRows as unknown as SoftmaxRowsFn,
       copyRows: exports.copyRows as unknown as RowsFn,
       transposeRows: exports.transposeRows as unknown as RowsFn,

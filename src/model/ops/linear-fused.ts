@@ -1,10 +1,13 @@
 // nn.Linear (y = x·Wᵀ + b, W [out, in]) forward and backward on our SIMD gemm (kernels/gemm.ts),
-// in the wasm backend's memory. Forward: Wᵀ into scratch (the gemm wants B's rows contiguous),
-// y's rows preset to b, then y += x·Wᵀ. Backward: no transpose of dy or of x (the gemm reads dyᵀ
-// through its strides):
-//   dx = dy·W,  dW = dyᵀ·x (in K-blocks of 128 rows, which keeps the operands in cache),
-//   db = column sums of dy (a gemm with a row of ones).
-// Same arithmetic as linear.ts up to float32 rounding (test/model/fusedOps.test.ts).
+// in the wasm backend's memory. Every product reads its B operand packed into 8-column panels
+// (packPanels: one pass over B, then sequential reads by every row block) and runs over blocks of
+// ROW_BLOCK rows of A, so that the block's rows stay in L2 while all of B's panels stream by:
+//   forward  y = b + x·Wᵀ      (B = Wᵀ: W's rows become panel columns)
+//   backward dx = dy·W,  dW = dyᵀ·x (in K-blocks of 128 rows of x, A = dyᵀ packed too),
+//            db = column sums of dy (a gemm with a row of ones).
+// Packing moves operands, not arithmetic: every sum runs over k in the same order as the strided
+// products did, so results are the same bytes. Same arithmetic as linear.ts up to float32 rounding
+// (test/model/fusedOps.test.ts).
 import * as tf from "@tensorflow/tfjs";
 import { gemmFits } from "../kernels/gemm";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
@@ -13,6 +16,7 @@ import { registerWasmKernelsOnce } from "./registerWasmKernels";
 const FORWARD = "InstabilityLinear";
 const BACKWARD = "InstabilityLinearGrad";
 const K_BLOCK = 128;
+const ROW_BLOCK = 128;
 
 /** The kernels when they take this shape (rows % 4, in % 8, out % 8), else null. */
 export function fusedLinearAvailable(rows: number, inDim: number, outDim: number): FusedKernels | null {
@@ -26,17 +30,35 @@ const registerOnce = registerWasmKernelsOnce({ [FORWARD]: forwardKernel, [BACKWA
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo> };
 
+/** B [K, N] (element (k, n) at src + k·sk + n·sn, bytes) packed into the gemm's 8-column panels: free with fk.free. */
+function packB(fk: FusedKernels, src: number, sk: number, sn: number, K: number, N: number): number {
+  const p = fk.malloc(4 * K * N);
+  fk.packPanels(src, sk, sn, p, K, N, 8);
+  return p;
+}
+
+/**
+ * C [M, N] (row stride ldc bytes) (+)= A·B for B packed by packB, in blocks of ROW_BLOCK rows.
+ * A is a plain [M, K] matrix (row stride lda bytes), or packed into 4-row panels when lda is null.
+ */
+function gemmPackedB(fk: FusedKernels, a: number, lda: number | null, bp: number, c: number, ldc: number, M: number, N: number, K: number, accumulate: number): void {
+  for (let m0 = 0; m0 < M; m0 += ROW_BLOCK) {
+    const rows = Math.min(ROW_BLOCK, M - m0);
+    if (lda === null) fk.gemm(a + m0 * K * 4, 4, 16, 16 * K, bp, 32, 32 * K, c + m0 * ldc, ldc, rows, N, K, accumulate, 1);
+    else fk.gemm(a + m0 * lda, lda, 4, 4 * lda, bp, 32, 32 * K, c + m0 * ldc, ldc, rows, N, K, accumulate, 1);
+  }
+}
+
 function forwardKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const fk = fusedKernels()!;
   const { x, w, b } = inputs;
   const [n, inDim] = x.shape;
   const outDim = w.shape[0];
   const y = fk.output([n, outDim]);
-  const wt = fk.malloc(4 * inDim * outDim);
   const py = fk.ptr(y);
-  fk.transposeRows(fk.ptr(w), inDim * 4, wt, outDim * 4, outDim, inDim);
+  const wt = packB(fk, fk.ptr(w), 4, inDim * 4, inDim, outDim); // Wᵀ[i, o] = W[o, i]
   fk.copyRows(fk.ptr(b), 0, py, outDim * 4, n, outDim); // every row of y = b
-  fk.gemm(fk.ptr(x), inDim * 4, 4, wt, outDim * 4, py, outDim * 4, n, outDim, inDim, 1, 1);
+  gemmPackedB(fk, fk.ptr(x), inDim * 4, wt, py, outDim * 4, n, outDim, inDim, 1);
   fk.free(wt);
   return y;
 }
@@ -49,17 +71,26 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const dx = fk.output([n, inDim]);
   const dw = fk.output([outDim, inDim]);
   const db = fk.output([outDim]);
+  const [pdy, px, pw] = [fk.ptr(dy), fk.ptr(x), fk.ptr(w)];
+  const wp = packB(fk, pw, inDim * 4, 4, outDim, inDim);
+  gemmPackedB(fk, pdy, outDim * 4, wp, fk.ptr(dx), inDim * 4, n, inDim, outDim, 0);
+  fk.free(wp);
+  // dW [out, in] = Σ over K-blocks of rows r: dy[r, :]ᵀ · x[r, :]
+  const ap = fk.malloc(4 * K_BLOCK * outDim);
+  const bp = fk.malloc(4 * K_BLOCK * inDim);
+  for (let k0 = 0; k0 < n; k0 += K_BLOCK) {
+    const kb = Math.min(K_BLOCK, n - k0);
+    fk.packPanels(pdy + k0 * outDim * 4, outDim * 4, 4, ap, kb, outDim, 4); // A[o, r] = dy[r, o]
+    fk.packPanels(px + k0 * inDim * 4, inDim * 4, 4, bp, kb, inDim, 8);
+    gemmPackedB(fk, ap, null, bp, fk.ptr(dw), inDim * 4, outDim, inDim, kb, k0 > 0 ? 1 : 0);
+  }
+  fk.free(ap);
+  fk.free(bp);
+  // db: four identical rows of ones·dy written to the same place (row stride 0).
   const ones = fk.malloc(4 * n);
   const f = fk.f32();
   f.fill(1, ones >> 2, (ones >> 2) + n);
-  const [pdy, px, pw] = [fk.ptr(dy), fk.ptr(x), fk.ptr(w)];
-  fk.gemm(pdy, outDim * 4, 4, pw, inDim * 4, fk.ptr(dx), inDim * 4, n, inDim, outDim, 0, 1);
-  for (let k0 = 0; k0 < n; k0 += K_BLOCK) {
-    const kb = Math.min(K_BLOCK, n - k0);
-    fk.gemm(pdy + k0 * outDim * 4, 4, outDim * 4, px + k0 * inDim * 4, inDim * 4, fk.ptr(dw), inDim * 4, outDim, inDim, kb, k0 > 0 ? 1 : 0, 1);
-  }
-  // db: four identical rows of ones·dy written to the same place (row stride 0).
-  fk.gemm(ones, 0, 4, pdy, outDim * 4, fk.ptr(db), 0, 4, outDim, n, 0, 1);
+  fk.gemm(ones, 0, 4, 0, pdy, outDim * 4, 32, fk.ptr(db), 0, 4, outDim, n, 0, 1);
   fk.free(ones);
   return [dx, dw, db];
 }

@@ -1,7 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { type AdamWFn, adamwFn } from "../../src/model/kernels/adamw";
+import { fusedKernels, instantiateKernels, newWasmMemory } from "../../src/model/kernels/runtime";
 import { AdamW } from "../../src/train/adamw";
+import type { AdamWScalars } from "../../src/train/adamwFused";
 import { LinearWarmupSchedule } from "../../src/train/schedule";
 import { Random } from "../../src/util/random";
 
@@ -181,4 +185,121 @@ test("no tensor leaks over many steps", () => {
   opt.dispose();
   assert.equal(tf.memory().numTensors, n - 2 * params.size);
   tf.dispose([...params.values(), ...grads.values()]);
+});
+
+// The wasm kernel (model/kernels/adamw.ts) against the JS loop it replaced, byte for byte.
+
+/** The former kernel body: float64 JS arithmetic over float32 arrays, each store rounding to float32. */
+function jsUpdate(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, s: AdamWScalars): [Float32Array, Float32Array, Float32Array] {
+  const [po, mo, vo] = [new Float32Array(p.length), new Float32Array(p.length), new Float32Array(p.length)];
+  for (let i = 0; i < p.length; i++) {
+    const gi = g[i];
+    const mi = m[i] * s.beta1 + gi * s.gScaleM;
+    const vi = v[i] * s.beta2 + gi * gi * s.gScaleV;
+    mo[i] = mi;
+    vo[i] = vi;
+    po[i] = (p[i] - (Math.fround(mi) / (Math.sqrt(Math.fround(vi)) + s.eps)) * s.stepSize) * s.keep;
+  }
+  return [po, mo, vo];
+}
+const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+
+/** Scalars as adamw.ts derives them, for step k with clipping coefficient c. */
+function scalarsAt(k: number, c: number, lrT: number, wd: number): AdamWScalars {
+  const [beta1, beta2] = [0.9, 0.999];
+  return {
+    beta1, beta2, eps: 1e-6,
+    gScaleM: (1 - beta1) * c,
+    gScaleV: (1 - beta2) * c * c,
+    stepSize: lrT * (Math.sqrt(1 - Math.pow(beta2, k)) / (1 - Math.pow(beta1, k))),
+    keep: wd > 0 ? 1 - lrT * wd : 1,
+  };
+}
+
+/** Gradients of mixed magnitudes: zeros, ones whose g² is subnormal in float32, large ones. */
+function gradients(r: Random, n: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => (i % 11 === 3 ? 0 : r.normal() * [1, 1e-3, 1e-19, 30][i % 4]));
+}
+
+test("the wasm AdamW kernel writes the same bytes as the float64 JS formula (sizes 1 to 1031, 6 steps, unaligned buffers)", () => {
+  const memory = newWasmMemory(64);
+  const kernel = instantiateKernels([adamwFn()], memory).adamw as AdamWFn;
+  const f = new Float32Array(memory.buffer);
+  const r = new Random(11);
+  const GUARD = 12345.5;
+  for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 130, 1031]) {
+    // Seven buffers at float offsets that are not all multiples of 4, with guard floats between.
+    const at = Array.from({ length: 7 }, (_, j) => 8 + j * (n + 9) + (j % 3));
+    const view = (j: number) => f.subarray(at[j], at[j] + n);
+    let p = Float32Array.from({ length: n }, () => r.normal());
+    let m = new Float32Array(n);
+    let v = new Float32Array(n);
+    for (let k = 1; k <= 6; k++) {
+      const g = gradients(r, n);
+      const s = scalarsAt(k, k === 3 ? 0.37 : 1, k === 1 ? 0 : 0.01 * k, k % 2 ? 0.01 : 0);
+      // θ = 0 on even steps makes θ' the rounded quotient itself, so every rounding shows.
+      if (k % 2 === 0) p = p.map((x, i) => (i % 5 === 0 || i === n - 1 ? 0 : x));
+      f.fill(GUARD, 0, at[6] + n + 8);
+      [p, m, v, g].forEach((a, j) => view(j).set(a));
+      kernel(at[0] * 4, at[1] * 4, at[2] * 4, at[3] * 4, at[4] * 4, at[5] * 4, at[6] * 4, n, s.beta1, s.beta2, s.eps, s.gScaleM, s.gScaleV, s.stepSize, s.keep);
+      const want = jsUpdate(p, m, v, g, s);
+      ["θ", "m", "v"].forEach((name, j) => assert.deepEqual(bits(view(4 + j)), bits(want[j]), `${name} of size ${n} at step ${k}`));
+      [p, m, v, g].forEach((a, j) => assert.deepEqual(bits(view(j)), bits(a), `input ${j} of size ${n} is unchanged`));
+      for (let j = 4; j < 7; j++) assert.ok(f[at[j] - 1] === GUARD && f[at[j] + n] === GUARD, `size ${n}: output ${j} stays in bounds`);
+      [p, m, v] = [view(4).slice(), view(5).slice(), view(6).slice()];
+    }
+    if (n >= 3) assert.ok(v.some((x) => x > 0 && x < 1.2e-38), "the test reaches subnormal second moments");
+  }
+});
+
+async function useWasm(): Promise<boolean> {
+  try {
+    const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
+    wasm.setWasmPaths(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm")) + path.sep);
+    return await tf.setBackend("wasm");
+  } catch {
+    return false;
+  }
+}
+
+test("AdamW on the wasm backend's fused kernel gives the bytes of the float64 JS formula; old buffers stay intact", async (t) => {
+  try {
+    if (!(await useWasm()) || !fusedKernels()) return t.skip("no fused wasm kernels in this process");
+    const r = new Random(12);
+    const shapes: [string, number[]][] = [["a.weight", [1]], ["b.bias", [3]], ["c.weight", [5]], ["d.weight", [130]], ["e.weight", [7, 3]]];
+    const groups = [
+      { name: "decay", params: ["a.weight", "c.weight", "d.weight", "e.weight"], lrScale: 1, weightDecay: 0.01 },
+      { name: "no_decay", params: ["b.bias"], lrScale: 1, weightDecay: 0 },
+    ];
+    const ref = new Map(shapes.map(([name, shape]) => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      return [name, { p: Float32Array.from({ length: n }, () => r.normal()), m: new Float32Array(n), v: new Float32Array(n) }];
+    }));
+    const params = new Map(shapes.map(([name, shape]) => [name, tf.variable(tf.tensor(ref.get(name)!.p, shape))]));
+    const opt = new AdamW(params, groups, { lr: 0.05 });
+    for (let k = 1; k <= 5; k++) {
+      const c = k === 2 ? 0.5 : 1;
+      const g = new Map(shapes.map(([name]) => [name, gradients(r, ref.get(name)!.p.length)]));
+      const grads = new Map(shapes.map(([name, shape]) => [name, tf.tensor(g.get(name)!, shape)]));
+      const clone = tf.clone(params.get("d.weight")!); // shares the buffer (identity.ts)
+      const before = Float32Array.from(clone.dataSync());
+      opt.step(grads, { lrFactor: 0.8, gradScale: c });
+      assert.deepEqual(Array.from(clone.dataSync()), Array.from(before), "a clone taken before the step keeps the old values");
+      tf.dispose([clone, ...grads.values()]);
+      const state = opt.exportState();
+      for (const [name] of shapes) {
+        const e = ref.get(name)!;
+        const wd = name === "b.bias" ? 0 : 0.01;
+        [e.p, e.m, e.v] = jsUpdate(e.p, e.m, e.v, g.get(name)!, scalarsAt(k, c, 0.05 * 0.8, wd));
+        const got = state.moments.find((x) => x.name === name)!;
+        assert.deepEqual(bits(params.get(name)!.dataSync() as Float32Array), bits(e.p), `θ of ${name} at step ${k}`);
+        assert.deepEqual(bits(got.m), bits(e.m), `m of ${name} at step ${k}`);
+        assert.deepEqual(bits(got.v), bits(e.v), `v of ${name} at step ${k}`);
+      }
+    }
+    opt.dispose();
+    tf.dispose([...params.values()]);
+  } finally {
+    await tf.setBackend("cpu");
+  }
 });

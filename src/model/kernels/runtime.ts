@@ -5,6 +5,7 @@
 // INSTABILITY_FUSED=0: callers then use the composite tfjs ops (the old path).
 import * as v8 from "node:v8";
 import * as tf from "@tensorflow/tfjs";
+import { type AdamWFn, adamwFn } from "./adamw";
 import { type Fn, moduleBytes } from "./assemble";
 import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, type PackPanelsFn, gemmFn, packPanelsFn } from "./gemm";
 import { type DropoutMaskFn, dropoutMaskFn } from "./dropout";
@@ -48,6 +49,8 @@ export interface FusedKernels {
   dropoutMask: DropoutMaskFn;
   layerNormForward: LayerNormForwardFn;
   layerNormBackward: LayerNormBackwardFn;
+  /** One AdamW update of a parameter (adamw.ts). */
+  adamw: AdamWFn;
   /** Float32 view of the whole wasm memory (take it again after anything that may allocate). */
   f32(): Float32Array;
   /** Byte address of a tensor's data in the wasm memory. */
@@ -70,7 +73,7 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
-const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn()];
+const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn()];
 
 /**
  * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished
@@ -129,6 +132,7 @@ export function fusedKernels(): FusedKernels | null {
       dropoutMask: exports.dropoutMask as unknown as DropoutMaskFn,
       layerNormForward: exports.layerNormForward as unknown as LayerNormForwardFn,
       layerNormBackward: exports.layerNormBackward as unknown as LayerNormBackwardFn,
+      adamw: exports.adamw as unknown as AdamWFn,
       f32: () => (view.buffer === memory.buffer ? view : (view = new Float32Array(memory.buffer))),
       ptr: (t) => {
         const d = backend.dataIdMap.get(t.dataId);

@@ -47,6 +47,7 @@ export const op = {
   /** select(a, b, cond): a when cond ≠ 0, else b. */
   select: [0x1b],
   i32GeS: [0x4e],
+  i32GtS: [0x4a],
   i32LtS: [0x48],
   f32Load: [0x2a, 2, 0], // memarg: align 2^2, offset 0
   f32Store: [0x38, 2, 0],

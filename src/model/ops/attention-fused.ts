@@ -95,7 +95,7 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
       gatherHead(fk, f, kp, kt, b, h, D, true);
       gatherHead(fk, f, vp, vs, b, h, D, false);
       // scores [P, P] = scale · qs · kt
-      fk.gemm(qs << 2, d * 4, 4, d * 16, kt << 2, P * 4, 32, sc << 2, P * 4, P, P, d, 0, scale);
+      fk.gemm(qs << 2, d * 4, 4, d * 16, kt << 2, P * 4, 32, sc << 2, P * 4, 0, 0, P, P, d, scale);
       const base = c * P * P;
       // probs rows < S = softmax(scores + mask) (padded keys masked too); rows ≥ S zero
       fk.softmaxRows(sc << 2, P * 4, mrow << 2, (pr + base) << 2, S, P);
@@ -107,7 +107,7 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
         f.fill(0, dr + base + S * P, dr + base + P * P);
       }
       // ctx head [P, d] = dropped · vs
-      fk.gemm((dr + base) << 2, P * 4, 4, P * 16, vs << 2, d * 4, 32, cs << 2, d * 4, P, d, P, 0, 1);
+      fk.gemm((dr + base) << 2, P * 4, 4, P * 16, vs << 2, d * 4, 32, cs << 2, d * 4, 0, 0, P, d, P, 1);
       scatterHead(fk, cs, cp, b, h, D);
     }
   }
@@ -140,18 +140,18 @@ function backwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
       gatherHead(fk, f, kp, ks, b, h, D, false);
       gatherHead(fk, f, qp, qs, b, h, D, false);
       // dv [P, d] = droppedᵀ · dy
-      fk.gemm((dr + base) << 2, 4, P * 4, 16, dys << 2, d * 4, 32, out << 2, d * 4, P, d, P, 0, 1);
+      fk.gemm((dr + base) << 2, 4, P * 4, 16, dys << 2, d * 4, 32, out << 2, d * 4, 0, 0, P, d, P, 1);
       scatterHead(fk, out, dvp, b, h, D);
       // d(dropped) [P, P] = dy · vᵀ
-      fk.gemm(dys << 2, d * 4, 4, d * 16, vt << 2, P * 4, 32, ds << 2, P * 4, P, P, d, 0, 1);
+      fk.gemm(dys << 2, d * 4, 4, d * 16, vt << 2, P * 4, 32, ds << 2, P * 4, 0, 0, P, P, d, 1);
       // dprobs = d(dropped) ⊙ mask;  dscores = probs ⊙ (dprobs − Σ_j dprobs ⊙ probs)
       // (ds rows ≥ S and columns ≥ S are zero: dy and vᵀ are zero-padded)
       if (dropMask) fk.mulRows(ds << 2, P * 4, (dmp + c * S) << 2, n * S * 4, ds << 2, P * 4, S, S);
       fk.softmaxGradRows(ds << 2, P * 4, (pr + base) << 2, P * 4, S, P);
       // dq = scale · dscores · k;  dk = scale · dscoresᵀ · q
-      fk.gemm(ds << 2, P * 4, 4, P * 16, ks << 2, d * 4, 32, out << 2, d * 4, P, d, P, 0, scale);
+      fk.gemm(ds << 2, P * 4, 4, P * 16, ks << 2, d * 4, 32, out << 2, d * 4, 0, 0, P, d, P, scale);
       scatterHead(fk, out, dqp, b, h, D);
-      fk.gemm(ds << 2, 4, P * 4, 16, qs << 2, d * 4, 32, out << 2, d * 4, P, d, P, 0, scale);
+      fk.gemm(ds << 2, 4, P * 4, 16, qs << 2, d * 4, 32, out << 2, d * 4, 0, 0, P, d, P, scale);
       scatterHead(fk, out, dkp, b, h, D);
     }
   }

@@ -101,6 +101,10 @@ test("gemm on operands packed by packPanels (4-row panels of A, 8-column panels 
   for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) f[bRows / 4 + k * N + n] = f[b / 4 + n * K + k];
   gemm(a, 4, 4 * M, 16, bRows, 4 * N, 32, c3, 4 * N, 0, 0, M, N, K, 1);
   assert.deepEqual(new Uint8Array(memory.buffer, c2, 4 * M * N), new Uint8Array(memory.buffer, c3, 4 * M * N));
+  // Rows-contiguous B (the f32x4 path) packs to the same panels as the strided copy did.
+  const bp2 = c3 + 4 * M * N;
+  pack(bRows, 4 * N, 4, bp2, K, N, 8);
+  assert.deepEqual(new Uint8Array(memory.buffer, bp2, 4 * K * N), new Uint8Array(memory.buffer, bp, 4 * K * N));
 });
 
 test("gemm adds D as it stores: D = C accumulates, a row stride of 0 adds one row (a bias) to every row", (t) => {

@@ -154,29 +154,36 @@ export function packPanelsFn(): Fn {
     ...(step ? advance(x, step) : []),
     ...op.br(0), ...op.end, ...op.end,
   ];
-  const copyRow = (vector: boolean) =>
-    vector
-      ? loop(j, width, 4, [
-          ...op.get(pd), ...op.get(ps), ...op.v128Load, ...op.v128Store,
-          ...advance(ps, 16), ...advance(pd, 16),
-        ])
+  // One row of a panel: `vectors` f32x4 copies for contiguous rows, else `width` scalar ones.
+  const copyRow = (vectors: number) =>
+    vectors
+      ? [
+          ...Array.from({ length: vectors }, (_, v) => [...op.get(pd), ...op.get(ps), ...op.v128LoadAt(16 * v), ...op.v128StoreAt(16 * v)]).flat(),
+          ...advance(pd, 16 * vectors),
+        ]
       : loop(j, width, 1, [
           ...op.get(pd), ...op.get(ps), ...op.f32Load, ...op.f32Store,
           ...addTo(ps, sn), ...advance(pd, 4),
         ]);
-  const body = [
-    ...op.get(width), ...op.get(sn), ...op.i32Mul, ...op.set(panelStep),
-    ...op.get(dst), ...op.set(pd),
-    // p0 runs over the panels' first columns; each panel is K rows of `width` floats
-    ...loop(p0, N, 0, [
+  // p0 runs over the panels' first columns; each panel is K rows of `width` floats
+  const panels = (vectors: number) =>
+    loop(p0, N, 0, [
       ...loop(k, K, 1, [
         ...op.get(src), ...op.get(k), ...op.get(sk), ...op.i32Mul, ...op.i32Add, ...op.set(ps),
-        ...op.get(sn), ...op.i32(4), ...op.i32Sub, ...op.i32Eqz,
-        ...op.if, ...copyRow(true), ...op.else, ...copyRow(false), ...op.end,
+        ...copyRow(vectors),
       ]),
       ...addTo(src, panelStep),
       ...addTo(p0, width),
-    ]),
+    ]);
+  // sn = 4 and width 8 or 4 (rows contiguous): fixed vector copies; any other stride: scalar
+  const isVector = (w: number) => [...op.get(sn), ...op.i32(4), ...op.i32Sub, ...op.get(width), ...op.i32(w), ...op.i32Sub, ...op.i32Or, ...op.i32Eqz];
+  const body = [
+    ...op.get(width), ...op.get(sn), ...op.i32Mul, ...op.set(panelStep),
+    ...op.get(dst), ...op.set(pd),
+    ...isVector(8), ...op.if, ...panels(2),
+    ...op.else, ...isVector(4), ...op.if, ...panels(1),
+    ...op.else, ...panels(0),
+    ...op.end, ...op.end,
   ];
   return { name: "packPanels", params: [I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32], body };
 }

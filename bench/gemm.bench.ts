@@ -47,7 +47,7 @@ async function main(): Promise<void> {
         parts.push(`${label}: does not compile here`);
         continue;
       }
-      const r = gflops(flops, () => g(a, 4 * K, 4, 16 * K, b, 4 * N, 32, c, 4 * N, M, N, K, 0, 1));
+      const r = gflops(flops, () => g(a, 4 * K, 4, 16 * K, b, 4 * N, 32, c, 4 * N, 0, 0, M, N, K, 1));
       parts.push(`${label} ${r.toFixed(1)} GFLOP/s = ${(r / xnn).toFixed(2)}× XNNPACK`);
     }
     process.stdout.write(`M=${M} N=${N} K=${K}: ${parts.join(" | ")}\n`);

@@ -40,7 +40,7 @@ for (const [label, variant] of VARIANTS) {
           want[m * N + n] = alpha * s + (accumulate ? before[m * N + n] : 0);
         }
       const [sam, sak] = transposed ? [4, 4 * lda] : [4 * lda, 4];
-      gemm(a, sam, sak, 4 * sam, b, 4 * N, 32, c, 4 * N, M, N, K, accumulate ? 1 : 0, alpha);
+      gemm(a, sam, sak, 4 * sam, b, 4 * N, 32, c, 4 * N, accumulate ? c : 0, 4 * N, M, N, K, alpha);
       for (let i = 0; i < M * N; i++) {
         const tol = 1e-5 * K * 4 * Math.abs(alpha) + 1e-6;
         assert.ok(Math.abs(f[c / 4 + i] - want[i]) <= tol, `M=${M} N=${N} K=${K}: C[${i}] = ${f[c / 4 + i]}, want ${want[i]}`);
@@ -58,7 +58,7 @@ test("gemm: the same product twice, and after many calls (V8 tiers hot code up),
   const b = 4 * M * K, c = b + 4 * K * N;
   for (let i = 0; i < (M * K + K * N); i++) f[i] = Math.cos(i * 0.37);
   const run = () => {
-    gemm(0, 4 * K, 4, 16 * K, b, 4 * N, 32, c, 4 * N, M, N, K, 0, 1);
+    gemm(0, 4 * K, 4, 16 * K, b, 4 * N, 32, c, 4 * N, 0, 0, M, N, K, 1);
     return f.slice(c / 4, c / 4 + M * N);
   };
   const first = run();
@@ -94,11 +94,30 @@ test("gemm on operands packed by packPanels (4-row panels of A, 8-column panels 
   // The packed panels hold what their layout says.
   assert.equal(f[ap / 4 + 1 * K * 4 + 5 * 4 + 2], f[a / 4 + 5 * M + 6], "A panel 1, k 5, row 2 = A[6, 5]");
   assert.equal(f[bp / 4 + 2 * K * 8 + 7 * 8 + 3], f[b / 4 + 19 * K + 7], "B panel 2, k 7, column 3 = B[7, 19]");
-  gemm(ap, 4, 16, 16 * K, bp, 32, 32 * K, c2, 4 * N, M, N, K, 0, 1);
+  gemm(ap, 4, 16, 16 * K, bp, 32, 32 * K, c2, 4 * N, 0, 0, M, N, K, 1);
   for (let i = 0; i < M * N; i++) assert.ok(Math.abs(f[c2 / 4 + i] - want[i]) <= 1e-4, `C[${i}] = ${f[c2 / 4 + i]}, want ${want[i]}`);
   // Same bytes as the strided call over the same operands (rows-contiguous B copy, strided A).
   const bRows = c2 + 4 * M * N, c3 = bRows + 4 * K * N;
   for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) f[bRows / 4 + k * N + n] = f[b / 4 + n * K + k];
-  gemm(a, 4, 4 * M, 16, bRows, 4 * N, 32, c3, 4 * N, M, N, K, 0, 1);
+  gemm(a, 4, 4 * M, 16, bRows, 4 * N, 32, c3, 4 * N, 0, 0, M, N, K, 1);
   assert.deepEqual(new Uint8Array(memory.buffer, c2, 4 * M * N), new Uint8Array(memory.buffer, c3, 4 * M * N));
+  // Rows-contiguous B (the f32x4 path) packs to the same panels as the strided copy did.
+  const bp2 = c3 + 4 * M * N;
+  pack(bRows, 4 * N, 4, bp2, K, N, 8);
+  assert.deepEqual(new Uint8Array(memory.buffer, bp2, 4 * K * N), new Uint8Array(memory.buffer, bp, 4 * K * N));
+});
+
+test("gemm adds D as it stores: D = C accumulates, a row stride of 0 adds one row (a bias) to every row", (t) => {
+  const memory = newWasmMemory(64);
+  const gemm = instantiate(GEMM_FMA, memory) ?? instantiate(GEMM_PLAIN, memory);
+  if (!gemm) return t.skip("no gemm");
+  const f = new Float32Array(memory.buffer);
+  const [M, N, K] = [8, 16, 5];
+  const a = 0, b = 4 * M * K, bias = b + 4 * K * N, c = bias + 4 * N, plain = c + 4 * M * N;
+  for (let i = 0; i < bias / 4 + N; i++) f[i] = Math.cos(2 + i * 0.53);
+  gemm(a, 4 * K, 4, 16 * K, b, 4 * N, 32, plain, 4 * N, 0, 0, M, N, K, 1);
+  gemm(a, 4 * K, 4, 16 * K, b, 4 * N, 32, c, 4 * N, bias, 0, M, N, K, 1);
+  for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) {
+    assert.equal(f[c / 4 + m * N + n], Math.fround(f[plain / 4 + m * N + n] + f[bias / 4 + n]), `C[${m}, ${n}]`);
+  }
 });

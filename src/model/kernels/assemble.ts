@@ -40,6 +40,7 @@ export const op = {
   i32Mul: [0x6c],
   i32RemS: [0x6f],
   i32And: [0x71],
+  i32Or: [0x72],
   i32Xor: [0x73],
   i32Shl: [0x74],
   i32ShrU: [0x76],
@@ -47,6 +48,7 @@ export const op = {
   /** select(a, b, cond): a when cond ≠ 0, else b. */
   select: [0x1b],
   i32GeS: [0x4e],
+  i32GtS: [0x4a],
   i32LtS: [0x48],
   f32Load: [0x2a, 2, 0], // memarg: align 2^2, offset 0
   f32Store: [0x38, 2, 0],
@@ -60,6 +62,8 @@ export const op = {
   v128LoadAt: (offset: number) => simd(0x00, 2, ...uleb(offset)),
   v128Load32Splat: simd(0x09, 2, 0),
   v128Store: simd(0x0b, 2, 0),
+  /** v128.store at a constant byte offset from the address below the value on the stack. */
+  v128StoreAt: (offset: number) => simd(0x0b, 2, ...uleb(offset)),
   v128Zero: simd(0x0c, ...new Array<number>(16).fill(0)),
   f32x4Splat: simd(0x13),
   f32x4Lane: (lane: number) => simd(0x1f, lane),

@@ -1,10 +1,11 @@
 // A strided float32 matrix product in WebAssembly SIMD (f32x4), run directly on the tfjs wasm
 // backend's memory so that tensors are read and written in place:
 //
-//   C[m, n] = alpha·Σ_k A[m, k]·B[k, n]  (+ C[m, n] when accumulate)
+//   C[m, n] = alpha·Σ_k A[m, k]·B[k, n]  (+ D[m, n] unless d = 0)
 //
 // Addresses, all in BYTES: A[m, k] at a + (m >> 2)·sap + (m & 3)·sam + k·sak, B[k, n] at
-// b + (n >> 3)·sbp + k·sbk + 4·(n & 7), C[m, n] at c + m·scm + 4n. A plain strided matrix has
+// b + (n >> 3)·sbp + k·sbk + 4·(n & 7), C[m, n] at c + m·scm + 4n, D[m, n] at d + m·sdm + 4n
+// (D = C accumulates; sdm = 0 adds one row to every row, as a bias). A plain strided matrix has
 // sap = 4·sam and sbp = 32 (so Aᵀ and a head's rows inside a [seq·batch, hidden] activation cost
 // nothing); operands packed by `packPanels` into 4-row panels of A ([K][4] each) and 8-column
 // panels of B ([K][8] each) are read sequentially, which keeps big products at the kernel's speed
@@ -36,26 +37,29 @@ export const GEMM_FMA: GemmVariant = { rows: 4, fma: true };
 export const GEMM_PLAIN: GemmVariant = { rows: 4, fma: false };
 
 export function gemmFn(variant: GemmVariant): Fn {
-  const [a, sam, sak, sap, b, sbk, sbp, c, scm, M, N, K, accumulate, alpha] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+  const [a, sam, sak, sap, b, sbk, sbp, c, scm, d, sdm, M, N, K, alpha] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
   const R = variant.rows;
-  const [m0, n0, k, pb, pc, mEnd] = [14, 15, 16, 17, 18, 19];
-  const pa = Array.from({ length: R }, (_, r) => 20 + r);
-  const firstV = 20 + R;
+  const [m0, n0, k, pb, pc, mEnd, pd] = [15, 16, 17, 18, 19, 20, 21];
+  const pa = Array.from({ length: R }, (_, r) => 22 + r);
+  const firstV = 22 + R;
   const [alpha4, b0, b1, ar] = [firstV, firstV + 1, firstV + 2, firstV + 3];
   const acc = Array.from({ length: 2 * R }, (_, i) => firstV + 4 + i);
   const madd = (accReg: number, bReg: number) =>
     variant.fma
       ? [...op.get(ar), ...op.get(bReg), ...op.get(accReg), ...op.f32x4RelaxedMadd, ...op.set(accReg)]
       : [...op.get(accReg), ...op.get(ar), ...op.get(bReg), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(accReg)];
-  // C[pc + off] ← acc·alpha (+ C[pc + off])
+  // C[pc + off] ← acc·alpha (+ D[pd + off])
   const store = (reg: number, off: number, add: boolean) => [
     ...op.get(pc), ...(off ? [...op.i32(off), ...op.i32Add] : []),
     ...op.get(reg), ...op.get(alpha4), ...op.f32x4Mul,
-    ...(add ? [...op.get(pc), ...op.v128LoadAt(off), ...op.f32x4Add] : []),
+    ...(add ? [...op.get(pd), ...op.v128LoadAt(off), ...op.f32x4Add] : []),
     ...op.v128Store,
   ];
   const storeRows = (rows: number, add: boolean) =>
-    Array.from({ length: rows }, (_, r) => [...store(acc[2 * r], 0, add), ...store(acc[2 * r + 1], 16, add), ...addTo(pc, scm)]).flat();
+    Array.from({ length: rows }, (_, r) => [
+      ...store(acc[2 * r], 0, add), ...store(acc[2 * r + 1], 16, add),
+      ...addTo(pc, scm), ...(add ? addTo(pd, sdm) : []),
+    ]).flat();
   // acc += A[:, k] ⊗ B[k, 0..7]; moves the A and B pointers to k + 1
   const kStep = (rows: number) => [
     ...op.get(pb), ...op.v128Load, ...op.set(b0),
@@ -88,7 +92,9 @@ export function gemmFn(variant: GemmVariant): Fn {
     ...op.end,
     ...op.get(c), ...op.get(m0), ...op.get(scm), ...op.i32Mul, ...op.i32Add,
     ...op.get(n0), ...op.i32(4), ...op.i32Mul, ...op.i32Add, ...op.set(pc),
-    ...op.get(accumulate),
+    ...op.get(d), ...op.get(m0), ...op.get(sdm), ...op.i32Mul, ...op.i32Add,
+    ...op.get(n0), ...op.i32(4), ...op.i32Mul, ...op.i32Add, ...op.set(pd),
+    ...op.get(d),
     ...op.if,
     ...storeRows(rows, true),
     ...op.else,
@@ -123,8 +129,8 @@ export function gemmFn(variant: GemmVariant): Fn {
   ];
   return {
     name: "gemm",
-    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32],
-    locals: [...new Array<number>(6 + R).fill(I32), ...new Array<number>(4 + 2 * R).fill(V128)],
+    params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32],
+    locals: [...new Array<number>(7 + R).fill(I32), ...new Array<number>(4 + 2 * R).fill(V128)],
     body,
   };
 }
@@ -148,29 +154,36 @@ export function packPanelsFn(): Fn {
     ...(step ? advance(x, step) : []),
     ...op.br(0), ...op.end, ...op.end,
   ];
-  const copyRow = (vector: boolean) =>
-    vector
-      ? loop(j, width, 4, [
-          ...op.get(pd), ...op.get(ps), ...op.v128Load, ...op.v128Store,
-          ...advance(ps, 16), ...advance(pd, 16),
-        ])
+  // One row of a panel: `vectors` f32x4 copies for contiguous rows, else `width` scalar ones.
+  const copyRow = (vectors: number) =>
+    vectors
+      ? [
+          ...Array.from({ length: vectors }, (_, v) => [...op.get(pd), ...op.get(ps), ...op.v128LoadAt(16 * v), ...op.v128StoreAt(16 * v)]).flat(),
+          ...advance(pd, 16 * vectors),
+        ]
       : loop(j, width, 1, [
           ...op.get(pd), ...op.get(ps), ...op.f32Load, ...op.f32Store,
           ...addTo(ps, sn), ...advance(pd, 4),
         ]);
-  const body = [
-    ...op.get(width), ...op.get(sn), ...op.i32Mul, ...op.set(panelStep),
-    ...op.get(dst), ...op.set(pd),
-    // p0 runs over the panels' first columns; each panel is K rows of `width` floats
-    ...loop(p0, N, 0, [
+  // p0 runs over the panels' first columns; each panel is K rows of `width` floats
+  const panels = (vectors: number) =>
+    loop(p0, N, 0, [
       ...loop(k, K, 1, [
         ...op.get(src), ...op.get(k), ...op.get(sk), ...op.i32Mul, ...op.i32Add, ...op.set(ps),
-        ...op.get(sn), ...op.i32(4), ...op.i32Sub, ...op.i32Eqz,
-        ...op.if, ...copyRow(true), ...op.else, ...copyRow(false), ...op.end,
+        ...copyRow(vectors),
       ]),
       ...addTo(src, panelStep),
       ...addTo(p0, width),
-    ]),
+    ]);
+  // sn = 4 and width 8 or 4 (rows contiguous): fixed vector copies; any other stride: scalar
+  const isVector = (w: number) => [...op.get(sn), ...op.i32(4), ...op.i32Sub, ...op.get(width), ...op.i32(w), ...op.i32Sub, ...op.i32Or, ...op.i32Eqz];
+  const body = [
+    ...op.get(width), ...op.get(sn), ...op.i32Mul, ...op.set(panelStep),
+    ...op.get(dst), ...op.set(pd),
+    ...isVector(8), ...op.if, ...panels(2),
+    ...op.else, ...isVector(4), ...op.if, ...panels(1),
+    ...op.else, ...panels(0),
+    ...op.end, ...op.end,
   ];
   return { name: "packPanels", params: [I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32], body };
 }
@@ -181,8 +194,9 @@ export type GemmFn = (
   a: number, sam: number, sak: number, sap: number,
   b: number, sbk: number, sbp: number,
   c: number, scm: number,
+  d: number, sdm: number,
   M: number, N: number, K: number,
-  accumulate: number, alpha: number,
+  alpha: number,
 ) => void;
 
 /** Shapes the kernel handles (else the caller uses tfjs ops). */

@@ -8,7 +8,10 @@
 // encoder keeps them); head h of example b is columns h·d..h·d+d−1 of rows b, b+B, b+2B, ….
 // Each head is copied into zero-padded scratch of P = ceil(seq/8)·8 rows so that every product
 // fits the gemm's 4 × 8 blocks for any sequence length; the saved probabilities are
-// [batch·heads, P, P] with zeros outside the seq × seq block.
+// [batch·heads, P, P] with zeros outside the seq × seq block. When seq is a multiple of 8 there is
+// no padding, and the products read q and write ctx, dq, dk, dv in place (rows B·H apart)
+// instead of copying them through scratch; the operands that must be contiguous or transposed
+// (kᵀ, v, dy, k, q as B) are still copied.
 import * as tf from "@tensorflow/tfjs";
 import { gemmFits } from "../kernels/gemm";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
@@ -63,6 +66,25 @@ function scatterHead(fk: FusedKernels, src: number, x: number, b: number, h: num
   fk.copyRows(src << 2, d * 4, (x + b * H + h * d) << 2, B * H * 4, S, d);
 }
 
+/** Head (b, h) of x [S·B, H] in place: its first float and its row stride (floats). */
+function headRows(x: number, b: number, h: number, D: Dims): { at: number; row: number } {
+  return { at: x + b * D.H + h * D.d, row: D.B * D.H };
+}
+
+/**
+ * Head (b, h) of x [S·B, H] = alpha · A · src for A [P, P] (byte address a, strides sam, sak, sap)
+ * and src [P, d] in scratch (float index): written in place when direct (S = P), else through the scratch `out`.
+ */
+function gemmToHead(
+  fk: FusedKernels, a: number, sam: number, sak: number, sap: number, src: number, out: number, x: number,
+  b: number, h: number, D: Dims, K: number, alpha: number, direct: boolean,
+): void {
+  const { d, P } = D;
+  const dst = direct ? headRows(x, b, h, D) : { at: out, row: d };
+  fk.gemm(a, sam, sak, sap, src << 2, d * 4, 32, dst.at << 2, dst.row * 4, 0, 0, P, d, K, alpha);
+  if (!direct) scatterHead(fk, out, x, b, h, D);
+}
+
 const registerOnce = registerWasmKernelsOnce({ [FORWARD]: forwardKernel, [BACKWARD]: backwardKernel });
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown> };
@@ -85,17 +107,20 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const dmp = dropMask ? fk.ptr(dropMask) >> 2 : 0;
   const qs = scratch >> 2, kt = qs + P * d, vs = kt + P * d, cs = qs; // ctx of a head reuses q's scratch
   const sc = vs + P * d, mrow = sc + P * P;
+  const direct = S === P;
   for (let b = 0; b < B; b++) {
     // This example's additive mask, padded keys masked out.
     for (let j = 0; j < S; j++) f[mrow + j] = f[mp + b * S + j];
     f.fill(-1e9, mrow + S, mrow + P);
     for (let h = 0; h < A; h++) {
       const c = b * A + h;
-      gatherHead(fk, f, qp, qs, b, h, D, false);
+      // Without padding (S = P) q is read and ctx written in place, rows B·H apart.
+      const qh = direct ? headRows(qp, b, h, D) : { at: qs, row: d };
+      if (!direct) gatherHead(fk, f, qp, qs, b, h, D, false);
       gatherHead(fk, f, kp, kt, b, h, D, true);
       gatherHead(fk, f, vp, vs, b, h, D, false);
-      // scores [P, P] = scale · qs · kt
-      fk.gemm(qs << 2, d * 4, 4, d * 16, kt << 2, P * 4, 32, sc << 2, P * 4, P, P, d, 0, scale);
+      // scores [P, P] = scale · q · kt
+      fk.gemm(qh.at << 2, qh.row * 4, 4, qh.row * 16, kt << 2, P * 4, 32, sc << 2, P * 4, 0, 0, P, P, d, scale);
       const base = c * P * P;
       // probs rows < S = softmax(scores + mask) (padded keys masked too); rows ≥ S zero
       fk.softmaxRows(sc << 2, P * 4, mrow << 2, (pr + base) << 2, S, P);
@@ -107,8 +132,9 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
         f.fill(0, dr + base + S * P, dr + base + P * P);
       }
       // ctx head [P, d] = dropped · vs
-      fk.gemm((dr + base) << 2, P * 4, 4, P * 16, vs << 2, d * 4, 32, cs << 2, d * 4, P, d, P, 0, 1);
-      scatterHead(fk, cs, cp, b, h, D);
+      const ch = direct ? headRows(cp, b, h, D) : { at: cs, row: d };
+      fk.gemm((dr + base) << 2, P * 4, 4, P * 16, vs << 2, d * 4, 32, ch.at << 2, ch.row * 4, 0, 0, P, d, P, 1);
+      if (!direct) scatterHead(fk, cs, cp, b, h, D);
     }
   }
   fk.free(scratch);
@@ -131,6 +157,7 @@ function backwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const dmp = dropMask ? fk.ptr(dropMask) >> 2 : 0;
   const dys = scratch >> 2, vt = dys + P * d, ks = vt + P * d, qs = ks + P * d, out = qs + P * d;
   const ds = out + P * d;
+  const direct = S === P;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < A; h++) {
       const c = b * A + h;
@@ -140,19 +167,16 @@ function backwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
       gatherHead(fk, f, kp, ks, b, h, D, false);
       gatherHead(fk, f, qp, qs, b, h, D, false);
       // dv [P, d] = droppedᵀ · dy
-      fk.gemm((dr + base) << 2, 4, P * 4, 16, dys << 2, d * 4, 32, out << 2, d * 4, P, d, P, 0, 1);
-      scatterHead(fk, out, dvp, b, h, D);
+      gemmToHead(fk, (dr + base) << 2, 4, P * 4, 16, dys, out, dvp, b, h, D, P, 1, direct);
       // d(dropped) [P, P] = dy · vᵀ
-      fk.gemm(dys << 2, d * 4, 4, d * 16, vt << 2, P * 4, 32, ds << 2, P * 4, P, P, d, 0, 1);
+      fk.gemm(dys << 2, d * 4, 4, d * 16, vt << 2, P * 4, 32, ds << 2, P * 4, 0, 0, P, P, d, 1);
       // dprobs = d(dropped) ⊙ mask;  dscores = probs ⊙ (dprobs − Σ_j dprobs ⊙ probs)
       // (ds rows ≥ S and columns ≥ S are zero: dy and vᵀ are zero-padded)
       if (dropMask) fk.mulRows(ds << 2, P * 4, (dmp + c * S) << 2, n * S * 4, ds << 2, P * 4, S, S);
       fk.softmaxGradRows(ds << 2, P * 4, (pr + base) << 2, P * 4, S, P);
       // dq = scale · dscores · k;  dk = scale · dscoresᵀ · q
-      fk.gemm(ds << 2, P * 4, 4, P * 16, ks << 2, d * 4, 32, out << 2, d * 4, P, d, P, 0, scale);
-      scatterHead(fk, out, dqp, b, h, D);
-      fk.gemm(ds << 2, 4, P * 4, 16, qs << 2, d * 4, 32, out << 2, d * 4, P, d, P, 0, scale);
-      scatterHead(fk, out, dkp, b, h, D);
+      gemmToHead(fk, ds << 2, P * 4, 4, P * 16, ks, out, dqp, b, h, D, P, scale, direct);
+      gemmToHead(fk, ds << 2, 4, P * 4, 16, qs, out, dkp, b, h, D, P, scale, direct);
     }
   }
   fk.free(scratch);

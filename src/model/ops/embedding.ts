@@ -1,36 +1,57 @@
 // Row lookup (embedding tables, and picking the masked positions out of a hidden-state matrix).
 // tf.gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks, so the backward
-// pass scatters the incoming rows into a dense gradient in plain JS; it is a memory-bound loop
-// over (number of ids × width) floats, far cheaper than a one-hot matMul.
+// pass scatters the incoming rows into a dense gradient: on wasm straight into a zeroed backend
+// buffer (no JS-side table and copy: the table is 4–47 MB), elsewhere in plain JS. Either way a
+// memory-bound loop over (number of ids × width) floats, far cheaper than a one-hot matMul, with
+// the same float32 sums in the same order.
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "../kernels/runtime";
 import { customGrad } from "./custom-grad";
+import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
 const GATHER = "InstabilityGatherRows";
-let registered = false;
+const SCATTER = "InstabilityScatterAddRows";
+
+type RowsKernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: { ids: Int32Array; rows: number } };
 
 // On wasm, tf.gather runs a generic strided loop (~10 ms for 2048 rows of 128); a row lookup is
 // one memmove per id in the backend's memory.
-function fusedGather(table: tf.Tensor, ids: Int32Array): tf.Tensor | null {
-  const fk = fusedKernels();
-  if (!fk) return null;
-  if (!registered) {
-    registered = true;
-    tf.registerKernel({
-      kernelName: GATHER,
-      backendName: "wasm",
-      kernelFunc: (({ inputs, attrs }: { inputs: { table: tf.TensorInfo }; attrs: { ids: Int32Array } }) => {
-        const k = fusedKernels()!;
-        const width = inputs.table.shape[1];
-        const out = k.output([attrs.ids.length, width]);
-        const f = k.f32();
-        const src = k.ptr(inputs.table) >> 2, dst = k.ptr(out) >> 2;
-        attrs.ids.forEach((id, i) => f.copyWithin(dst + i * width, src + id * width, src + id * width + width));
-        return out;
-      }) as unknown as tf.KernelFunc,
-    });
+function gatherKernel({ inputs, attrs }: RowsKernelArgs): tf.TensorInfo {
+  const k = fusedKernels()!;
+  const width = inputs.table.shape[1];
+  const out = k.output([attrs.ids.length, width]);
+  const f = k.f32();
+  const src = k.ptr(inputs.table) >> 2, dst = k.ptr(out) >> 2;
+  attrs.ids.forEach((id, i) => f.copyWithin(dst + i * width, src + id * width, src + id * width + width));
+  return out;
+}
+
+// [rows, width] of zeros, + dy's row i at row ids[i], for every i in order.
+function scatterAddKernel({ inputs, attrs }: RowsKernelArgs): tf.TensorInfo {
+  const k = fusedKernels()!;
+  const width = inputs.dy.shape[1];
+  const out = k.output([attrs.rows, width]);
+  const f = k.f32();
+  const src = k.ptr(inputs.dy) >> 2, dst = k.ptr(out) >> 2;
+  f.fill(0, dst, dst + attrs.rows * width);
+  const { ids } = attrs;
+  for (let i = 0; i < ids.length; i++) {
+    const d = dst + ids[i] * width, s = src + i * width;
+    for (let j = 0; j < width; j++) f[d + j] += f[s + j];
   }
-  return tf.engine().runKernel(GATHER, { table } as unknown as tf.NamedTensorMap, { ids } as unknown as tf.NamedAttrMap) as tf.Tensor;
+  return out;
+}
+
+const registerOnce = registerWasmKernelsOnce({ [GATHER]: gatherKernel, [SCATTER]: scatterAddKernel });
+
+const runRowsKernel = (name: string, inputs: Record<string, tf.Tensor>, attrs: { ids: Int32Array; rows?: number }) =>
+  tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+
+/** Whether the wasm kernels take this tensor (registering them on first use). */
+function fused(t: tf.Tensor): boolean {
+  if (!fusedKernels() || t.dtype !== "float32") return false;
+  registerOnce();
+  return true;
 }
 
 /** table: [rows, width], ids: row indices → [ids.length, width]. */
@@ -43,8 +64,9 @@ export function gatherRows(table: tf.Tensor2D, ids: Int32Array): tf.Tensor2D {
   }
   const op = customGrad((t: tf.Tensor, _save: tf.GradSaveFunc) => {
     return {
-      value: fusedGather(t, ids) ?? tf.gather(t, tf.tensor1d(ids, "int32")),
+      value: fused(t) ? runRowsKernel(GATHER, { table: t }, { ids }) : tf.gather(t, tf.tensor1d(ids, "int32")),
       gradFunc: (dy: tf.Tensor) => {
+        if (fused(dy)) return runRowsKernel(SCATTER, { dy }, { ids, rows });
         const g = new Float32Array(rows * width);
         const d = dy.dataSync() as Float32Array;
         for (let i = 0; i < ids.length; i++) {

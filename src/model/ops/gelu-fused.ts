@@ -1,5 +1,6 @@
 // GELU forward and backward as two wasm-backend kernels (kernels/gelu.ts): one SIMD pass each
-// instead of five tfjs kernels forward and seven backward; only x is saved for the backward.
+// instead of five tfjs kernels forward and seven backward. The forward also returns Φ(x), which
+// the backward reuses with x instead of evaluating erfc again.
 import * as tf from "@tensorflow/tfjs";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
@@ -19,28 +20,31 @@ const registerOnce = registerWasmKernelsOnce({ [FORWARD]: forwardKernel, [BACKWA
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo> };
 
-function forwardKernel({ inputs }: KernelArgs): tf.TensorInfo {
+// x → [y, Φ(x)]
+function forwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const fk = fusedKernels()!;
   const { x } = inputs;
   const y = fk.output(x.shape);
-  fk.geluForward(fk.ptr(x), fk.ptr(y), sizeOf(x));
-  return y;
+  const cdf = fk.output(x.shape);
+  fk.geluForward(fk.ptr(x), fk.ptr(y), fk.ptr(cdf), sizeOf(x));
+  return [y, cdf];
 }
 
 function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const fk = fusedKernels()!;
-  const { dy, x } = inputs;
+  const { dy, x, cdf } = inputs;
   const dx = fk.output(x.shape);
-  fk.geluBackward(fk.ptr(dy), fk.ptr(x), fk.ptr(dx), sizeOf(x));
+  fk.geluBackward(fk.ptr(dy), fk.ptr(x), fk.ptr(cdf), fk.ptr(dx), sizeOf(x));
   return dx;
 }
 
 const sizeOf = (t: tf.TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
 
-export function fusedGeluForward(x: tf.Tensor): tf.Tensor {
-  return tf.engine().runKernel(FORWARD, { x } as unknown as tf.NamedTensorMap, {}) as unknown as tf.Tensor;
+/** [x·Φ(x), Φ(x)] */
+export function fusedGeluForward(x: tf.Tensor): tf.Tensor[] {
+  return tf.engine().runKernel(FORWARD, { x } as unknown as tf.NamedTensorMap, {}) as unknown as tf.Tensor[];
 }
 
-export function fusedGeluBackward(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
-  return tf.engine().runKernel(BACKWARD, { dy, x } as unknown as tf.NamedTensorMap, {}) as unknown as tf.Tensor;
+export function fusedGeluBackward(dy: tf.Tensor, x: tf.Tensor, cdf: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(BACKWARD, { dy, x, cdf } as unknown as tf.NamedTensorMap, {}) as unknown as tf.Tensor;
 }

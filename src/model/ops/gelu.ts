@@ -22,8 +22,10 @@ const compositeGelu = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
 });
 
 const fusedGelu = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([x]);
-  return { value: fusedGeluForward(x), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [fusedGeluBackward(dy, saved[0])] };
+  const [y, cdf] = fusedGeluForward(x);
+  save([x, cdf]);
+  cdf.dispose(); // save() keeps its own reference
+  return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [fusedGeluBackward(dy, saved[0], saved[1])] };
 });
 
 export function gelu<T extends tf.Tensor>(x: T): T {

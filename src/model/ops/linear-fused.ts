@@ -2,7 +2,7 @@
 // in the wasm backend's memory. Every product reads its B operand packed into 8-column panels
 // (packPanels: one pass over B, then sequential reads by every row block) and runs over blocks of
 // ROW_BLOCK rows of A, so that the block's rows stay in L2 while all of B's panels stream by:
-//   forward  y = b + x·Wᵀ      (B = Wᵀ: W's rows become panel columns)
+//   forward  y = x·Wᵀ + b      (B = Wᵀ: W's rows become panel columns; b added as the gemm stores)
 //   backward dx = dy·W,  dW = dyᵀ·x (in K-blocks of 128 rows of x, A = dyᵀ packed too),
 //            db = column sums of dy (a gemm with a row of ones).
 // Packing moves operands, not arithmetic: every sum runs over k in the same order as the strided
@@ -38,14 +38,16 @@ function packB(fk: FusedKernels, src: number, sk: number, sn: number, K: number,
 }
 
 /**
- * C [M, N] (row stride ldc bytes) (+)= A·B for B packed by packB, in blocks of ROW_BLOCK rows.
- * A is a plain [M, K] matrix (row stride lda bytes), or packed into 4-row panels when lda is null.
+ * C [M, N] (row stride ldc bytes) = A·B (+ D, row stride ldd, unless d = 0) for B packed by packB,
+ * in blocks of ROW_BLOCK rows. A is a plain [M, K] matrix (row stride lda bytes), or packed into
+ * 4-row panels when lda is null.
  */
-function gemmPackedB(fk: FusedKernels, a: number, lda: number | null, bp: number, c: number, ldc: number, M: number, N: number, K: number, accumulate: number): void {
+function gemmPackedB(fk: FusedKernels, a: number, lda: number | null, bp: number, c: number, ldc: number, d: number, ldd: number, M: number, N: number, K: number): void {
   for (let m0 = 0; m0 < M; m0 += ROW_BLOCK) {
     const rows = Math.min(ROW_BLOCK, M - m0);
-    if (lda === null) fk.gemm(a + m0 * K * 4, 4, 16, 16 * K, bp, 32, 32 * K, c + m0 * ldc, ldc, rows, N, K, accumulate, 1);
-    else fk.gemm(a + m0 * lda, lda, 4, 4 * lda, bp, 32, 32 * K, c + m0 * ldc, ldc, rows, N, K, accumulate, 1);
+    const dBlock = d === 0 ? 0 : d + m0 * ldd;
+    if (lda === null) fk.gemm(a + m0 * K * 4, 4, 16, 16 * K, bp, 32, 32 * K, c + m0 * ldc, ldc, dBlock, ldd, rows, N, K, 1);
+    else fk.gemm(a + m0 * lda, lda, 4, 4 * lda, bp, 32, 32 * K, c + m0 * ldc, ldc, dBlock, ldd, rows, N, K, 1);
   }
 }
 
@@ -57,8 +59,7 @@ function forwardKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const y = fk.output([n, outDim]);
   const py = fk.ptr(y);
   const wt = packB(fk, fk.ptr(w), 4, inDim * 4, inDim, outDim); // Wᵀ[i, o] = W[o, i]
-  fk.copyRows(fk.ptr(b), 0, py, outDim * 4, n, outDim); // every row of y = b
-  gemmPackedB(fk, fk.ptr(x), inDim * 4, wt, py, outDim * 4, n, outDim, inDim, 1);
+  gemmPackedB(fk, fk.ptr(x), inDim * 4, wt, py, outDim * 4, fk.ptr(b), 0, n, outDim, inDim); // + b on every row
   fk.free(wt);
   return y;
 }
@@ -73,7 +74,7 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const db = fk.output([outDim]);
   const [pdy, px, pw] = [fk.ptr(dy), fk.ptr(x), fk.ptr(w)];
   const wp = packB(fk, pw, inDim * 4, 4, outDim, inDim);
-  gemmPackedB(fk, pdy, outDim * 4, wp, fk.ptr(dx), inDim * 4, n, inDim, outDim, 0);
+  gemmPackedB(fk, pdy, outDim * 4, wp, fk.ptr(dx), inDim * 4, 0, 0, n, inDim, outDim);
   fk.free(wp);
   // dW [out, in] = Σ over K-blocks of rows r: dy[r, :]ᵀ · x[r, :]
   const ap = fk.malloc(4 * K_BLOCK * outDim);
@@ -82,7 +83,7 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
     const kb = Math.min(K_BLOCK, n - k0);
     fk.packPanels(pdy + k0 * outDim * 4, outDim * 4, 4, ap, kb, outDim, 4); // A[o, r] = dy[r, o]
     fk.packPanels(px + k0 * inDim * 4, inDim * 4, 4, bp, kb, inDim, 8);
-    gemmPackedB(fk, ap, null, bp, fk.ptr(dw), inDim * 4, outDim, inDim, kb, k0 > 0 ? 1 : 0);
+    gemmPackedB(fk, ap, null, bp, fk.ptr(dw), inDim * 4, k0 > 0 ? fk.ptr(dw) : 0, inDim * 4, outDim, inDim, kb);
   }
   fk.free(ap);
   fk.free(bp);
@@ -90,7 +91,7 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const ones = fk.malloc(4 * n);
   const f = fk.f32();
   f.fill(1, ones >> 2, (ones >> 2) + n);
-  fk.gemm(ones, 0, 4, 0, pdy, outDim * 4, 32, fk.ptr(db), 0, 4, outDim, n, 0, 1);
+  fk.gemm(ones, 0, 4, 0, pdy, outDim * 4, 32, fk.ptr(db), 0, 0, 0, 4, outDim, n, 1);
   fk.free(ones);
   return [dx, dw, db];
 }

@@ -5,33 +5,7 @@
 //   θ' = f32((θ − (m' / (√v' + ε))·stepSize)·keep)
 // Every product and sum is rounded separately (no FMA), as JS evaluates it; the float32s are
 // widened exactly, and the demotions round to nearest even, as a Float32Array store does.
-import { type Fn, I32, V128, advance, op, uleb } from "./assemble";
-
-// Opcodes assemble.ts's `op` lacks (the float64 ones and the 64-bit lane loads and stores); from
-// the WebAssembly core and SIMD specifications. memargs say align 2^2: buffers are float-aligned.
-const F64 = 0x7c;
-const simd = (code: number, ...rest: number[]) => [0xfd, ...uleb(code), ...rest];
-const v = {
-  /** Two floats at a constant byte offset into the low half, zeros above. */
-  load64ZeroAt: (offset: number) => simd(0x5d, 2, ...uleb(offset)),
-  /** Stores the low two floats at a constant byte offset. */
-  store64LowAt: (offset: number) => simd(0x5b, 2, ...uleb(offset), 0),
-  f32x4DemoteF64x2Zero: simd(0x5e),
-  f64x2PromoteLowF32x4: simd(0x5f),
-  f64x2Splat: simd(0x14),
-  f64x2Sqrt: simd(0xef),
-  f64x2Add: simd(0xf0),
-  f64x2Sub: simd(0xf1),
-  f64x2Mul: simd(0xf2),
-  f64x2Div: simd(0xf3),
-  f64Add: [0xa0],
-  f64Sub: [0xa1],
-  f64Mul: [0xa2],
-  f64Div: [0xa3],
-  f64Sqrt: [0x9f],
-  f32DemoteF64: [0xb6],
-  f64PromoteF32: [0xbb],
-};
+import { type Fn, F64, I32, V128, advance, op } from "./assemble";
 
 // Parameters: byte addresses of θ, m, v, g and of the three outputs, the count, the scalars.
 const [P, M, VV, G, PO, MO, VO, N] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -43,47 +17,47 @@ const [XB1, XB2, XEPS, XGSM, XGSV, XSS, XKEEP, XG, XM, XV] = [16, 17, 18, 19, 20
 const [SG, SM, SV] = [26, 27, 28];
 const PTRS = [P, M, VV, G, PO, MO, VO];
 
-const widen = (local: number, offset: number) => [...op.get(local), ...v.load64ZeroAt(offset), ...v.f64x2PromoteLowF32x4];
+const widen = (local: number, offset: number) => [...op.get(local), ...op.load64ZeroAt(offset), ...op.f64x2PromoteLowF32x4];
 
 /** Two elements at byte offset `o` from every pointer. */
 const pair = (o: number) => [
   ...widen(G, o), ...op.set(XG),
   // m' = f32(m·β1 + g·gScaleM)
   ...op.get(MO),
-  ...widen(M, o), ...op.get(XB1), ...v.f64x2Mul, ...op.get(XG), ...op.get(XGSM), ...v.f64x2Mul, ...v.f64x2Add,
-  ...v.f32x4DemoteF64x2Zero, ...op.tee(XM), ...v.store64LowAt(o),
+  ...widen(M, o), ...op.get(XB1), ...op.f64x2Mul, ...op.get(XG), ...op.get(XGSM), ...op.f64x2Mul, ...op.f64x2Add,
+  ...op.f32x4DemoteF64x2Zero, ...op.tee(XM), ...op.store64LowAt(o),
   // v' = f32(v·β2 + (g·g)·gScaleV)
   ...op.get(VO),
-  ...widen(VV, o), ...op.get(XB2), ...v.f64x2Mul, ...op.get(XG), ...op.get(XG), ...v.f64x2Mul, ...op.get(XGSV), ...v.f64x2Mul, ...v.f64x2Add,
-  ...v.f32x4DemoteF64x2Zero, ...op.tee(XV), ...v.store64LowAt(o),
+  ...widen(VV, o), ...op.get(XB2), ...op.f64x2Mul, ...op.get(XG), ...op.get(XG), ...op.f64x2Mul, ...op.get(XGSV), ...op.f64x2Mul, ...op.f64x2Add,
+  ...op.f32x4DemoteF64x2Zero, ...op.tee(XV), ...op.store64LowAt(o),
   // θ' = f32((θ − (m' / (√v' + ε))·stepSize)·keep), m' and v' as stored
   ...op.get(PO),
   ...widen(P, o),
-  ...op.get(XM), ...v.f64x2PromoteLowF32x4,
-  ...op.get(XV), ...v.f64x2PromoteLowF32x4, ...v.f64x2Sqrt, ...op.get(XEPS), ...v.f64x2Add,
-  ...v.f64x2Div, ...op.get(XSS), ...v.f64x2Mul, ...v.f64x2Sub, ...op.get(XKEEP), ...v.f64x2Mul,
-  ...v.f32x4DemoteF64x2Zero, ...v.store64LowAt(o),
+  ...op.get(XM), ...op.f64x2PromoteLowF32x4,
+  ...op.get(XV), ...op.f64x2PromoteLowF32x4, ...op.f64x2Sqrt, ...op.get(XEPS), ...op.f64x2Add,
+  ...op.f64x2Div, ...op.get(XSS), ...op.f64x2Mul, ...op.f64x2Sub, ...op.get(XKEEP), ...op.f64x2Mul,
+  ...op.f32x4DemoteF64x2Zero, ...op.store64LowAt(o),
 ];
 
-const scalarLoad = (local: number) => [...op.get(local), ...op.f32Load, ...v.f64PromoteF32];
+const scalarLoad = (local: number) => [...op.get(local), ...op.f32Load, ...op.f64PromoteF32];
 /** `f64(f32(top of stack))`: the value a Float32Array store then load gives. */
-const roundF32 = [...v.f32DemoteF64, ...v.f64PromoteF32];
+const roundF32 = [...op.f32DemoteF64, ...op.f64PromoteF32];
 
 /** The same formula on the one element at offset 0 (scalar float64). */
 const single = [
   ...scalarLoad(G), ...op.set(SG),
-  ...scalarLoad(M), ...op.get(B1), ...v.f64Mul, ...op.get(SG), ...op.get(GSM), ...v.f64Mul, ...v.f64Add, ...roundF32, ...op.set(SM),
-  ...scalarLoad(VV), ...op.get(B2), ...v.f64Mul, ...op.get(SG), ...op.get(SG), ...v.f64Mul, ...op.get(GSV), ...v.f64Mul, ...v.f64Add, ...roundF32, ...op.set(SV),
-  ...op.get(MO), ...op.get(SM), ...v.f32DemoteF64, ...op.f32Store,
-  ...op.get(VO), ...op.get(SV), ...v.f32DemoteF64, ...op.f32Store,
+  ...scalarLoad(M), ...op.get(B1), ...op.f64Mul, ...op.get(SG), ...op.get(GSM), ...op.f64Mul, ...op.f64Add, ...roundF32, ...op.set(SM),
+  ...scalarLoad(VV), ...op.get(B2), ...op.f64Mul, ...op.get(SG), ...op.get(SG), ...op.f64Mul, ...op.get(GSV), ...op.f64Mul, ...op.f64Add, ...roundF32, ...op.set(SV),
+  ...op.get(MO), ...op.get(SM), ...op.f32DemoteF64, ...op.f32Store,
+  ...op.get(VO), ...op.get(SV), ...op.f32DemoteF64, ...op.f32Store,
   ...op.get(PO),
   ...scalarLoad(P),
-  ...op.get(SM), ...op.get(SV), ...v.f64Sqrt, ...op.get(EPS), ...v.f64Add, ...v.f64Div, ...op.get(SS), ...v.f64Mul, ...v.f64Sub, ...op.get(KEEP), ...v.f64Mul,
-  ...v.f32DemoteF64, ...op.f32Store,
+  ...op.get(SM), ...op.get(SV), ...op.f64Sqrt, ...op.get(EPS), ...op.f64Add, ...op.f64Div, ...op.get(SS), ...op.f64Mul, ...op.f64Sub, ...op.get(KEEP), ...op.f64Mul,
+  ...op.f32DemoteF64, ...op.f32Store,
 ];
 
 export function adamwFn(): Fn {
-  const splat = (from: number, to: number) => [...op.get(from), ...v.f64x2Splat, ...op.set(to)];
+  const splat = (from: number, to: number) => [...op.get(from), ...op.f64x2Splat, ...op.set(to)];
   const body = [
     ...splat(B1, XB1), ...splat(B2, XB2), ...splat(EPS, XEPS), ...splat(GSM, XGSM), ...splat(GSV, XGSV), ...splat(SS, XSS), ...splat(KEEP, XKEEP),
     // Four elements per iteration (two pairs) while g < g + 4·⌊n/4⌋ floats.

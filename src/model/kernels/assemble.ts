@@ -19,6 +19,7 @@ export function sleb(n: number): number[] {
 export const I32 = 0x7f;
 export const F32 = 0x7d;
 export const V128 = 0x7b;
+export const F64 = 0x7c;
 
 const simd = (code: number, ...rest: number[]) => [0xfd, ...uleb(code), ...rest];
 
@@ -85,6 +86,26 @@ export const op = {
   i32x4TruncSatF32x4S: simd(0xf8),
   /** Relaxed SIMD a·b + c (one rounding where the machine has FMA, else two; fixed per machine). */
   f32x4RelaxedMadd: simd(0x105),
+  // float64 (AdamW's update is float64, as the JS formula it replaced)
+  /** Two floats at a constant byte offset into the low half, zeros above. */
+  load64ZeroAt: (offset: number) => simd(0x5d, 2, ...uleb(offset)),
+  /** Stores the low two floats at a constant byte offset. */
+  store64LowAt: (offset: number) => simd(0x5b, 2, ...uleb(offset), 0),
+  f32x4DemoteF64x2Zero: simd(0x5e),
+  f64x2PromoteLowF32x4: simd(0x5f),
+  f64x2Splat: simd(0x14),
+  f64x2Sqrt: simd(0xef),
+  f64x2Add: simd(0xf0),
+  f64x2Sub: simd(0xf1),
+  f64x2Mul: simd(0xf2),
+  f64x2Div: simd(0xf3),
+  f64Add: [0xa0],
+  f64Sub: [0xa1],
+  f64Mul: [0xa2],
+  f64Div: [0xa3],
+  f64Sqrt: [0x9f],
+  f32DemoteF64: [0xb6],
+  f64PromoteF32: [0xbb],
   f32Max: [0x97],
   f32Div: [0x95],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],

@@ -52,6 +52,14 @@ const MIME_NOTICE = /(message|this) is (in|a multi-part message in) MIME format/
 
 /** Prose paragraphs (at least minWords words) of one e-mail body. */
 export function bodyParagraphs(body: string, minWords = 8): string[] {
+  return [...proseParagraphs(body, minWords)];
+}
+
+/**
+ * bodyParagraphs one at a time, so that a caller that needs only the opening words (spamText)
+ * stops early: the whole-body clean-up runs first, the per-paragraph tests only as far as read.
+ */
+export function* proseParagraphs(body: string, minWords = 8): Generator<string> {
   const cleaned = body
     .replace(/<[^>]{0,400}>/g, " ")
     .replace(/<\/?[a-zA-Z][^<>]{0,200}/g, " ") // tags cut off by a line or paragraph break
@@ -61,11 +69,20 @@ export function bodyParagraphs(body: string, minWords = 8): string[] {
     .filter((line) => !/^\s*(>|\|)/.test(line)) // quoted replies
     .filter((line) => !/^\s*[-=_*~#+]{3,}\s*$/.test(line)) // rules
     .join("\n");
-  return cleaned
-    .split(/\n\s*\n/)
-    .filter((p) => !HEADER_LINE.test(p) && !isEncoded(p) && !MIME_NOTICE.test(p)) // forwarded messages carry headers inside
-    .map((p) => p.replace(/\s+/g, " ").trim())
-    .filter((p) => p.split(" ").filter((w) => /[A-Za-z]{2,}/.test(w)).length >= minWords);
+  // The pieces String.split(/\n\s*\n/) would return, in order.
+  const separator = /\n\s*\n/g;
+  let start = 0;
+  for (;;) {
+    const m = separator.exec(cleaned);
+    const p = cleaned.slice(start, m ? m.index : cleaned.length);
+    // forwarded messages carry headers inside
+    if (!HEADER_LINE.test(p) && !isEncoded(p) && !MIME_NOTICE.test(p)) {
+      const prose = p.replace(/\s+/g, " ").trim();
+      if (prose.split(" ").filter((w) => /[A-Za-z]{2,}/.test(w)).length >= minWords) yield prose;
+    }
+    if (!m) return;
+    start = m.index + m[0].length;
+  }
 }
 
 /** A message's identity across the corpus ("easy-ham-1/00001"). */

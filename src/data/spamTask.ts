@@ -6,7 +6,7 @@
 // form one campaign that never straddles train and a held-out split. Messages, not texts, are the unit the
 // pre-training corpus leaves out: ham messages of validation and test are excluded from it.
 import { Random } from "../util/random";
-import { allMessages, bodyParagraphs, emailBody, messageKey } from "./emails";
+import { allMessages, emailBody, messageKey, proseParagraphs } from "./emails";
 import { splitSentences } from "./sotu";
 import type { Example, TaskData } from "./types";
 
@@ -24,12 +24,25 @@ interface Candidate {
   keys: string[]; // every message whose opening is this text
 }
 
+/**
+ * The first SPAM_WORDS words of the prose paragraphs, joined by spaces, with URLs and e-mail
+ * addresses removed. Both patterns match within one space-free token, so each token is cleaned on
+ * its own and the paragraphs are read only until enough words are found (the same words as
+ * cleaning the whole joined text, without parsing the rest of long messages).
+ */
 export function spamText(message: string): string {
-  const prose = bodyParagraphs(emailBody(message))
-    .join(" ")
-    .replace(/(https?:\/\/|www\.)\S+/gi, " ")
-    .replace(/\S+@\S+\.\S+/g, " ");
-  return prose.split(/\s+/).filter((w) => w.length > 0).slice(0, SPAM_WORDS).join(" ");
+  const words: string[] = [];
+  for (const paragraph of proseParagraphs(emailBody(message))) {
+    for (const token of paragraph.split(" ")) {
+      const cleaned = token.replace(/(https?:\/\/|www\.)\S+/gi, " ").replace(/\S+@\S+\.\S+/g, " ");
+      for (const w of cleaned.split(/\s+/)) {
+        if (w.length === 0) continue;
+        words.push(w);
+        if (words.length === SPAM_WORDS) return words.join(" ");
+      }
+    }
+  }
+  return words.join(" ");
 }
 
 /**

@@ -1,9 +1,10 @@
 // The SIMD gemm's variants (src/model/kernels/gemm.ts) against the wasm backend's own matMul
 // (XNNPACK) on the products of a training step (rows = seq·batch = 2048), in GFLOP/s of process
-// CPU time, measured in the same run. The plain 4 × 8 variant is the kernel before relaxed SIMD.
+// CPU time, measured in the same run. The plain 4 × 8 variant is the kernel before relaxed SIMD;
+// "packed B" is the FMA kernel on B packed into panels, as the linear layers run it.
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/model";
-import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, gemmFn } from "../src/model/kernels/gemm";
+import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, type PackPanelsFn, gemmFn, packPanelsFn } from "../src/model/kernels/gemm";
 import { instantiateKernels, newWasmMemory } from "../src/model/kernels/runtime";
 
 const cpuMs = () => {
@@ -25,6 +26,13 @@ async function main(): Promise<void> {
   const memory = newWasmMemory(2048);
   const f = new Float32Array(memory.buffer);
   const variants: [string, GemmVariant][] = [["fma 4×8", GEMM_FMA], ["plain 4×8", GEMM_PLAIN]];
+  const pack = (() => {
+    try {
+      return instantiateKernels([packPanelsFn()], memory).packPanels as PackPanelsFn;
+    } catch {
+      return null;
+    }
+  })();
   const kernels = variants.map(([label, v]) => {
     try {
       return [label, instantiateKernels([gemmFn(v)], memory).gemm as GemmFn] as const;
@@ -49,6 +57,14 @@ async function main(): Promise<void> {
       }
       const r = gflops(flops, () => g(a, 4 * K, 4, 16 * K, b, 4 * N, 32, c, 4 * N, 0, 0, M, N, K, 1));
       parts.push(`${label} ${r.toFixed(1)} GFLOP/s = ${(r / xnn).toFixed(2)}× XNNPACK`);
+      if (label !== "fma 4×8" || !pack) continue;
+      // What ops/linear-fused.ts runs: B packed into 8-column panels (the packing timed too), 128-row blocks.
+      const bp = c + 4 * M * N;
+      const packed = gflops(flops, () => {
+        pack(b, 4 * N, 4, bp, K, N, 8);
+        for (let m0 = 0; m0 < M; m0 += 128) g(a + m0 * 4 * K, 4 * K, 4, 16 * K, bp, 32, 32 * K, c + m0 * 4 * N, 4 * N, 0, 0, Math.min(128, M - m0), N, K, 1);
+      });
+      parts.push(`fma packed B ${packed.toFixed(1)} GFLOP/s`);
     }
     process.stdout.write(`M=${M} N=${N} K=${K}: ${parts.join(" | ")}\n`);
   }

@@ -1,6 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { type AdamWFn, adamwFn } from "../../src/model/kernels/adamw";
 import { fusedKernels, instantiateKernels, newWasmMemory } from "../../src/model/kernels/runtime";
@@ -8,6 +7,7 @@ import { AdamW } from "../../src/train/adamw";
 import type { AdamWScalars } from "../../src/train/adamwFused";
 import { LinearWarmupSchedule } from "../../src/train/schedule";
 import { Random } from "../../src/util/random";
+import { useWasm } from "../helpers/useWasm";
 
 tf.setBackend("cpu");
 
@@ -252,15 +252,6 @@ test("the wasm AdamW kernel writes the same bytes as the float64 JS formula (siz
   }
 });
 
-async function useWasm(): Promise<boolean> {
-  try {
-    const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
-    wasm.setWasmPaths(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm")) + path.sep);
-    return await tf.setBackend("wasm");
-  } catch {
-    return false;
-  }
-}
 
 test("AdamW on the wasm backend's fused kernel gives the bytes of the float64 JS formula; old buffers stay intact", async (t) => {
   try {

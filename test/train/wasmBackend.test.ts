@@ -2,23 +2,14 @@
 // optimizer, clipping and Mixout (forward and gradient) give the same numbers on wasm.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { AdamW } from "../../src/train/adamw";
 import { Mixout } from "../../src/train/mitigation/mixout";
 import { applyUpdate } from "../../src/train/update";
 import { LinearWarmupSchedule } from "../../src/train/schedule";
 import { Random } from "../../src/util/random";
+import { useWasm } from "../helpers/useWasm";
 
-async function useWasm(): Promise<boolean> {
-  try {
-    const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
-    wasm.setWasmPaths(path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm")) + path.sep);
-    return await tf.setBackend("wasm");
-  } catch {
-    return false;
-  }
-}
 
 /** A few updates of a tiny linear classifier with Mixout; returns the final parameters. */
 function run(): Float32Array[] {

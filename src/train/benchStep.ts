@@ -23,6 +23,9 @@ export interface BenchResult {
   /** Process CPU time per step: on a busy machine this, not wall time, is what one core costs. */
   cpu_ms_per_step: number;
   cpu_tokens_per_s: number;
+  /** Each timed step's process CPU time (ms): a noisy machine only ever slows steps down, so
+   * bench/train.bench.ts compares medians of these across alternating rounds. */
+  cpu_ms_steps: number[];
   steps: number;
   shape: BenchShape;
 }
@@ -78,11 +81,15 @@ export async function benchTrainStep(
   };
   for (let i = 0; i < warmup; i++) step(i);
   const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  for (let i = 0; i < steps; i++) step(warmup + i);
+  const cpuMsSteps: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const c0 = process.cpuUsage();
+    step(warmup + i);
+    const cpu = process.cpuUsage(c0);
+    cpuMsSteps.push((cpu.user + cpu.system) / 1000);
+  }
   const ms = (performance.now() - t0) / steps;
-  const cpu = process.cpuUsage(c0);
-  const cpuMs = (cpu.user + cpu.system) / 1000 / steps;
+  const cpuMs = cpuMsSteps.reduce((a, b) => a + b, 0) / steps;
   let profile: Array<{ kernel: string; ms: number; calls: number }> | undefined;
   if (opts.profile) profile = await profileStep(() => step(warmup + steps));
   optimizer.dispose();
@@ -93,6 +100,7 @@ export async function benchTrainStep(
     tokens_per_s: (shape.batch * shape.seq * 1000) / ms,
     cpu_ms_per_step: cpuMs,
     cpu_tokens_per_s: (shape.batch * shape.seq * 1000) / cpuMs,
+    cpu_ms_steps: cpuMsSteps,
     steps,
     shape,
     ...(profile ? { profile } : {}),

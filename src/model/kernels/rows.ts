@@ -4,6 +4,10 @@
 //   transposeRows:   dst[c, r] = src[r, c]               (scalar: a head's keys → [d, seq])
 //   mulRows:         out_r = a_r ⊙ b_r                   (any cols: f32x4, then a scalar tail)
 //   softmaxGradRows: g_r ← p_r ⊙ (g_r − Σ_j g_rj·p_rj)   (cols a multiple of 4, in place)
+//   columnSums:      dst_j = Σ_r src_rj, r in order from 0 (cols a multiple of 4): a linear layer's
+//                    bias gradient, one sequential pass with dst in L1. The same additions in the
+//                    same order as the gemm with a row of ones it replaces (1·x is exact, so FMA or
+//                    not), hence the same bytes.
 import { type Fn, F32, I32, V128, addTo, advance, op } from "./assemble";
 
 /** `for (j = 0; j < limit; j += step) { body }` over the i32 local j (limit an i32 local). */
@@ -101,6 +105,21 @@ export function softmaxGradRowsFn(): Fn {
     ]),
   ];
   return { name: "softmaxGradRows", params: [I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, F32, V128, V128], body };
+}
+
+export function columnSumsFn(): Fn {
+  const [src, srcRow, dst, rows, cols] = [0, 1, 2, 3, 4];
+  const [r, j, bytes] = [5, 6, 7];
+  const at = (base: number) => [...op.get(base), ...op.get(j), ...op.i32Add];
+  const body = [
+    ...op.get(cols), ...op.i32(4), ...op.i32Mul, ...op.set(bytes),
+    ...forLoop(j, bytes, 16, [...at(dst), ...op.v128Zero, ...op.v128Store]),
+    ...forLoop(r, rows, 1, [
+      ...forLoop(j, bytes, 16, [...at(dst), ...at(dst), ...op.v128Load, ...at(src), ...op.v128Load, ...op.f32x4Add, ...op.v128Store]),
+      ...addTo(src, srcRow),
+    ]),
+  ];
+  return { name: "columnSums", params: [I32, I32, I32, I32, I32], locals: [I32, I32, I32], body };
 }
 
 export type RowsFn = (...args: number[]) => void;

@@ -12,7 +12,7 @@ import { type DropoutMaskFn, dropoutMaskFn } from "./dropout";
 import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
 import { installSharedIdentity } from "./identity";
 import { type LayerNormBackwardFn, type LayerNormForwardFn, layerNormBackwardFn, layerNormForwardFn } from "./layer-norm";
-import { type RowsFn, copyRowsFn, mulRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
+import { type RowsFn, columnSumsFn, copyRowsFn, mulRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
 
 // tsconfig's lib has no DOM, so the part of the WebAssembly JS API used here is typed locally.
@@ -44,6 +44,8 @@ export interface FusedKernels {
   transposeRows: RowsFn;
   mulRows: RowsFn;
   softmaxGradRows: RowsFn;
+  /** columnSums(src, srcRowBytes, dst, rows, cols): dst_j = Σ_r src_rj (rows.ts). */
+  columnSums: RowsFn;
   geluForward: GeluForwardFn;
   geluBackward: GeluBackwardFn;
   dropoutMask: DropoutMaskFn;
@@ -73,7 +75,7 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
-const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn()];
+const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn()];
 
 /**
  * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished
@@ -127,6 +129,7 @@ export function fusedKernels(): FusedKernels | null {
       transposeRows: exports.transposeRows as unknown as RowsFn,
       mulRows: exports.mulRows as unknown as RowsFn,
       softmaxGradRows: exports.softmaxGradRows as unknown as RowsFn,
+      columnSums: exports.columnSums as unknown as RowsFn,
       geluForward: exports.geluForward as unknown as GeluForwardFn,
       geluBackward: exports.geluBackward as unknown as GeluBackwardFn,
       dropoutMask: exports.dropoutMask as unknown as DropoutMaskFn,

@@ -4,7 +4,7 @@
 // ROW_BLOCK rows of A, so that the block's rows stay in L2 while all of B's panels stream by:
 //   forward  y = x·Wᵀ + b      (B = Wᵀ: W's rows become panel columns; b added as the gemm stores)
 //   backward dx = dy·W,  dW = dyᵀ·x (in K-blocks of 128 rows of x, A = dyᵀ packed too),
-//            db = column sums of dy (a gemm with a row of ones).
+//            db = column sums of dy (kernels/rows.ts columnSums).
 // Packing moves operands, not arithmetic: every sum runs over k in the same order as the strided
 // products did, so results are the same bytes. Same arithmetic as linear.ts up to float32 rounding
 // (test/model/fusedOps.test.ts).
@@ -87,12 +87,7 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   }
   fk.free(ap);
   fk.free(bp);
-  // db: four identical rows of ones·dy written to the same place (row stride 0).
-  const ones = fk.malloc(4 * n);
-  const f = fk.f32();
-  f.fill(1, ones >> 2, (ones >> 2) + n);
-  fk.gemm(ones, 0, 4, 0, pdy, outDim * 4, 32, fk.ptr(db), 0, 0, 0, 4, outDim, n, 1);
-  fk.free(ones);
+  fk.columnSums(pdy, outDim * 4, fk.ptr(db), n, outDim);
   return [dx, dw, db];
 }
 

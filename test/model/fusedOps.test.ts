@@ -226,10 +226,10 @@ test("on the fused path tf.clone shares the buffer (kernels/identity.ts): values
   tf.dispose([v, kept]);
 });
 
-test("fused dropout masks are byte-identical to the JS generator's (several seeds, rates, odd sizes)", async (t) => {
+test("fused dropout masks are byte-identical to the JS generator's (several seeds, rates, odd sizes, shorter than one SIMD step)", async (t) => {
   await initBackend();
   if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
-  for (const [shape, p, seed] of [[[7], 0.1, 0], [[33, 5], 0.5, 123456789], [[128, 3, 9], 0.9, 4294967295], [[1000], 0.75, 42]] as [number[], number, number][]) {
+  for (const [shape, p, seed] of [[[7], 0.1, 0], [[33, 5], 0.5, 123456789], [[128, 3, 9], 0.9, 4294967295], [[1000], 0.75, 42], [[3], 0.5, 9], [[4096, 3], 0.1, 7]] as [number[], number, number][]) {
     const fused = withFused(true, () => tf.tidy(() => dropoutMask(shape, p, seed).dataSync() as Float32Array));
     const js = dropoutMaskJs(shape, p, seed);
     assert.deepEqual(new Uint8Array(fused.buffer, fused.byteOffset, fused.byteLength), new Uint8Array(js.buffer), `mask ${shape} p=${p} seed=${seed}`);

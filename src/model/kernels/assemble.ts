@@ -75,6 +75,16 @@ export const op = {
   f32x4Abs: simd(0xe0),
   f32x4Nearest: simd(0x6a),
   i32x4Shl: simd(0xab),
+  i32x4ShrU: simd(0xad),
+  /** Unsigned a ≥ b per lane: all ones or zero. */
+  i32x4GeU: simd(0x40),
+  i32x4Splat: simd(0x11),
+  i32x4ExtractLane: (lane: number) => simd(0x1b, lane),
+  i32x4ReplaceLane: (lane: number) => simd(0x1c, lane),
+  v128And: simd(0x4e),
+  v128Xor: simd(0x51),
+  /** i8x16.shuffle(a, b) of 32-bit lanes: lane i of the result is lane lanes[i] of a (0–3) or of b (4–7). */
+  i32x4Shuffle: (lanes: [number, number, number, number]) => simd(0x0d, ...lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3])),
   i32x4Add: simd(0xae),
   f32x4Add: simd(0xe4),
   f32x4Sub: simd(0xe5),
@@ -112,6 +122,8 @@ export const op = {
   /** v128.const with the same float32 in all four lanes. */
   f32x4Const: (v: number) => simd(0x0c, ...new Uint8Array(Float32Array.of(v, v, v, v).buffer)),
   i32x4Const: (v: number) => simd(0x0c, ...new Uint8Array(Int32Array.of(v, v, v, v).buffer)),
+  /** v128.const with four int32 lanes. */
+  i32x4ConstLanes: (a: number, b: number, c: number, d: number) => simd(0x0c, ...new Uint8Array(Int32Array.of(a, b, c, d).buffer)),
 };
 
 /** `local += bytes` for an i32 pointer local. */

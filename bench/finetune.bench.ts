@@ -3,6 +3,9 @@
 // with them off (INSTABILITY_FUSED=0), against the same run in PyTorch on one thread
 // (bench/torch_finetune.py, same checkpoint, same token ids), one process at a time. Prints wall
 // and CPU time, test accuracy, and the ratios of CPU time (each side runs on one thread).
+// As in train.bench.ts, the fused and PyTorch runs alternate over BENCH_ROUNDS rounds (default 3)
+// and the ratio is of their median CPU times: a shared machine's core speed drifts by tens of
+// percent within a minute, and one run of each side flipped this ratio between 1.96× and 2.08×.
 // BENCH_TORCH_LIBRARY_PATH: see torch-env.ts.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -49,16 +52,30 @@ function torchRun(): Timing | string {
 }
 
 const fmt = (t: Timing | string) => (typeof t === "string" ? t : `wall ${t.wall_s.toFixed(1)} s, CPU ${t.cpu_s.toFixed(1)} s, test accuracy ${t.test_accuracy.toFixed(4)}`);
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_ROUNDS=${process.env.BENCH_ROUNDS} must be a whole number ≥ 1`);
 process.stdout.write(`\nfinetune --task ${TASK} --max-train-examples ${MAX_TRAIN} --epochs ${EPOCHS} --lr ${LR} --max-length ${MAX_LENGTH} --seed ${SEED}\n`);
-const fused = tfjsRun("1");
-process.stdout.write(`  tfjs fused      ${fmt(fused)}\n`);
+const fusedRuns: Timing[] = [];
+const torchRuns: Timing[] = [];
+for (let round = 0; round < rounds; round++) {
+  // fused first in even rounds, PyTorch first in odd ones
+  for (const side of round % 2 === 0 ? ["fused", "pytorch"] : ["pytorch", "fused"]) {
+    const t = side === "fused" ? tfjsRun("1") : torchRun();
+    process.stdout.write(`  round ${round + 1} ${side === "fused" ? "tfjs fused" : "pytorch   "} ${fmt(t)}\n`);
+    if (typeof t !== "string") (side === "fused" ? fusedRuns : torchRuns).push(t);
+  }
+}
 const composite = tfjsRun("0");
 process.stdout.write(`  tfjs composite  ${fmt(composite)}\n`);
-const torch = torchRun();
-process.stdout.write(`  pytorch         ${fmt(torch)}\n`);
-if (typeof torch !== "string") {
-  for (const [label, t] of [["fused", fused], ["composite", composite]] as const) {
-    if (typeof t !== "string") process.stdout.write(`  CPU time ${label}/pytorch: ${(t.cpu_s / torch.cpu_s).toFixed(2)}×  (target ≤ 2×)\n`);
-  }
+if (fusedRuns.length && torchRuns.length) {
+  const [f, p] = [median(fusedRuns.map((t) => t.cpu_s)), median(torchRuns.map((t) => t.cpu_s))];
+  const perRound = fusedRuns.map((t, i) => (torchRuns[i] ? (t.cpu_s / torchRuns[i].cpu_s).toFixed(2) : "")).filter(Boolean);
+  process.stdout.write(`  median CPU: tfjs fused ${f.toFixed(1)} s, pytorch ${p.toFixed(1)} s (${fusedRuns.length} and ${torchRuns.length} runs)\n`);
+  process.stdout.write(`  CPU time fused/pytorch (medians): ${(f / p).toFixed(2)}×  (target ≤ 2×; per round ${perRound.join(", ")})\n`);
+  if (typeof composite !== "string") process.stdout.write(`  CPU time composite/pytorch: ${(composite.cpu_s / p).toFixed(2)}×\n`);
 }
 fs.rmSync(tmp, { recursive: true, force: true });

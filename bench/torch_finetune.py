@@ -4,7 +4,7 @@
 # ids (bench/finetune-data.ts): BERT post-LN with exact GELU, a new classifier head (normal 0.02),
 # dropout 0.1, batch 16 padded to the longest row, AdamW (eps 1e-6, decay 0.01 except biases and
 # LayerNorm), 10% warm-up then linear decay, clipping at 1.0, validation after every epoch
-# (batch 64), the best epoch's model scored on the test half. Prints one JSON object.
+# (batch 64, examples in length order as ours), the best epoch's model scored on the test half. Prints one JSON object.
 # Usage: torch_finetune.py MODEL_DIR DATA.json EPOCHS LR SEED
 import json, math, struct, sys, time
 import numpy as np
@@ -111,9 +111,11 @@ def accuracy(model, half):
     model.eval()
     right = 0
     n = len(half["labels"])
+    # batches of similar length, as src/train/finetune/evaluate.ts runs them
+    order = sorted(range(n), key=lambda i: (len(half["inputIds"][i]), i))
     with torch.no_grad():
         for s in range(0, n, 64):
-            ids, types, mask, y = batch(half, list(range(s, min(n, s + 64))))
+            ids, types, mask, y = batch(half, order[s:s + 64])
             right += int((model(ids, types, mask).argmax(-1) == y).sum())
     model.train()
     return right / n

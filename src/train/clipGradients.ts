@@ -13,15 +13,16 @@ export function globalGradNorm(grads: Map<string, tf.Tensor> | tf.Tensor[]): num
   if (list.length === 0) return 0;
   const fk = fusedKernels();
   if (fk && list.every((g) => g.dtype === "float32")) {
-    // On wasm the gradients already lie in the backend's memory: one float64 pass over them
-    // instead of two kernels per tensor (NaN/Inf propagate into the sum as with tf.sum).
-    const f = fk.f32();
-    let sumSq = 0;
-    for (const g of list) {
-      const p = fk.ptr(g) >> 2;
-      for (let i = p, end = p + g.size; i < end; i++) sumSq += f[i] * f[i];
+    // On wasm the gradients already lie in the backend's memory: one float64 pass over them in
+    // wasm instead of two kernels per tensor (NaN/Inf propagate into the sum as with tf.sum).
+    const acc = fk.malloc(8);
+    try {
+      new Float64Array(fk.f32().buffer, acc, 1)[0] = 0;
+      for (const g of list) fk.sumSquares(fk.ptr(g), g.size, acc);
+      return Math.sqrt(new Float64Array(fk.f32().buffer, acc, 1)[0]);
+    } finally {
+      fk.free(acc);
     }
-    return Math.sqrt(sumSq);
   }
   const sumSq = tf.tidy(() => tf.addN(list.map((g) => tf.sum(tf.square(g)))));
   const value = sumSq.dataSync()[0];

@@ -81,3 +81,21 @@ test("AdamW's gradScale equals stepping with clipped gradients", () => {
   o1.dispose(); o2.dispose();
   tf.dispose([...p1.values(), ...p2.values()]);
 });
+
+test("on the wasm backend the norm (summed in wasm) is the float64 JS loop's exactly, NaN included", async (t) => {
+  const { useWasm } = await import("../helpers/useWasm");
+  const { fusedKernels } = await import("../../src/model/kernels/runtime");
+  const before = tf.getBackend();
+  try {
+    if (!(await useWasm()) || !fusedKernels()) return t.skip("no fused wasm kernels here");
+    const r = new Random(9);
+    const values = [1, 3, 1001, 4096].map((n) => Float32Array.from({ length: n }, () => r.normal() * 1e-3));
+    const grads = values.map((v) => tf.tensor(v));
+    assert.equal(globalGradNorm(grads), jsNorm(values));
+    const withNaN = tf.tensor([1, Number.NaN, 2]);
+    assert.ok(Number.isNaN(globalGradNorm([...grads, withNaN])));
+    tf.dispose([...grads, withNaN]);
+  } finally {
+    await tf.setBackend(before);
+  }
+});

@@ -116,6 +116,8 @@ export const op = {
   f64Sqrt: [0x9f],
   f32DemoteF64: [0xb6],
   f64PromoteF32: [0xbb],
+  f64Load: [0x2b, 3, 0], // memarg: align 2^3, offset 0
+  f64Store: [0x39, 3, 0],
   f32Max: [0x97],
   f32Div: [0x95],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],

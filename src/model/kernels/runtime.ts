@@ -14,6 +14,7 @@ import { installSharedIdentity } from "./identity";
 import { type LayerNormBackwardFn, type LayerNormForwardFn, layerNormBackwardFn, layerNormForwardFn } from "./layer-norm";
 import { type RowsFn, columnSumsFn, copyRowsFn, mulRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
+import { type SumSquaresFn, sumSquaresFn } from "./sum-squares";
 
 // tsconfig's lib has no DOM, so the part of the WebAssembly JS API used here is typed locally.
 export interface WasmMemory {
@@ -53,6 +54,8 @@ export interface FusedKernels {
   layerNormBackward: LayerNormBackwardFn;
   /** One AdamW update of a parameter (adamw.ts). */
   adamw: AdamWFn;
+  /** Adds Σ g² (float64, in order) of a float32 buffer to the float64 at an address (sum-squares.ts). */
+  sumSquares: SumSquaresFn;
   /** Float32 view of the whole wasm memory (take it again after anything that may allocate). */
   f32(): Float32Array;
   /** Byte address of a tensor's data in the wasm memory. */
@@ -75,7 +78,7 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
-const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn()];
+const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn(), sumSquaresFn()];
 
 /**
  * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished
@@ -136,6 +139,7 @@ export function fusedKernels(): FusedKernels | null {
       layerNormForward: exports.layerNormForward as unknown as LayerNormForwardFn,
       layerNormBackward: exports.layerNormBackward as unknown as LayerNormBackwardFn,
       adamw: exports.adamw as unknown as AdamWFn,
+      sumSquares: exports.sumSquares as unknown as SumSquaresFn,
       f32: () => (view.buffer === memory.buffer ? view : (view = new Float32Array(memory.buffer))),
       ptr: (t) => {
         const d = backend.dataIdMap.get(t.dataId);

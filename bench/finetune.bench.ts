@@ -3,19 +3,20 @@
 // with them off (INSTABILITY_FUSED=0), against the same run in PyTorch on one thread
 // (bench/torch_finetune.py, same checkpoint, same token ids), one process at a time. Prints wall
 // and CPU time, test accuracy, and the ratios of CPU time (each side runs on one thread).
-// As in train.bench.ts, the fused and PyTorch runs alternate over BENCH_ROUNDS rounds (default 3)
-// and the ratio is of their median CPU times: a shared machine's core speed drifts by tens of
-// percent within a minute, and one run of each side flipped this ratio between 1.96× and 2.08×.
+// The fused and PyTorch runs alternate over rounds (rounds.ts) and the ratio is of their median
+// CPU times: one run of each side flipped this ratio between 1.96× and 2.08× within ten minutes.
 // BENCH_TORCH_LIBRARY_PATH: see torch-env.ts.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { benchRounds, median, roundOrder } from "./rounds";
 import { torchEnv } from "./torch-env";
 
 const ROOT = path.join(__dirname, "..", "..");
 const MODEL = path.join(ROOT, "models", "tiny-bert-en");
 const [TASK, MAX_TRAIN, EPOCHS, LR, MAX_LENGTH, SEED] = ["spam", "500", "3", "5e-4", "64", process.env.BENCH_SEED ?? "0"];
+const rounds = benchRounds(); // before the temp folder: a bad BENCH_ROUNDS leaves nothing behind
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "finetune-bench-"));
 
 interface Timing {
@@ -52,21 +53,14 @@ function torchRun(): Timing | string {
 }
 
 const fmt = (t: Timing | string) => (typeof t === "string" ? t : `wall ${t.wall_s.toFixed(1)} s, CPU ${t.cpu_s.toFixed(1)} s, test accuracy ${t.test_accuracy.toFixed(4)}`);
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_ROUNDS=${process.env.BENCH_ROUNDS} must be a whole number ≥ 1`);
 process.stdout.write(`\nfinetune --task ${TASK} --max-train-examples ${MAX_TRAIN} --epochs ${EPOCHS} --lr ${LR} --max-length ${MAX_LENGTH} --seed ${SEED}\n`);
 const fusedRuns: Timing[] = [];
 const torchRuns: Timing[] = [];
 for (let round = 0; round < rounds; round++) {
-  // fused first in even rounds, PyTorch first in odd ones
-  for (const side of round % 2 === 0 ? ["fused", "pytorch"] : ["pytorch", "fused"]) {
-    const t = side === "fused" ? tfjsRun("1") : torchRun();
-    process.stdout.write(`  round ${round + 1} ${side === "fused" ? "tfjs fused" : "pytorch   "} ${fmt(t)}\n`);
-    if (typeof t !== "string") (side === "fused" ? fusedRuns : torchRuns).push(t);
+  for (const side of roundOrder(round)) {
+    const t = side === "tfjs" ? tfjsRun("1") : torchRun();
+    process.stdout.write(`  round ${round + 1} ${side === "tfjs" ? "tfjs fused" : "pytorch   "} ${fmt(t)}\n`);
+    if (typeof t !== "string") (side === "tfjs" ? fusedRuns : torchRuns).push(t);
   }
 }
 const composite = tfjsRun("0");

@@ -4,16 +4,15 @@
 // port (~80 s a step), measured in
 // the same run, one process at a time. Ratios are of CPU time per step (each side runs on one
 // thread, so on a busy machine CPU time is what one core costs; wall time is printed too).
-// A shared virtual machine's core slows down and speeds up by up to ±30% within seconds (the same
-// L1-resident product measured 22–37 GFLOP/s in one minute), and only ever slows a step down, so
-// the fused and PyTorch sides run in BENCH_ROUNDS alternating rounds (default 3: fused, PyTorch,
-// PyTorch, fused, …) and the ratio is of the MEDIAN step of each side over all rounds; the
-// per-round ratios are printed beside it so that the spread is visible.
+// The fused and PyTorch sides run in alternating rounds (rounds.ts: the same L1-resident product
+// measured 22–37 GFLOP/s within one minute on a shared VM) and the ratio is of the MEDIAN step of
+// each side over all rounds, with the per-round ratios printed beside it so the spread is visible.
 // PyTorch's speed depends on the BLAS that libblas.so.3 points to (the reference BLAS is ~10×
 // slower than OpenBLAS): the line names the library it loaded; see torch-env.ts for
 // BENCH_TORCH_LIBRARY_PATH.
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
+import { benchRounds, median, roundOrder } from "./rounds";
 import { torchEnv } from "./torch-env";
 
 interface Result {
@@ -49,14 +48,9 @@ const fmt = (r: Result | string) =>
       `(wall ${r.ms_per_step.toFixed(0)} ms)  [${r.backend}]`;
 const cpuTps = (r: Result) => r.cpu_tokens_per_s ?? r.tokens_per_s;
 const stepsOf = (r: Result) => r.cpu_ms_steps ?? [r.cpu_ms_per_step ?? r.ms_per_step];
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 const steps = process.env.BENCH_STEPS ?? "4";
-const rounds = Number(process.env.BENCH_ROUNDS ?? "3");
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_ROUNDS=${process.env.BENCH_ROUNDS} must be a whole number ≥ 1`);
+const rounds = benchRounds();
 for (const s of SHAPES) {
   const dims = [s.layers, s.hidden, s.heads, s.ffn, s.seq, s.batch, s.vocab].map(String);
   const big = s.hidden > 256;
@@ -74,14 +68,12 @@ for (const s of SHAPES) {
   const fusedRuns: Result[] = [];
   const torchRuns: Result[] = [];
   for (let round = 0; round < rounds; round++) {
-    // fused first in even rounds, PyTorch first in odd ones: a slow spell hits both sides alike
-    const order = round % 2 === 0 ? ["fused", "pytorch"] : ["pytorch", "fused"];
-    for (const side of order) {
+    for (const side of roundOrder(round)) {
       if (side === "pytorch" && !hasTorch) continue;
-      const r = side === "fused" ? cli("1") : torchRun();
-      process.stdout.write(`  round ${round + 1} ${side === "fused" ? "tfjs fused" : "pytorch   "} ${fmt(r)}\n`);
+      const r = side === "tfjs" ? cli("1") : torchRun();
+      process.stdout.write(`  round ${round + 1} ${side === "tfjs" ? "tfjs fused" : "pytorch   "} ${fmt(r)}\n`);
       if (typeof r === "string") continue;
-      (side === "fused" ? fusedRuns : torchRuns).push(r);
+      (side === "tfjs" ? fusedRuns : torchRuns).push(r);
     }
   }
   if (!hasTorch) process.stdout.write("  pytorch         skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch)\n");
@@ -89,11 +81,12 @@ for (const s of SHAPES) {
   process.stdout.write(`  tfjs composite  ${fmt(composite)}\n`);
   const naive = s.naive && process.env.BENCH_NAIVE === "1" ? runJson(process.execPath, [path.join(__dirname, "naive-step.js"), ...dims, "2", "1"]) : null;
   if (naive) process.stdout.write(`  tfjs naive      ${fmt(naive)}\n`);
-  const fusedMedian = fusedRuns.length ? median(fusedRuns.flatMap(stepsOf)) : NaN;
-  if (fusedRuns.length) process.stdout.write(`  tfjs fused median step ${fusedMedian.toFixed(0)} ms CPU = ${((tokens * 1000) / fusedMedian).toFixed(0)} tokens/s (${fusedRuns.flatMap(stepsOf).length} steps)\n`);
+  const [fusedSteps, torchSteps] = [fusedRuns.flatMap(stepsOf), torchRuns.flatMap(stepsOf)];
+  const fusedMedian = fusedRuns.length ? median(fusedSteps) : NaN;
+  if (fusedRuns.length) process.stdout.write(`  tfjs fused median step ${fusedMedian.toFixed(0)} ms CPU = ${((tokens * 1000) / fusedMedian).toFixed(0)} tokens/s (${fusedSteps.length} steps)\n`);
   if (fusedRuns.length && torchRuns.length) {
-    const torchMedian = median(torchRuns.flatMap(stepsOf));
-    process.stdout.write(`  pytorch median step    ${torchMedian.toFixed(0)} ms CPU = ${((tokens * 1000) / torchMedian).toFixed(0)} tokens/s (${torchRuns.flatMap(stepsOf).length} steps)\n`);
+    const torchMedian = median(torchSteps);
+    process.stdout.write(`  pytorch median step    ${torchMedian.toFixed(0)} ms CPU = ${((tokens * 1000) / torchMedian).toFixed(0)} tokens/s (${torchSteps.length} steps)\n`);
     const perRound = fusedRuns.map((f, i) => (torchRuns[i] ? median(stepsOf(torchRuns[i])) / median(stepsOf(f)) : NaN)).filter((x) => !Number.isNaN(x));
     process.stdout.write(
       `  ratio fused/pytorch tokens/s (median CPU step): ${(torchMedian / fusedMedian).toFixed(3)}×  (target ≥ 0.5×; per round ${perRound.map((x) => x.toFixed(3)).join(", ")})\n`,

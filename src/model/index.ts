@@ -10,6 +10,7 @@ export {
   type EncoderOutput,
   type ClassifierOutput,
   type MlmOutput,
+  type LastLayerRows,
 } from "./encoder";
 export { createRandomModel, defaultHeads } from "./init";
 export { loadModel, saveModel, exportWeights, initializationReport, TOKENIZER_FILES, type LoadOptions, type SaveOptions } from "./checkpoint";

@@ -100,10 +100,49 @@ test("fused attention = composite attention (padding mask, dropout, sequence len
   }
 });
 
-test("fused linear = composite linear (x·Wᵀ + b and its three gradients), more rows than one K-block", async (t) => {
+test("fused first-query attention = composite first-query attention, and the first rows of the full op", async (t) => {
   await initBackend();
   if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
-  for (const [n, inDim, outDim] of [[8, 8, 16], [300, 24, 8], [132, 16, 32]]) {
+  for (const [B, S, A, d] of [[2, 13, 2, 8], [3, 16, 2, 16], [5, 7, 1, 8]]) {
+    const H = A * d;
+    const r = new Random(S + 100);
+    const attn = new Int32Array(B * S);
+    for (let b = 0; b < B; b++) attn.fill(1, b * S, b * S + 1 + r.int(S));
+    const mask = additiveAttentionMask(attn, B, S);
+    const shape = { batchSize: B, seqLength: S, numHeads: A };
+    for (const rate of [0, 0.3]) {
+      const full = rate > 0 ? dropoutMask([S, B * A, S], rate, 11) : null;
+      const first = rate > 0 ? dropoutMask([1, B * A, S], rate, 11) : null; // the full mask's first query rows
+      const [q, k, v] = [randn([S * B, H], 12), randn([S * B, H], 13), randn([S * B, H], 14)];
+      const q0 = tf.slice(q, [0, 0], [B, H]);
+      const name = `first-query attention B=${B} S=${S} A=${A} d=${d} dropout ${rate}`;
+      const firstOp = (qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor) =>
+        multiHeadAttention(qq as tf.Tensor2D, kk as tf.Tensor2D, vv as tf.Tensor2D, mask, { ...shape, firstQueryOnly: true }, first);
+      compareFusedWithComposite(name, firstOp, [q0, k, v]);
+      // Against the full op with a loss that reads the first rows only: the same bytes on the fused
+      // path (values, dq's first rows, dk, dv; the full op's other dq rows are zero).
+      const weights = randn([B, H], 998);
+      const loss = (ctx: tf.Tensor) => tf.sum(tf.mul(tf.slice(ctx, [0, 0], [B, H]), weights));
+      const fullOp = (qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor) =>
+        multiHeadAttention(qq as tf.Tensor2D, kk as tf.Tensor2D, vv as tf.Tensor2D, mask, shape, full);
+      const bytes = (x: tf.Tensor) => new Uint8Array((x.dataSync() as Float32Array).slice().buffer);
+      withFused(true, () => {
+        assert.deepEqual(bytes(firstOp(q0, k, v)), bytes(tf.slice(fullOp(q, k, v), [0, 0], [B, H])), `${name}: values`);
+        const [dq0, dk0, dv0] = tf.grads((qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor) => loss(firstOp(qq, kk, vv)))([q0, k, v]);
+        const [dq, dk, dv] = tf.grads((qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor) => loss(fullOp(qq, kk, vv)))([q, k, v]);
+        assert.deepEqual(bytes(dq0), bytes(tf.slice(dq, [0, 0], [B, H])), `${name}: dq`);
+        assert.equal(tf.max(tf.abs(tf.slice(dq, [B, 0], [(S - 1) * B, H]))).dataSync()[0], 0, `${name}: dq's other rows`);
+        assert.deepEqual(bytes(dk0), bytes(dk), `${name}: dk`);
+        assert.deepEqual(bytes(dv0), bytes(dv), `${name}: dv`);
+      });
+    }
+  }
+});
+
+test("fused linear = composite linear (x·Wᵀ + b and its three gradients), more rows than one K-block, rows not a multiple of 4", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  for (const [n, inDim, outDim] of [[8, 8, 16], [300, 24, 8], [132, 16, 32], [5, 16, 8], [131, 8, 24]]) {
     compareFusedWithComposite(
       `linear n=${n} in=${inDim} out=${outDim}`,
       (x, w, b) => linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),

@@ -25,6 +25,7 @@ for (const [label, variant] of VARIANTS) {
     const f = new Float32Array(memory.buffer);
     for (const [M, N, K, transposed, accumulate, alpha] of [
       [4, 8, 1, false, false, 1], [12, 16, 7, false, true, 0.5], [20, 24, 33, true, false, 1], [8, 8, 64, true, true, -2],
+      [1, 8, 5, false, false, 1], [3, 16, 9, true, true, 0.5], [7, 8, 12, false, false, 1], [13, 24, 3, true, false, 2],
     ] as [number, number, number, boolean, boolean, number][]) {
       // A stored as [M, K] (row stride K + 3, padding between rows) or as [K, M] (transposed).
       const lda = transposed ? M + 5 : K + 3;
@@ -48,6 +49,23 @@ for (const [label, variant] of VARIANTS) {
     }
   });
 }
+
+test("gemm: a row's bytes do not depend on M or on the row's place in A (blocks of 4, 2 and 1 rows)", (t) => {
+  const memory = newWasmMemory(64);
+  const gemm = instantiate(GEMM_FMA, memory) ?? instantiate(GEMM_PLAIN, memory)!;
+  if (!gemm) return t.skip("no gemm");
+  const f = new Float32Array(memory.buffer);
+  const [M, N, K] = [12, 16, 37];
+  const b = 4 * M * K, c = b + 4 * K * N, c2 = c + 4 * M * N;
+  for (let i = 0; i < M * K + K * N; i++) f[i] = Math.cos(i * 0.37) * 3;
+  gemm(0, 4 * K, 4, 16 * K, b, 4 * N, 32, c, 4 * N, 0, 0, M, N, K, 0.7);
+  const whole = new Uint8Array(f.slice(c / 4, c / 4 + M * N).buffer);
+  for (const [first, rows] of [[0, 1], [0, 2], [0, 3], [0, 5], [0, 7], [1, 1], [2, 3], [5, 6], [11, 1], [3, 9]]) {
+    gemm(4 * K * first, 4 * K, 4, 16 * K, b, 4 * N, 32, c2, 4 * N, 0, 0, rows, N, K, 0.7);
+    const part = new Uint8Array(f.slice(c2 / 4, c2 / 4 + rows * N).buffer);
+    assert.deepEqual(part, whole.slice(4 * first * N, 4 * (first + rows) * N), `rows ${first}..${first + rows - 1}`);
+  }
+});
 
 test("gemm: the same product twice, and after many calls (V8 tiers hot code up), is byte-identical", (t) => {
   const memory = newWasmMemory(64);

@@ -12,8 +12,8 @@
 // (strided B touches a new cache line and page per k: 32 vs 45 GFLOP/s on 2048×384·384×1536).
 // The micro-kernel keeps an R × 8 block of C in 2R f32x4 registers: per k it loads 8 floats of B,
 // splats R of A and does 2R multiply-adds. The loop over n-blocks is outside the loop over m-blocks
-// so that a K × 8 panel of B stays in cache while every m-block reads it. Requires M % 4 = 0 and
-// N % 8 = 0 (callers check `gemmFits` and otherwise use tfjs ops).
+// so that a K × 8 panel of B stays in cache while every m-block reads it. Requires N % 8 = 0, any M
+// (callers check `gemmFits` and otherwise use tfjs ops).
 //
 // Two variants (runtime.ts picks one per process), both 4 × 8 blocks (8 accumulators + 2 B + 4
 // splats of A live: V8 loads all splats of a k-step up front, so 6 × 8 or 5 × 8 blocks spill to
@@ -23,7 +23,8 @@
 // - plain: a multiply and an add per term (no relaxed SIMD needed).
 // Summation runs over k in order with the same instructions on every call, so results are
 // deterministic on a machine (they differ between the variants by float32 rounding). Blocks of
-// fewer rows (2) take the M % rows leftovers should a variant use more than 4 rows.
+// fewer rows (2, then 1) take the M % 4 leftover rows with the same per-element arithmetic, so a row's
+// result does not depend on M or on where the row sits in A.
 import { type Fn, F32, I32, V128, addTo, advance, op } from "./assemble";
 
 export interface GemmVariant {
@@ -41,7 +42,8 @@ export function gemmFn(variant: GemmVariant): Fn {
   const R = variant.rows;
   const [m0, n0, k, pb, pc, mEnd, pd] = [15, 16, 17, 18, 19, 20, 21];
   const pa = Array.from({ length: R }, (_, r) => 22 + r);
-  const firstV = 22 + R;
+  const mEnd2 = 22 + R;
+  const firstV = 23 + R;
   const [alpha4, b0, b1, ar] = [firstV, firstV + 1, firstV + 2, firstV + 3];
   const acc = Array.from({ length: 2 * R }, (_, i) => firstV + 4 + i);
   const madd = (accReg: number, bReg: number) =>
@@ -114,14 +116,16 @@ export function gemmFn(variant: GemmVariant): Fn {
   ];
   const body = [
     ...op.get(alpha), ...op.f32x4Splat, ...op.set(alpha4),
-    // mEnd = M − M % R: the rows the R-row blocks cover
+    // mEnd = M − M % R: the rows the R-row blocks cover; mEnd2 = M − M % 2: then the 2-row blocks
     ...op.get(M), ...op.get(M), ...op.i32(R), ...op.i32RemS, ...op.i32Sub, ...op.set(mEnd),
+    ...op.get(M), ...op.get(M), ...op.i32(2), ...op.i32RemS, ...op.i32Sub, ...op.set(mEnd2),
     ...op.block,
     ...op.loop, // n-blocks
     ...op.get(n0), ...op.get(N), ...op.i32GeS, ...op.brIf(1),
     ...op.i32(0), ...op.set(m0),
     ...blocks(R, mEnd),
-    ...blocks(2, M), // the M % R leftover rows (none when R = 4)
+    ...blocks(2, mEnd2), // the M % R leftover rows in pairs,
+    ...blocks(1, M), // and the last odd one
     ...advance(n0, 8),
     ...op.br(0),
     ...op.end,
@@ -130,7 +134,7 @@ export function gemmFn(variant: GemmVariant): Fn {
   return {
     name: "gemm",
     params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, F32],
-    locals: [...new Array<number>(7 + R).fill(I32), ...new Array<number>(4 + 2 * R).fill(V128)],
+    locals: [...new Array<number>(8 + R).fill(I32), ...new Array<number>(4 + 2 * R).fill(V128)],
     body,
   };
 }
@@ -201,5 +205,5 @@ export type GemmFn = (
 
 /** Shapes the kernel handles (else the caller uses tfjs ops). */
 export function gemmFits(M: number, N: number): boolean {
-  return M > 0 && N > 0 && M % 4 === 0 && N % 8 === 0;
+  return M > 0 && N > 0 && N % 8 === 0;
 }

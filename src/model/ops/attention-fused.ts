@@ -7,11 +7,17 @@
 // Layouts: q, k, v, ctx are [seq·batch, hidden] with row s·batch + b (sequence-major, as the
 // encoder keeps them); head h of example b is columns h·d..h·d+d−1 of rows b, b+B, b+2B, ….
 // Each head is copied into zero-padded scratch of P = ceil(seq/8)·8 rows so that every product
-// fits the gemm's 4 × 8 blocks for any sequence length; the saved probabilities are
+// fits the gemm's 8-column blocks for any sequence length; the saved probabilities are
 // [batch·heads, P, P] with zeros outside the seq × seq block. When seq is a multiple of 8 there is
 // no padding, and the products read q and write ctx, dq, dk, dv in place (rows B·H apart)
 // instead of copying them through scratch; the operands that must be contiguous or transposed
 // (kᵀ, v, dy, k, q as B) are still copied.
+//
+// With `firstQueryOnly` only the first position queries (a classifier's last layer, whose loss
+// reads only the first token): q, ctx, dq and the upstream dy are [batch, hidden], row b; k, v, dk,
+// dv stay [seq·batch, hidden]; probabilities are [batch·heads, 1, P] and the dropout mask
+// [1, batch·heads, seq]. Every number computed is the one the full op computes for that row: the
+// gemm's rows are independent, and the rows it skips would only add exact zeros to dk and dv.
 import * as tf from "@tensorflow/tfjs";
 import { gemmFits } from "../kernels/gemm";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
@@ -27,6 +33,10 @@ interface Dims {
   d: number;
   H: number;
   P: number;
+  /** Query positions: S, or 1 with firstQueryOnly. */
+  Q: number;
+  /** Query rows of a head's scores and probabilities: P, or 1 with firstQueryOnly. */
+  PQ: number;
   scale: number;
 }
 
@@ -35,7 +45,9 @@ function dims(attrs: Record<string, unknown>, H: number): Dims {
   const S = attrs.seqLength as number;
   const A = attrs.numHeads as number;
   const d = H / A;
-  return { B, S, A, d, H, P: Math.ceil(S / 8) * 8, scale: 1 / Math.sqrt(d) };
+  const P = Math.ceil(S / 8) * 8;
+  const first = attrs.firstQueryOnly === true;
+  return { B, S, A, d, H, P, Q: first ? 1 : S, PQ: first ? 1 : P, scale: 1 / Math.sqrt(d) };
 }
 
 /** Whether the fused kernels take this shape (else attention.ts's composite op runs). */
@@ -72,16 +84,17 @@ function headRows(x: number, b: number, h: number, D: Dims): { at: number; row: 
 }
 
 /**
- * Head (b, h) of x [S·B, H] = alpha · A · src for A [P, P] (byte address a, strides sam, sak, sap)
- * and src [P, d] in scratch (float index): written in place when direct (S = P), else through the scratch `out`.
+ * Head (b, h) of x [S·B, H] (or the first-position rows [B, H] when M = 1) = alpha · A · src for
+ * A [M, K] (byte address a, strides sam, sak, sap) and src [K, d] (float index, rows d apart):
+ * written in place when direct, else through the scratch `out`.
  */
 function gemmToHead(
   fk: FusedKernels, a: number, sam: number, sak: number, sap: number, src: number, out: number, x: number,
-  b: number, h: number, D: Dims, K: number, alpha: number, direct: boolean,
+  b: number, h: number, D: Dims, M: number, K: number, alpha: number, direct: boolean,
 ): void {
-  const { d, P } = D;
+  const { d } = D;
   const dst = direct ? headRows(x, b, h, D) : { at: out, row: d };
-  fk.gemm(a, sam, sak, sap, src << 2, d * 4, 32, dst.at << 2, dst.row * 4, 0, 0, P, d, K, alpha);
+  fk.gemm(a, sam, sak, sap, src << 2, d * 4, 32, dst.at << 2, dst.row * 4, 0, 0, M, d, K, alpha);
   if (!direct) scatterHead(fk, out, x, b, h, D);
 }
 
@@ -89,51 +102,52 @@ const registerOnce = registerWasmKernelsOnce({ [FORWARD]: forwardKernel, [BACKWA
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown> };
 
-// inputs q, k, v [S·B, H], mask [B·S] additive, dropMask [S, B·A, S] (optional)
-// → ctx [S·B, H], probs [B·A, P, P], dropped [B·A, P, P] (the probabilities after dropout).
+// inputs q, k, v [S·B, H], mask [B·S] additive, dropMask [Q, B·A, S] (optional)
+// → ctx [Q·B, H], probs [B·A, PQ, P], dropped [B·A, PQ, P] (the probabilities after dropout);
+// q is [Q·B, H] too (Q = 1 with firstQueryOnly).
 function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const fk = fusedKernels()!;
   const { q, k, v, mask, dropMask } = inputs;
   const D = dims(attrs, q.shape[1]);
-  const { B, S, A, d, H, P, scale } = D;
+  const { B, S, A, d, H, P, Q, PQ, scale } = D;
   const n = B * A;
-  const ctx = fk.output([S * B, H]);
-  const probs = fk.output([n, P, P]);
-  const dropped = dropMask ? fk.output([n, P, P]) : probs;
-  const scratch = fk.malloc(4 * (3 * P * d + P * P + P));
+  const ctx = fk.output([Q * B, H]);
+  const probs = fk.output([n, PQ, P]);
+  const dropped = dropMask ? fk.output([n, PQ, P]) : probs;
+  const scratch = fk.malloc(4 * (3 * P * d + PQ * P + P));
   const f = fk.f32();
   const [qp, kp, vp, cp, mp, pr] = [q, k, v, ctx, mask, probs].map((t) => fk.ptr(t) >> 2);
   const dr = fk.ptr(dropped) >> 2;
   const dmp = dropMask ? fk.ptr(dropMask) >> 2 : 0;
   const qs = scratch >> 2, kt = qs + P * d, vs = kt + P * d, cs = qs; // ctx of a head reuses q's scratch
-  const sc = vs + P * d, mrow = sc + P * P;
-  const direct = S === P;
+  const sc = vs + P * d, mrow = sc + PQ * P;
+  // Without padding (S = P), or with one query row, q is read and ctx written in place, rows B·H apart.
+  const direct = S === P || Q === 1;
   for (let b = 0; b < B; b++) {
     // This example's additive mask, padded keys masked out.
     for (let j = 0; j < S; j++) f[mrow + j] = f[mp + b * S + j];
     f.fill(-1e9, mrow + S, mrow + P);
     for (let h = 0; h < A; h++) {
       const c = b * A + h;
-      // Without padding (S = P) q is read and ctx written in place, rows B·H apart.
       const qh = direct ? headRows(qp, b, h, D) : { at: qs, row: d };
       if (!direct) gatherHead(fk, f, qp, qs, b, h, D, false);
       gatherHead(fk, f, kp, kt, b, h, D, true);
       gatherHead(fk, f, vp, vs, b, h, D, false);
-      // scores [P, P] = scale · q · kt
-      fk.gemm(qh.at << 2, qh.row * 4, 4, qh.row * 16, kt << 2, P * 4, 32, sc << 2, P * 4, 0, 0, P, P, d, scale);
-      const base = c * P * P;
-      // probs rows < S = softmax(scores + mask) (padded keys masked too); rows ≥ S zero
-      fk.softmaxRows(sc << 2, P * 4, mrow << 2, (pr + base) << 2, S, P);
-      f.fill(0, pr + base + S * P, pr + base + P * P);
+      // scores [PQ, P] = scale · q · kt
+      fk.gemm(qh.at << 2, qh.row * 4, 4, qh.row * 16, kt << 2, P * 4, 32, sc << 2, P * 4, 0, 0, PQ, P, d, scale);
+      const base = c * PQ * P;
+      // probs rows < Q = softmax(scores + mask) (padded keys masked too); rows ≥ Q zero
+      fk.softmaxRows(sc << 2, P * 4, mrow << 2, (pr + base) << 2, Q, P);
+      f.fill(0, pr + base + Q * P, pr + base + PQ * P);
       if (dropMask) {
-        // dropped = probs ⊙ mask on the seq × seq block (the mask's row (i, c) is at (i·n + c)·S)
-        fk.mulRows((pr + base) << 2, P * 4, (dmp + c * S) << 2, n * S * 4, (dr + base) << 2, P * 4, S, S);
-        for (let i = 0; i < S; i++) f.fill(0, dr + base + i * P + S, dr + base + i * P + P);
-        f.fill(0, dr + base + S * P, dr + base + P * P);
+        // dropped = probs ⊙ mask on the Q × seq block (the mask's row (i, c) is at (i·n + c)·S)
+        fk.mulRows((pr + base) << 2, P * 4, (dmp + c * S) << 2, n * S * 4, (dr + base) << 2, P * 4, Q, S);
+        for (let i = 0; i < Q; i++) f.fill(0, dr + base + i * P + S, dr + base + i * P + P);
+        f.fill(0, dr + base + Q * P, dr + base + PQ * P);
       }
-      // ctx head [P, d] = dropped · vs
+      // ctx head [PQ, d] = dropped · vs
       const ch = direct ? headRows(cp, b, h, D) : { at: cs, row: d };
-      fk.gemm((dr + base) << 2, P * 4, 4, P * 16, vs << 2, d * 4, 32, ch.at << 2, ch.row * 4, 0, 0, P, d, P, 1);
+      fk.gemm((dr + base) << 2, P * 4, 4, P * 16, vs << 2, d * 4, 32, ch.at << 2, ch.row * 4, 0, 0, PQ, d, P, 1);
       if (!direct) scatterHead(fk, cs, cp, b, h, D);
     }
   }
@@ -141,52 +155,64 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   return dropMask ? [ctx, probs, dropped] : [ctx, probs];
 }
 
-// inputs dy, q, k, v [S·B, H], probs, dropped [B·A, P, P], dropMask (optional) → dq, dk, dv.
+// inputs dy, q, k, v [S·B, H], probs, dropped [B·A, PQ, P], dropMask (optional) → dq, dk, dv
+// (dy, q and dq are [Q·B, H]).
 function backwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const fk = fusedKernels()!;
   const { dy, q, k, v, probs, dropped, dropMask } = inputs;
   const D = dims(attrs, q.shape[1]);
-  const { B, S, A, d, H, P, scale } = D;
+  const { B, S, A, d, H, P, Q, PQ, scale } = D;
   const n = B * A;
-  const dq = fk.output([S * B, H]);
+  const dq = fk.output([Q * B, H]);
   const dk = fk.output([S * B, H]);
   const dv = fk.output([S * B, H]);
-  const scratch = fk.malloc(4 * (4 * P * d + P * d + P * P));
+  const scratch = fk.malloc(4 * (4 * P * d + P * d + PQ * P));
   const f = fk.f32();
   const [dyp, qp, kp, vp, pr, dr, dqp, dkp, dvp] = [dy, q, k, v, probs, dropped, dq, dk, dv].map((t) => fk.ptr(t) >> 2);
   const dmp = dropMask ? fk.ptr(dropMask) >> 2 : 0;
   const dys = scratch >> 2, vt = dys + P * d, ks = vt + P * d, qs = ks + P * d, out = qs + P * d;
   const ds = out + P * d;
   const direct = S === P;
+  const oneQuery = Q === 1;
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < A; h++) {
       const c = b * A + h;
-      const base = c * P * P;
-      gatherHead(fk, f, dyp, dys, b, h, D, false);
+      const base = c * PQ * P;
+      // One query row is read in place (a gemm of one row ignores the row stride).
+      const dyh = oneQuery ? headRows(dyp, b, h, D).at : dys;
+      const qh = oneQuery ? headRows(qp, b, h, D).at : qs;
+      if (!oneQuery) gatherHead(fk, f, dyp, dys, b, h, D, false);
       gatherHead(fk, f, vp, vt, b, h, D, true);
       gatherHead(fk, f, kp, ks, b, h, D, false);
-      gatherHead(fk, f, qp, qs, b, h, D, false);
+      if (!oneQuery) gatherHead(fk, f, qp, qs, b, h, D, false);
       // dv [P, d] = droppedᵀ · dy
-      gemmToHead(fk, (dr + base) << 2, 4, P * 4, 16, dys, out, dvp, b, h, D, P, 1, direct);
-      // d(dropped) [P, P] = dy · vᵀ
-      fk.gemm(dys << 2, d * 4, 4, d * 16, vt << 2, P * 4, 32, ds << 2, P * 4, 0, 0, P, P, d, 1);
+      gemmToHead(fk, (dr + base) << 2, 4, P * 4, 16, dyh, out, dvp, b, h, D, P, PQ, 1, direct);
+      // d(dropped) [PQ, P] = dy · vᵀ
+      fk.gemm(dyh << 2, d * 4, 4, d * 16, vt << 2, P * 4, 32, ds << 2, P * 4, 0, 0, PQ, P, d, 1);
       // dprobs = d(dropped) ⊙ mask;  dscores = probs ⊙ (dprobs − Σ_j dprobs ⊙ probs)
-      // (ds rows ≥ S and columns ≥ S are zero: dy and vᵀ are zero-padded)
-      if (dropMask) fk.mulRows(ds << 2, P * 4, (dmp + c * S) << 2, n * S * 4, ds << 2, P * 4, S, S);
-      fk.softmaxGradRows(ds << 2, P * 4, (pr + base) << 2, P * 4, S, P);
+      // (ds rows ≥ Q and columns ≥ S are zero: dy and vᵀ are zero-padded)
+      if (dropMask) fk.mulRows(ds << 2, P * 4, (dmp + c * S) << 2, n * S * 4, ds << 2, P * 4, Q, S);
+      fk.softmaxGradRows(ds << 2, P * 4, (pr + base) << 2, P * 4, Q, P);
       // dq = scale · dscores · k;  dk = scale · dscoresᵀ · q
-      gemmToHead(fk, ds << 2, P * 4, 4, P * 16, ks, out, dqp, b, h, D, P, scale, direct);
-      gemmToHead(fk, ds << 2, 4, P * 4, 16, qs, out, dkp, b, h, D, P, scale, direct);
+      gemmToHead(fk, ds << 2, P * 4, 4, P * 16, ks, out, dqp, b, h, D, PQ, P, scale, direct || oneQuery);
+      gemmToHead(fk, ds << 2, 4, P * 4, 16, qh, out, dkp, b, h, D, P, PQ, scale, direct);
     }
   }
   fk.free(scratch);
   return [dq, dk, dv];
 }
 
+export interface AttentionAttrs {
+  batchSize: number;
+  seqLength: number;
+  numHeads: number;
+  firstQueryOnly: boolean;
+}
+
 /** The fused forward: [ctx, probs, dropped]; see attention.ts for the arguments. */
 export function fusedAttentionForward(
   q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, mask: tf.Tensor, dropMask: tf.Tensor | null,
-  attrs: { batchSize: number; seqLength: number; numHeads: number },
+  attrs: AttentionAttrs,
 ): tf.Tensor[] {
   const inputs: Record<string, tf.Tensor> = { q, k, v, mask };
   if (dropMask) inputs.dropMask = dropMask;
@@ -195,7 +221,7 @@ export function fusedAttentionForward(
 
 export function fusedAttentionBackward(
   dy: tf.Tensor, q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, probs: tf.Tensor, dropped: tf.Tensor, dropMask: tf.Tensor | null,
-  attrs: { batchSize: number; seqLength: number; numHeads: number },
+  attrs: AttentionAttrs,
 ): tf.Tensor[] {
   const inputs: Record<string, tf.Tensor> = { dy, q, k, v, probs, dropped };
   if (dropMask) inputs.dropMask = dropMask;

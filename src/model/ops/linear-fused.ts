@@ -18,7 +18,7 @@ const BACKWARD = "InstabilityLinearGrad";
 const K_BLOCK = 128;
 const ROW_BLOCK = 128;
 
-/** The kernels when they take this shape (rows % 4, in % 8, out % 8), else null. */
+/** The kernels when they take this shape (in % 8 = out % 8 = 0, any number of rows), else null. */
 export function fusedLinearAvailable(rows: number, inDim: number, outDim: number): FusedKernels | null {
   const fk = fusedKernels();
   if (!fk || !gemmFits(rows, outDim) || !gemmFits(outDim, inDim) || !gemmFits(rows, inDim)) return null;

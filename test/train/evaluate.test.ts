@@ -1,8 +1,8 @@
 // predict() runs examples in length-sorted batches and returns them in their own order. An
 // example's logits and hidden states must not depend on which examples share its batch or how far
 // that batch is padded: the same bytes as the batches of consecutive examples predict() ran
-// before, on the fused path the fine-tuning runs take (batch sizes that are multiples of 4, so
-// that every product takes the fused kernels in both).
+// before, on the fused path the fine-tuning runs take, for batch sizes that are and are not
+// multiples of 4 (batches of 6: 6 sorted ones and a last one of 4).
 import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
@@ -27,21 +27,24 @@ test("predict: length-sorted batches give each example the bytes of fixed-order 
     const data = encodeExamples(tokenizer, examples, 64, 2, "test");
     const order = lengthOrder(data);
     assert.notDeepEqual([...order], [...order].sort((a, b) => a - b), "the examples are not already in length order");
-    const all = predict(model, data, { batchSize: 8, hiddenStates: true });
     const [C, d, L] = [2, model.config.hidden_size, model.config.num_hidden_layers + 1];
-    // the reference: consecutive examples, 8 to a batch, each batch padded to its longest
-    for (const idx of batchIndices(Int32Array.from({ length: data.labels.length }, (_, i) => i), 8)) {
-      const { batch } = makeBatch(data, idx);
-      const ref = tf.tidy(() => {
-        const o = model.forward(batch, { training: false, outputHiddenStates: true });
-        return { logits: o.logits.dataSync() as Float32Array, hidden: o.hiddenStates!.map((h) => h.dataSync() as Float32Array) };
-      });
-      idx.forEach((i, r) => {
-        assert.deepEqual([...all.logits.subarray(i * C, (i + 1) * C)], [...ref.logits.subarray(r * C, (r + 1) * C)], `example ${i}: logits`);
-        for (let l = 0; l < L; l++) {
-          assert.deepEqual([...all.hidden!.subarray((l * all.n + i) * d, (l * all.n + i + 1) * d)], [...ref.hidden[l].subarray(r * d, (r + 1) * d)], `example ${i}: hidden layer ${l}`);
-        }
-      });
+    for (const size of [8, 6]) {
+      const all = predict(model, data, { batchSize: size, hiddenStates: true });
+      // the reference: consecutive examples, `size` to a batch, each batch padded to its longest
+      for (const idx of batchIndices(Int32Array.from({ length: data.labels.length }, (_, i) => i), size)) {
+        const { batch } = makeBatch(data, idx);
+        const ref = tf.tidy(() => {
+          const o = model.forward(batch, { training: false, outputHiddenStates: true });
+          return { logits: o.logits.dataSync() as Float32Array, hidden: o.hiddenStates!.map((h) => h.dataSync() as Float32Array) };
+        });
+        idx.forEach((i, r) => {
+          const at = `batch size ${size}, example ${i}`;
+          assert.deepEqual([...all.logits.subarray(i * C, (i + 1) * C)], [...ref.logits.subarray(r * C, (r + 1) * C)], `${at}: logits`);
+          for (let l = 0; l < L; l++) {
+            assert.deepEqual([...all.hidden!.subarray((l * all.n + i) * d, (l * all.n + i + 1) * d)], [...ref.hidden[l].subarray(r * d, (r + 1) * d)], `${at}: hidden layer ${l}`);
+          }
+        });
+      }
     }
   } finally {
     model.dispose();

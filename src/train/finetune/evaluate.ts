@@ -6,10 +6,9 @@
 // encode does), so each batch is padded less: a fifth fewer positions on spam's validation half.
 // An example's outputs do not depend on its batch: every op but attention is per position, and
 // attention gives padded keys probability exactly 0 (exp of a score near −1e9), so the extra terms
-// of its sums are exact zeros. Where every batch takes the fused kernels (batch sizes a multiple
-// of 4), the logits and hidden states are the same bytes as fixed-order batches give
-// (test/train/evaluate.test.ts); a last batch of another size runs its pooler on tfjs's matMul,
-// which may round its examples differently (deterministically: same seed, same bytes).
+// of its sums are exact zeros. On the fused kernels, whose products compute each row alike for
+// any number of rows, the logits and hidden states are the same bytes as fixed-order batches give
+// (test/train/evaluate.test.ts).
 import * as tf from "@tensorflow/tfjs";
 import type { EncoderModel } from "../../model/encoder";
 import { predictions, taskMetric, type TaskMetric } from "../../measures/taskMetrics";

@@ -1,10 +1,11 @@
 // The SIMD gemm's variants (src/model/kernels/gemm.ts) against the wasm backend's own matMul
 // (XNNPACK) on the products of a training step (rows = seq·batch = 2048), in GFLOP/s of process
 // CPU time, measured in the same run. The plain 4 × 8 variant is the kernel before relaxed SIMD;
-// "packed B" is the FMA kernel on B packed into panels, as the linear layers run it.
+// "packed B" is an FMA kernel on B packed into panels, in 120-row blocks, as the linear layers run
+// it (3 × 12 where N % 12 = 0, else 4 × 8).
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../src/model";
-import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, type PackPanelsFn, gemmFn, packPanelsFn } from "../src/model/kernels/gemm";
+import { GEMM_FMA, GEMM_FMA_12, GEMM_PLAIN, type GemmFn, type GemmVariant, type PackPanelsFn, gemmColumns, gemmFn, packPanelsFn } from "../src/model/kernels/gemm";
 import { instantiateKernels, newWasmMemory } from "../src/model/kernels/runtime";
 
 const cpuMs = () => {
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
   await initBackend();
   const memory = newWasmMemory(2048);
   const f = new Float32Array(memory.buffer);
-  const variants: [string, GemmVariant][] = [["fma 4×8", GEMM_FMA], ["plain 4×8", GEMM_PLAIN]];
+  const variants: [string, GemmVariant][] = [["fma 4×8", GEMM_FMA], ["plain 4×8", GEMM_PLAIN], ["fma 3×12", GEMM_FMA_12]];
   const pack = (() => {
     try {
       return instantiateKernels([packPanelsFn()], memory).packPanels as PackPanelsFn;
@@ -35,9 +36,9 @@ async function main(): Promise<void> {
   })();
   const kernels = variants.map(([label, v]) => {
     try {
-      return [label, instantiateKernels([gemmFn(v)], memory).gemm as GemmFn] as const;
+      return [label, v, instantiateKernels([gemmFn(v)], memory).gemm as GemmFn] as const;
     } catch {
-      return [label, null] as const;
+      return [label, v, null] as const;
     }
   });
   // [M, N, K]: forward x·Wᵀ and backward dx = dy·W, dW = dyᵀ·x (in K-blocks of 128) of the two bench shapes.
@@ -50,21 +51,23 @@ async function main(): Promise<void> {
     const xnn = gflops(flops, () => tf.tidy(() => void tf.matMul(x, w).dataSync()));
     tf.dispose([x, w]);
     const parts = [`XNNPACK (tf.matMul) ${xnn.toFixed(1)} GFLOP/s`];
-    for (const [label, g] of kernels) {
+    for (const [label, v, g] of kernels) {
+      const W = gemmColumns(v);
+      if (N % W !== 0) continue;
       if (!g) {
         parts.push(`${label}: does not compile here`);
         continue;
       }
-      const r = gflops(flops, () => g(a, 4 * K, 4, 16 * K, b, 4 * N, 32, c, 4 * N, 0, 0, M, N, K, 1));
+      const r = gflops(flops, () => g(a, 4 * K, 4, v.rows * 4 * K, b, 4 * N, 4 * W, c, 4 * N, 0, 0, M, N, K, 1));
       parts.push(`${label} ${r.toFixed(1)} GFLOP/s = ${(r / xnn).toFixed(2)}× XNNPACK`);
-      if (label !== "fma 4×8" || !pack) continue;
-      // What ops/linear-fused.ts runs: B packed into 8-column panels (the packing timed too), 128-row blocks.
+      if (!v.fma || !pack || (N % 12 === 0) !== (W === 12)) continue;
+      // What ops/linear-fused.ts runs: B packed into W-column panels (the packing timed too), 120-row blocks.
       const bp = c + 4 * M * N;
       const packed = gflops(flops, () => {
-        pack(b, 4 * N, 4, bp, K, N, 8);
-        for (let m0 = 0; m0 < M; m0 += 128) g(a + m0 * 4 * K, 4 * K, 4, 16 * K, bp, 32, 32 * K, c + m0 * 4 * N, 4 * N, 0, 0, Math.min(128, M - m0), N, K, 1);
+        pack(b, 4 * N, 4, bp, K, N, W);
+        for (let m0 = 0; m0 < M; m0 += 120) g(a + m0 * 4 * K, 4 * K, 4, v.rows * 4 * K, bp, 4 * W, 4 * W * K, c + m0 * 4 * N, 4 * N, 0, 0, Math.min(120, M - m0), N, K, 1);
       });
-      parts.push(`fma packed B ${packed.toFixed(1)} GFLOP/s`);
+      parts.push(`${label} packed B ${packed.toFixed(1)} GFLOP/s`);
     }
     process.stdout.write(`M=${M} N=${N} K=${K}: ${parts.join(" | ")}\n`);
   }

@@ -4,7 +4,7 @@
 // the same bytes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, type PackPanelsFn, gemmFn, packPanelsFn } from "../../src/model/kernels/gemm";
+import { GEMM_FMA, GEMM_FMA_12, GEMM_PLAIN, GEMM_PLAIN_12, type GemmFn, type GemmVariant, type PackPanelsFn, gemmColumns, gemmFn, packPanelsFn } from "../../src/model/kernels/gemm";
 import { type WasmMemory, instantiateKernels, newWasmMemory } from "../../src/model/kernels/runtime";
 
 function instantiate(variant: GemmVariant, memory: WasmMemory): GemmFn | null {
@@ -15,10 +15,14 @@ function instantiate(variant: GemmVariant, memory: WasmMemory): GemmFn | null {
   }
 }
 
-/** The FMA variant where this engine compiles relaxed SIMD, else the plain one. */
+/** The FMA variant where this engine compiles relaxed SIMD, else the plain one (as runtime.ts picks). */
 const anyGemm = (memory: WasmMemory): GemmFn | null => instantiate(GEMM_FMA, memory) ?? instantiate(GEMM_PLAIN, memory);
+const anyGemm12 = (memory: WasmMemory): GemmFn | null => instantiate(GEMM_FMA_12, memory) ?? instantiate(GEMM_PLAIN_12, memory);
 
-const VARIANTS: [string, GemmVariant][] = [["fma 4×8", GEMM_FMA], ["plain 4×8", GEMM_PLAIN], ["fma 6×8 (leftover rows)", { rows: 6, fma: true }]];
+const VARIANTS: [string, GemmVariant][] = [
+  ["fma 4×8", GEMM_FMA], ["plain 4×8", GEMM_PLAIN], ["fma 3×12", GEMM_FMA_12], ["plain 3×12", GEMM_PLAIN_12],
+  ["fma 6×8 (leftover rows)", { rows: 6, vectors: 2, fma: true }],
+];
 
 for (const [label, variant] of VARIANTS) {
   test(`gemm ${label} = a float64 product (strided and transposed A, accumulate, alpha, odd K)`, (t) => {
@@ -26,10 +30,13 @@ for (const [label, variant] of VARIANTS) {
     const gemm = instantiate(variant, memory);
     if (!gemm) return t.skip("this engine cannot compile relaxed SIMD");
     const f = new Float32Array(memory.buffer);
-    for (const [M, N, K, transposed, accumulate, alpha] of [
-      [4, 8, 1, false, false, 1], [12, 16, 7, false, true, 0.5], [20, 24, 33, true, false, 1], [8, 8, 64, true, true, -2],
-      [1, 8, 5, false, false, 1], [3, 16, 9, true, true, 0.5], [7, 8, 12, false, false, 1], [13, 24, 3, true, false, 2],
+    const cols = gemmColumns(variant);
+    // N in B panels of the variant's width
+    for (const [M, panels, K, transposed, accumulate, alpha] of [
+      [4, 1, 1, false, false, 1], [12, 2, 7, false, true, 0.5], [20, 3, 33, true, false, 1], [8, 1, 64, true, true, -2],
+      [1, 1, 5, false, false, 1], [3, 2, 9, true, true, 0.5], [7, 1, 12, false, false, 1], [13, 3, 3, true, false, 2],
     ] as [number, number, number, boolean, boolean, number][]) {
+      const N = panels * cols;
       // A stored as [M, K] (row stride K + 3, padding between rows) or as [K, M] (transposed).
       const lda = transposed ? M + 5 : K + 3;
       const a = 0, b = a + 4 * lda * (transposed ? K : M), c = b + 4 * K * N;
@@ -44,7 +51,7 @@ for (const [label, variant] of VARIANTS) {
           want[m * N + n] = alpha * s + (accumulate ? before[m * N + n] : 0);
         }
       const [sam, sak] = transposed ? [4, 4 * lda] : [4 * lda, 4];
-      gemm(a, sam, sak, 4 * sam, b, 4 * N, 32, c, 4 * N, accumulate ? c : 0, 4 * N, M, N, K, alpha);
+      gemm(a, sam, sak, variant.rows * sam, b, 4 * N, 4 * cols, c, 4 * N, accumulate ? c : 0, 4 * N, M, N, K, alpha);
       for (let i = 0; i < M * N; i++) {
         const tol = 1e-5 * K * 4 * Math.abs(alpha) + 1e-6;
         assert.ok(Math.abs(f[c / 4 + i] - want[i]) <= tol, `M=${M} N=${N} K=${K}: C[${i}] = ${f[c / 4 + i]}, want ${want[i]}`);
@@ -53,20 +60,56 @@ for (const [label, variant] of VARIANTS) {
   });
 }
 
-test("gemm: a row's bytes do not depend on M or on the row's place in A (blocks of 4, 2 and 1 rows)", (t) => {
+for (const [label, pick, R] of [["4 × 8", anyGemm, 4], ["3 × 12", anyGemm12, 3]] as const) {
+  test(`gemm ${label}: a row's bytes do not depend on M or on the row's place in A (blocks of ${R} rows and 1)`, (t) => {
+    const memory = newWasmMemory(64);
+    const gemm = pick(memory);
+    if (!gemm) return t.skip("no gemm");
+    const f = new Float32Array(memory.buffer);
+    const [M, N, K] = [12, 24, 37];
+    const b = 4 * M * K, c = b + 4 * K * N, c2 = c + 4 * M * N;
+    for (let i = 0; i < M * K + K * N; i++) f[i] = Math.cos(i * 0.37) * 3;
+    gemm(0, 4 * K, 4, R * 4 * K, b, 4 * N, 4 * N, c, 4 * N, 0, 0, M, N, K, 0.7);
+    const whole = new Uint8Array(f.slice(c / 4, c / 4 + M * N).buffer);
+    for (const [first, rows] of [[0, 1], [0, 2], [0, 3], [0, 5], [0, 7], [1, 1], [2, 3], [5, 6], [11, 1], [3, 9]]) {
+      gemm(4 * K * first, 4 * K, 4, R * 4 * K, b, 4 * N, 4 * N, c2, 4 * N, 0, 0, rows, N, K, 0.7);
+      const part = new Uint8Array(f.slice(c2 / 4, c2 / 4 + rows * N).buffer);
+      assert.deepEqual(part, whole.slice(4 * first * N, 4 * (first + rows) * N), `rows ${first}..${first + rows - 1}`);
+    }
+  });
+}
+
+test("the 3 × 12 gemm gives the 4 × 8 gemm's bytes, strided and on packed operands (3-row A and 12-column B panels, the f32x4 packing paths)", (t) => {
   const memory = newWasmMemory(64);
-  const gemm = anyGemm(memory);
-  if (!gemm) return t.skip("no gemm");
+  const [g8, g12] = [anyGemm(memory), anyGemm12(memory)];
+  if (!g8 || !g12) return t.skip("no gemm");
+  const pack = instantiateKernels([packPanelsFn()], memory).packPanels as PackPanelsFn;
   const f = new Float32Array(memory.buffer);
-  const [M, N, K] = [12, 16, 37];
-  const b = 4 * M * K, c = b + 4 * K * N, c2 = c + 4 * M * N;
-  for (let i = 0; i < M * K + K * N; i++) f[i] = Math.cos(i * 0.37) * 3;
-  gemm(0, 4 * K, 4, 16 * K, b, 4 * N, 32, c, 4 * N, 0, 0, M, N, K, 0.7);
-  const whole = new Uint8Array(f.slice(c / 4, c / 4 + M * N).buffer);
-  for (const [first, rows] of [[0, 1], [0, 2], [0, 3], [0, 5], [0, 7], [1, 1], [2, 3], [5, 6], [11, 1], [3, 9]]) {
-    gemm(4 * K * first, 4 * K, 4, 16 * K, b, 4 * N, 32, c2, 4 * N, 0, 0, rows, N, K, 0.7);
-    const part = new Uint8Array(f.slice(c2 / 4, c2 / 4 + rows * N).buffer);
-    assert.deepEqual(part, whole.slice(4 * first * N, 4 * (first + rows) * N), `rows ${first}..${first + rows - 1}`);
+  for (const [M, N, K] of [[12, 24, 37], [7, 48, 5], [1, 24, 16], [30, 72, 64]]) {
+    // A [M, K] and B [K, N] row-major; their transposes for the strided packing paths.
+    const a = 0, b = 4 * M * K, at = b + 4 * K * N, bt = at + 4 * M * K, ap = bt + 4 * K * N, bp = ap + 4 * M * K;
+    const c8 = bp + 4 * K * N, c12 = c8 + 4 * M * N, c12p = c12 + 4 * M * N, d = c12p + 4 * M * N, ap2 = d + 4 * M * N, bp2 = ap2 + 4 * M * K;
+    for (let i = 0; i < (M * K + K * N); i++) f[i] = Math.sin(0.5 + i * 0.613);
+    for (let i = 0; i < M * N; i++) f[d / 4 + i] = Math.cos(i);
+    for (let m = 0; m < M; m++) for (let k = 0; k < K; k++) f[at / 4 + k * M + m] = f[a / 4 + m * K + k];
+    for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) f[bt / 4 + n * K + k] = f[b / 4 + k * N + n];
+    g8(a, 4 * K, 4, 16 * K, b, 4 * N, 32, c8, 4 * N, d, 4 * N, M, N, K, 1);
+    g12(a, 4 * K, 4, 12 * K, b, 4 * N, 48, c12, 4 * N, d, 4 * N, M, N, K, 1);
+    assert.deepEqual(new Uint8Array(memory.buffer, c12, 4 * M * N), new Uint8Array(memory.buffer, c8, 4 * M * N), `strided ${M}×${N}×${K}`);
+    // Packed from the transposes (rows contiguous: the i64 + f32 and the 3-vector copies)…
+    pack(at, 4 * M, 4, ap, K, M - (M % 3), 3);
+    pack(b, 4 * N, 4, bp, K, N, 12);
+    // …and from A and Bᵀ (element by element): the same panels.
+    pack(a, 4, 4 * K, ap2, K, M - (M % 3), 3);
+    pack(bt, 4, 4 * K, bp2, K, N, 12);
+    assert.deepEqual(new Uint8Array(memory.buffer, ap, 4 * K * (M - (M % 3))), new Uint8Array(memory.buffer, ap2, 4 * K * (M - (M % 3))), "3-row panels");
+    assert.deepEqual(new Uint8Array(memory.buffer, bp, 4 * K * N), new Uint8Array(memory.buffer, bp2, 4 * K * N), "12-column panels");
+    // Packed products (rows in whole panels) give the strided rows' bytes.
+    const Mp = M - (M % 3);
+    if (Mp === 0) continue;
+    assert.equal(f[ap / 4 + 1 * K * 3 + 4 * 3 + 2], f[a / 4 + 5 * K + 4], "A panel 1, k 4, row 2 = A[5, 4]");
+    g12(ap, 4, 12, 12 * K, bp, 48, 48 * K, c12p, 4 * N, d, 4 * N, Mp, N, K, 1);
+    assert.deepEqual(new Uint8Array(memory.buffer, c12p, 4 * Mp * N), new Uint8Array(memory.buffer, c8, 4 * Mp * N), `packed ${Mp}×${N}×${K}`);
   }
 });
 

@@ -40,6 +40,9 @@ export const op = {
   i32Sub: [0x6b],
   i32Mul: [0x6c],
   i32RemS: [0x6f],
+  i32DivU: [0x6e],
+  i32RemU: [0x70],
+  i32Ne: [0x47],
   i32And: [0x71],
   i32Or: [0x72],
   i32Xor: [0x73],
@@ -53,6 +56,11 @@ export const op = {
   i32LtS: [0x48],
   f32Load: [0x2a, 2, 0], // memarg: align 2^2, offset 0
   f32Store: [0x38, 2, 0],
+  f32LoadAt: (offset: number) => [0x2a, 2, ...uleb(offset)],
+  f32StoreAt: (offset: number) => [0x38, 2, ...uleb(offset)],
+  /** i64.load / i64.store at a constant byte offset (8 bytes, any alignment): moves two floats. */
+  i64LoadAt: (offset: number) => [0x29, 2, ...uleb(offset)],
+  i64StoreAt: (offset: number) => [0x37, 2, ...uleb(offset)],
   f32Add: [0x92],
   f32Sub: [0x93],
   f32Sqrt: [0x91],

@@ -7,7 +7,7 @@ import * as v8 from "node:v8";
 import * as tf from "@tensorflow/tfjs";
 import { type AdamWFn, adamwFn } from "./adamw";
 import { type Fn, moduleBytes } from "./assemble";
-import { GEMM_FMA, GEMM_PLAIN, type GemmFn, type GemmVariant, type PackPanelsFn, gemmFn, packPanelsFn } from "./gemm";
+import { GEMM_FMA, GEMM_FMA_12, GEMM_PLAIN, GEMM_PLAIN_12, type GemmFn, type PackPanelsFn, gemmFn, packPanelsFn } from "./gemm";
 import { type DropoutMaskFn, dropoutMaskFn } from "./dropout";
 import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
 import { installSharedIdentity } from "./identity";
@@ -34,9 +34,13 @@ interface WasmBackendLike {
 
 export interface FusedKernels {
   readonly backend: WasmBackendLike;
-  /** The gemm variant this process runs (gemm.ts): FMA where relaxed SIMD compiles, else plain. */
-  readonly gemmVariant: GemmVariant;
+  /** Whether the gemms use relaxed SIMD's FMA (where it compiles; else a multiply and an add). */
+  readonly fma: boolean;
+  /** 4 × 8 register blocks: N % 8 = 0, B in 8-column panels (A packed: 4-row panels). */
   gemm: GemmFn;
+  /** 3 × 12 register blocks, the same arithmetic per element: N % 12 = 0, B in 12-column panels
+   * (A packed: 3-row panels). */
+  gemm12: GemmFn;
   /** Packs a matrix into the gemm's A or B panels (gemm.ts). */
   packPanels: PackPanelsFn;
   softmaxRows: SoftmaxRowsFn;
@@ -78,7 +82,7 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
-const kernelFns = (variant: GemmVariant): Fn[] => [gemmFn(variant), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn(), sumSquaresFn()];
+const kernelFns = (fma: boolean): Fn[] => [gemmFn(fma ? GEMM_FMA : GEMM_PLAIN), gemmFn(fma ? GEMM_FMA_12 : GEMM_PLAIN_12, "gemm12"), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn(), sumSquaresFn()];
 
 /**
  * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished
@@ -101,11 +105,11 @@ export function newWasmMemory(pages: number): WasmMemory {
 
 /** The module with the FMA gemm where relaxed SIMD compiles, else with the plain one; fixed per
  * process and machine, so results stay deterministic (same seed → same bytes). */
-function compileKernels(memory: WasmMemory): { exports: Record<string, unknown>; variant: GemmVariant } {
+function compileKernels(memory: WasmMemory): { exports: Record<string, unknown>; fma: boolean } {
   try {
-    return { exports: instantiateKernels(kernelFns(GEMM_FMA), memory), variant: GEMM_FMA };
+    return { exports: instantiateKernels(kernelFns(true), memory), fma: true };
   } catch {
-    return { exports: instantiateKernels(kernelFns(GEMM_PLAIN), memory), variant: GEMM_PLAIN };
+    return { exports: instantiateKernels(kernelFns(false), memory), fma: false };
   }
 }
 
@@ -119,13 +123,14 @@ export function fusedKernels(): FusedKernels | null {
   const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
   if (!memory || !tf.env().getBool("WASM_HAS_SIMD_SUPPORT")) return null;
   try {
-    const { exports, variant } = compileKernels(memory);
+    const { exports, fma } = compileKernels(memory);
     installSharedIdentity();
     let view = new Float32Array(memory.buffer);
     cached = {
       backend,
-      gemmVariant: variant,
+      fma,
       gemm: exports.gemm as unknown as GemmFn,
+      gemm12: exports.gemm12 as unknown as GemmFn,
       packPanels: exports.packPanels as unknown as PackPanelsFn,
       softmaxRows: exports.softmaxRows as unknown as SoftmaxRowsFn,
       copyRows: exports.copyRows as unknown as RowsFn,

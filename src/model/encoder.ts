@@ -49,6 +49,13 @@ export interface ForwardOptions {
   weightTransform?: (name: string, w: tf.Tensor2D) => tf.Tensor2D;
   /** Overrides the config's dropout probabilities (Mixout sets all of them to 0). */
   dropout?: Partial<DropoutRates>;
+  /**
+   * With the first-token last layer (classification), "skip" (the default) lets the fused linear
+   * layers leave out padded positions: nothing the loss reads depends on them, so the logits,
+   * hidden states and gradients are the same bytes, and their rows of the sequence output are
+   * not Hugging Face's. "compute" computes every position (for comparisons).
+   */
+  paddedRows?: "skip" | "compute";
 }
 
 /** Which rows of the last layer `encode` computes. */
@@ -164,7 +171,10 @@ export class EncoderModel {
     const rates = this.dropoutRates(opts);
     const rng = makeDropoutRng(rates, opts);
     const drop = <T extends tf.Tensor>(x: T, rate: number): T => (rate > 0 ? dropout(x, rate, rng!.nextUint32()) : x);
-    const lin = (x: tf.Tensor2D, name: string) => this.linearLayer(x, name, opts);
+    // The positions the loss can depend on, when the others may be skipped (see paddedRows).
+    const kept = lastLayerRows === "first-tokens" && (opts.paddedRows ?? "skip") === "skip" ? keptRows(batch) : null;
+    const keptT = kept ? tf.tensor1d(kept, "int32") : undefined;
+    const lin = (x: tf.Tensor2D, name: string, rows?: tf.Tensor1D) => this.linearLayer(x, name, opts, rows);
     const ln = (x: tf.Tensor2D, name: string) =>
       layerNorm(x, this.param(`${name}.weight`) as tf.Tensor1D, this.param(`${name}.bias`) as tf.Tensor1D, c.layer_norm_eps);
 
@@ -188,21 +198,24 @@ export class EncoderModel {
       // The query rows, and below the residual rows: two slices, taken before the key projection
       // and after the value projection, so that backpropagation sums h's four gradients in the
       // same order as the full layer (residual, value, key, query) and gives the same bytes.
-      const q = lin(firstOnly ? firstTokens(h) : h, `${b}.attention.self.query`);
-      const k = lin(h, `${b}.attention.self.key`);
-      const v = lin(h, `${b}.attention.self.value`);
+      // (every row of a first-only layer's query, output and feed-forward is a kept first token)
+      const rows = firstOnly ? undefined : keptT;
+      const q = lin(firstOnly ? firstTokens(h) : h, `${b}.attention.self.query`, rows);
+      const k = lin(h, `${b}.attention.self.key`, keptT);
+      const v = lin(h, `${b}.attention.self.value`, keptT);
       // Dropout masks are prefixes of their generator's stream: the first query's rows of the full mask.
       const queries = firstOnly ? 1 : S;
       const probsMask = rates.attention > 0 ? dropoutMask([queries, B * A, S], rates.attention, rng!.nextUint32()) : null;
       const shape = { batchSize: B, seqLength: S, numHeads: A, firstQueryOnly: firstOnly };
       const ctx = multiHeadAttention(q, k, v, mask, shape, probsMask);
-      const attnOut = drop(lin(ctx, `${b}.attention.output.dense`), rates.hidden);
+      const attnOut = drop(lin(ctx, `${b}.attention.output.dense`, rows), rates.hidden);
       const h1 = ln(tf.add(attnOut, firstOnly ? firstTokens(h) : h), `${b}.attention.output.LayerNorm`);
-      const inter = gelu(lin(h1, `${b}.intermediate.dense`));
-      const out = drop(lin(inter, `${b}.output.dense`), rates.hidden);
+      const inter = gelu(lin(h1, `${b}.intermediate.dense`, rows));
+      const out = drop(lin(inter, `${b}.output.dense`, rows), rates.hidden);
       h = ln(tf.add(out, h1), `${b}.output.LayerNorm`);
       if (hiddenStates) hiddenStates.push(firstTokens(h));
     }
+    keptT?.dispose(); // the layers that need it for their backward saved their own reference
     return { sequenceOutput: h, hiddenStates };
   }
 
@@ -289,11 +302,11 @@ export class EncoderModel {
     return { loss: tf.add(mlmLoss, nextSentenceLoss), mlmLoss, mlmLogits, nextSentenceLoss, nextSentenceLogits };
   }
 
-  /** The nn.Linear `name` applied to x, its weight passed through opts.weightTransform if given. */
-  private linearLayer(x: tf.Tensor2D, name: string, opts: ForwardOptions): tf.Tensor2D {
+  /** The nn.Linear `name` applied to x (on `rows` only, see ops/linear.ts), its weight passed through opts.weightTransform if given. */
+  private linearLayer(x: tf.Tensor2D, name: string, opts: ForwardOptions, rows?: tf.Tensor1D): tf.Tensor2D {
     let w = this.param(`${name}.weight`) as tf.Tensor2D;
     if (opts.weightTransform) w = opts.weightTransform(`${name}.weight`, w);
-    return linear(x, w, this.param(`${name}.bias`) as tf.Tensor1D);
+    return linear(x, w, this.param(`${name}.bias`) as tf.Tensor1D, rows);
   }
 
   /** Trainable parameters keyed by HF name. */
@@ -345,6 +358,22 @@ export function positionIds(batch: Batch, config: EncoderConfig): Int32Array {
     }
   }
   return out;
+}
+
+/**
+ * The sequence-major rows (s·batch + b) a classifier's loss can depend on: the unmasked positions
+ * and every first token. A masked position is never attended to (its additive mask makes its
+ * softmax weight exactly 0 while the example has an unmasked key) and only the first tokens are
+ * read out, so the other rows change nothing the loss reads, and their gradients are exactly zero.
+ * null when there is nothing to skip, or when an example has no unmasked position (its softmax
+ * would then spread over masked keys).
+ */
+function keptRows(batch: Batch): Int32Array | null {
+  const { batchSize: B, seqLength: S, attentionMask } = batch;
+  for (let b = 0; b < B; b++) if (!attentionMask.subarray(b * S, (b + 1) * S).some((m) => m !== 0)) return null;
+  const rows: number[] = [];
+  for (let s = 0; s < S; s++) for (let b = 0; b < B; b++) if (s === 0 || attentionMask[b * S + s] !== 0) rows.push(s * B + b);
+  return rows.length < B * S ? Int32Array.from(rows) : null;
 }
 
 function validateBatch(batch: Batch, config: EncoderConfig): void {

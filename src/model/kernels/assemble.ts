@@ -55,6 +55,7 @@ export const op = {
   i32GtS: [0x4a],
   i32LtS: [0x48],
   f32Load: [0x2a, 2, 0], // memarg: align 2^2, offset 0
+  i32Load: [0x28, 2, 0],
   f32Store: [0x38, 2, 0],
   f32LoadAt: (offset: number) => [0x2a, 2, ...uleb(offset)],
   f32StoreAt: (offset: number) => [0x38, 2, ...uleb(offset)],

@@ -1,6 +1,8 @@
 // Row-wise helpers of the fused attention in WebAssembly SIMD, all addressing rows by a base
 // pointer and a row stride in BYTES:
 //   copyRows:        dst_r = src_r                       (cols a multiple of 4)
+//   gatherRows:      dst_i = src_table[i]                (cols a multiple of 4; table: i32 row indices)
+//   scatterRows:     dst_table[i] = src_i                (the inverse copy)
 //   transposeRows:   dst[c, r] = src[r, c]               (scalar: a head's keys → [d, seq])
 //   mulRows:         out_r = a_r ⊙ b_r                   (any cols: f32x4, then a scalar tail)
 //   softmaxGradRows: g_r ← p_r ⊙ (g_r − Σ_j g_rj·p_rj)   (cols a multiple of 4, in place)
@@ -39,6 +41,31 @@ export function copyRowsFn(): Fn {
   ];
   return { name: "copyRows", params: [I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32], body };
 }
+
+/** dst row i ← src row table[i] (gather) or dst row table[i] ← src row i (scatter), count rows. */
+function indexedRowsFn(name: string, scatter: boolean): Fn {
+  const [src, srcRow, dst, dstRow, table, count, cols] = [0, 1, 2, 3, 4, 5, 6];
+  const [i, j, bytes, ps, pd] = [7, 8, 9, 10, 11];
+  // the table's entry i, times a row stride
+  const indexed = (rowBytes: number) => [...op.get(table), ...op.get(i), ...op.i32(4), ...op.i32Mul, ...op.i32Add, ...op.i32Load, ...op.get(rowBytes), ...op.i32Mul];
+  const sequential = (rowBytes: number) => [...op.get(i), ...op.get(rowBytes), ...op.i32Mul];
+  const body = [
+    ...op.get(cols), ...op.i32(4), ...op.i32Mul, ...op.set(bytes),
+    ...forLoop(i, count, 1, [
+      ...op.get(src), ...(scatter ? sequential(srcRow) : indexed(srcRow)), ...op.i32Add, ...op.set(ps),
+      ...op.get(dst), ...(scatter ? indexed(dstRow) : sequential(dstRow)), ...op.i32Add, ...op.set(pd),
+      ...forLoop(j, bytes, 16, [
+        ...op.get(pd), ...op.get(j), ...op.i32Add,
+        ...op.get(ps), ...op.get(j), ...op.i32Add, ...op.v128Load,
+        ...op.v128Store,
+      ]),
+    ]),
+  ];
+  return { name, params: [I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32], body };
+}
+
+export const gatherRowsFn = (): Fn => indexedRowsFn("gatherRows", false);
+export const scatterRowsFn = (): Fn => indexedRowsFn("scatterRows", true);
 
 export function transposeRowsFn(): Fn {
   const [src, srcRow, dst, dstRow, rows, cols] = [0, 1, 2, 3, 4, 5];

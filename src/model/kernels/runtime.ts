@@ -12,7 +12,7 @@ import { type DropoutMaskFn, dropoutMaskFn } from "./dropout";
 import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
 import { installSharedIdentity } from "./identity";
 import { type LayerNormBackwardFn, type LayerNormForwardFn, layerNormBackwardFn, layerNormForwardFn } from "./layer-norm";
-import { type RowsFn, columnSumsFn, copyRowsFn, mulRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
+import { type RowsFn, columnSumsFn, copyRowsFn, gatherRowsFn, mulRowsFn, scatterRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
 import { type SumSquaresFn, sumSquaresFn } from "./sum-squares";
 
@@ -46,6 +46,9 @@ export interface FusedKernels {
   softmaxRows: SoftmaxRowsFn;
   /** See rows.ts for the four row kernels' arguments. */
   copyRows: RowsFn;
+  /** gatherRows / scatterRows(src, srcRowBytes, dst, dstRowBytes, table, count, cols): rows by an i32 index table (rows.ts). */
+  gatherRows: RowsFn;
+  scatterRows: RowsFn;
   transposeRows: RowsFn;
   mulRows: RowsFn;
   softmaxGradRows: RowsFn;
@@ -82,7 +85,7 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
-const kernelFns = (fma: boolean): Fn[] => [gemmFn(fma ? GEMM_FMA : GEMM_PLAIN), gemmFn(fma ? GEMM_FMA_12 : GEMM_PLAIN_12, "gemm12"), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn(), sumSquaresFn()];
+const kernelFns = (fma: boolean): Fn[] => [gemmFn(fma ? GEMM_FMA : GEMM_PLAIN), gemmFn(fma ? GEMM_FMA_12 : GEMM_PLAIN_12, "gemm12"), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), gatherRowsFn(), scatterRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn(), sumSquaresFn()];
 
 /**
  * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished
@@ -134,6 +137,8 @@ export function fusedKernels(): FusedKernels | null {
       packPanels: exports.packPanels as unknown as PackPanelsFn,
       softmaxRows: exports.softmaxRows as unknown as SoftmaxRowsFn,
       copyRows: exports.copyRows as unknown as RowsFn,
+      gatherRows: exports.gatherRows as unknown as RowsFn,
+      scatterRows: exports.scatterRows as unknown as RowsFn,
       transposeRows: exports.transposeRows as unknown as RowsFn,
       mulRows: exports.mulRows as unknown as RowsFn,
       softmaxGradRows: exports.softmaxGradRows as unknown as RowsFn,

@@ -16,6 +16,8 @@ import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
 const FORWARD = "InstabilityLinear";
 const BACKWARD = "InstabilityLinearGrad";
+const FORWARD_ROWS = "InstabilityLinearRows";
+const BACKWARD_ROWS = "InstabilityLinearRowsGrad";
 const K_BLOCK = 128;
 // A multiple of both kernels' rows (3 and 4), so that only a product's last block has leftover rows.
 const ROW_BLOCK = 120;
@@ -28,7 +30,12 @@ export function fusedLinearAvailable(rows: number, inDim: number, outDim: number
   return fk;
 }
 
-const registerOnce = registerWasmKernelsOnce({ [FORWARD]: forwardKernel, [BACKWARD]: backwardKernel });
+const registerOnce = registerWasmKernelsOnce({
+  [FORWARD]: forwardKernel,
+  [BACKWARD]: backwardKernel,
+  [FORWARD_ROWS]: forwardRowsKernel,
+  [BACKWARD_ROWS]: backwardRowsKernel,
+});
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo> };
 
@@ -66,17 +73,52 @@ function gemmPackedB(fk: FusedKernels, g: Gemm, a: number, lda: number | null, b
   }
 }
 
+/** y [n, out] = x·Wᵀ + b at byte addresses. */
+function linearForward(fk: FusedKernels, px: number, pw: number, pb: number, py: number, n: number, inDim: number, outDim: number): void {
+  const g = gemmFor(fk, outDim);
+  const wt = packB(fk, g, pw, 4, inDim * 4, inDim, outDim); // Wᵀ[i, o] = W[o, i]
+  gemmPackedB(fk, g, px, inDim * 4, wt, py, outDim * 4, pb, 0, n, outDim, inDim); // + b on every row
+  fk.free(wt);
+}
+
+/** The K-blocks of dW's sum over n rows: [first row, rows] of K_BLOCK rows each. */
+const denseBlocks = (n: number): [number, number][] =>
+  Array.from({ length: Math.ceil(n / K_BLOCK) }, (_, i) => [i * K_BLOCK, Math.min(K_BLOCK, n - i * K_BLOCK)]);
+
+/**
+ * dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy at byte addresses, over n rows; dW sums each K-block of
+ * rows (kBlocks: [first row, rows]) on its own and adds the blocks in order.
+ */
+function linearBackward(fk: FusedKernels, pdy: number, px: number, pw: number, pdx: number, pdw: number, pdb: number, n: number, inDim: number, outDim: number, kBlocks = denseBlocks(n)): void {
+  const gx = gemmFor(fk, inDim);
+  const wp = packB(fk, gx, pw, inDim * 4, 4, outDim, inDim);
+  gemmPackedB(fk, gx, pdy, outDim * 4, wp, pdx, inDim * 4, 0, 0, n, inDim, outDim);
+  fk.free(wp);
+  // dW [out, in] = Σ over K-blocks of rows r: dy[r, :]ᵀ · x[r, :]
+  const gw = gemmFor(fk, inDim, outDim);
+  const ap = fk.malloc(4 * K_BLOCK * outDim);
+  const bp = fk.malloc(4 * K_BLOCK * inDim);
+  let first = true;
+  for (const [k0, kb] of kBlocks) {
+    if (kb === 0) continue; // adds exact zeros
+    fk.packPanels(pdy + k0 * outDim * 4, outDim * 4, 4, ap, kb, outDim, gw.rows); // A[o, r] = dy[r, o]
+    fk.packPanels(px + k0 * inDim * 4, inDim * 4, 4, bp, kb, inDim, gw.cols);
+    gemmPackedB(fk, gw, ap, null, bp, pdw, inDim * 4, first ? 0 : pdw, inDim * 4, outDim, inDim, kb);
+    first = false;
+  }
+  if (first) fk.f32().fill(0, pdw >> 2, (pdw >> 2) + outDim * inDim);
+  fk.free(ap);
+  fk.free(bp);
+  fk.columnSums(pdy, outDim * 4, pdb, n, outDim);
+}
+
 function forwardKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const fk = fusedKernels()!;
   const { x, w, b } = inputs;
   const [n, inDim] = x.shape;
   const outDim = w.shape[0];
   const y = fk.output([n, outDim]);
-  const py = fk.ptr(y);
-  const g = gemmFor(fk, outDim);
-  const wt = packB(fk, g, fk.ptr(w), 4, inDim * 4, inDim, outDim); // Wᵀ[i, o] = W[o, i]
-  gemmPackedB(fk, g, fk.ptr(x), inDim * 4, wt, py, outDim * 4, fk.ptr(b), 0, n, outDim, inDim); // + b on every row
-  fk.free(wt);
+  linearForward(fk, fk.ptr(x), fk.ptr(w), fk.ptr(b), fk.ptr(y), n, inDim, outDim);
   return y;
 }
 
@@ -88,24 +130,86 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const dx = fk.output([n, inDim]);
   const dw = fk.output([outDim, inDim]);
   const db = fk.output([outDim]);
-  const [pdy, px, pw] = [fk.ptr(dy), fk.ptr(x), fk.ptr(w)];
-  const gx = gemmFor(fk, inDim);
-  const wp = packB(fk, gx, pw, inDim * 4, 4, outDim, inDim);
-  gemmPackedB(fk, gx, pdy, outDim * 4, wp, fk.ptr(dx), inDim * 4, 0, 0, n, inDim, outDim);
-  fk.free(wp);
-  // dW [out, in] = Σ over K-blocks of rows r: dy[r, :]ᵀ · x[r, :]
-  const gw = gemmFor(fk, inDim, outDim);
-  const ap = fk.malloc(4 * K_BLOCK * outDim);
-  const bp = fk.malloc(4 * K_BLOCK * inDim);
-  for (let k0 = 0; k0 < n; k0 += K_BLOCK) {
-    const kb = Math.min(K_BLOCK, n - k0);
-    fk.packPanels(pdy + k0 * outDim * 4, outDim * 4, 4, ap, kb, outDim, gw.rows); // A[o, r] = dy[r, o]
-    fk.packPanels(px + k0 * inDim * 4, inDim * 4, 4, bp, kb, inDim, gw.cols);
-    gemmPackedB(fk, gw, ap, null, bp, fk.ptr(dw), inDim * 4, k0 > 0 ? fk.ptr(dw) : 0, inDim * 4, outDim, inDim, kb);
+  linearBackward(fk, fk.ptr(dy), fk.ptr(x), fk.ptr(w), fk.ptr(dx), fk.ptr(dw), fk.ptr(db), n, inDim, outDim);
+  return [dx, dw, db];
+}
+
+// The same layer on the rows listed in `rows` only (int32, ascending): they are gathered into a
+// compact matrix, run through the dense kernels above, and scattered back; every other row of y
+// (and of dx) is zero, and dW and db sum over the listed rows. For rows whose gradient is exactly
+// zero (a padded position when the loss reads real tokens only), that is the full layer's dW, db
+// and dx on the listed rows: the rows left out only add zeros. dW's K-blocks stay those of the
+// full rows (each listed row in the block of its own index), so its partial sums group alike.
+
+/** dW's K-blocks over the compact rows: the listed rows of each K_BLOCK of the full n rows. */
+function listedBlocks(rows: Int32Array, n: number): [number, number][] {
+  const blocks = denseBlocks(n).map((): [number, number] => [0, 0]);
+  let i = 0;
+  blocks.forEach((block, b) => {
+    block[0] = i;
+    while (i < rows.length && rows[i] < (b + 1) * K_BLOCK) i++;
+    block[1] = i - block[0];
+  });
+  return blocks;
+}
+
+/** Zeroes the rows of the [n, cols] matrix at byte address p that `rows` (ascending) does not list. */
+function zeroOtherRows(fk: FusedKernels, p: number, n: number, cols: number, rows: Int32Array): void {
+  const f = fk.f32();
+  let next = 0;
+  for (const r of [...rows, n]) {
+    if (r > next) f.fill(0, (p >> 2) + next * cols, (p >> 2) + r * cols);
+    next = r + 1;
   }
-  fk.free(ap);
-  fk.free(bp);
-  fk.columnSums(pdy, outDim * 4, fk.ptr(db), n, outDim);
+}
+
+/** The rows table of a kernel input, copied out of the wasm memory (it is small). */
+const rowList = (fk: FusedKernels, rows: tf.TensorInfo): Int32Array => {
+  const p = fk.ptr(rows) >> 2;
+  return new Int32Array(fk.f32().buffer, p * 4, rows.shape[0]).slice();
+};
+
+function forwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo {
+  const fk = fusedKernels()!;
+  const { x, w, b, rows } = inputs;
+  const [n, inDim] = x.shape;
+  const outDim = w.shape[0];
+  const T = rows.shape[0];
+  const y = fk.output([n, outDim]);
+  const [py, pt] = [fk.ptr(y), fk.ptr(rows)];
+  const xc = fk.malloc(4 * T * inDim);
+  const yc = fk.malloc(4 * T * outDim);
+  fk.gatherRows(fk.ptr(x), inDim * 4, xc, inDim * 4, pt, T, inDim);
+  linearForward(fk, xc, fk.ptr(w), fk.ptr(b), yc, T, inDim, outDim);
+  fk.scatterRows(yc, outDim * 4, py, outDim * 4, pt, T, outDim);
+  fk.free(xc);
+  fk.free(yc);
+  zeroOtherRows(fk, py, n, outDim, rowList(fk, rows));
+  return y;
+}
+
+function backwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
+  const fk = fusedKernels()!;
+  const { dy, x, w, rows } = inputs;
+  const [n, inDim] = x.shape;
+  const outDim = w.shape[0];
+  const T = rows.shape[0];
+  const dx = fk.output([n, inDim]);
+  const dw = fk.output([outDim, inDim]);
+  const db = fk.output([outDim]);
+  const [pdx, pt] = [fk.ptr(dx), fk.ptr(rows)];
+  const dyc = fk.malloc(4 * T * outDim);
+  const xc = fk.malloc(4 * T * inDim);
+  const dxc = fk.malloc(4 * T * inDim);
+  fk.gatherRows(fk.ptr(dy), outDim * 4, dyc, outDim * 4, pt, T, outDim);
+  fk.gatherRows(fk.ptr(x), inDim * 4, xc, inDim * 4, pt, T, inDim);
+  const listed = rowList(fk, rows);
+  linearBackward(fk, dyc, xc, fk.ptr(w), dxc, fk.ptr(dw), fk.ptr(db), T, inDim, outDim, listedBlocks(listed, n));
+  fk.scatterRows(dxc, inDim * 4, pdx, inDim * 4, pt, T, inDim);
+  fk.free(dyc);
+  fk.free(xc);
+  fk.free(dxc);
+  zeroOtherRows(fk, pdx, n, inDim, listed);
   return [dx, dw, db];
 }
 
@@ -115,4 +219,13 @@ export function fusedLinearForward(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf
 
 export function fusedLinearBackward(dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor): tf.Tensor[] {
   return tf.engine().runKernel(BACKWARD, { dy, x, w } as unknown as tf.NamedTensorMap, {}) as unknown as tf.Tensor[];
+}
+
+/** The layer on the listed rows only (rows: int32 [T], ascending); y's other rows are zero. */
+export function fusedLinearRowsForward(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, rows: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(FORWARD_ROWS, { x, w, b, rows } as unknown as tf.NamedTensorMap, {}) as unknown as tf.Tensor;
+}
+
+export function fusedLinearRowsBackward(dy: tf.Tensor, x: tf.Tensor, w: tf.Tensor, rows: tf.Tensor): tf.Tensor[] {
+  return tf.engine().runKernel(BACKWARD_ROWS, { dy, x, w, rows } as unknown as tf.NamedTensorMap, {}) as unknown as tf.Tensor[];
 }

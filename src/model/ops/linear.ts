@@ -6,7 +6,7 @@
 //   dx = dy·W,   dW = dyᵀ·x,   db = Σ_rows dyᵀ.
 import * as tf from "@tensorflow/tfjs";
 import { customGrad } from "./custom-grad";
-import { fusedLinearAvailable, fusedLinearBackward, fusedLinearForward } from "./linear-fused";
+import { fusedLinearAvailable, fusedLinearBackward, fusedLinearForward, fusedLinearRowsBackward, fusedLinearRowsForward } from "./linear-fused";
 
 const linearOp = customGrad((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
   save([x, w]);
@@ -29,8 +29,26 @@ const fusedLinearOp = customGrad((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save
   };
 });
 
-/** x: [n, in], w: [out, in] (nn.Linear layout), b: [out] → [n, out]. */
-export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
-  if (fusedLinearAvailable(x.shape[0], x.shape[1], w.shape[0])) return fusedLinearOp(x, w, b) as tf.Tensor2D;
+// The fused layer on some rows only (linear-fused.ts): `rows` is saved with x and w for the backward.
+const fusedLinearRowsOp = (rows: tf.Tensor1D) =>
+  customGrad((x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([x, w, rows]);
+    return {
+      value: fusedLinearRowsForward(x, w, b, rows),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => fusedLinearRowsBackward(dy, saved[0], saved[1], saved[2]),
+    };
+  });
+
+/**
+ * x: [n, in], w: [out, in] (nn.Linear layout), b: [out] → [n, out]. With `rows` (int32, ascending)
+ * the fused kernels compute those rows only and leave the others zero, and the backward assumes
+ * the others' gradient is zero (padded positions when the loss reads real tokens only, see
+ * EncoderModel.encode); the composite ops compute every row.
+ */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, rows?: tf.Tensor1D): tf.Tensor2D {
+  if (fusedLinearAvailable(x.shape[0], x.shape[1], w.shape[0])) {
+    if (rows && rows.shape[0] > 0 && rows.shape[0] < x.shape[0]) return fusedLinearRowsOp(rows)(x, w, b) as tf.Tensor2D;
+    return fusedLinearOp(x, w, b) as tf.Tensor2D;
+  }
   return linearOp(x, w, b) as tf.Tensor2D;
 }

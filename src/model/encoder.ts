@@ -160,7 +160,9 @@ export class EncoderModel {
    * query, attention output and feed-forward run on batch rows instead of seq·batch, which skips
    * 5/6 of that layer's products (a MiniLM-L6 step: 14% of them). The rows kept hold the numbers
    * the full layer gives, and so do the gradients: the rows skipped feed only the other positions'
-   * outputs, whose gradients are zero when the loss reads the first tokens.
+   * outputs, whose gradients are zero when the loss reads the first tokens. With "first-tokens" the
+   * linear layers also skip padded positions unless opts.paddedRows is "compute" (keptRows says why
+   * that changes no byte of what the loss reads).
    */
   encode(batch: Batch, opts: ForwardOptions, lastLayerRows: LastLayerRows = "all"): EncoderOutput {
     this.checkAlive();

@@ -1,6 +1,6 @@
 # The PyTorch side of bench/train.bench.ts: the same BERT classification model (post-LN, erf
 # GELU, padding mask, pooler, dropout 0.1), the same random padded batch shape and a full
-# training step (forward, backward, AdamW), on ONE thread. Prints one JSON object.
+# training step (forward, backward, clipping to norm 1.0, AdamW), on ONE thread. Prints one JSON object.
 # Usage: torch_train.py LAYERS HIDDEN HEADS FFN SEQ BATCH VOCAB STEPS WARMUP
 import json, math, sys, time
 import torch
@@ -62,6 +62,7 @@ labels = torch.randint(0, 2, (B,), generator=g)
 def step():
     opt.zero_grad()
     F.cross_entropy(model(ids, mask), labels).backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     opt.step()
 
 

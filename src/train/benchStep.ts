@@ -1,10 +1,11 @@
-// A full training step of a classification model (in src/train because it uses the optimizer) of a given shape (forward, backward, AdamW
-// update), timed: what `instability bench train` reports and bench/train.bench.ts compares with
+// A full training step of a classification model (in src/train because it uses the optimizer) of a given shape (forward, backward,
+// gradient clipping, AdamW update), timed: what `instability bench train` reports and bench/train.bench.ts compares with
 // PyTorch. Also useful to size a pre-training run before starting it.
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../util/random";
 import { createRandomModel, crossEntropy, initBackend, lossAndGrads, makeConfig, type Batch, type EncoderModel } from "../model";
 import { AdamW } from "./adamw";
+import { clipCoefficient, globalGradNorm } from "./clipGradients";
 
 export interface BenchShape {
   layers: number;
@@ -76,7 +77,8 @@ export async function benchTrainStep(
     const { grads } = lossAndGrads(model, () =>
       crossEntropy(model.forward(batch, { training: true, seed: i }).logits, labels),
     );
-    optimizer.step(grads, { lrFactor: 1 });
+    // Clipped to norm 1.0 as fine-tuning does (update.ts): the norm is one more pass over the gradients.
+    optimizer.step(grads, { lrFactor: 1, gradScale: clipCoefficient(globalGradNorm(grads)) });
     tf.dispose([...grads.values()]);
   };
   for (let i = 0; i < warmup; i++) step(i);

@@ -1,11 +1,11 @@
-// `instability bench train`: time a full training step (forward, backward, AdamW update) of a
+// `instability bench train`: time a full training step (forward, backward, clipping to norm 1.0, AdamW update) of a
 // classification model of a given shape on the active tfjs backend.
 import { CliError, parseCliArgs } from "../command";
 
 const USAGE = `usage: instability bench train --layers L --hidden H --heads A --ffn F --seq S --batch B
                              [--vocab V] [--steps N] [--warmup W] [--profile] [--json]
 
-Times a full training step (forward, backward, AdamW update) of a BERT classification model of
+Times a full training step (forward, backward, clipping to norm 1.0, AdamW update) of a BERT classification model of
 that shape with random weights and a random padded batch. Prints backend, ms per step and
 tokens per second (--json: one JSON object). --profile adds tf.profile's kernel time breakdown.
 INSTABILITY_BACKEND=node|wasm|cpu picks the backend.`;

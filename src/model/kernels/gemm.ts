@@ -125,7 +125,7 @@ export function gemmFn(variant: GemmVariant, name = "gemm"): Fn {
   ];
   const body = [
     ...op.get(alpha), ...op.f32x4Splat, ...op.set(alpha4),
-    ...samTimes.slice(1).flatMap((local, r) => [...op.get(sam), ...op.i32((r + 1)), ...op.i32Mul, ...op.set(local)]),
+    ...samTimes.slice(1).flatMap((local, r) => [...op.get(sam), ...op.i32(r + 1), ...op.i32Mul, ...op.set(local)]),
     // mEnd = M − M % R: the rows the R-row blocks cover; the M % R rows left take 1-row blocks
     ...op.get(M), ...op.get(M), ...op.i32(R), ...op.i32RemS, ...op.i32Sub, ...op.set(mEnd),
     ...op.block,

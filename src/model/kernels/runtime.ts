@@ -34,8 +34,6 @@ interface WasmBackendLike {
 
 export interface FusedKernels {
   readonly backend: WasmBackendLike;
-  /** Whether the gemms use relaxed SIMD's FMA (where it compiles; else a multiply and an add). */
-  readonly fma: boolean;
   /** 4 × 8 register blocks: N % 8 = 0, B in 8-column panels (A packed: 4-row panels). */
   gemm: GemmFn;
   /** 3 × 12 register blocks, the same arithmetic per element: N % 12 = 0, B in 12-column panels
@@ -108,11 +106,11 @@ export function newWasmMemory(pages: number): WasmMemory {
 
 /** The module with the FMA gemm where relaxed SIMD compiles, else with the plain one; fixed per
  * process and machine, so results stay deterministic (same seed → same bytes). */
-function compileKernels(memory: WasmMemory): { exports: Record<string, unknown>; fma: boolean } {
+function compileKernels(memory: WasmMemory): Record<string, unknown> {
   try {
-    return { exports: instantiateKernels(kernelFns(true), memory), fma: true };
+    return instantiateKernels(kernelFns(true), memory);
   } catch {
-    return { exports: instantiateKernels(kernelFns(false), memory), fma: false };
+    return instantiateKernels(kernelFns(false), memory);
   }
 }
 
@@ -126,12 +124,11 @@ export function fusedKernels(): FusedKernels | null {
   const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
   if (!memory || !tf.env().getBool("WASM_HAS_SIMD_SUPPORT")) return null;
   try {
-    const { exports, fma } = compileKernels(memory);
+    const exports = compileKernels(memory);
     installSharedIdentity();
     let view = new Float32Array(memory.buffer);
     cached = {
       backend,
-      fma,
       gemm: exports.gemm as unknown as GemmFn,
       gemm12: exports.gemm12 as unknown as GemmFn,
       packPanels: exports.packPanels as unknown as PackPanelsFn,

@@ -10,7 +10,7 @@
 // products did, so results are the same bytes. Same arithmetic as linear.ts up to float32 rounding
 // (test/model/fusedOps.test.ts).
 import * as tf from "@tensorflow/tfjs";
-import { type GemmFn, gemmFits } from "../kernels/gemm";
+import { GEMM_FMA, GEMM_FMA_12, type GemmFn, gemmColumns, gemmFits } from "../kernels/gemm";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
@@ -47,8 +47,9 @@ interface Gemm {
   cols: number;
 }
 function gemmFor(fk: FusedKernels, N: number, packedRows?: number): Gemm {
-  if (N % 12 === 0 && (packedRows === undefined || packedRows % 3 === 0)) return { run: fk.gemm12, rows: 3, cols: 12 };
-  return { run: fk.gemm, rows: 4, cols: 8 };
+  const [rows, cols] = [GEMM_FMA_12.rows, gemmColumns(GEMM_FMA_12)]; // the plain variant's blocks are alike
+  if (N % cols === 0 && (packedRows === undefined || packedRows % rows === 0)) return { run: fk.gemm12, rows, cols };
+  return { run: fk.gemm, rows: GEMM_FMA.rows, cols: gemmColumns(GEMM_FMA) };
 }
 
 /** B [K, N] (element (k, n) at src + k·sk + n·sn, bytes) packed into g's panels: free with fk.free. */
@@ -164,10 +165,8 @@ function zeroOtherRows(fk: FusedKernels, p: number, n: number, cols: number, row
 }
 
 /** The rows table of a kernel input, copied out of the wasm memory (it is small). */
-const rowList = (fk: FusedKernels, rows: tf.TensorInfo): Int32Array => {
-  const p = fk.ptr(rows) >> 2;
-  return new Int32Array(fk.f32().buffer, p * 4, rows.shape[0]).slice();
-};
+const rowList = (fk: FusedKernels, rows: tf.TensorInfo): Int32Array =>
+  new Int32Array(fk.f32().buffer, fk.ptr(rows), rows.shape[0]).slice();
 
 function forwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const fk = fusedKernels()!;

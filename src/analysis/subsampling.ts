@@ -11,6 +11,7 @@ import { Random } from "../util/random";
 import type { Row } from "../util/row";
 import { toFrame, type DataFrame } from "./frame";
 import { configurationName, ConfigMeasures, firstSeeds, loadConfiguration, RunStore } from "./store";
+import { cachedSubsample, readRepresentationCache, storeSubsample, subsamplingKey, writeRepresentationCache } from "./store";
 import { CURVE_MEASURES, Skipped } from "./validity";
 
 export const PREDICTION_MEASURES = ["sd", "kappa", "jsd", "pwd"] as const;
@@ -107,7 +108,15 @@ export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {
     const runs = firstSeeds(m, opts.seeds ?? 10);
     const chance = store.options.chance;
     const full = fullValues(m, runs, chance);
-    const set = loadConfiguration(std);
+    const sampler = opts.seed ?? 0;
+    const measured = CURVE_MEASURES.filter((k) => m.representation?.measures.includes(k));
+    const keyOf = (rate: number, rep: number) => subsamplingKey(rate, rep, sampler, runs.map((i) => m.runs[i]));
+    // Hidden states are read only when some repetition's curves are not cached.
+    const cache = readRepresentationCache(std, "best");
+    const allCached = rates.every((rate) => Array.from({ length: reps }, (_, rep) => measured.every((k) => cachedSubsample(cache, keyOf(rate, rep), k))).every(Boolean));
+    const set = loadConfiguration(std, "best", allCached ? { hidden: false } : {});
+    const canMeasure = set.layers !== undefined && m.layers.length > 0;
+    let cacheChanged = false;
     for (const rate of rates) {
       if (!(rate > 0 && rate <= 1)) throw new RangeError(`sub-sampling rate ${rate} must be in (0, 1]`);
       const count = Math.floor(rate * m.n);
@@ -115,7 +124,7 @@ export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {
         out.skipped.push({ what: `${model}/${task} at rate ${rate}`, reason: `${count} examples; CKA needs at least 4` });
         continue;
       }
-      const rng = new Random(opts.seed ?? 0).fork(`subsample:${configurationName(std)}:${rate}`);
+      const rng = new Random(sampler).fork(`subsample:${configurationName(std)}:${rate}`);
       const panel: SubsamplingPanel = {
         model,
         task,
@@ -128,7 +137,14 @@ export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {
       for (let rep = 0; rep < reps; rep++) {
         const examples = sampleExamples(m.n, count, rng);
         const sub = subsetRunSet(set, runs, examples);
-        const d = measureRunsDetailed(sub, { metric: m.metric, chance, layers: m.layers.length ? m.layers : undefined, representation: m.layers.length > 0, measures: CURVE_MEASURES.filter((k) => m.representation?.measures.includes(k)) });
+        const key = keyOf(rate, rep);
+        const missing = measured.filter((k) => !cachedSubsample(cache, key, k));
+        const d = measureRunsDetailed(sub, { metric: m.metric, chance, layers: m.layers.length ? m.layers : undefined, representation: canMeasure && missing.length > 0, measures: missing });
+        const curveOf = (k: RepresentationMeasure): number[] => {
+          const values = cachedSubsample(cache, key, k) ?? d.report.representation?.[k];
+          if (values && cache && !cachedSubsample(cache, key, k)) (storeSubsample(cache, key, k, values), (cacheChanged = true));
+          return values ?? m.layers.map(() => NaN); // neither cached nor measurable (no hidden states)
+        };
         const row = { model, task, rate, repetition: rep + 1, examples: count };
         for (const p of panel.pred) {
           const v = d.report.prediction[p.measure as keyof typeof d.report.prediction];
@@ -136,7 +152,7 @@ export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {
           out.rows.push({ ...row, measure: p.measure, layer: null, value: v, full: p.full, deviation: v - p.full });
         }
         for (const c of panel.curves) {
-          const values = d.report.representation![c.measure]!;
+          const values = curveOf(c.measure);
           c.repetitions.push(values);
           m.layers.forEach((layer, l) => out.rows.push({ ...row, measure: c.measure, layer, value: values[l], full: c.full[l], deviation: values[l] - c.full[l] }));
         }
@@ -152,6 +168,7 @@ export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {
       }
       out.panels.push(panel);
     }
+    if (cache && cacheChanged) writeRepresentationCache(std, cache);
   }
   return out;
 }

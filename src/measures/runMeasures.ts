@@ -109,14 +109,24 @@ function representationArgs(set: RunSet, opts: MeasureOptions) {
   };
 }
 
-function attach(set: RunSet, details: InstabilityDetails, layers: number[], rep: RepresentationMatrices): InstabilityDetails {
-  details.layers = layers;
-  details.pairs.representation = rep;
-  details.report.representation = layerCurves(rep);
+/** Which block each measured hidden.npy entry is, and how that is known. */
+function layerInfoOf(set: RunSet, layers: number[]): NonNullable<InstabilityReport["layers"]> {
   const info = setLayerIndexing(set)!;
   const numbers = blockNumbers(info.indexing, set.layers!);
-  details.report.layers = { blocks: layers.map((l) => numbers[l]), entries: layers, indexing: info.indexing, source: info.source };
+  return { blocks: layers.map((l) => numbers[l]), entries: layers, indexing: info.indexing, source: info.source };
+}
+
+/** Adds representation matrices, measured or read from a cache, to a result of the prediction measures. */
+export function withRepresentation(details: InstabilityDetails, rep: RepresentationMatrices, layerInfo: NonNullable<InstabilityReport["layers"]>): InstabilityDetails {
+  details.layers = layerInfo.entries;
+  details.pairs.representation = rep;
+  details.report.representation = layerCurves(rep);
+  details.report.layers = layerInfo;
   return details;
+}
+
+function attach(set: RunSet, details: InstabilityDetails, layers: number[], rep: RepresentationMatrices): InstabilityDetails {
+  return withRepresentation(details, rep, layerInfoOf(set, layers));
 }
 
 /** Measures a run set: SD, I_pwd, I_κ (= 1 − Fleiss' κ), I_JSD and the per-layer curves. */

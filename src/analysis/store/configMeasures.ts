@@ -1,14 +1,16 @@
 // Measuring one configuration once: everything the analyses need from it (scores, predictions,
 // the R×R pair matrices, layer curves, failure labels). Per-run preparation of hidden states is by
 // far the most expensive step, so every analysis (bootstrap and sub-sampling included) starts
-// from these pair matrices instead of recomputing distances.
+// from these pair matrices instead of recomputing distances, and the matrices are cached beside
+// the runs (representationCache.ts), so a store is measured once, and read without hidden states.
 import { KappaChance } from "../../measures/fleissKappa";
 import { REPRESENTATION_MEASURES, RepresentationMatrices, RepresentationMeasure } from "../../measures/representation";
-import { measureRunsDetailed, predictionInputs } from "../../measures/runMeasures";
+import { measureRunsDetailed, predictionInputs, withRepresentation, type InstabilityDetails } from "../../measures/runMeasures";
 import { TaskMetric } from "../../measures/taskMetrics";
 import { defaultLayerEntries, setLayerIndexing } from "../../runs/layerIndexing";
 import { configurationName, loadConfiguration, type Configuration, type Variant } from "./configurations";
 import { failureLabels, type FailureSource } from "./failureLabels";
+import { cachedMatrices, newRepresentationCache, readRepresentationCache, storeMatrices, writeRepresentationCache } from "./representationCache";
 import { taskMetricFor } from "./taskMetric";
 
 /** Everything the analyses need from one configuration, computed once. */
@@ -46,14 +48,30 @@ export interface StoreOptions {
 }
 
 export function measureConfiguration(c: Configuration, variant: Variant = "best", opts: StoreOptions = {}): ConfigMeasures {
-  const set = loadConfiguration(c, variant);
+  const measures = opts.measures ?? REPRESENTATION_MEASURES;
+  const cache = readRepresentationCache(c, variant);
+  let cached = cache && cachedMatrices(cache, measures);
+  // With every matrix cached, hidden states are not read at all (evidence folders have none).
+  const set = loadConfiguration(c, variant, cached ? { hidden: false } : {});
+  // Without hidden states, the measures the cache has are all there is.
+  if (!cached && cache && set.layers === undefined) cached = cachedMatrices(cache, measures.filter((k) => cache.matrices[k]));
   const metric = taskMetricFor(c.task, set.runs[0].metrics);
-  const layers = set.layers !== undefined ? defaultLayerEntries(setLayerIndexing(set)!.indexing, set.layers) : [];
   const started = Date.now();
-  opts.log?.(`measuring ${configurationName(c)}${variant === "final" ? " (final models)" : ""}: ${set.runs.length} runs, ${layers.length} layers`);
-  const details = measureRunsDetailed(set, { metric, chance: opts.chance, layers: layers.length ? layers : undefined, measures: opts.measures ?? REPRESENTATION_MEASURES, representation: layers.length > 0 });
+  let details: InstabilityDetails;
+  if (cached && cache) {
+    details = withRepresentation(measureRunsDetailed(set, { metric, chance: opts.chance, representation: false }), cached, cache.layerInfo);
+  } else {
+    const layers = set.layers !== undefined ? defaultLayerEntries(setLayerIndexing(set)!.indexing, set.layers) : [];
+    opts.log?.(`measuring ${configurationName(c)}${variant === "final" ? " (final models)" : ""}: ${set.runs.length} runs, ${layers.length} layers`);
+    details = measureRunsDetailed(set, { metric, chance: opts.chance, layers: layers.length ? layers : undefined, measures, representation: layers.length > 0 });
+    if (details.pairs.representation && details.report.layers) {
+      const updated = cache ?? newRepresentationCache(c, variant, details.layers, details.report.layers);
+      storeMatrices(updated, details.pairs.representation);
+      writeRepresentationCache(c, updated);
+    }
+    opts.log?.(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
   const f = failureLabels(set);
-  opts.log?.(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return {
     config: c,
     variant,

@@ -12,3 +12,4 @@ export * from "./failureLabels";
 export * from "./configMeasures";
 export * from "./runStore";
 export * from "./pairSelection";
+export * from "./representationCache";

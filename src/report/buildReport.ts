@@ -4,7 +4,7 @@
 // throws says so instead of failing the report.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { computeSdAgreement } from "../analysis/agreement";
+import { computeSdAgreement, type SdAgreementOptions } from "../analysis/agreement";
 import { computeBenchmark } from "../analysis/benchmark";
 import { computeBootstrap, type Bootstrap, type BootstrapOptions } from "../analysis/bootstrap";
 import { computeSuccessfulVsFailed, type FailureOptions } from "../analysis/failedRuns";
@@ -36,6 +36,7 @@ export interface ReportOptions {
   bootstrap?: BootstrapOptions;
   subsampling?: SubsamplingOptions;
   failure?: FailureOptions;
+  agreement?: SdAgreementOptions;
   /** Folder of the CSV files relative to the report, for links (default "tables"). */
   tablesDir?: string;
   log?: (line: string) => void;
@@ -92,7 +93,7 @@ function sectionBuilders(store: RunStore, opts: ReportOptions, csv: Csv, keep: (
     kendall: () => S.kendallSection(keep(F.kendallFinding(store, benchmarks())), computeBenchmark(store), csv),
     bootstrap: () => S.bootstrapSection(keep(F.bootstrapFinding(store, bootstrap())), bootstrap(), csv),
     agreement: () => {
-      const a = computeSdAgreement(bootstrap());
+      const a = computeSdAgreement(bootstrap(), opts.agreement);
       return S.agreementSection(keep(F.agreementFinding(a)), a, csv);
     },
     subsampling: () => {
@@ -109,6 +110,12 @@ export function reportSection(store: RunStore, id: SectionId, opts: Omit<ReportO
   let finding: F.Finding | undefined;
   const section = sectionBuilders(store, opts, (name) => `${name}.csv`, (f) => (finding = f))[id]();
   return { section, finding };
+}
+
+/** The findings these runs cannot decide whatever the seeds, up front, or "". */
+function undecidableHtml(findings: F.Finding[]): string {
+  const text = F.structuralSentence(findings);
+  return text ? `<div class="undecidable" style="margin-top:.6em;padding:.5em .8em;border-left:4px solid #8a6d00;background:#fff8e1"><b>Undecidable here.</b> ${escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>")}</div>` : "";
 }
 
 /** Runs every analysis on the store and assembles the report; nothing is written. */
@@ -138,7 +145,7 @@ export function buildReport(storeDir: string, opts: ReportOptions = {}): BuiltRe
   const kappaNote = `I<sub>κ</sub> uses the ${opts.chance === "uniform-over-items" ? "uniform-over-items chance term (P<sub>e</sub> = 1/N), as the reference numbers do" : "textbook chance term of Fleiss' κ; the paper's reference numbers behave like P<sub>e</sub> = 1/N (method.md §5.3)"}.`;
   const report: Report = {
     title: opts.title ?? "Measuring the instability of fine-tuning: reproduction report",
-    subtitle: [opts.subtitle, `Run store: <code>${escapeHtml(path.resolve(storeDir))}</code>. ${kappaNote}`].filter(Boolean).join("<br>"),
+    subtitle: [opts.subtitle, `Run store: <code>${escapeHtml(path.resolve(storeDir))}</code>. ${kappaNote}`, undecidableHtml(findings)].filter(Boolean).join("<br>"),
     sections,
     footer: [opts.footer, `Paper: Du &amp; Nguyen, <i>Measuring the Instability of Fine-Tuning</i>, ACL 2023. ${escapeHtml(F.PAPER_CLAIMS.overview)}`].filter(Boolean).join("<br>"),
   };

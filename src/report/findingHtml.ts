@@ -1,6 +1,6 @@
 // A finding rendered for people: HTML for the report and notebooks, Markdown for
 // docs/findings.md. Rendering only: every word of substance comes from the Finding itself.
-import type { Finding, Verdict } from "../analysis/findings";
+import { structuralSentence, type Finding, type Gate, type Verdict } from "../analysis/findings";
 import { escapeHtml } from "../runs/names";
 import { tableHtml } from "../viz/table";
 
@@ -18,7 +18,7 @@ export function verdictBadge(v: Verdict): string {
 /** The verdict, its sentence, the preconditions (failed ones first) and the notes. */
 export function findingHtml(f: Finding, opts: { observedTable?: boolean } = {}): string {
   const gates = [...f.gates].sort((a, b) => Number(a.ok) - Number(b.ok));
-  const gateItems = gates.map((g) => `<li>${g.ok ? "✓" : "✗"} <b>${escapeHtml(g.name)}</b>: ${escapeHtml(g.detail)}</li>`).join("");
+  const gateItems = gates.map((g) => `<li>${g.ok ? "✓" : "✗"} <b>${escapeHtml(g.name)}</b>: ${escapeHtml(g.detail)}${g.structural ? ` <i>(more seeds cannot meet it: ${escapeHtml(g.structural)})</i>` : ""}</li>`).join("");
   return [
     `<p>${verdictBadge(f.verdict)} ${escapeHtml(f.sentence)}</p>`,
     gates.length ? `<details${gates.some((g) => !g.ok) ? " open" : ""}><summary>Preconditions (${gates.filter((g) => g.ok).length} of ${gates.length} met)</summary><ul>${gateItems}</ul></details>` : "",
@@ -27,14 +27,18 @@ export function findingHtml(f: Finding, opts: { observedTable?: boolean } = {}):
   ].join("");
 }
 
+const structuralNote = (g: Gate) => (g.structural ? ` (more seeds cannot meet it: ${g.structural})` : "");
+
 /** docs/findings.md: one section per finding, generated from the findings, never typed. */
 export function findingsMarkdown(findings: Finding[], header: string): string {
   const lines = [header, ""];
   lines.push("| finding | method.md | verdict |", "|---|---|---|");
   for (const f of findings) lines.push(`| [${f.title}](#${f.id}) | ${f.section} | **${f.verdict}** |`);
+  const gaps = structuralSentence(findings);
+  if (gaps) lines.push("", `**Undecidable here.** ${gaps}`);
   for (const f of findings) {
     lines.push("", `<a id="${f.id}"></a>`, `## ${f.title}`, "", `**Verdict: ${f.verdict}.** ${f.sentence}`, "", `*The paper:* ${f.paper}`, "");
-    lines.push("Preconditions:", ...f.gates.map((g) => `- ${g.ok ? "✓" : "✗"} ${g.name}: ${g.detail}`));
+    lines.push("Preconditions:", ...f.gates.map((g) => `- ${g.ok ? "✓" : "✗"} ${g.name}: ${g.detail}${structuralNote(g)}`));
     if (f.notes.length) lines.push("", ...f.notes.map((n) => `> ${n}`));
   }
   return lines.join("\n") + "\n";

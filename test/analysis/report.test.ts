@@ -74,7 +74,8 @@ test("sections whose inputs are missing say why instead of failing: one method, 
   // runs without hidden.npy: the prediction measures still work, representation sections explain
   const flat = mkdtemp("analysis-flat-");
   fs.cpSync(dir, flat, { recursive: true });
-  for (const f of fs.readdirSync(flat, { recursive: true }) as string[]) if (f.endsWith("hidden.npy")) fs.rmSync(path.join(flat, f));
+  // neither hidden states nor the representation cache the first report wrote beside the runs
+  for (const f of fs.readdirSync(flat, { recursive: true }) as string[]) if (f.endsWith("hidden.npy") || path.basename(f).startsWith("representation-cache")) fs.rmSync(path.join(flat, f));
   const noHidden = buildReport(flat, { bootstrap: { resamples: 20 }, subsampling: { repetitions: 1 } });
   assert.deepEqual(noHidden.errors, []);
   const layers = noHidden.report.sections.find((s) => s.id === "layers")!.ourFinding!;

@@ -4,7 +4,7 @@
 import { Random } from "../../util/random";
 import type { SdAgreement } from "../agreement";
 import { pearson } from "../stats";
-import { percentileInterval } from "./ci";
+import { decideText, percentileInterval } from "./ci";
 import { countGate } from "./gates";
 import { finding, fmt, fmtCi, type Finding, type Gate } from "./finding";
 import { PAPER_CLAIMS } from "./paperClaims";
@@ -17,7 +17,7 @@ export function agreementFinding(a: SdAgreement): Finding {
     const model = String(s.model);
     const pts = a.points.filter((p) => p.model === model && Number.isFinite(p.z as number));
     const configs = [...new Set(pts.map((p) => `${p.task}\0${p.method}`))];
-    gates.push(countGate("enough configurations", model, configs.length, MIN_AGREEMENT_CONFIGURATIONS, "configurations (paper: 15)"));
+    gates.push(countGate("enough configurations", model, configs.length, MIN_AGREEMENT_CONFIGURATIONS, "configurations (paper: 15)", "the store's grid of tasks × methods is this small; more seeds add no configuration"));
     const rng = new Random(0).fork(`agreement:${model}`);
     const rs = Array.from({ length: 1000 }, () => {
       const drawn = Array.from({ length: configs.length }, () => configs[rng.int(configs.length)]);
@@ -41,7 +41,8 @@ export function agreementFinding(a: SdAgreement): Finding {
       const text = observed.map((o) => `${o.model}: r = ${fmtCi({ value: o.r, lower: o.lower, upper: o.upper })} over ${o.configurations} configurations (${o.points} points; plain-test p = ${fmt(o.naiveP)})`).join("; ");
       if (observed.every((o) => o.lower > 0)) return { verdict: "holds", reason: text, sentence: `Measures agree more where SD is larger: ${text}.` };
       if (observed.some((o) => o.upper < 0)) return { verdict: "does not hold", reason: text, sentence: `Measures agree less where SD is larger: ${text}.` };
-      return { verdict: "not enough evidence", reason: `the CI of r includes 0 (${text})`, sentence: `Not enough evidence: ${text}.` };
+      const needs = observed.map((o) => `${o.model}: ${decideText({ value: o.r, lower: o.lower, upper: o.upper, runs: o.configurations }, "configurations")}`).join("; ");
+      return { verdict: "not enough evidence", reason: `the CI of r includes 0 (${text})`, sentence: `Not enough evidence: ${text}; ${needs}.` };
     },
   );
 }

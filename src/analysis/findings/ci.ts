@@ -4,6 +4,7 @@
 // interval low, unlike §7.2's bootstrap, which keeps those pairs on purpose). Percentile
 // intervals, B = 1000, seeded by the configuration's name (not its path), so the same runs give the same CI wherever the store lies.
 import { Random } from "../../util/random";
+import { normalQuantile } from "../stats";
 
 export interface Ci {
   value: number;
@@ -57,4 +58,37 @@ export function meanOf(values: ArrayLike<number>, drawn: ArrayLike<number>): num
   let s = 0;
   for (let i = 0; i < drawn.length; i++) s += values[drawn[i]];
   return drawn.length ? s / drawn.length : NaN;
+}
+
+/**
+ * How many runs the same estimate would need for its 95% CI to exclude `zero`, assuming the CI's
+ * half-width shrinks as 1/√n (an extrapolation from this bootstrap, not a new measurement):
+ * n' = n·(w/|value − zero|)², w the CI's half on the side of `zero`. Infinity when the estimate
+ * is `zero` itself; undefined when the CI already excludes it.
+ */
+export function runsToDecide(ci: Ci, zero = 0): number | undefined {
+  if (ci.lower > zero || ci.upper < zero) return undefined;
+  const distance = Math.abs(ci.value - zero);
+  const halfWidth = ci.value >= zero ? ci.value - ci.lower : ci.upper - ci.value;
+  if (!(distance > 0) || !Number.isFinite(halfWidth)) return Infinity;
+  return Math.max(ci.runs + 1, Math.ceil(ci.runs * (halfWidth / distance) ** 2));
+}
+
+/** "about 40 seeds would decide it at this estimate (1/√n extrapolation)", or why none would. */
+export function decideText(ci: Ci, unit = "seeds", zero = 0): string {
+  const n = runsToDecide(ci, zero);
+  if (n === undefined) return "";
+  if (!Number.isFinite(n)) return `the estimate is ${zero}, so no number of ${unit} would decide it`;
+  return `about ${n} ${unit} would decide it if the estimate stayed at ${Number(ci.value.toPrecision(2))} (the CI's width scaled by 1/√n from ${ci.runs})`;
+}
+
+/**
+ * Runs a two-sided test with p-value `p` on `runs` runs would need for p < `alpha` if the effect
+ * stayed the same: the z of the effect grows as √n (an extrapolation, said so where shown).
+ */
+export function runsForSignificance(p: number, runs: number, alpha = 0.05): number | undefined {
+  if (p < alpha) return undefined;
+  const z = normalQuantile(1 - p / 2);
+  if (!(z > 0)) return Infinity;
+  return Math.max(runs + 1, Math.ceil(runs * (normalQuantile(1 - alpha / 2) / z) ** 2));
 }

@@ -35,7 +35,8 @@ export function convergentFinding(store: RunStore, o: ConvergentOptions = {}): F
   const degenerate: string[] = [];
   const ckaOp: { what: string; ci: Ci; svcca: number }[] = [];
   for (const { model, task, what, m } of standardRuns(store, gates, degenerate)) {
-    gates.push(countGate("enough layers for a correlation of curves", what, m.representation ? m.layers.length : 0, MIN_LAYERS_FOR_CORRELATION, "layers (points per curve)"));
+    const depth = m.representation ? m.layers.length : 0;
+    gates.push(countGate("enough layers for a correlation of curves", what, depth, MIN_LAYERS_FOR_CORRELATION, "layers (points per curve)", depth > 0 ? `the model has ${depth} layers; a deeper model decides it` : undefined));
     if (!m.representation || m.layers.length < 3) continue;
     const matrices = standardMatrices(store, m, extra);
     const pairs = [...CONVERGENT_PAIRS, ...extraPairs(extra)];

@@ -6,6 +6,7 @@ import { label } from "../../runs/names";
 import type { Row } from "../../util/row";
 import { computeSuccessfulVsFailed, type FailureOptions, type SuccessfulVsFailed } from "../failedRuns";
 import { configurationName, type RunStore } from "../store";
+import { runsForSignificance } from "./ci";
 import { finding, fmt, type Finding, type Gate } from "./finding";
 import { degenerateNotes, MIN_GROUP_RUNS } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
@@ -41,7 +42,12 @@ export function failedFinding(store: RunStore, opts: FailureOptions = {}, sf: Su
       if (ckaOp.length && ckaOp.every((r) => sig(r) && (r.difference as number) < 0)) return { verdict: "holds", reason: text, sentence: `Failed runs are less unstable than successful ones here, as the paper hypothesises: ${text}.` };
       if (ckaOp.length && ckaOp.every((r) => sig(r) && (r.difference as number) > 0))
         return { verdict: "does not hold", reason: text, sentence: `Failed runs are MORE unstable than successful ones here, against the stated hypothesis and like the reference notebook's (possibly swapped) curves: ${text}.` };
-      return { verdict: "not enough evidence", reason: `CKA and OP do not both separate the groups at p < ${ALPHA} in one direction (${text})`, sentence: `Not enough evidence either way: ${text}.` };
+      const needs = ckaOp.filter((r) => !sig(r)).map((r) => {
+        const runs = Number(r.failedRuns) + Number(r.successfulRuns);
+        const n = runsForSignificance(r.p as number, runs, ALPHA);
+        return `${label(String(r.measure), "plain")} ${r.model}/${r.task}: ${n === undefined ? "" : Number.isFinite(n) ? `about ${n} failed-run seeds (now ${runs}) would reach p < ${ALPHA} if the difference stayed the same (z scaled by √n)` : "no difference to scale up"}`;
+      }).join("; ");
+      return { verdict: "not enough evidence", reason: `CKA and OP do not both separate the groups at p < ${ALPHA} in one direction (${text})`, sentence: `Not enough evidence either way: ${text}${needs ? `; ${needs}` : ""}.` };
     },
   );
 }

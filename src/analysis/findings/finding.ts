@@ -12,6 +12,11 @@ export interface Gate {
   ok: boolean;
   /** The numbers behind it, e.g. "mean accuracy 0.79 [0.77, 0.81] over 8 runs vs majority 0.50". */
   detail: string;
+  /**
+   * Set when no number of seeds can meet it on this store, with why (the model's depth, the
+   * grid's configurations): the report says so up front and names what decides it.
+   */
+  structural?: string;
 }
 
 export interface Finding {
@@ -51,6 +56,11 @@ export function finding(base: Omit<Finding, "verdict" | "reason" | "sentence">, 
     return { ...base, verdict: "not enough evidence", reason, sentence: `Not enough evidence: ${reason}.` };
   }
   return { ...base, ...decide() };
+}
+
+/** The failed preconditions that more seeds cannot meet, with their findings. */
+export function structuralGaps(findings: Finding[]): { finding: Finding; gate: Gate }[] {
+  return findings.flatMap((f) => f.gates.filter((g) => !g.ok && g.structural).map((gate) => ({ finding: f, gate })));
 }
 
 /** 0.123 → "0.123"; NaN → "n/a". */

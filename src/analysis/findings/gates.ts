@@ -47,8 +47,10 @@ export function learnsGate(what: string, l: Learning): Gate {
   };
 }
 
-export function countGate(name: string, what: string, have: number, need: number, unit: string): Gate {
-  return { name, ok: have >= need, detail: `${what}: ${have} ${unit} (need at least ${need})` };
+/** `structural`: why more seeds cannot raise `have` (the model's depth, the grid's size). */
+export function countGate(name: string, what: string, have: number, need: number, unit: string, structural?: string): Gate {
+  const ok = have >= need;
+  return { name, ok, detail: `${what}: ${have} ${unit} (need at least ${need})`, ...(ok || !structural ? {} : { structural }) };
 }
 
 /**

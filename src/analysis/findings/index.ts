@@ -31,6 +31,7 @@ export { bootstrapFinding, closeMinusFar } from "./bootstrapFinding";
 export { agreementFinding, MIN_AGREEMENT_CONFIGURATIONS } from "./agreement";
 export { subsamplingFinding } from "./subsamplingFinding";
 export { PAPER_CLAIMS } from "./paperClaims";
+export { REAL_MODEL_EVIDENCE, structuralSentence } from "./realModelEvidence";
 export * as paper from "./paperNumbers";
 
 export interface FindingsOptions {

@@ -7,7 +7,7 @@ import type { Row } from "../../util/row";
 import { SIX_MEASURES, type SixMeasure } from "../benchmark";
 import { kendallTauB, mean } from "../stats";
 import type { RunStore } from "../store";
-import { percentileInterval, type Ci } from "./ci";
+import { decideText, percentileInterval, type Ci } from "./ci";
 import { finding, fmt, fmtCi, type Finding, type Gate } from "./finding";
 import { countGate, learning, learnsGate, MIN_METHODS, MIN_SEEDS } from "./gates";
 import { actsGate, methodActions } from "./methodsAct";
@@ -84,7 +84,8 @@ export function kendallFinding(store: RunStore, benchmarks = methodBenchmarks(st
       if (benchmarks.every((g) => g.gap.lower > 0)) return { verdict: "holds", reason: text, sentence: `The prediction measures rank the methods more alike than SD does (${text}).` };
       if (benchmarks.some((g) => g.gap.upper < 0)) return { verdict: "does not hold", reason: text, sentence: `SD agrees with the other measures more than the prediction measures agree with each other (${text}).` };
       const best = benchmarks.map((g) => `${g.model}/${g.task} most stable by SD: ${label(topOf(g.mostStable.sd), "plain")} (${fmt(100 * Math.max(...Object.values(g.mostStable.sd)), 0)}% of resamples)`).join("; ");
-      return { verdict: "not enough evidence", reason: `the CI of the gap includes 0 (${text})`, sentence: `Not enough evidence: the rankings' agreement is within seed noise (${text}); ${best}.` };
+      const needs = benchmarks.map((g) => `${g.model}/${g.task}: ${decideText(g.gap, "seeds per method")}`).join("; ");
+      return { verdict: "not enough evidence", reason: `the CI of the gap includes 0 (${text})`, sentence: `Not enough evidence: the rankings' agreement is within seed noise (${text}); ${best}; ${needs}.` };
     },
   );
 }

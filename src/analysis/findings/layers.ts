@@ -4,7 +4,7 @@
 import { label } from "../../runs/names";
 import type { Row } from "../../util/row";
 import { configurationName, type ConfigMeasures, type RunStore } from "../store";
-import { distinctPairMean, seedCi, type Ci } from "./ci";
+import { decideText, distinctPairMean, seedCi, type Ci } from "./ci";
 import { finding, fmtCi, type Finding, type Gate } from "./finding";
 import { standardRuns } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
@@ -45,7 +45,8 @@ export function layersFinding(store: RunStore): Finding {
       const down = rises.filter((r) => r.ci.upper < 0);
       if (rises.length > 0 && up.length === rises.length) return { verdict: "holds", reason: `every CKA/OP rise is above 0 with its CI (${text})`, sentence: `Instability grows with depth here: from layer 1 to the top layer, ${text}.` };
       if (down.length > 0) return { verdict: "does not hold", reason: `falls with its whole CI below 0: ${down.map((r) => `${label(r.measure, "plain")} ${r.what}`).join(", ")}`, sentence: `Instability does not grow with depth here: ${text}.` };
-      return { verdict: "not enough evidence", reason: `${rises.length - up.length} of ${rises.length} CIs of the rise include 0 (${text})`, sentence: `Not enough evidence: the rise from layer 1 to the top is within noise for ${rises.length - up.length} of ${rises.length} curves (${text}).` };
+      const needs = rises.filter((r) => r.ci.lower <= 0).map((r) => `${label(r.measure, "plain")} ${r.what}: ${decideText(r.ci)}`).join("; ");
+      return { verdict: "not enough evidence", reason: `${rises.length - up.length} of ${rises.length} CIs of the rise include 0 (${text})`, sentence: `Not enough evidence: the rise from layer 1 to the top is within noise for ${rises.length - up.length} of ${rises.length} curves (${text}); ${needs}.` };
     },
   );
 }

@@ -23,6 +23,7 @@ With no options: the embedded model, the embedded tasks and the quick preset.
   --preset quick|paper     quick: ~10 minutes on 2 cores (a cut-down grid); paper: the full protocol
   --glue-dir DIR           GLUE data: use the GLUE tasks (or set GLUE_DIR)
   --model DIR              checkpoint (default: the embedded model)
+  --model-name NAME        the model's folder name in the store (default: the checkpoint's folder name)
   --out DIR                output folder (default: out/reproduce)
   --workers N              fine-tuning worker processes (default: number of cores)
   --no-sweep               analyse OUT/runs as it is, without fine-tuning anything
@@ -37,6 +38,7 @@ export interface ReproduceOptions {
   out: string;
   workers: number;
   model?: string;
+  modelName?: string;
   glueDir?: string;
   sweep?: boolean;
   chance?: "textbook" | "uniform-over-items";
@@ -82,7 +84,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     say(`reproduce: preset ${o.preset.name} on ${tasks.join(", ")} into ${store}`);
     let done;
     try {
-      done = await sweepPreset({ preset: o.preset, store, workers: o.workers, model: o.model, glueDir: o.glueDir, commandFor: o.commandFor, stream });
+      done = await sweepPreset({ preset: o.preset, store, workers: o.workers, model: o.model, modelName: o.modelName, glueDir: o.glueDir, commandFor: o.commandFor, stream });
     } catch (err) {
       if (err instanceof StaleRunsError) throw new CliError(`${err.message}; use another --out (or remove them)`);
       throw new CliError(`--out ${o.out}: ${(err as Error).message}`);
@@ -110,6 +112,7 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     bootstrap: { resamples: p.analysis.bootstrapResamples },
     subsampling: { rates: p.analysis.subsamplingRates, repetitions: p.analysis.subsamplingRepetitions },
     failure: { permutations: p.analysis.permutations },
+    agreement: p.analysis.agreementExcludeTasks ? { excludeTasks: p.analysis.agreementExcludeTasks } : undefined,
     footer: `Fine-tuning ${((t1 - t0) / 1000).toFixed(0)} s (${sweep ? `${sweep.completed.length} runs now, ${sweep.alreadyDone} resumed, ${sweep.failed.length} failed` : "skipped"}); generated ${new Date().toISOString()}.`,
     log: (l) => say(l),
     findingsHeader: findingsHeader(p, o.commandLine, sweep, (t1 - t0) / 1000),
@@ -127,6 +130,7 @@ export async function run(argv: string[]): Promise<number> {
       preset: { type: "string" },
       "glue-dir": { type: "string" },
       model: { type: "string" },
+      "model-name": { type: "string" },
       out: { type: "string" },
       workers: { type: "string" },
       "no-sweep": { type: "boolean" },
@@ -162,6 +166,7 @@ export async function run(argv: string[]): Promise<number> {
     out: values.out ?? path.join("out", "reproduce"),
     workers,
     model: values.model,
+    modelName: values["model-name"],
     glueDir,
     sweep: !values["no-sweep"],
     chance,

@@ -46,6 +46,7 @@ export interface RunResult {
 
 export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
   const started = Date.now();
+  const cpuStarted = process.cpuUsage(); // CPU time tells a crowded machine from a slow engine
   const task = typeof options.task === "string" ? loadTask(options.task, { glueDir: options.glueDir }) : options.task;
   const c = resolveConfig(options, task);
   const outExisted = fs.existsSync(c.out);
@@ -210,6 +211,7 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
       testMetric: scorePredictions(p, test.labels, task.metric),
       testAccuracy: scorePredictions(p, test.labels, "accuracy"),
       wallSeconds: (Date.now() - started) / 1000,
+      cpuSeconds: cpuSecondsSince(cpuStarted),
     });
     const metrics = metricsFor(chosen, "best", {
       predictionsFrom,
@@ -258,4 +260,10 @@ function loadCheckpointTokenizer(dir: string, model: EncoderModel): Tokenizer {
 
 function snapshotValues(model: EncoderModel): Map<string, Float32Array> {
   return new Map([...model.params].map(([name, v]) => [name, Float32Array.from(v.dataSync() as Float32Array)]));
+}
+
+/** User + system CPU seconds of this process since `start` (every thread). */
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(start);
+  return Math.round((u.user + u.system) / 1e4) / 100;
 }

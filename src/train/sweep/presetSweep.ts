@@ -59,6 +59,8 @@ export interface PresetSweepOptions {
   store: string;
   workers: number;
   model?: string;
+  /** The model's folder name in the store (default: the checkpoint's folder name, storeModelName). */
+  modelName?: string;
   glueDir?: string;
   /** The parts to run (default: all). */
   include?: (p: SweepPart) => boolean;
@@ -78,7 +80,7 @@ export class StaleRunsError extends Error {}
 
 export async function sweepPreset(o: PresetSweepOptions): Promise<PresetSweep> {
   const tasks = o.glueDir ? o.preset.tasks.glue : o.preset.tasks.embedded;
-  const { runs, saveFinal } = presetRuns(o.preset, storeModelName(o.model), tasks, modelFamily(o.model), o.include);
+  const { runs, saveFinal } = presetRuns(o.preset, o.modelName ?? storeModelName(o.model), tasks, modelFamily(o.model), o.include);
   const args = presetFinetuneArgs(o.preset, o.model, o.glueDir);
   if (!o.commandFor) {
     // A finished run is reused only if it was made with these settings (its config.json says so).

@@ -30,7 +30,14 @@ export interface ReproducePreset {
   finetune: { epochs?: number; batch?: number; maxTrainExamples?: number; maxLength?: number; reinitLayers?: number };
   /** Mitigation hyper-parameters; undefined keeps the paper's (method.md §4). "depth-scaled": 0.95^(24/L). */
   mitigation?: { mixoutP?: number; llrdEta?: number | "depth-scaled"; wdPreLambda?: number };
-  analysis: { bootstrapResamples: number; subsamplingRates: number[]; subsamplingRepetitions: number; permutations: number };
+  analysis: {
+    bootstrapResamples: number;
+    subsamplingRates: number[];
+    subsamplingRepetitions: number;
+    permutations: number;
+    /** Tasks the SD-vs-agreement analysis leaves out (default ["sst2"], as the paper does). */
+    agreementExcludeTasks?: string[];
+  };
   /** What this preset leaves out compared with the paper, in words (shown in the report). */
   cuts: string[];
 }

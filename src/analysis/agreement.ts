@@ -45,7 +45,7 @@ export function computeSdAgreement(boot: Bootstrap, opts: SdAgreementOptions = {
       const z = zScores(usable.map(([v]) => v));
       usable.forEach(([v, i], t) => {
         const c = configs[i];
-        out.points.push({ model, task: c.task, method: c.method, measure, sd: c.sd, meanCorrelation: v, z: z[t] });
+        out.points.push({ model, task: c.task, method: c.method, learningRate: c.learningRate, measure, sd: c.sd, meanCorrelation: v, z: z[t] });
         if (Number.isFinite(z[t])) (xs.push(c.sd), ys.push(z[t]));
       });
     });

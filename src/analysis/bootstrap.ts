@@ -26,6 +26,7 @@ export interface ConfigBootstrap {
   model: string;
   task: string;
   method: string;
+  learningRate: number;
   configuration: string;
   runs: number;
   /** SD of the task metric over the runs used (seeds 0–9). */
@@ -72,7 +73,7 @@ export function computeBootstrap(store: RunStore, opts: BootstrapOptions = {}): 
   const resamples = opts.resamples ?? 1000;
   const out: Bootstrap = { rows: [], configs: [], skipped: [], resamples };
   for (const { model, task } of store.modelTasks()) {
-    for (const c of store.benchmark(model, task)) {
+    for (const c of store.methodConfigurations(model, task)) {
       const m = store.measures(c);
       const runs = firstSeeds(m, opts.seeds ?? 10);
       if (runs.length < 3) {
@@ -82,7 +83,7 @@ export function computeBootstrap(store: RunStore, opts: BootstrapOptions = {}): 
       const rng = new Random(opts.seed ?? 0).fork(`bootstrap:${configurationName(c)}`);
       const samples = bootstrapConfiguration(m, runs, resamples, rng, opts.chance ?? store.options.chance);
       const matrix = correlationMatrix(SIX_MEASURES.map((k) => samples[k]));
-      out.configs.push({ model, task, method: c.method, configuration: configurationName(c), runs: runs.length, sd: standardDeviation(m.scores, runs), samples, matrix });
+      out.configs.push({ model, task, method: c.method, learningRate: c.learningRate, configuration: configurationName(c), runs: runs.length, sd: standardDeviation(m.scores, runs), samples, matrix });
       SIX_MEASURES.forEach((a, i) => SIX_MEASURES.forEach((b, j) => j < i && out.rows.push({ model, task, method: c.method, measureA: a, measureB: b, r: matrix[i][j] })));
     }
   }

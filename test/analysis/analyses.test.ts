@@ -182,6 +182,7 @@ test("SD vs agreement: mean correlations that grow exactly with SD give r = 1", 
     model: "m",
     task: `t${k}`,
     method: "standard",
+    learningRate: 2e-5,
     configuration: `c${k}`,
     runs: 10,
     sd: 0.01 * k,
@@ -194,6 +195,21 @@ test("SD vs agreement: mean correlations that grow exactly with SD give r = 1", 
   assert.equal(res.summary[0].configurations, 4, "SST-2 is left out");
   assert.equal(res.summary[0].points, 24);
   assert.ok(Math.abs((res.summary[0].r as number) - 1) < 1e-12);
+});
+
+test("methods at a second learning rate are further configurations: bootstrapped and counted by SD-vs-agreement; the failed-run sweep is not", () => {
+  const dir = tmp("two-rates");
+  const seeds = [0, 1, 2, 3];
+  const atRate = (lr: number, bump: number) => fiveMethods(seeds).map((c) => ({ ...c, lr, scale: c.scale + bump }));
+  writeSyntheticStore(dir, { configs: [...atRate(2e-5, 0), ...atRate(5e-5, 1), { method: "none", lr: 1e-4, seeds, scale: 2, failedSeeds: [1, 2] }] });
+  const store = new RunStore(dir);
+  const configs = store.methodConfigurations("tiny", "toy");
+  assert.equal(configs.length, 10);
+  assert.ok(configs.every((c) => c.learningRate !== 1e-4), "Standard alone at the failed-run rate is not a method configuration");
+  assert.equal(store.benchmark("tiny", "toy").length, 5, "the benchmark stays at the Standard learning rate");
+  const boot = computeBootstrap(store, { resamples: 50 });
+  assert.deepEqual(boot.configs.map((c) => c.learningRate).sort(), [...Array(5).fill(2e-5), ...Array(5).fill(5e-5)]);
+  assert.equal(computeSdAgreement(boot).summary[0].configurations, 10);
 });
 
 test("sub-sampling at rate 1 reproduces the full computation; smaller rates use the same subset for every run", () => {

@@ -75,7 +75,7 @@ test("reproduce runs the preset's sweeps (final models only where asked), then w
   assert.match(html, /3 failed and 3 successful runs/);
   // findings.md is generated from the same findings, with its verdict table
   const md = fs.readFileSync(path.join(out, "findings.md"), "utf8");
-  assert.match(md, /^# Findings of the main job/);
+  assert.match(md, /^<!-- Provenance: written by `instability reproduce[^`]*` from (commit [0-9a-f]+|package )[^>]*-->\n\n# Findings of the main job/);
   assert.match(md, /\| \[Do the runs learn\?\]\(#learning\) \| method\.md §2–§3 \| \*\*(holds|does not hold|not enough evidence)\*\* \|/);
   // 4 Standard seeds and 3 methods: the gates say so instead of a verdict
   assert.match(md, /## Do measures of similar granularity rank the methods alike\?\n\n\*\*Verdict: not enough evidence\.\*\*/);

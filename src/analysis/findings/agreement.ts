@@ -16,12 +16,13 @@ export function agreementFinding(a: SdAgreement): Finding {
   const observed = a.summary.map((s) => {
     const model = String(s.model);
     const pts = a.points.filter((p) => p.model === model && Number.isFinite(p.z as number));
-    const configs = [...new Set(pts.map((p) => `${p.task}\0${p.method}`))];
+    const configOf = (p: (typeof pts)[number]) => `${p.task}\0${p.method}\0${p.learningRate}`;
+    const configs = [...new Set(pts.map(configOf))];
     gates.push(countGate("enough configurations", model, configs.length, MIN_AGREEMENT_CONFIGURATIONS, "configurations (paper: 15)", "the store's grid of tasks × methods is this small; more seeds add no configuration"));
     const rng = new Random(0).fork(`agreement:${model}`);
     const rs = Array.from({ length: 1000 }, () => {
       const drawn = Array.from({ length: configs.length }, () => configs[rng.int(configs.length)]);
-      const p = drawn.flatMap((k) => pts.filter((q) => `${q.task}\0${q.method}` === k));
+      const p = drawn.flatMap((k) => pts.filter((q) => configOf(q) === k));
       return pearson(p.map((q) => q.sd as number), p.map((q) => q.z as number));
     });
     return { model, configurations: configs.length, points: pts.length, r: s.r as number, ...percentileInterval(rs), naiveP: s.p as number };

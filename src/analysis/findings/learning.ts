@@ -52,7 +52,7 @@ export function learningRow(l: ConfigLearning): Row {
  * configuration is listed but not required to learn: failing is its purpose.
  */
 export function learningFinding(store: RunStore, all = configurationLearning(store)): Finding {
-  const judged = all.filter((l) => l.variant === "best" && store.benchmark(l.config.model, l.config.task).includes(l.config));
+  const judged = all.filter((l) => l.variant === "best" && store.methodConfigurations(l.config.model, l.config.task).includes(l.config));
   const gates = judged.length
     ? [{ name: "Standard-rate configurations found", ok: true, detail: `${judged.length} configuration(s) at the Standard learning rate` }]
     : [{ name: "Standard-rate configurations found", ok: false, detail: "no Standard configuration with at least 2 runs" }];

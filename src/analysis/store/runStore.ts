@@ -50,6 +50,18 @@ export class RunStore {
   }
 
   /**
+   * Every configuration of (model, task) at a learning rate where at least two methods ran: the
+   * benchmark's, and a second grid of methods at another rate (a configuration includes its
+   * learning rate, method.md §1). The failed-run sweep — Standard alone at a larger rate — is not
+   * among them. Bootstrapping, SD-vs-agreement and "do the runs learn" read these.
+   */
+  methodConfigurations(model: string, task: string): Configuration[] {
+    const here = this.configurations.filter((c) => c.model === model && c.task === task && c.runDirs.length >= 2);
+    const methodsAt = (lr: number) => new Set(here.filter((c) => c.learningRate === lr).map((c) => c.method)).size;
+    return here.filter((c) => methodsAt(c.learningRate) >= 2 || c === this.standard(model, task));
+  }
+
+  /**
    * The configuration for the successful-vs-failed analysis of (model, task): among the Standard-
    * method configurations, final models first (that analysis uses them, method.md §3.1), then the
    * largest learning rate; the first one with at least 2 failed and 2 successful runs. Labels

@@ -1,6 +1,7 @@
 // The protocols of `instability reproduce` and the notebooks, as plain data: which sweeps to run
 // and how big the analyses are. `paper` is method.md §3–§7; `quick` is a cut-down version whose
-// runs learn and that finishes in about 10 minutes on a 2-core laptop with the embedded model.
+// runs learn and that finishes in about 10 minutes on a 2-core laptop with the embedded model;
+// `glue-small` decides the findings on a real 6-layer checkpoint in under 2 hours on 2 cores.
 
 /** A learning rate, or one per model family (the failed-run LR differs for BERT and RoBERTa). */
 export type LearningRate = number | { bert?: number; roberta?: number; default: number };
@@ -97,7 +98,54 @@ export const QUICK_PRESET: ReproducePreset = {
   ],
 };
 
-export const PRESETS: Record<string, ReproducePreset> = { quick: QUICK_PRESET, paper: PAPER_PRESET };
+export const GLUE_SMALL_PRESET: ReproducePreset = {
+  name: "glue-small",
+  description:
+    "A real pre-trained checkpoint on SST-2, sized so that every finding's preconditions are met on all-MiniLM-L6-v2 (6 layers) in under 2 hours on 2 cores: Standard and the four mitigation methods at two learning rates, 10 seeds each (10 configurations), 12 failed-run seeds with final models; the first 500 training examples × 3 epochs, 64 tokens.",
+  tasks: { embedded: [], glue: ["sst2"] },
+  parts: [
+    // Pilot runs (all-MiniLM-L6-v2, SST-2, 500 examples × 3 epochs, 64 tokens, seed 0 unless
+    // said; test accuracy, majority 0.502; 80–84 s of one core each): 1e-4 → 0.807, 0.782, 0.796
+    // (seeds 0–2); 5e-4 → 0.732; 1e-3 → 0.725; 1.5e-3 → 0.502 for seeds 0, 1, 2 (collapsed);
+    // 2e-3 and 3e-3 → 0.502. 1,000 examples at 1e-4 gained little (0.817) for 1.7× the time.
+    // Other tasks did not learn within the budget: CoLA, 2,000 examples × 3 epochs at 1e-4,
+    // test MCC 0.033 (212 s); MRPC, 1,000 pairs × 3 epochs at 1e-4, F1 0.830 against 0.811 for
+    // always "paraphrase" (311 s) — so the ten configurations are five methods at two learning
+    // rates of one task, not five methods on two tasks.
+    { name: "Standard", role: "standard", mitigations: ["none"], learningRate: 1e-4, seeds: range(10) },
+    { name: "mitigation methods", role: "methods", mitigations: IMMS, learningRate: 1e-4, seeds: range(10) },
+    // A second, less stable grid of the same five methods (5e-4 still learns, 0.732): ten
+    // configurations for SD vs agreement (method.md §7.3 needs ≥ 10) and a wider range of SD.
+    { name: "every method at 5e-4", role: "methods", mitigations: ["none", ...IMMS], learningRate: 5e-4, seeds: range(10) },
+    // Between 1e-3 (learned) and 1.5e-3 (3 of 3 collapsed); pilot at 1.2e-3: see FAILED_PILOT.
+    { name: "failed runs", role: "failed", mitigations: ["none"], learningRate: 1.2e-3, seeds: range(12), saveFinal: true },
+  ],
+  finetune: { epochs: 3, maxTrainExamples: 500, maxLength: 64 },
+  mitigation: {
+    // Sized as the quick preset's, for 96 updates of a 6-block model: LLRD's bottom block keeps
+    // the paper's 0.95^24 share (η = 0.95^(24/6) = 0.81); WD_pre's λ·Σ lr_t ≈ 0.3 at 1e-4
+    // (Σ lr_t ≈ 1e-4 · 96 / 2 = 4.8e-3, λ = 60). Mixout p = 0.1 and Re-init's share of blocks
+    // (1 of 6) are the paper's.
+    llrdEta: "depth-scaled",
+    wdPreLambda: 60,
+  },
+  // 112 runs, about 9,300 s of one core (83 s a run): under 80 minutes with 2 workers.
+  // Seeds: the pilots' I_CKA rise from layer 1 to 6 is 0.064 [0.059, 0.071] over 3 seeds, so the
+  // layers finding needs few; bootstrapping reads seeds 0–9 only (method.md §7.2), so 10 is what
+  // the resampling analyses can use; the Kendall gap's CI over 8 seeds of the quick preset was
+  // ±0.6, which 10 seeds narrow by √(8/10) only — the finding says how many would decide it.
+  // 12 failed-run seeds: a permutation test over 6 + 6 runs can reach p = 0.002, 3 + 3 only 0.05.
+  analysis: { bootstrapResamples: 1000, subsamplingRates: [0.1, 0.5], subsamplingRepetitions: 4, permutations: 1000, agreementExcludeTasks: [] },
+  cuts: [
+    "one task, SST-2 (the paper: RTE, MRPC and CoLA, with SST-2 for Standard runs only); it is also in the SD-vs-agreement analysis, which the paper leaves SST-2 out of",
+    "ten configurations from five methods at two learning rates, 1e-4 and 5e-4 (the paper: five methods on three tasks at 2e-5)",
+    "10 seeds for every configuration, 12 failed-run seeds at 1.2e-3 (the paper: Standard 20, methods 10, failed 20 at 5e-5/3e-5)",
+    "the first 500 training examples, 3 epochs, 64 tokens (the paper: the full train set, 5 epochs, 128 tokens)",
+    "LLRD η = 0.95^(24/L) and WD_pre λ = 60, sized for 96 updates (the paper: η = 0.95, λ = 0.01)",
+  ],
+};
+
+export const PRESETS: Record<string, ReproducePreset> = { quick: QUICK_PRESET, "glue-small": GLUE_SMALL_PRESET, paper: PAPER_PRESET };
 
 /** The learning rate of a part for a model family ("bert", "roberta", or anything else). */
 export function learningRateFor(lr: LearningRate, family: string | undefined): number {

@@ -18,6 +18,7 @@ export * as paper from "../analysis/findings/paperNumbers";
 export { writeSyntheticStore } from "./syntheticStore";
 export type { SyntheticStoreOptions, SyntheticStoreResult } from "./syntheticStore";
 export { notebookRuns, fineTuningAvailable } from "./notebookRuns";
+export { evidenceStore, DEFAULT_EVIDENCE } from "./evidence";
 export type { NotebookRunsOptions, NotebookRuns, Preset } from "./notebookRuns";
 export { showFinding, showSection } from "./section";
 export type { ShowSectionOptions } from "./section";

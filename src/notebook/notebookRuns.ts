@@ -13,11 +13,12 @@ import { PRESETS } from "../train/sweep/presets";
 import { modelFamily, presetRuns, storeModelName, sweepPreset } from "../train/sweep/presetSweep";
 import type { SweepResult } from "../train/sweep/pool";
 import { canPublish } from "./display";
+import { DEFAULT_EVIDENCE, evidenceStore } from "./evidence";
 import { packageRoot } from "../util/packageRoot";
 import { watchSweep } from "./sweepProgress";
 import { writeSyntheticStore } from "./syntheticStore";
 
-export type Preset = "quick" | "paper";
+export type Preset = "quick" | "glue-small" | "paper";
 
 export interface NotebookRunsOptions {
   /** A GLUE folder (RTE, MRPC, CoLA …); undefined: the embedded tasks and model. */
@@ -37,6 +38,12 @@ export interface NotebookRunsOptions {
    * ("synthetic" | "fine-tuned") when set, else fine-tune when the engine and model are built.
    */
   fineTune?: boolean;
+  /**
+   * Read committed evidence instead of fine-tuning: a folder of docs/evidence/ (true: the default,
+   * glue-small-minilm, the glue-small preset on all-MiniLM-L6-v2). INSTABILITY_NOTEBOOK_RUNS=evidence
+   * does the same.
+   */
+  evidence?: boolean | string;
   /** Checkpoint folder (default: the embedded model). */
   model?: string;
   /** Fine-tuning worker processes (default: number of cores). */
@@ -48,7 +55,7 @@ export interface NotebookRunsOptions {
 export interface NotebookRuns {
   /** The run store to pass to analysis.RunStore. */
   store: string;
-  source: "synthetic" | "fine-tuned";
+  source: "synthetic" | "fine-tuned" | "evidence";
   /** One sentence: what the runs are. */
   description: string;
 }
@@ -84,8 +91,14 @@ export async function notebookRuns(o: NotebookRunsOptions = {}): Promise<Noteboo
   // INSTABILITY_NOTEBOOK_RUNS=synthetic lets CI run every notebook on synthetic runs in seconds
   // even where fine-tuning is possible (the quick sweep takes ~10 minutes on 2 cores).
   const forced = process.env.INSTABILITY_NOTEBOOK_RUNS;
-  if (forced !== undefined && forced !== "synthetic" && forced !== "fine-tuned") {
-    throw new Error(`INSTABILITY_NOTEBOOK_RUNS='${forced}': use "synthetic" or "fine-tuned", or unset it`);
+  if (forced !== undefined && forced !== "synthetic" && forced !== "fine-tuned" && forced !== "evidence") {
+    throw new Error(`INSTABILITY_NOTEBOOK_RUNS='${forced}': use "synthetic", "fine-tuned" or "evidence", or unset it`);
+  }
+  if (o.evidence || (o.evidence === undefined && forced === "evidence")) {
+    const store = evidenceStore(typeof o.evidence === "string" ? o.evidence : DEFAULT_EVIDENCE);
+    const description = `Committed evidence in ${store}: runs fine-tuned and exported by the project (docs/evidence/, its README says how), read without fine-tuning; hidden states are not committed, the representation measures come from each configuration's cache.`;
+    log(description);
+    return { store, source: "evidence", description };
   }
   const fineTune = o.fineTune ?? (forced ? forced === "fine-tuned" : available.ok);
   if (fineTune && !available.ok) throw new Error(`notebookRuns: cannot fine-tune: ${available.reason}`);

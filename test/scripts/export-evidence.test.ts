@@ -54,3 +54,18 @@ test("export-evidence refuses a folder it did not write, and a store whose cache
   assert.equal(noCache.status, 1);
   assert.match(noCache.stderr, /no representation cache for the best models matches its runs; run `instability reproduce --no-sweep --out/);
 });
+
+test("evidence-summary: the verdicts, baselines, failed counts, layer curves and benchmark come from findings.md and the tables", () => {
+  const out = reproduceOutput();
+  const r = spawnSync(process.execPath, [path.join(__dirname, "..", "..", "scripts", "evidence-summary.js"), out], { encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const md = r.stdout;
+  const verdictRows = md.split("\n").filter((l) => /^\| [A-Z][^|]+\? \| \*\*(holds|does not hold|not enough evidence)\*\* \|/.test(l));
+  assert.equal(verdictRows.length, 8, md);
+  assert.match(md, /\| standard lr 2e-5 \| 8 \| 0\.\d{3} \[0\.\d{3}, 0\.\d{3}\] \| \d\.\d{3}–\d\.\d{3} \| 0\.600 \| true \|/);
+  assert.match(md, /\| these runs \(toy\) \| 1e-4 \| 4 \/ 8 \|/);
+  assert.match(md, /\| paper bert rte \| 5e-5 \| 10 \/ 20 \|/);
+  // five layers of the Standard runs, each with three measures
+  assert.equal(md.split("\n").filter((l) => /^\| [1-5] \| \d\.\d{3} \| \d\.\d{3} \| \d\.\d{3} \|$/.test(l)).length, 5, md);
+  assert.equal(md.split("\n").filter((l) => /^\| (standard|mixout|llrd|reinit|wdpre) \| /.test(l)).length, 5);
+});

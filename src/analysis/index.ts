@@ -13,3 +13,5 @@ export * from "./agreement";
 export * from "./subsampling";
 export * as findings from "./findings";
 export * from "./kappaChances";
+export * from "./explore/exampleTexts";
+export * from "./explore/exampleInstability";

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, { file: string; summary: string }> = {
   finetune: { file: "finetune", summary: "fine-tune one run (task, seed, mitigation) into a run folder" },
   sweep: { file: "sweep", summary: "fine-tune a grid of runs into a run store, in parallel, resumably" },
   reproduce: { file: "reproduce", summary: "the main job: sweeps, every analysis, and report.html" },
+  examples: { file: "examples", summary: "per-example instability: which test examples the runs disagree on" },
 };
 
 function usage(): string {

@@ -1,0 +1,43 @@
+// The exploring views' figures and files (per-example instability, seed planning, the run map):
+// analysis results drawn with viz builders, for the CLI (a standalone HTML file) and the notebook.
+import type { ExampleInstability } from "../analysis/explore/exampleInstability";
+import { exampleTableRows } from "../analysis/explore/exampleInstability";
+import { escapeHtml } from "../util/escapeHtml";
+import { writeFileAtomic } from "../viz/files";
+import { figureHtml, plotlyScriptTag } from "../viz/html";
+import { pointGroups } from "../viz/points";
+import type { FigureSpec } from "../viz/spec";
+import { toCsv } from "../viz/table";
+
+/** Disagreement against the majority prediction's confidence, one point per example (correct / wrong majority). */
+export function exampleFigure(e: ExampleInstability): FigureSpec {
+  const hover = (i: number) => {
+    const r = e.rows[i];
+    const text = r.text === undefined ? "" : `<br>${escapeHtml(r.text.length > 90 ? `${r.text.slice(0, 87)}…` : r.text)}`;
+    return `example ${r.example}, label ${r.label}, majority ${r.majority}${text}`;
+  };
+  const group = (name: string, keep: (i: number) => boolean, colorIndex: number) => {
+    const idx = e.rows.map((_, i) => i).filter(keep);
+    return { name, x: idx.map((i) => e.rows[i].confidence), y: idx.map((i) => e.rows[i].disagreement), text: idx.map(hover), colorIndex };
+  };
+  return pointGroups({
+    groups: [
+      group("majority prediction correct", (i) => e.rows[i].majority === e.rows[i].label, 0),
+      group("majority prediction wrong", (i) => e.rows[i].majority !== e.rows[i].label, 1),
+    ].filter((g) => g.x.length > 0),
+    xTitle: "confidence of the majority prediction (mean softmax probability over runs)",
+    yTitle: "disagreement (share of run pairs)",
+    title: `Per-example instability of ${e.runs} runs (${e.rows.length} test examples)`,
+  });
+}
+
+/** The per-example table as CSV (one "share k" column per class; text last when known). */
+export function examplesCsv(e: ExampleInstability, rows = e.rows): string {
+  return toCsv(exampleTableRows(rows));
+}
+
+/** A self-contained page with one figure (plotly inlined: opens offline). */
+export function writeFigurePage(file: string, title: string, figures: FigureSpec[]): void {
+  const body = figures.map((f, i) => figureHtml(f, `figure-${i}`)).join("\n");
+  writeFileAtomic(file, `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>\n${plotlyScriptTag()}</head>\n<body>\n${body}\n</body></html>\n`);
+}

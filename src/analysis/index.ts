@@ -15,3 +15,6 @@ export * as findings from "./findings";
 export * from "./kappaChances";
 export * from "./explore/exampleTexts";
 export * from "./explore/exampleInstability";
+export * from "./seedPlanning";
+export * from "./explore/runSetStatistics";
+export * from "./explore/seedPlan";

@@ -2,7 +2,10 @@
 // this file's siblings: seed planning, comparing run sets, the run map). Each takes a runs folder
 // or a run set already loaded, shows a table and a figure, and returns the numbers.
 import { computeExampleInstability, exampleTableRows, sortExamples, type ExampleInstability, type ExampleSortKey } from "../analysis/explore/exampleInstability";
-import { exampleFigure } from "../report/explore";
+import { compareSeedPlans, computeSeedPlan, type SeedComparison, type SeedPlan } from "../analysis/explore/seedPlan";
+import type { RepresentationMeasure } from "../measures/representationMeasures";
+import { exampleFigure, seedPlanFigure } from "../report/explore";
+import { label } from "../runs/names";
 import { loadRuns, type RunSet } from "../runs/runFolder";
 import { show } from "./plotly";
 import { showTable } from "./table";
@@ -37,4 +40,37 @@ export function showExamples(runs: string | RunSet, o: ShowExamplesOptions = {})
   showTable(exampleTableRows(sorted.slice(0, o.top ?? 15)), { caption: `Test examples by ${o.sort ?? "disagreement"} (${o.ascending ? "smallest" : "largest"} first)` });
   show(exampleFigure(result));
   return result;
+}
+
+export interface ShowSeedsOptions {
+  /** A CI half-width to reach: the seeds each quantity needs. */
+  target?: number;
+  /** A second runs folder (or set): the seeds per configuration that tell the two apart at 80% power. */
+  compare?: string | RunSet;
+  /** Representation measures at the top block (default the paper's three; [] for none). */
+  measures?: RepresentationMeasure[];
+  resamples?: number;
+}
+
+/** CI half-width against seeds (table and figure); with `compare`, the seeds to tell two run sets apart. */
+export function showSeeds(runs: string | RunSet, o: ShowSeedsOptions = {}): { plan: SeedPlan; compare?: SeedPlan; comparison?: SeedComparison[] } {
+  const opts = { target: o.target, measures: o.measures, resamples: o.resamples };
+  const plan = computeSeedPlan(runSetOf(runs, "showSeeds", true), opts);
+  console.log(`${plan.seeds} seeds in ${plan.dir}. ${plan.note}.`);
+  const shown = [...new Set([2, 3, 5, 10, 20, 50, plan.seeds, 2 * plan.seeds])].filter((m) => m - 2 < plan.quantities[0].curve.length).sort((a, b) => a - b);
+  const name = (q: string) => (q === "metric" ? `mean ${plan.metric}` : label(q, "plain"));
+  showTable(plan.quantities.map((q) => ({
+    quantity: name(q.name),
+    value: q.value,
+    ...Object.fromEntries(shown.map((m) => [`±${m} seeds${q.curve[m - 2].extrapolated ? " *" : ""}`, q.curve[m - 2].halfWidth])),
+    ...(q.forTarget ? { [`seeds for ±${o.target}`]: `${q.forTarget.seeds}${q.forTarget.extrapolated ? " (1/√n rule)" : ""}` } : {}),
+  })), { caption: "95% CI half-width by number of seeds (* = extrapolated by the 1/√n rule)" });
+  show(seedPlanFigure(plan));
+  if (o.compare === undefined) return { plan };
+  const other = computeSeedPlan(runSetOf(o.compare, "showSeeds compare", true), opts);
+  const comparison = compareSeedPlans(plan, other);
+  showTable(comparison.map((c) => ({ quantity: name(c.name), A: c.a, B: c.b, "A − B": c.difference, "seeds per configuration": Number.isFinite(c.seeds) ? `${c.seeds}${c.extrapolated ? " (1/√n rule)" : ""}` : "never (no difference)" })), {
+    caption: `Seeds per configuration to tell ${plan.dir} (A) from ${other.dir} (B) apart with 80% power (two-sided α = 0.05)`,
+  });
+  return { plan, compare: other, comparison };
 }

@@ -2,6 +2,9 @@
 // analysis results drawn with viz builders, for the CLI (a standalone HTML file) and the notebook.
 import type { ExampleInstability } from "../analysis/explore/exampleInstability";
 import { exampleTableRows } from "../analysis/explore/exampleInstability";
+import type { SeedPlan } from "../analysis/explore/seedPlan";
+import type { SeedCurvePoint } from "../analysis/seedPlanning";
+import { label } from "../runs/names";
 import { escapeHtml } from "../util/escapeHtml";
 import { writeFileAtomic } from "../viz/files";
 import { figureHtml, plotlyScriptTag } from "../viz/html";
@@ -40,4 +43,28 @@ export function examplesCsv(e: ExampleInstability, rows = e.rows): string {
 export function writeFigurePage(file: string, title: string, figures: FigureSpec[]): void {
   const body = figures.map((f, i) => figureHtml(f, `figure-${i}`)).join("\n");
   writeFileAtomic(file, `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>\n${plotlyScriptTag()}</head>\n<body>\n${body}\n</body></html>\n`);
+}
+
+/** CI half-width against seeds, one colour per quantity: resampled part solid, 1/√n part dashed. */
+export function seedPlanFigure(plan: SeedPlan): FigureSpec {
+  const groups = plan.quantities.flatMap((q, i) => {
+    const part = (extrapolated: boolean) => q.curve.filter((p) => p.extrapolated === extrapolated || (extrapolated && p.seeds === plan.seeds));
+    const name = label(q.name === "metric" ? "mean metric" : q.name, "html");
+    const drawn = (pts: SeedCurvePoint[], extrapolated: boolean) => ({
+      name: extrapolated ? `${name} (1/√n rule)` : name,
+      x: pts.map((p) => p.seeds),
+      y: pts.map((p) => p.halfWidth),
+      mode: "lines",
+      dash: extrapolated,
+      colorIndex: i,
+    });
+    return [drawn(part(false), false), drawn(part(true), true)].filter((g) => g.x.length > 1 || !g.dash);
+  });
+  return pointGroups({
+    groups,
+    xTitle: "seeds",
+    yTitle: "95% CI half-width (log scale)",
+    logY: true,
+    title: `CI half-width against seeds (${plan.seeds} measured${plan.block !== undefined ? `; representation measures at block ${plan.block}` : ""})`,
+  });
 }

@@ -26,6 +26,7 @@ export interface PointGroupsOptions {
   title?: string;
   /** Same scale on both axes (a map). */
   equalAxes?: boolean;
+  logY?: boolean;
   height?: number;
 }
 
@@ -49,7 +50,7 @@ export function pointGroups(o: PointGroupsOptions): FigureSpec {
   const layout = baseLayout(o.title, {
     height: o.height ?? 450,
     xaxis: { title: { text: o.xTitle }, gridcolor: "#eee", zeroline: false },
-    yaxis: { title: { text: o.yTitle }, gridcolor: "#eee", zeroline: false, ...(o.equalAxes ? { scaleanchor: "x", scaleratio: 1 } : {}) },
+    yaxis: { title: { text: o.yTitle }, gridcolor: "#eee", zeroline: false, ...(o.logY ? { type: "log" } : {}), ...(o.equalAxes ? { scaleanchor: "x", scaleratio: 1 } : {}) },
     hovermode: "closest",
   });
   return { data, layout, config: { ...BASE_CONFIG } };

@@ -18,3 +18,4 @@ export * from "./explore/exampleInstability";
 export * from "./seedPlanning";
 export * from "./explore/runSetStatistics";
 export * from "./explore/seedPlan";
+export * from "./explore/compareRunSets";

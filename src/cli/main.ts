@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { file: string; summary: string }> = {
   sweep: { file: "sweep", summary: "fine-tune a grid of runs into a run store, in parallel, resumably" },
   reproduce: { file: "reproduce", summary: "the main job: sweeps, every analysis, and report.html" },
   examples: { file: "examples", summary: "per-example instability: which test examples the runs disagree on" },
+  compare: { file: "compare", summary: "is run set A more stable than B? differences with multibootstrap CIs and p" },
   seeds: { file: "seeds", summary: "how many seeds: CI half-width against seeds, seeds for a target or to tell two run sets apart" },
 };
 

@@ -2,6 +2,7 @@
 // this file's siblings: seed planning, comparing run sets, the run map). Each takes a runs folder
 // or a run set already loaded, shows a table and a figure, and returns the numbers.
 import { computeExampleInstability, exampleTableRows, sortExamples, type ExampleInstability, type ExampleSortKey } from "../analysis/explore/exampleInstability";
+import { compareRunSets, type CompareOptions, type RunSetComparison } from "../analysis/explore/compareRunSets";
 import { compareSeedPlans, computeSeedPlan, type SeedComparison, type SeedPlan } from "../analysis/explore/seedPlan";
 import type { RepresentationMeasure } from "../measures/representationMeasures";
 import { exampleFigure, seedPlanFigure } from "../report/explore";
@@ -73,4 +74,20 @@ export function showSeeds(runs: string | RunSet, o: ShowSeedsOptions = {}): { pl
     caption: `Seeds per configuration to tell ${plan.dir} (A) from ${other.dir} (B) apart with 80% power (two-sided α = 0.05)`,
   });
   return { plan, compare: other, comparison };
+}
+
+/** A − B for the mean task metric and each prediction measure, with multibootstrap CIs and p; a table. */
+export function showComparison(a: string | RunSet, b: string | RunSet, o: CompareOptions = {}): RunSetComparison {
+  const r = compareRunSets(runSetOf(a, "showComparison (A)"), runSetOf(b, "showComparison (B)"), o);
+  showTable(r.rows.map((row) => ({
+    quantity: row.quantity === "metric" ? `mean ${r.metric}` : label(row.quantity, "plain"),
+    A: row.a,
+    B: row.b,
+    "A − B": row.difference,
+    "95% CI": `[${row.lower.toFixed(4)}, ${row.upper.toFixed(4)}]`,
+    p: row.p,
+  })), {
+    caption: `A = ${r.a.dir} (${r.a.runs} runs), B = ${r.b.dir} (${r.b.runs} runs): ${r.resamples} multibootstrap resamples of runs and test examples, ${r.paired ? "paired over the shared test examples" : "unpaired"}`,
+  });
+  return r;
 }

@@ -11,6 +11,8 @@ export interface RandomRunsOptions {
   classes?: number;
   /** Probability that a run predicts the true label on an example (default 0.8). */
   accuracy?: number;
+  /** Per example, the probability a run predicts its label (instead of `accuracy`): example difficulty. */
+  exampleAccuracy?: ArrayLike<number>;
   /** Hidden states [layers, n, width] when given. */
   hidden?: { layers: number; width: number };
   seed?: number;
@@ -31,7 +33,7 @@ export function writeRandomRuns(dir: string, o: RandomRunsOptions): void {
     const rng = base.fork(`run-${r}`);
     const logits = new Float64Array(o.n * C);
     for (let i = 0; i < o.n; i++) {
-      const right = rng.next() < (o.accuracy ?? 0.8);
+      const right = rng.next() < (o.exampleAccuracy ? o.exampleAccuracy[i] : o.accuracy ?? 0.8);
       const predicted = right ? labels[i] : (labels[i] + 1 + rng.int(C - 1)) % C;
       for (let k = 0; k < C; k++) logits[i * C + k] = rng.normal() * 0.3 + (k === predicted ? 2 : 0);
     }

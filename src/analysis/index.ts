@@ -19,3 +19,4 @@ export * from "./seedPlanning";
 export * from "./explore/runSetStatistics";
 export * from "./explore/seedPlan";
 export * from "./explore/compareRunSets";
+export * from "./explore/runMap";

@@ -5,7 +5,8 @@ import { computeExampleInstability, exampleTableRows, sortExamples, type Example
 import { compareRunSets, type CompareOptions, type RunSetComparison } from "../analysis/explore/compareRunSets";
 import { compareSeedPlans, computeSeedPlan, type SeedComparison, type SeedPlan } from "../analysis/explore/seedPlan";
 import type { RepresentationMeasure } from "../measures/representationMeasures";
-import { exampleFigure, seedPlanFigure } from "../report/explore";
+import { computeRunMap, type RunMap, type RunMapOptions } from "../analysis/explore/runMap";
+import { exampleFigure, runMapFigures, seedPlanFigure } from "../report/explore";
 import { label } from "../runs/names";
 import { loadRuns, type RunSet } from "../runs/runFolder";
 import { show } from "./plotly";
@@ -90,4 +91,15 @@ export function showComparison(a: string | RunSet, b: string | RunSet, o: Compar
     caption: `A = ${r.a.dir} (${r.a.runs} runs), B = ${r.b.dir} (${r.b.runs} runs): ${r.resamples} multibootstrap resamples of runs and test examples, ${r.paired ? "paired over the shared test examples" : "unpaired"}`,
   });
   return r;
+}
+
+/** The run × run distances of one measure (and layer) as a heatmap and a 2-D MDS map, failed runs marked. */
+export function showRunMap(runs: string | RunSet, o: RunMapOptions = {}): RunMap {
+  const needsHidden = o.measure !== "pwd" && o.measure !== "jsd";
+  const set = runSetOf(runs, "showRunMap", needsHidden);
+  const map = computeRunMap(set, o);
+  const failed = map.failed.filter(Boolean).length;
+  console.log(`${map.runs.length} runs (${failed} failed per metrics.json); ${map.notes.join("; ") || "every pair defined"}.`);
+  for (const f of runMapFigures(map)) show(f);
+  return map;
 }

@@ -3,6 +3,8 @@
 import type { ExampleInstability } from "../analysis/explore/exampleInstability";
 import { exampleTableRows } from "../analysis/explore/exampleInstability";
 import type { SeedPlan } from "../analysis/explore/seedPlan";
+import type { RunMap } from "../analysis/explore/runMap";
+import { distanceHeatmap } from "../viz/distanceMatrix";
 import type { SeedCurvePoint } from "../analysis/seedPlanning";
 import { label } from "../runs/names";
 import { escapeHtml } from "../util/escapeHtml";
@@ -67,4 +69,23 @@ export function seedPlanFigure(plan: SeedPlan): FigureSpec {
     logY: true,
     title: `CI half-width against seeds (${plan.seeds} measured${plan.block !== undefined ? `; representation measures at block ${plan.block}` : ""})`,
   });
+}
+
+/** The run map's two figures: the distance matrix as a heatmap and the 2-D MDS, failed runs marked. */
+export function runMapFigures(map: RunMap): FigureSpec[] {
+  const what = `${label(map.measure, "html")}${map.block !== undefined ? `, block ${map.block}` : ""}`;
+  const heat = distanceHeatmap({ matrix: map.distances, names: map.runs, marked: map.failed, markLabel: "failed run", title: `Run × run distances (${what})`, valueName: label(map.measure, "html") });
+  const idx = (keep: boolean) => map.runs.map((_, i) => i).filter((i) => map.failed[i] === keep);
+  const group = (name: string, keep: boolean, symbol: string, colorIndex: number) => {
+    const at = idx(keep);
+    return { name, x: at.map((i) => map.x[i]), y: at.map((i) => map.y[i]), text: at.map((i) => map.runs[i]), symbol, colorIndex };
+  };
+  const mds = pointGroups({
+    groups: [group("successful runs", false, "circle", 0), group("failed runs", true, "x", 1)].filter((g) => g.x.length > 0),
+    xTitle: "MDS 1",
+    yTitle: "MDS 2",
+    equalAxes: true,
+    title: `A map of the runs: classical MDS of ${what} (${(100 * map.explained).toFixed(0)}% of the variance)`,
+  });
+  return [heat, mds];
 }

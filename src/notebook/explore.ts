@@ -99,7 +99,7 @@ export function showRunMap(runs: string | RunSet, o: RunMapOptions = {}): RunMap
   const set = runSetOf(runs, "showRunMap", needsHidden);
   const map = computeRunMap(set, o);
   const failed = map.failed.filter(Boolean).length;
-  console.log(`${map.runs.length} runs (${failed} failed per metrics.json); ${map.notes.join("; ") || "every pair defined"}.`);
+  console.log(`${map.runs.length} runs (${failed} failed, by ${map.failedFrom}); ${map.notes.join("; ") || "every pair defined"}.`);
   for (const f of runMapFigures(map)) show(f);
   return map;
 }

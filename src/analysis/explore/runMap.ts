@@ -8,14 +8,16 @@ import { measureRunsDetailed } from "../../measures/runMeasures";
 import { isRepresentationMeasure, type RepresentationMeasure } from "../../measures/representationMeasures";
 import { entriesOfBlocks, setLayerIndexing, blockNumbers, defaultLayerEntries } from "../../runs/layerIndexing";
 import type { RunSet } from "../../runs/runFolder";
+import { failureLabels, type FailureSource } from "../store/failureLabels";
 
 export interface RunMap {
   measure: string;
   /** Block number of a representation measure's layer. */
   block?: number;
   runs: string[];
-  /** Whether each run's metrics.json says it failed. */
+  /** Whether each run failed (metrics.json, else the majority-class rule: analysis/store/failureLabels). */
   failed: boolean[];
+  failedFrom: FailureSource;
   /** R × R distances (NaN: undefined pair). */
   distances: number[][];
   /** 2-D classical MDS coordinates per run. */
@@ -71,6 +73,6 @@ export function computeRunMap(set: RunSet, o: RunMapOptions = {}): RunMap {
   const undefinedPairs = distances.flat().filter((v) => !Number.isFinite(v)).length / 2;
   if (undefinedPairs) notes.push(`${undefinedPairs} undefined pair(s) (a degenerate run) placed at the largest defined distance, ${largest.toFixed(4)}, in the map`);
   const { coords, explained } = classicalMds(distances.map((row) => row.map((v) => (Number.isFinite(v) ? v : largest))));
-  const failed = set.runs.map((r) => r.metrics?.failed === true);
-  return { measure, ...(block !== undefined ? { block } : {}), runs: set.runs.map((r) => r.name), failed, distances, x: coords.map((c) => c[0]), y: coords.map((c) => c[1]), explained, notes };
+  const { failed, source } = failureLabels(set);
+  return { measure, ...(block !== undefined ? { block } : {}), runs: set.runs.map((r) => r.name), failed, failedFrom: source, distances, x: coords.map((c) => c[0]), y: coords.map((c) => c[1]), explained, notes };
 }

@@ -69,7 +69,7 @@ function table(numClasses: number, rows: ReturnType<typeof sortExamples>, summar
     `${summary.examples} test examples, ${summary.runs} runs; mean disagreement ${summary.meanDisagreement.toFixed(4)} (= I_pwd), mean JSD ${summary.meanJsd.toFixed(4)} (= I_JSD)`,
     texts.textsFrom ? `texts: ${texts.textsFrom}` : `no texts: ${texts.noTexts}`,
     "",
-    ["example", "label", ...Array.from({ length: numClasses }, (_, k) => `share ${k}`), "majority", "confid.", "disagr.", "JSD", "text"].join("  "),
+    ["example", "label", ...Array.from({ length: numClasses }, (_, k) => `share ${k}`), "majority", "confid.", "disagr.", "   JSD", "text"].join("  "),
   ];
   for (const r of rows) {
     const cells = [String(r.example).padStart(7), String(r.label).padStart(5), ...r.shares.map((s) => s.toFixed(3).padStart(7)), String(r.majority).padStart(8), r.confidence.toFixed(3).padStart(7), r.disagreement.toFixed(3).padStart(7), r.jsd.toFixed(4).padStart(6)];

@@ -411,6 +411,8 @@ def main(argv=None):
         extra = {"limit": a.limit}
         if a.task_file:
             extra["taskFile"] = os.path.abspath(a.task_file)
+            # So that per-example views (`instability examples`) can show each example's text.
+            extra["textColumn"], extra["textPairColumn"] = a.text_column, a.text_pair_column
         opts = dict(task=task_label, metric=metric, split=split, max_length=a.max_length, batch_size=a.batch_size,
                     device=a.device, overwrite=a.overwrite, extra_config=extra)
         if len(checkpoints) == 1 and not a.trainer_dir:

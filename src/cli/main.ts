@@ -14,6 +14,9 @@ const COMMANDS: Record<string, { file: string; summary: string }> = {
   finetune: { file: "finetune", summary: "fine-tune one run (task, seed, mitigation) into a run folder" },
   sweep: { file: "sweep", summary: "fine-tune a grid of runs into a run store, in parallel, resumably" },
   reproduce: { file: "reproduce", summary: "the main job: sweeps, every analysis, and report.html" },
+  examples: { file: "examples", summary: "per-example instability: which test examples the runs disagree on" },
+  compare: { file: "compare", summary: "is run set A more stable than B? differences with multibootstrap CIs and p" },
+  seeds: { file: "seeds", summary: "how many seeds: CI half-width against seeds, seeds for a target or to tell two run sets apart" },
 };
 
 function usage(): string {

@@ -15,6 +15,7 @@ export * from "./pwcca";
 export * from "./kernelCka";
 export * from "./procrustesAngle";
 export * from "./rsa";
+export * from "./knnAlignment";
 export * from "./representation";
 export * from "./parallelLayers";
 export * from "./runMeasures";

@@ -15,17 +15,21 @@ export function jensenShannonDivergence(p: Float64Array, q: Float64Array, numCla
   if (count === 0) throw new RangeError("JSD over zero examples");
   let total = 0;
   for (let t = 0; t < count; t++) {
-    const o = (examples ? examples[t] : t) * numClasses;
-    let js = 0;
-    for (let c = 0; c < numClasses; c++) {
-      const a = p[o + c];
-      const b = q[o + c];
-      const m = 0.5 * (a + b);
-      js += 0.5 * klTerm(a, m) + 0.5 * klTerm(b, m);
-    }
-    total += js;
+    total += exampleJensenShannon(p, q, (examples ? examples[t] : t) * numClasses, numClasses);
   }
   return total / count;
+}
+
+/** JSD between the rows of p and q that start at `offset` (one example's distributions). */
+export function exampleJensenShannon(p: Float64Array, q: Float64Array, offset: number, numClasses: number): number {
+  let js = 0;
+  for (let c = 0; c < numClasses; c++) {
+    const a = p[offset + c];
+    const b = q[offset + c];
+    const m = 0.5 * (a + b);
+    js += 0.5 * klTerm(a, m) + 0.5 * klTerm(b, m);
+  }
+  return js;
 }
 
 /** R×R matrix of mean JSDs between the runs' softmax outputs. */

@@ -15,6 +15,7 @@ interface LayerTask {
   measures: RepresentationMeasure[];
   threshold?: number;
   rbfThreshold?: number;
+  knn?: number;
   runNames?: string[];
   examples?: number[];
 }
@@ -62,6 +63,7 @@ export async function representationMatricesParallel(
                 measures,
                 threshold: opts.svcca?.threshold,
                 rbfThreshold: opts.rbf?.threshold,
+                knn: opts.knn,
                 runNames: opts.runNames,
                 examples: opts.examples ? Array.from(opts.examples) : undefined,
               };
@@ -95,6 +97,7 @@ if (!isMainThread && parentPort) {
         measures: task.measures,
         svcca: { threshold: task.threshold },
         rbf: { threshold: task.rbfThreshold },
+        knn: task.knn,
         runNames: task.runNames,
         examples: task.examples,
       });

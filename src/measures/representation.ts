@@ -12,6 +12,7 @@ import { pairMean } from "./pairs";
 import { procrustesAngleFromPrepared } from "./procrustesAngle";
 import { preparePwcca, pwccaFromPrepared, PwccaPrepared } from "./pwcca";
 import { prepareRsa, rowSums, rsaFromPrepared, RsaPrepared } from "./rsa";
+import { cknnaFromPrepared, type KnnPrepared, mutualKnnFromPrepared, prepareKnn } from "./knnAlignment";
 import { prepareSvcca, SvccaOptions, svccaFromPrepared, SvccaPrepared } from "./svcca";
 
 export * from "./representationMeasures";
@@ -31,6 +32,8 @@ export interface PreparedLayer {
   ckaRbf?: KernelCkaPrepared;
   ckaBiased?: KernelCkaPrepared;
   rsa?: RsaPrepared;
+  /** Shared by mknn and cknna. */
+  knn?: KnnPrepared;
 }
 
 /**
@@ -46,6 +49,8 @@ export interface PrepareOptions {
   svcca?: SvccaOptions;
   /** The RBF bandwidth of cka-rbf. */
   rbf?: RbfOptions;
+  /** Neighbours k of mknn and cknna (default 10). */
+  knn?: number;
   /** Used in error messages, e.g. "run seed-3, layer 24". */
   what?: string;
   forms?: MeasureForms;
@@ -84,6 +89,12 @@ export function prepareLayer(x: Float64Array, n: number, d: number, opts: Prepar
   if (measures.includes("cka-rbf")) attempt("cka-rbf", () => (p.ckaRbf = prepareKernelCka(k, n, "rbf", opts.rbf, what)));
   if (measures.includes("cka-biased")) attempt("cka-biased", () => (p.ckaBiased = prepareKernelCka(k, n, "linear", {}, what)));
   if (measures.includes("rsa")) attempt("rsa", () => (p.rsa = prepareRsa(k, rowSums(x, n, d), n, d, what)));
+  const knn = measures.filter((m) => m === "mknn" || m === "cknna");
+  if (knn.length) {
+    attempt(knn[0], () => (p.knn = prepareKnn(k, n, opts.knn, what)));
+    if (p.degenerate?.[knn[0]]) for (const m of knn) p.degenerate[m] = p.degenerate[knn[0]];
+    else if (measures.includes("cknna") && Number.isNaN(p.knn!.selfCknna)) (p.degenerate ??= {}).cknna = "the masked kernel's unbiased HSIC with itself is not positive";
+  }
   return p;
 }
 
@@ -118,6 +129,10 @@ export function preparedDistance(a: PreparedLayer, b: PreparedLayer, measure: Re
       return procrustesAngleFromPrepared(need(a.op, measure), need(b.op, measure));
     case "rsa":
       return rsaFromPrepared(need(a.rsa, measure), need(b.rsa, measure));
+    case "mknn":
+      return mutualKnnFromPrepared(need(a.knn, measure), need(b.knn, measure));
+    case "cknna":
+      return cknnaFromPrepared(need(a.knn, measure), need(b.knn, measure));
   }
 }
 

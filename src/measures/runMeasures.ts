@@ -41,6 +41,8 @@ export interface MeasureOptions {
   measures?: readonly RepresentationMeasure[];
   /** RBF bandwidth of cka-rbf (default threshold 0.5 of the median distance). */
   rbf?: RbfOptions;
+  /** Neighbours k of mknn and cknna (default 10). */
+  knn?: number;
   /** Measure on these examples only (sub-sampling, method.md §7.4); default all. */
   examples?: ArrayLike<number>;
   onLayer?: (done: number, total: number) => void;
@@ -102,6 +104,7 @@ function representationArgs(set: RunSet, opts: MeasureOptions) {
     options: {
       measures: opts.measures ?? REPRESENTATION_MEASURES,
       rbf: opts.rbf,
+      knn: opts.knn,
       onLayer: opts.onLayer,
       examples: opts.examples,
       runNames: runs.map((r) => r.name),

@@ -35,3 +35,5 @@ export {
   kappaChanceTerms, kappaChanceFigure, kappaChanceSentence,
 } from "./lessons/measureProperties";
 export type { SvccaBelowWidth, KappaChanceRow } from "./lessons/measureProperties";
+export { showExamples, showSeeds, showComparison, showRunMap, runSetOf } from "./explore";
+export type { ShowExamplesOptions, ShowSeedsOptions } from "./explore";

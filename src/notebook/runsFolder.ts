@@ -56,6 +56,8 @@ export interface ShowMeasuresOptions {
   chance?: KappaChance;
   /** Block numbers (1 = the lowest block, 0 = the embedding output); default every block. */
   layers?: number[];
+  /** Neighbours k of mknn and cknna (default 10). */
+  knn?: number;
   /** Show the prediction-level table (default true; false when a cell before has shown it). */
   predictions?: boolean;
 }
@@ -71,7 +73,7 @@ export function showMeasures(set: RunSet, o: ShowMeasuresOptions = {}): Instabil
   if (!TASK_METRICS.includes(metric)) throw new Error(`showMeasures: metric '${metric}': use ${TASK_METRICS.map((m) => `"${m}"`).join(", ")}`);
   if (o.layers && set.layers === undefined) throw new Error(`showMeasures: layers given but the runs in ${set.dir} have no hidden.npy; leave layers out`);
   const entries = o.layers && set.layers !== undefined ? entriesOfBlocks(set.layerIndexing!.indexing, set.layers, o.layers) : undefined;
-  const { report, pairs } = measureRunsDetailed(set, { metric, chance: o.chance, measures, layers: entries });
+  const { report, pairs } = measureRunsDetailed(set, { metric, chance: o.chance, measures, layers: entries, knn: o.knn });
   const p = report.prediction;
   if (o.predictions ?? true) showTable([{ [`SD (${describeMetric(metric, set.numClasses)})`]: p.sd, I_pwd: p.pwd, I_κ: p.kappa, I_JSD: p.jsd }], {
     caption: `Prediction-level instability of ${report.runs.length} runs (${o.chance ?? "textbook"} chance term for I_κ)`,

@@ -29,6 +29,8 @@ export const MEASURE_LABELS: Readonly<Record<string, Label>> = {
   ckabiased: { html: "I<sub>CKA-b</sub>", plain: "I_CKAb" },
   opangular: { html: "θ<sub>OP</sub>", plain: "θ_OP" },
   rsa: { html: "I<sub>RSA</sub>", plain: "I_RSA" },
+  mknn: { html: "I<sub>mKNN</sub>", plain: "I_mKNN" },
+  cknna: { html: "I<sub>CKNNA</sub>", plain: "I_CKNNA" },
 };
 
 /** The paper's order of the six measures used in benchmarking and bootstrapping (§7.1–7.2). */

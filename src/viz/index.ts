@@ -18,3 +18,5 @@ export * from "./strip";
 export * from "./shareGrid";
 export * from "./curves";
 export * from "./axes";
+export * from "./points";
+export * from "./distanceMatrix";

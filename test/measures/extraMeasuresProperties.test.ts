@@ -20,6 +20,8 @@ import {
   representationMatrices,
   representationMatricesParallel,
   rsaDistance,
+  mutualKnnDistance,
+  cknnaDistance,
 } from "../../src/measures";
 import { add, gaussian, matmul, permuteRows, randomOrthogonal, scale } from "./fixtures";
 
@@ -30,6 +32,8 @@ const MEASURES: Record<string, F> = {
   "cka-biased": biasedLinearCkaDistance,
   "op-angular": procrustesAngleDistance,
   rsa: rsaDistance,
+  mknn: (x, y, n, d) => mutualKnnDistance(x, y, n, d),
+  cknna: (x, y, n, d) => cknnaDistance(x, y, n, d),
 };
 
 const n = 30;

@@ -9,7 +9,7 @@ import { label } from "../../runs/names";
 
 const USAGE = `usage: instability measure RUNS_DIR [--metric accuracy|f1|mcc] [--layers 0,3,5]
                            [--chance textbook|uniform-over-items] [--measures svcca,op,cka]
-                           [--json]
+                           [--knn K] [--json]
 
 Measures the instability of the runs in RUNS_DIR (one sub-folder per run holding logits.npy,
 labels.npy and optionally hidden.npy [L, n, d]): SD of the task metric, pairwise disagreement
@@ -26,7 +26,9 @@ I_pwd, I_kappa = 1 − Fleiss' kappa, I_JSD, and per layer I_SVCCA, I_OP and I_C
   --measures comma-separated representation measures (default svcca,op,cka, the paper's three);
              also pwcca (projection-weighted CCA), cka-rbf (RBF-kernel CKA, bandwidth 0.5 of the
              median distance), cka-biased (linear CKA, biased HSIC), op-angular (the angular
-             Procrustes metric, radians) and rsa (1 − Spearman of correlation-distance RDMs)
+             Procrustes metric, radians), rsa (1 − Spearman of correlation-distance RDMs),
+             mknn and cknna (1 − mutual k-NN alignment and 1 − CKNNA, Huh et al. 2024)
+  --knn      neighbours k of mknn and cknna (default 10)
   --json     print exactly one JSON object instead of a table ("layers": the block numbers measured)`;
 
 function parseMeasures(text: string): RepresentationMeasure[] {
@@ -67,6 +69,7 @@ export async function run(argv: string[]): Promise<number> {
       layers: { type: "string" },
       chance: { type: "string", default: "textbook" },
       measures: { type: "string" },
+      knn: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -86,6 +89,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   const layers = values.layers !== undefined ? parseLayers(values.layers) : undefined;
   const measures = values.measures !== undefined ? parseMeasures(values.measures) : [...REPRESENTATION_MEASURES];
+  const knn = values.knn === undefined ? undefined : Number(values.knn);
+  if (knn !== undefined && !(Number.isInteger(knn) && knn >= 2)) throw new CliError(`--knn '${values.knn}': use a whole number ≥ 2 (the neighbours of mknn and cknna)`);
+  if (knn !== undefined && !measures.some((m) => m === "mknn" || m === "cknna")) throw new CliError(`--knn given but --measures has neither mknn nor cknna; add them, e.g. --measures cka,mknn,cknna`);
 
   let details;
   let indexingNote = ""; // said once the measures succeeded, so that an error stays one line
@@ -117,6 +123,7 @@ export async function run(argv: string[]): Promise<number> {
       layers: entries,
       chance,
       measures,
+      knn,
       onLayer: progress ? (done, total) => process.stderr.write(`\rlayers ${done}/${total}`) : undefined,
     })) };
     if (progress && set.layers !== undefined) process.stderr.write("\n");

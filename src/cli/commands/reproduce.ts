@@ -35,8 +35,8 @@ With no options: the embedded model, the embedded tasks and the quick preset.
   --chance textbook|uniform-over-items
                            Fleiss' κ chance term (default textbook; the paper's numbers: uniform-over-items)
   --measures pwcca,rsa,…   optional representation measures (pwcca, cka-rbf, cka-biased, op-angular,
-                           rsa) added to the convergent-validity section, each correlated with CKA,
-                           OP and SVCCA (measured on the Standard runs only); default: the paper's three`;
+                           rsa, mknn, cknna with k = 10) added to the convergent-validity section, each
+                           correlated with CKA, OP and SVCCA (measured on the Standard runs only); default: the paper's three`;
 
 export interface ReproduceOptions {
   preset: ReproducePreset;

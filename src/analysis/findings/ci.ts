@@ -4,6 +4,7 @@
 // interval low, unlike §7.2's bootstrap, which keeps those pairs on purpose). Percentile
 // intervals, B = 1000, seeded by the configuration's name (not its path), so the same runs give the same CI wherever the store lies.
 import { Random } from "../../util/random";
+import { seedsToResolve } from "../seedPlanning";
 import { normalQuantile } from "../stats";
 
 export interface Ci {
@@ -68,10 +69,9 @@ export function meanOf(values: ArrayLike<number>, drawn: ArrayLike<number>): num
  */
 export function runsToDecide(ci: Ci, zero = 0): number | undefined {
   if (ci.lower > zero || ci.upper < zero) return undefined;
-  const distance = Math.abs(ci.value - zero);
   const halfWidth = ci.value >= zero ? ci.value - ci.lower : ci.upper - ci.value;
-  if (!(distance > 0) || !Number.isFinite(halfWidth)) return Infinity;
-  return Math.max(ci.runs + 1, Math.ceil(ci.runs * (halfWidth / distance) ** 2));
+  const n = seedsToResolve(ci.value - zero, halfWidth, ci.runs);
+  return Number.isFinite(n) ? Math.max(ci.runs + 1, n) : Infinity;
 }
 
 /** "about 40 seeds would decide it at this estimate (1/√n extrapolation)", or why none would. */

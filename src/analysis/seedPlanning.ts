@@ -6,7 +6,9 @@
 // configuration that tell two configurations apart (two-sided α = 0.05) with 80% power.
 // Pure computation over seed indices: the findings and the exploring views both call it.
 import { Random } from "../util/random";
-import { distinctPairMean, meanOf, percentileInterval } from "./findings/ci";
+import { distinctPairMean, meanOf, percentileInterval, seedsForHalfWidthByRule, seedsToResolve } from "./findings/ci";
+
+export { seedsForHalfWidthByRule, seedsToResolve };
 
 export { distinctPairMean, meanOf };
 
@@ -69,11 +71,6 @@ function finiteSd(xs: number[]): number {
 }
 
 /** The 1/√m rule: seeds for a half-width of `target` when n seeds gave `halfWidth`. */
-export function seedsForHalfWidthByRule(halfWidth: number, seeds: number, target: number): number {
-  if (!(target > 0)) throw new RangeError(`target half-width ${target}: use a positive number`);
-  if (!Number.isFinite(halfWidth)) return NaN;
-  return Math.max(2, Math.ceil(seeds * (halfWidth / target) ** 2));
-}
 
 /** Fewest seeds whose half-width is at most `target`: the measured points first, then the 1/√m rule. */
 export function seedsForHalfWidth(curve: readonly SeedCurvePoint[], target: number): { seeds: number; extrapolated: boolean } {
@@ -84,15 +81,6 @@ export function seedsForHalfWidth(curve: readonly SeedCurvePoint[], target: numb
   return { seeds: seedsForHalfWidthByRule(last.halfWidth, last.seeds, target), extrapolated: true };
 }
 
-/**
- * "The same estimate would need N seeds": the seeds for an estimate `effect`, whose 95% CI from
- * `seeds` seeds has half-width `halfWidth`, to have a CI that excludes 0 (half-width below
- * |effect|), by the 1/√m rule. For a finding whose effect is within noise.
- */
-export function seedsToResolve(effect: number, halfWidth: number, seeds: number): number {
-  if (effect === 0 || !Number.isFinite(effect)) return Infinity;
-  return seedsForHalfWidthByRule(halfWidth, seeds, Math.abs(effect));
-}
 
 /**
  * Seeds per configuration to detect `difference` between two configurations with 80% power at

@@ -4,7 +4,6 @@
 // interval low, unlike §7.2's bootstrap, which keeps those pairs on purpose). Percentile
 // intervals, B = 1000, seeded by the configuration's name (not its path), so the same runs give the same CI wherever the store lies.
 import { Random } from "../../util/random";
-import { seedsToResolve } from "../seedPlanning";
 import { normalQuantile } from "../stats";
 
 export interface Ci {
@@ -59,6 +58,23 @@ export function meanOf(values: ArrayLike<number>, drawn: ArrayLike<number>): num
   let s = 0;
   for (let i = 0; i < drawn.length; i++) s += values[drawn[i]];
   return drawn.length ? s / drawn.length : NaN;
+}
+
+/** The 1/√n rule: seeds for a CI half-width `target`, from `halfWidth` measured over `seeds` seeds. */
+export function seedsForHalfWidthByRule(halfWidth: number, seeds: number, target: number): number {
+  if (!(target > 0)) throw new RangeError(`target half-width ${target}: use a positive number`);
+  if (!Number.isFinite(halfWidth)) return NaN;
+  return Math.max(2, Math.ceil(seeds * (halfWidth / target) ** 2));
+}
+
+/**
+ * "The same estimate would need N seeds": the seeds for an estimate `effect`, whose 95% CI from
+ * `seeds` seeds has half-width `halfWidth`, to have a CI that excludes 0 (half-width below
+ * |effect|), by the 1/√m rule. For a finding whose effect is within noise.
+ */
+export function seedsToResolve(effect: number, halfWidth: number, seeds: number): number {
+  if (effect === 0 || !Number.isFinite(effect)) return Infinity;
+  return seedsForHalfWidthByRule(halfWidth, seeds, Math.abs(effect));
 }
 
 /**

@@ -14,6 +14,8 @@ const COMMANDS: Record<string, { file: string; summary: string }> = {
   finetune: { file: "finetune", summary: "fine-tune one run (task, seed, mitigation) into a run folder" },
   sweep: { file: "sweep", summary: "fine-tune a grid of runs into a run store, in parallel, resumably" },
   reproduce: { file: "reproduce", summary: "the main job: sweeps, every analysis, and report.html" },
+  status: { file: "status", summary: "where the runs of a store stand: finished, running, failed, missing" },
+  "sweep-task": { file: "sweep-task", summary: "one array task of a sweep submitted to Slurm (its job script runs it)" },
 };
 
 function usage(): string {

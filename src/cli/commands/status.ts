@@ -10,7 +10,8 @@ const USAGE = `usage: instability status --store DIR [--json]
 
 Where the runs of a run store stand, per configuration (<model>/<task>/<method>-lr<lr>):
 finished, running (claimed by a sweep worker or a Slurm array task), failed (the reason and the
-log) and missing (part of a sweep's grid, not started or to be retried). Changes nothing.
+log), queued (in a pending Slurm array task) and missing (part of a sweep's grid, not started, to
+be retried). Changes nothing.
 
   --store DIR   the run store (the sweep's --store, or reproduce's OUT/runs)
   --json        print the status as JSON`;
@@ -23,12 +24,12 @@ const count = (n: number, what: string) => `${n} ${what}`;
 
 export function formatStatus(s: StoreStatus): string {
   const t = s.totals;
-  const summary = (x: { finished: number; running: number; failed: number; missing: number }) =>
-    [count(x.finished, "finished"), count(x.running, "running"), count(x.failed, "failed"), count(x.missing, "missing")].join(", ");
+  const summary = (x: { finished: number; running: number; failed: number; queued: number; missing: number }) =>
+    [count(x.finished, "finished"), count(x.running, "running"), count(x.failed, "failed"), x.queued ? count(x.queued, "queued") : "", count(x.missing, "missing")].filter(Boolean).join(", ");
   const lines = [`${printable(s.store)}: ${t.runs} run(s) in ${s.configurations.length} configuration(s): ${summary(t)}`];
   for (const c of s.configurations) {
     const seed = (run: string) => printable(path.basename(run));
-    lines.push(`  ${printable(c.configuration)}: ${summary({ finished: c.finished.length, running: c.running.length, failed: c.failed.length, missing: c.missing.length })}`);
+    lines.push(`  ${printable(c.configuration)}: ${summary({ finished: c.finished.length, running: c.running.length, failed: c.failed.length, queued: c.queued.length, missing: c.missing.length })}`);
     for (const r of c.running) {
       const log = r.owner?.slurm?.log ? ` (log: ${printable(r.owner.slurm.log)})` : "";
       lines.push(`    running  ${seed(r.run)}: ${r.owner ? printable(describeOwner(r.owner)) : "claimed just now"}${log}`);
@@ -37,6 +38,7 @@ export function formatStatus(s: StoreStatus): string {
       const slurm = f.slurmLog ? `; Slurm log: ${printable(f.slurmLog)}` : "";
       lines.push(`    failed   ${seed(f.run)}: ${printable(f.reason)}; log: ${printable(f.log)}${slurm}`);
     }
+    if (c.queued.length) lines.push(`    queued   ${c.queued.map((q) => `${seed(q.run)} (${printable(q.slurmJob)})`).join(", ")}`);
     if (c.missing.length) lines.push(`    missing  ${c.missing.map(seed).join(", ")}`);
   }
   if (t.runs === 0) lines.push("  no runs and no recorded sweep: run `instability sweep --store DIR …` first");

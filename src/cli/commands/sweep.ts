@@ -155,7 +155,7 @@ function writeScript(script: string, store: string, runs: RunSpec[], todo: RunSp
       throw new CliError(`--slurm ${script}: cannot be written (${message}); give a path in an existing, writable folder`);
     }
   });
-  asCliError(() => recordSweep(store, runs, { kind: "slurm", logDir }), `--store ${store}: `);
+  asCliError(() => recordSweep(store, runs), `--store ${store}: `);
   const split = tasks.length > 1001 ? `; clusters allow at most MaxArraySize tasks per array (often 1001): split with \`sbatch --array=0-999 ${script} 0\`, \`sbatch --array=0-999 ${script} 1000\`, …` : "";
   process.stdout.write(`wrote ${script} (${tasks.length} array tasks) and ${files.tasksFile}; logs go to ${files.logDir}; submit with: sbatch ${script}${split}\n`);
   return 0;
@@ -171,8 +171,9 @@ function submitGrid(store: string, runs: RunSpec[], commandFor: CommandFor, redo
   }
   const jobs = r.submission.jobs.map((j) => j.id);
   const skipped = [r.finished ? `${r.finished} finished` : "", busy].filter(Boolean).join(", ");
+    const retried = r.retried ? `; ${r.retried} of them failed or were stopped before: if they fail again, \`instability status --store ${store}\` shows why` : "";
   process.stdout.write(
-    `submitted ${r.submitted.length} run(s) to Slurm as job ${jobs.join(", ")}${skipped ? ` (not submitted: ${skipped})` : ""}\n` +
+    `submitted ${r.submitted.length} run(s) to Slurm as job ${jobs.join(", ")}${skipped ? ` (not submitted: ${skipped})` : ""}${retried}\n` +
       `logs: ${r.submission.logDir}\n${follow}   (or: squeue -j ${jobs.join(",")})\n`,
   );
   return 0;

@@ -63,7 +63,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   }
   for (const r of opts.runs) insideStore(opts.store, r.relativeDir); // before anything is created
   ensureWritableStore(opts.store);
-  recordSweep(opts.store, opts.runs, { kind: "local" }); // for `instability status`
+  recordSweep(opts.store, opts.runs); // for `instability status`
   removeStaleTemporaries(opts.store, opts.runs);
   const missing = new Set(missingRuns(opts.store, opts.runs));
   const todo = opts.runs.filter((r) => missing.has(r) || opts.redo?.has(r.relativeDir));

@@ -112,7 +112,7 @@ export function liveClaim(runDir: string): string | undefined {
 /** "pid 12 on this host", "Slurm job 34_5 on node7": who holds a claim, for messages. */
 export function describeOwner(h: LockOwner | "unknown"): string {
   if (h === "unknown") return "unknown";
-  const where = h.host === HOST ? "this host" : h.node ?? "another host";
+  const where = h.node ?? (h.host === HOST ? "this host" : "another host");
   return h.slurm ? `Slurm job ${h.slurm.job} on ${where}` : `pid ${h.pid} on ${where}`;
 }
 

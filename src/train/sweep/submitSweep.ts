@@ -3,6 +3,7 @@
 // to redo), as one job array. The grid is recorded for `instability status`.
 import * as path from "node:path";
 import { insideStore } from "../../runs/storeLayout";
+import { readFailure } from "./failureRecord";
 import type { RunSpec } from "./grid";
 import type { RunCommand } from "./pool";
 import { liveClaim } from "./runLock";
@@ -26,13 +27,15 @@ export interface SubmitSweepResult {
   /** Runs a live worker or array task is training now: not submitted again. */
   running: { run: RunSpec; heldBy: string }[];
   submitted: RunSpec[];
+  /** Submitted runs that failed before (a failure record): retried now. */
+  retried: number;
   submission?: Submission;
 }
 
 export function submitSweep(o: SubmitSweepOptions): SubmitSweepResult {
   for (const r of o.runs) insideStore(o.store, r.relativeDir); // before anything is created
   ensureWritableStore(o.store);
-  const result: SubmitSweepResult = { finished: 0, running: [], submitted: [] };
+  const result: SubmitSweepResult = { finished: 0, running: [], submitted: [], retried: 0 };
   const tasks: TaskEntry[] = [];
   for (const run of o.runs) {
     const redo = o.redo?.has(run.relativeDir) ?? false;
@@ -47,12 +50,14 @@ export function submitSweep(o: SubmitSweepOptions): SubmitSweepResult {
     }
     tasks.push({ run, command: o.commandFor(run, path.join(o.store, run.relativeDir)), ...(redo ? { redo } : {}) });
     result.submitted.push(run);
+    if (readFailure(o.store, run.relativeDir)) result.retried++;
   }
   if (tasks.length) {
     result.submission = submitToSlurm({ ...o, tasks });
-    recordSweep(o.store, o.runs, { kind: "slurm", jobs: result.submission.jobs.map((j) => j.id), logDir: result.submission.logDir });
+    const { tasksFile, logDir, jobs } = result.submission;
+    recordSweep(o.store, o.runs, { tasksFile, logDir, jobs: jobs.map(({ id, offset }) => ({ id, offset })), time: new Date().toISOString() });
   } else {
-    recordSweep(o.store, o.runs, { kind: "slurm" });
+    recordSweep(o.store, o.runs);
   }
   return result;
 }

@@ -7,12 +7,18 @@ import { hashString } from "../../util/random";
 import { makeDirs } from "../../util/makeDirs";
 import type { RunSpec } from "./grid";
 
+/** One submission of the grid to Slurm: array job `id` runs entries offset… of the task list. */
+export interface SlurmSubmissionRecord {
+  tasksFile: string;
+  logDir: string;
+  jobs: { id: string; offset: number }[];
+  time: string;
+}
+
 export interface SweepManifest {
   runs: string[];
-  /** "local", or "slurm" with the job ids of the submission that wrote it last. */
-  kind: "local" | "slurm";
-  jobs?: string[];
-  logDir?: string;
+  /** Every submission of this grid to Slurm, oldest first. */
+  submissions: SlurmSubmissionRecord[];
   time: string;
 }
 
@@ -20,11 +26,13 @@ export function manifestDir(store: string): string {
   return path.join(store, ".sweeps");
 }
 
-export function recordSweep(store: string, runs: RunSpec[], extra: Omit<SweepManifest, "runs" | "time">): string {
+/** Records the grid (and a Slurm submission of it), keeping the submissions recorded before. */
+export function recordSweep(store: string, runs: RunSpec[], submission?: SlurmSubmissionRecord): string {
   const rel = runs.map((r) => r.relativeDir).sort();
   const file = path.join(manifestDir(store), `${hashString(rel.join("\n")).toString(16)}.json`);
   makeDirs(manifestDir(store));
-  const manifest: SweepManifest = { runs: rel, ...extra, time: new Date().toISOString() };
+  const before = readManifest(file)?.submissions ?? [];
+  const manifest: SweepManifest = { runs: rel, submissions: submission ? [...before, submission] : before, time: new Date().toISOString() };
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(manifest) + "\n");
   fs.renameSync(tmp, file);
@@ -39,14 +47,15 @@ export function readSweepManifests(store: string): SweepManifest[] {
   } catch {
     return [];
   }
-  const out: SweepManifest[] = [];
-  for (const n of names.sort()) {
-    try {
-      const m = JSON.parse(fs.readFileSync(path.join(manifestDir(store), n), "utf8")) as SweepManifest;
-      if (Array.isArray(m.runs) && m.runs.every((r) => typeof r === "string")) out.push(m);
-    } catch {
-      // skipped
-    }
+  return names.sort().flatMap((n) => readManifest(path.join(manifestDir(store), n)) ?? []);
+}
+
+function readManifest(file: string): SweepManifest | undefined {
+  try {
+    const m = JSON.parse(fs.readFileSync(file, "utf8")) as SweepManifest;
+    if (!Array.isArray(m.runs) || !m.runs.every((r) => typeof r === "string")) return undefined;
+    return { ...m, submissions: Array.isArray(m.submissions) ? m.submissions : [] };
+  } catch {
+    return undefined; // unreadable: skipped, it only helps counting
   }
-  return out;
 }

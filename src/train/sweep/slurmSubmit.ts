@@ -22,10 +22,10 @@ export function writeSlurmFiles(script: string, store: string, tasks: TaskEntry[
   logDir = path.resolve(logDir);
   const tasksFile = `${script}.tasks.json`;
   const text = slurmArrayScript({ ...res, jobName, node: process.execPath, cli: defaultCliPath(), tasksFile, logDir, count: tasks.length });
-  makeDirs(logDir);
   const list: TaskList = { store: path.resolve(store), logDir, tasks };
   fs.writeFileSync(tasksFile, JSON.stringify(list) + "\n");
   fs.writeFileSync(script, text, { mode: 0o755 });
+  makeDirs(logDir); // Slurm does not create it: without it every task would fail with no log
   return { script, tasksFile, logDir };
 }
 

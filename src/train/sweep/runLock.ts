@@ -47,11 +47,14 @@ export function readOwner(file: string): LockOwner | undefined {
   }
 }
 
-/** False when `squeue` says the job is over; true while it is listed or when squeue cannot tell. */
+// States of a job that will not run again (squeue -j may list them for a few minutes after the end).
+const JOB_OVER = /^(COMPLETED|CANCELLED|FAILED|TIMEOUT|NODE_FAIL|PREEMPTED|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE|REVOKED|SPECIAL_EXIT)/;
+
+/** False when `squeue` says the job is over (or has forgotten it); true while it may still run, or when squeue cannot tell. */
 export function slurmJobListed(job: string): boolean {
   const r = spawnSync("squeue", ["-h", "-j", job, "-o", "%T"], { encoding: "utf8", timeout: 30_000 });
   if (r.error) return true; // no squeue here: we cannot know
-  if (r.status === 0) return r.stdout.trim() !== "";
+  if (r.status === 0) return r.stdout.split("\n").map((l) => l.trim()).some((state) => state !== "" && !JOB_OVER.test(state));
   return !/invalid job id/i.test(r.stderr); // a job squeue has forgotten: over
 }
 

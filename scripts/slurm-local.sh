@@ -3,7 +3,7 @@
 # and to test it for real (.ci/run). Needs root and Debian's slurm-wlm and munge:
 #   apt-get install slurm-wlm munge
 #   scripts/slurm-local.sh start     # munged (if not running), slurmctld, slurmd; waits until idle
-#   scripts/slurm-local.sh status
+#   scripts/slurm-local.sh status    # exit 0 while it runs
 #   scripts/slurm-local.sh stop      # stops only what `start` started
 # The configuration, state and spool live in a temporary folder; /etc/slurm/slurm.conf becomes a
 # link to its slurm.conf (so sbatch, squeue, scancel find the cluster) and is removed by `stop`.
@@ -107,6 +107,6 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  status) if dir=$(our_dir); then echo "slurm-local: configured in $dir"; sinfo; else echo "slurm-local: not running"; fi ;;
+  status) if dir=$(our_dir) && pid_alive "$(cat "$dir/slurmctld.pid" 2>/dev/null)"; then echo "slurm-local: running ($dir)"; sinfo; else echo "slurm-local: not running"; exit 1; fi ;;
   *) echo "usage: scripts/slurm-local.sh start|stop|status" >&2; exit 2 ;;
 esac

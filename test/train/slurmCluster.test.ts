@@ -14,6 +14,8 @@ import { finetuneCommand } from "../../src/train/sweep/finetuneCommand";
 import { expandGrid, type RunSpec } from "../../src/train/sweep/grid";
 import { claimRun, lockPath, readOwner } from "../../src/train/sweep/runLock";
 import { submitSweep } from "../../src/train/sweep/submitSweep";
+import { submitPreset, sweepPreset } from "../../src/train/sweep/presetSweep";
+import { QUICK_PRESET, type ReproducePreset } from "../../src/train/sweep/presets";
 import { REPO_ROOT } from "../helpers/glue";
 import { mkdtemp } from "../helpers/tempDir";
 
@@ -184,4 +186,27 @@ test("a claim held by another host's Slurm task is respected while the job is qu
   const taken = claimRun(runDir); // a node failure or a kill -9 on another machine leaves such a claim
   assert.ok("lock" in taken, "a cancelled job's claim is broken");
   taken.lock.release();
+});
+
+test("reproduce --submit slurm submits the preset's runs and says to run it again; the next reproduce reuses them", { skip }, async () => {
+  // The quick preset's 50 runs, held in the queue (--hold) so that nothing trains: what is submitted and said.
+  const out = path.join(tempDir("slurm-reproduce-"), "out");
+  const said = cli(["reproduce", "--preset", "quick", "--out", out, "--submit", "slurm", "--slurm-option=--hold"]);
+  const ids = jobIds(said);
+  try {
+    assert.match(said, /^reproduce: submitted 50 of the 50 runs of preset quick to Slurm as job \d+\n/);
+    assert.match(said, /when the jobs are done, run the same command again; it reuses their runs and writes the report:\n {2}instability reproduce --preset quick --out .* --submit slurm --slurm-option=--hold\n$/);
+    assert.deepEqual(status(path.join(out, "runs")).totals, { runs: 50, finished: 0, running: 0, failed: 0, queued: 50, missing: 0 });
+  } finally {
+    spawnSync("scancel", ids);
+  }
+  // A two-run preset trained on the cluster, then swept by reproduce's launcher: nothing to train.
+  const tiny: ReproducePreset = { ...QUICK_PRESET, name: "tiny", tasks: { embedded: ["sotu-party"], glue: ["rte"] }, parts: [{ ...QUICK_PRESET.parts[0], seeds: [0, 1] }], finetune: { epochs: 1, maxTrainExamples: 16, maxLength: 16 } };
+  const store = path.join(tempDir("slurm-preset-"), "runs");
+  const submitted = submitPreset({ preset: tiny, store });
+  assert.equal(submitted.submitted.length, 2);
+  await waitForJobs(submitted.submission!.jobs.map((j) => j.id));
+  const sink = { write: () => true, isTTY: false } as unknown as NodeJS.WritableStream;
+  const swept = await sweepPreset({ preset: tiny, store, workers: 1, stream: sink });
+  assert.deepEqual([swept.sweep.alreadyDone, swept.sweep.completed.length, swept.sweep.failed.length], [2, 0, 0]);
 });

@@ -17,7 +17,6 @@ be retried). Changes nothing.
   --json        print the status as JSON`;
 
 /** Names come from the file system: print their control characters escaped, never raw. */
-// eslint-disable-next-line no-control-regex
 const printable = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 
 const count = (n: number, what: string) => `${n} ${what}`;

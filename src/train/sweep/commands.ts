@@ -3,7 +3,6 @@
 // (a newline in a path would split the line, and the rest would run as a command) is refused.
 import type { RunCommand } from "./pool";
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** Throws, naming `what`, when `text` holds a control character (newline, tab, escape, …). */

@@ -40,7 +40,7 @@ const skip = clusterUnavailable();
 const ROOT = mkdtemp("slurm-cluster-");
 let made = 0;
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(ROOT, `${prefix}${made++}-`));
-if (skip) process.stdout.write(`# skipping the real-Slurm tests: ${skip}\n`);
+if (skip) process.stdout.write(`skipping the real-Slurm tests: ${skip}\n`);
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 300_000 });
@@ -99,11 +99,11 @@ test("a grid submitted with sbatch: every run finishes, equal byte for byte to t
   assert.match(out, /^submitted 3 run\(s\) to Slurm as job \d+\nlogs: .*\/\.slurm\/.*\/logs\nfollow with: instability status --store /);
   const ids = jobIds(out);
   const during = cli(["status", "--store", store]);
-  t.diagnostic(`status during the submission:\n${during}`);
+  for (const line of `status during the submission:\n${during}`.trimEnd().split("\n")) t.diagnostic(line);
   assert.match(during, /: 3 run\(s\) in 1 configuration\(s\)/);
   await waitForJobs(ids);
   const after = cli(["status", "--store", store]);
-  t.diagnostic(`status after it:\n${after}`);
+  for (const line of `status after it:\n${after}`.trimEnd().split("\n")) t.diagnostic(line);
   assert.match(after, /3 finished, 0 running, 0 failed, 0 missing/);
   assertSameAsLocal(store);
   assert.deepEqual([...trainedByTasks(store).values()], [1, 1, 1]);
@@ -129,7 +129,7 @@ test("scancel of a running task leaves no partial run and no claim; the resubmis
   assert.ok(!fs.existsSync(path.join(store, cancelled.relativeDir)), "the cancelled run is not there, not even in part");
   assert.deepEqual(fs.readdirSync(config).filter((n) => n.startsWith(".")), [], "no claim and no temporary folder is left");
   const failed = status(store).configurations[0].failed;
-  t.diagnostic(`status after scancel ${victim.job}:\n${cli(["status", "--store", store])}`);
+  for (const line of `status after scancel ${victim.job}:\n${cli(["status", "--store", store])}`.trimEnd().split("\n")) t.diagnostic(line);
   assert.equal(failed.length, 1);
   assert.match(failed[0].reason, /stopped by SIGTERM/);
   assert.ok(fs.existsSync(failed[0].log) && fs.existsSync(failed[0].slurmLog));

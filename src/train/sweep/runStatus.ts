@@ -9,7 +9,7 @@ import { isRunFolder } from "../../runs/runDefinition";
 import { insideStore } from "../../runs/storeLayout";
 import { logPath, readFailure } from "./failureRecord";
 import { lockPath, ownerAlive, readOwner, type LockOwner } from "./runLock";
-import { readSweepManifests, type SweepManifest } from "./sweepManifest";
+import { readSubmissions, readSweepManifests, type SlurmSubmissionRecord } from "./sweepManifest";
 
 export interface RunningRun {
   run: string;
@@ -77,9 +77,9 @@ function runsOnDisk(store: string): string[] {
 }
 
 /** Runs waiting in a pending array task of a recorded submission: run → "12_3" (none when squeue cannot say). */
-function queuedRuns(manifests: SweepManifest[]): Map<string, string> {
+function queuedRuns(submissions: SlurmSubmissionRecord[]): Map<string, string> {
   const byJob = new Map<string, { tasksFile: string; offset: number }>();
-  for (const s of manifests.flatMap((m) => m.submissions)) for (const j of s.jobs ?? []) byJob.set(String(j.id), { tasksFile: s.tasksFile, offset: j.offset });
+  for (const s of submissions) for (const j of s.jobs ?? []) byJob.set(String(j.id), { tasksFile: s.tasksFile, offset: j.offset });
   const queued = new Map<string, string>();
   if (byJob.size === 0) return queued;
   const r = spawnSync("squeue", ["-h", "-r", "-t", "PENDING", "-j", [...byJob.keys()].join(","), "-o", "%i"], { encoding: "utf8", timeout: 30_000 });
@@ -123,9 +123,8 @@ export function storeStatus(store: string): StoreStatus {
   store = path.resolve(store);
   if (!fs.existsSync(store)) throw new Error(`--store ${store}: not found; pass the folder a sweep writes its runs into`);
   const runs = new Set<string>();
-  const manifests = readSweepManifests(store);
-  for (const m of manifests) for (const r of m.runs) runs.add(path.normalize(r));
-  const queued = queuedRuns(manifests);
+  for (const m of readSweepManifests(store)) for (const r of m.runs) runs.add(path.normalize(r));
+  const queued = queuedRuns(readSubmissions(store));
   for (const r of runsOnDisk(store)) runs.add(r);
   const byConfig = new Map<string, ConfigurationStatus>();
   const totals = { runs: 0, finished: 0, running: 0, failed: 0, queued: 0, missing: 0 };

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { makeDirs } from "../../util/makeDirs";
 import { defaultCliPath } from "./finetuneCommand";
 import { arrayRange, slurmArrayScript, type SlurmResources } from "./slurmScript";
+import { recordSubmission } from "./sweepManifest";
 import type { TaskEntry, TaskList } from "./sweepTask";
 
 export interface SlurmFiles {
@@ -80,6 +81,8 @@ export function submitToSlurm(o: SubmitOptions): Submission {
       throw new Error(`sbatch refused the array of runs ${offset}–${offset + size - 1}: ${said}${before}; fix the --slurm-* options and submit again (only missing runs are submitted)`);
     }
     jobs.push({ id: r.stdout.trim().split(";")[0], offset, size });
+    // For `instability status` (queued runs), kept even if a later array is refused.
+    recordSubmission(dir, { tasksFile: files.tasksFile, logDir: files.logDir, jobs: jobs.map((j) => ({ id: j.id, offset: j.offset })), time: new Date().toISOString() });
   }
   return { ...files, dir, jobs };
 }

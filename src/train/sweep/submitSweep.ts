@@ -54,10 +54,7 @@ export function submitSweep(o: SubmitSweepOptions): SubmitSweepResult {
   }
   if (tasks.length) {
     result.submission = submitToSlurm({ ...o, tasks });
-    const { tasksFile, logDir, jobs } = result.submission;
-    recordSweep(o.store, o.runs, { tasksFile, logDir, jobs: jobs.map(({ id, offset }) => ({ id, offset })), time: new Date().toISOString() });
-  } else {
-    recordSweep(o.store, o.runs);
   }
+  recordSweep(o.store, o.runs);
   return result;
 }

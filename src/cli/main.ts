@@ -17,6 +17,8 @@ const COMMANDS: Record<string, { file: string; summary: string }> = {
   examples: { file: "examples", summary: "per-example instability: which test examples the runs disagree on" },
   compare: { file: "compare", summary: "is run set A more stable than B? differences with multibootstrap CIs and p" },
   seeds: { file: "seeds", summary: "how many seeds: CI half-width against seeds, seeds for a target or to tell two run sets apart" },
+  status: { file: "status", summary: "where the runs of a store stand: finished, running, failed, missing" },
+  "sweep-task": { file: "sweep-task", summary: "one array task of a sweep submitted to Slurm (its job script runs it)" },
 };
 
 function usage(): string {

@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { expandGrid, parseSeeds } from "../../src/train/sweep/grid";
 import { formatLearningRate } from "../../src/runs/storeLayout";
 import { runSweep } from "../../src/train/sweep/pool";
-import { commandLine, slurmArrayScript } from "../../src/train/sweep/commands";
+import { commandLine } from "../../src/train/sweep/commands";
+import { slurmArrayScript } from "../../src/train/sweep/slurmScript";
 import { isRunComplete } from "../../src/train/sweep/store";
 
 // A stand-in for `instability finetune`: writes a temporary folder, waits, then renames it into
@@ -124,13 +125,24 @@ test("kill -9 of a sweep loses no finished run and leaves nothing that looks fin
   }
 });
 
-test("commands are shell-quoted and the Slurm script runs line i of the commands file", () => {
+test("commands are shell-quoted, one line each; the Slurm script runs its array task's entry by absolute paths", () => {
   const line = commandLine({ command: "instability", args: ["finetune", "--out", "runs/it's here"] });
   assert.equal(line, `instability finetune --out 'runs/it'\\''s here'`);
   const echoed = spawnSync("bash", ["-c", `printf '%s\\n' ${line.replace(/^instability finetune --out /, "")}`], { encoding: "utf8" });
   assert.equal(echoed.stdout, "runs/it's here\n");
-  const script = slurmArrayScript({ jobName: "inst", commandsFile: "cmds.txt", count: 5 });
-  assert.match(script, /#SBATCH --array=0-4/);
-  assert.match(script, /sed -n "\$\(\(SLURM_ARRAY_TASK_ID \+ 1\)\)p" cmds.txt/);
-  assert.throws(() => slurmArrayScript({ jobName: "x", commandsFile: "c", count: 0 }), /already done/);
+  // A newline would split the command in two, and the shell would run the rest as a command.
+  assert.throws(() => commandLine({ command: "node", args: ["--out", "runs/a\ntouch pwned"] }), /"runs\/a\\ntouch pwned" holds a control character \(U\+000A\)/);
+  const base = { jobName: "inst", node: "/usr/bin/node", cli: "/opt/x/main.js", tasksFile: "/s/.slurm/1/job.sh.tasks.json", logDir: "/s/.slurm/1/logs" };
+  const script = slurmArrayScript({ ...base, count: 5, maxParallel: 2, cpus: 3, time: "1:00:00", options: ["--account=abc"] });
+  assert.match(script, /^#SBATCH --array=0-4%2$/m);
+  assert.match(script, /^#SBATCH --cpus-per-task=3$/m);
+  assert.match(script, /^#SBATCH --time=1:00:00$/m);
+  assert.match(script, /^#SBATCH --output=\/s\/.slurm\/1\/logs\/%A_%a.out$/m);
+  assert.match(script, /^#SBATCH --account=abc$/m);
+  assert.match(script, /^exec \/usr\/bin\/node \/opt\/x\/main.js sweep-task --tasks \/s\/.slurm\/1\/job.sh.tasks.json --index "\$\(\(SLURM_ARRAY_TASK_ID \+ \$\{1:-0\}\)\)"$/m);
+  // The index bash computes: task 3 of the array submitted with offset 1000.
+  const index = spawnSync("bash", ["-c", `SLURM_ARRAY_TASK_ID=3; set -- 1000; echo "$((SLURM_ARRAY_TASK_ID + \${1:-0}))"`], { encoding: "utf8" });
+  assert.equal(index.stdout, "1003\n");
+  assert.throws(() => slurmArrayScript({ ...base, count: 0 }), /already done/);
+  assert.throws(() => slurmArrayScript({ ...base, logDir: "/s/a\nb", count: 1 }), /control character/);
 });

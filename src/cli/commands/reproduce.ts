@@ -13,7 +13,10 @@ import { codeProvenance } from "../../util/provenance";
 import type { RunSpec } from "../../train/sweep/grid";
 import type { RunCommand, SweepResult } from "../../train/sweep/pool";
 import { PRESETS, type ReproducePreset } from "../../train/sweep/presets";
-import { StaleRunsError, sweepPreset } from "../../train/sweep/presetSweep";
+import { StaleRunsError, submitPreset, sweepPreset } from "../../train/sweep/presetSweep";
+import { shellQuote } from "../../train/sweep/commands";
+import type { SlurmResources } from "../../train/sweep/slurmScript";
+import { checkOneLine, SLURM_FLAGS, SLURM_USAGE, slurmResources, wantsSlurmSubmit } from "../slurmFlags";
 
 const USAGE = `usage: instability reproduce [options]
 
@@ -36,7 +39,10 @@ With no options: the embedded model, the embedded tasks and the quick preset.
                            Fleiss' κ chance term (default textbook; the paper's numbers: uniform-over-items)
   --measures pwcca,rsa,…   optional representation measures (pwcca, cka-rbf, cka-biased, op-angular,
                            rsa, mknn, cknna with k = 10) added to the convergent-validity section, each
-                           correlated with CKA, OP and SVCCA (measured on the Standard runs only); default: the paper's three`;
+                           correlated with CKA, OP and SVCCA (measured on the Standard runs only); default: the paper's three
+${SLURM_USAGE}
+                           (reproduce then exits; run the same command again once the jobs are
+                           done: it reuses their runs and writes the report)`;
 
 export interface ReproduceOptions {
   preset: ReproducePreset;
@@ -143,6 +149,7 @@ export async function run(argv: string[]): Promise<number> {
       "no-sweep": { type: "boolean" },
       chance: { type: "string" },
       measures: { type: "string" },
+      ...SLURM_FLAGS,
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -171,9 +178,16 @@ export async function run(argv: string[]): Promise<number> {
   if (values.model !== undefined && !fs.existsSync(path.join(values.model, "config.json"))) {
     throw new CliError(`--model ${values.model}: no config.json there; pass a Hugging Face checkpoint folder`);
   }
+  const out = values.out ?? path.join("out", "reproduce");
+  if (wantsSlurmSubmit(values)) {
+    if (values["no-sweep"]) throw new CliError("--submit slurm and --no-sweep cannot be combined: --no-sweep trains nothing to submit");
+    checkOneLine({ "--out": path.resolve(out), "--model": values.model && path.resolve(values.model), "--glue-dir": glueDir && path.resolve(glueDir) });
+    const again = ["instability", "reproduce", ...argv].map(shellQuote).join(" ");
+    if (submitToCluster(preset, out, values.model, values["model-name"], glueDir, slurmResources(values), again)) return 0;
+  }
   const result = await reproduce({
     preset,
-    out: values.out ?? path.join("out", "reproduce"),
+    out,
     workers,
     model: values.model,
     modelName: values["model-name"],
@@ -190,4 +204,34 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** Submits the preset's missing runs; true when the cluster still has work (reproduce stops here). */
+function submitToCluster(preset: ReproducePreset, out: string, model: string | undefined, modelName: string | undefined, glueDir: string | undefined, resources: SlurmResources, again: string): boolean {
+  const store = path.resolve(out, "runs");
+  let r;
+  try {
+    r = submitPreset({ preset, store, model, modelName, glueDir, ...resources });
+  } catch (err) {
+    if (err instanceof StaleRunsError) throw new CliError(`${err.message}; use another --out (or remove them)`);
+    throw new CliError(`--out ${out}: ${(err as Error).message}`);
+  }
+  const say = (line: string) => process.stdout.write(line + "\n");
+  const busy = r.running.length ? `${r.running.length} being trained now (${r.running[0].heldBy}${r.running.length > 1 ? ", …" : ""})` : "";
+  if (!r.submission && !busy) {
+    say(`reproduce: all ${r.runs.length} runs of preset ${preset.name} are finished in ${store}; nothing to submit, analysing them`);
+    return false;
+  }
+  if (r.submission) {
+    const jobs = r.submission.jobs.map((j) => j.id).join(", ");
+    const skipped = [r.finished ? `${r.finished} finished` : "", busy].filter(Boolean).join(", ");
+    const retried = r.retried ? `; ${r.retried} of them failed or were stopped before: if they fail again, \`instability status --store ${store}\` shows why` : "";
+    say(`reproduce: submitted ${r.submitted.length} of the ${r.runs.length} runs of preset ${preset.name} to Slurm as job ${jobs}${skipped ? ` (not submitted: ${skipped})` : ""}${retried}`);
+    say(`logs: ${r.submission.logDir}`);
+  } else {
+    say(`reproduce: nothing to submit: ${r.finished} of ${r.runs.length} runs are finished and ${busy}`);
+  }
+  say(`follow with: instability status --store ${store}`);
+  say(`when the jobs are done, run the same command again; it reuses their runs and writes the report:\n  ${again}`);
+  return true;
 }

@@ -10,7 +10,12 @@ import { MITIGATIONS } from "../../train/mitigation/defaults";
 import { EMBEDDED_TASK_NAMES } from "../../data/embeddedTasks";
 import { expandGrid, parseSeeds, type RunSpec } from "../../train/sweep/grid";
 import { runSweep, type RunCommand } from "../../train/sweep/pool";
-import { commandLine, slurmArrayScript } from "../../train/sweep/commands";
+import type { SlurmResources } from "../../train/sweep/slurmScript";
+import { commandLine } from "../../train/sweep/commands";
+import { writeSlurmFiles } from "../../train/sweep/slurmSubmit";
+import { submitSweep } from "../../train/sweep/submitSweep";
+import { recordSweep } from "../../train/sweep/sweepManifest";
+import { checkOneLine, SLURM_FLAGS, SLURM_USAGE, slurmResources, wantsSlurmSubmit } from "../slurmFlags";
 import { type FinetuneArgs, finetuneCommand, finetuneOptions } from "../../train/sweep/finetuneCommand";
 import { describeStale, staleRuns } from "../../train/sweep/identityCheck";
 import { missingRuns } from "../../train/sweep/store";
@@ -35,7 +40,9 @@ made with other settings (epochs, checkpoint, data, …: its config.json) is an 
                            passed to every \`instability finetune\`
   --overwrite              re-run finished runs that were made with other settings (default: refuse)
   --print-commands         print one shell command per missing run instead of running
-  --slurm FILE             write a Slurm job-array script (and FILE.commands) for the missing runs`;
+  --slurm FILE             write a Slurm job-array script (and FILE.tasks.json) for the missing runs,
+                           to submit by hand (sbatch FILE); logs go to slurm-logs/ beside FILE
+${SLURM_USAGE}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCliArgs("sweep", {
@@ -47,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
       epochs: { type: "string" }, batch: { type: "string" }, "max-train-examples": { type: "string" },
       "max-length": { type: "string" }, "failed-rule": { type: "string" }, "reinit-layers": { type: "string" }, "mixout-p": { type: "string" }, "llrd-eta": { type: "string" }, "wd-pre-lambda": { type: "string" },
       "save-final": { type: "boolean" }, "print-commands": { type: "boolean" }, slurm: { type: "string" }, overwrite: { type: "boolean" },
+      ...SLURM_FLAGS,
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -93,24 +101,23 @@ export async function run(argv: string[]): Promise<number> {
   const redo = new Set(stale.map((s) => s.relativeDir));
   const commandFor = (r: RunSpec, runDir: string): RunCommand => finetuneCommand(r, runDir, { ...args, overwrite: redo.has(r.relativeDir) });
 
-  if (values["print-commands"] || values.slurm) {
-    const todo = [...missingRuns(store, runs), ...runs.filter((r) => redo.has(r.relativeDir))];
-    const lines = todo.map((r) => commandLine(commandFor(r, path.join(store, r.relativeDir))));
+  const submit = wantsSlurmSubmit(values);
+  const resources = slurmResources(values);
+  const modes = [values["print-commands"] && "--print-commands", values.slurm !== undefined && "--slurm", submit && "--submit"].filter(Boolean);
+  if (modes.length > 1) throw new CliError(`${modes.join(" and ")} cannot be combined: choose one`);
+  if (modes.length) {
+    // Each run becomes one line of a command file or script: no path may split it.
+    checkOneLine({ "--store": store, "--model": values.model && path.resolve(values.model), "--glue-dir": values["glue-dir"] && path.resolve(values["glue-dir"]), "--failed-rule": values["failed-rule"], "--slurm": values.slurm && path.resolve(values.slurm) });
+  }
+  if (submit) return submitGrid(store, runs, commandFor, redo, resources);
+  if (values["print-commands"] || values.slurm !== undefined) {
+    const todo = [...missingRuns(store, runs).filter((r) => !redo.has(r.relativeDir)), ...runs.filter((r) => redo.has(r.relativeDir))];
     if (values["print-commands"]) {
+      const lines = asCliError(() => todo.map((r) => commandLine(commandFor(r, path.join(store, r.relativeDir)))));
       process.stdout.write(lines.map((l) => l + "\n").join(""));
       return 0;
     }
-    const script = path.resolve(values.slurm!);
-    const commandsFile = `${script}.commands`;
-    const text = asCliError(() => slurmArrayScript({ jobName: "instability-sweep", commandsFile, count: lines.length }));
-    try {
-      fs.writeFileSync(commandsFile, lines.map((l) => l + "\n").join(""));
-      fs.writeFileSync(script, text, { mode: 0o755 });
-    } catch (err) {
-      throw new CliError(`--slurm ${script}: cannot be written (${(err as Error).message}); give a path in an existing, writable folder`);
-    }
-    process.stdout.write(`wrote ${script} (${lines.length} array tasks) and ${commandsFile}; submit with: sbatch ${script}\n`);
-    return 0;
+    return writeScript(path.resolve(values.slurm!), store, runs, todo, commandFor, redo, resources);
   }
 
   const result = await asCliError(() => runSweep({ store, runs, workers, commandFor, redo }));
@@ -129,3 +136,45 @@ export async function run(argv: string[]): Promise<number> {
   return result.failed.length ? 1 : 0;
 }
 
+
+type CommandFor = (r: RunSpec, runDir: string) => RunCommand;
+
+function writeScript(script: string, store: string, runs: RunSpec[], todo: RunSpec[], commandFor: CommandFor, redo: ReadonlySet<string>, resources: SlurmResources): number {
+  if (todo.length === 0) {
+    process.stdout.write(`nothing to write: all ${runs.length} runs of this grid are finished in ${store}\n`);
+    return 0;
+  }
+  const tasks = todo.map((run) => ({ run, command: commandFor(run, path.join(store, run.relativeDir)), ...(redo.has(run.relativeDir) ? { redo: true } : {}) }));
+  const logDir = path.join(path.dirname(script), "slurm-logs");
+  const files = asCliError(() => {
+    try {
+      return writeSlurmFiles(script, store, tasks, logDir, resources);
+    } catch (err) {
+      const message = (err as Error).message;
+      if ((err as NodeJS.ErrnoException).code === undefined) throw err; // a name the script cannot carry: already one line
+      throw new CliError(`--slurm ${script}: cannot be written (${message}); give a path in an existing, writable folder`);
+    }
+  });
+  asCliError(() => recordSweep(store, runs), `--store ${store}: `);
+  const split = tasks.length > 1001 ? `; clusters allow at most MaxArraySize tasks per array (often 1001): split with \`sbatch --array=0-999 ${script} 0\`, \`sbatch --array=0-999 ${script} 1000\`, …` : "";
+  process.stdout.write(`wrote ${script} (${tasks.length} array tasks) and ${files.tasksFile}; logs go to ${files.logDir}; submit with: sbatch ${script}${split}\n`);
+  return 0;
+}
+
+function submitGrid(store: string, runs: RunSpec[], commandFor: CommandFor, redo: ReadonlySet<string>, resources: SlurmResources): number {
+  const r = asCliError(() => submitSweep({ store, runs, commandFor, redo, ...resources }));
+  const follow = `follow with: instability status --store ${store}`;
+  const busy = r.running.length ? `${r.running.length} being trained now (${r.running[0].heldBy}${r.running.length > 1 ? ", …" : ""})` : "";
+  if (!r.submission) {
+    process.stdout.write(busy ? `nothing to submit: ${r.finished} of ${runs.length} runs are finished and ${busy}; ${follow}\n` : `nothing to submit: all ${runs.length} runs of this grid are finished in ${store}\n`);
+    return 0;
+  }
+  const jobs = r.submission.jobs.map((j) => j.id);
+  const skipped = [r.finished ? `${r.finished} finished` : "", busy].filter(Boolean).join(", ");
+    const retried = r.retried ? `; ${r.retried} of them failed or were stopped before: if they fail again, \`instability status --store ${store}\` shows why` : "";
+  process.stdout.write(
+    `submitted ${r.submitted.length} run(s) to Slurm as job ${jobs.join(", ")}${skipped ? ` (not submitted: ${skipped})` : ""}${retried}\n` +
+      `logs: ${r.submission.logDir}\n${follow}   (or: squeue -j ${jobs.join(",")})\n`,
+  );
+  return 0;
+}

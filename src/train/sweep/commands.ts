@@ -1,41 +1,24 @@
-// Turning runs into shell commands, for users who spread a sweep over other machines:
-// one command per run (`--print-commands`), or a Slurm job-array script (`--slurm`) whose task i
-// runs line i of a commands file. Both write into the same run store, so a shared file system
-// and the atomic run folders make the pieces add up.
+// Turning runs into shell commands, for users who spread a sweep over other machines: one command
+// per run (`--print-commands`). Every command is one line: an argument with a control character
+// (a newline in a path would split the line, and the rest would run as a command) is refused.
 import type { RunCommand } from "./pool";
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** Throws, naming `what`, when `text` holds a control character (newline, tab, escape, …). */
+export function refuseControlCharacters(what: string, text: string): string {
+  const m = CONTROL.exec(text);
+  if (m) {
+    const code = `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+    throw new Error(`${what}: ${JSON.stringify(text)} holds a control character (${code}); it cannot go into a one-line command: rename it without one`);
+  }
+  return text;
+}
 
 export function shellQuote(arg: string): string {
   return /^[A-Za-z0-9_\-.,/:=@%+]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 export function commandLine(cmd: RunCommand): string {
-  return [cmd.command, ...cmd.args].map(shellQuote).join(" ");
-}
-
-export interface SlurmOptions {
-  jobName: string;
-  commandsFile: string;
-  count: number;
-  cpusPerTask?: number;
-  timeLimit?: string;
-  logDir?: string;
-}
-
-export function slurmArrayScript(o: SlurmOptions): string {
-  if (o.count < 1) throw new Error("nothing to submit: every run of this sweep is already done");
-  const logs = o.logDir ?? "slurm-logs";
-  return [
-    "#!/bin/bash",
-    `#SBATCH --job-name=${o.jobName}`,
-    `#SBATCH --array=0-${o.count - 1}`,
-    `#SBATCH --cpus-per-task=${o.cpusPerTask ?? 1}`,
-    `#SBATCH --time=${o.timeLimit ?? "04:00:00"}`,
-    `#SBATCH --output=${logs}/%A_%a.out`,
-    "# Each array task runs one line of the commands file; finished runs are skipped on resubmission",
-    "# because `instability sweep --slurm` lists only the runs that are still missing.",
-    "set -euo pipefail",
-    `line=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" ${shellQuote(o.commandsFile)})`,
-    'eval "$line"',
-    "",
-  ].join("\n");
+  return [cmd.command, ...cmd.args].map((a) => shellQuote(refuseControlCharacters("argument", a))).join(" ");
 }

@@ -7,9 +7,10 @@ import * as path from "node:path";
 import { Progress } from "../../util/progress";
 import type { RunSpec } from "./grid";
 import { insideStore } from "../../runs/storeLayout";
-import { HOST } from "../../util/tempNames";
+import { clearFailure, logPath, writeFailure } from "./failureRecord";
 import { PARENT_ENV } from "./parentWatch";
-import { claimRun } from "./runLock";
+import { claimRun, describeOwner } from "./runLock";
+import { recordSweep } from "./sweepManifest";
 import { ensureWritableStore, isRunComplete, missingRuns, removeStaleTemporaries } from "./store";
 import { makeDirs } from "../../util/makeDirs";
 
@@ -54,9 +55,7 @@ export interface SweepResult {
   interrupted: boolean;
 }
 
-export function logPath(store: string, run: RunSpec): string {
-  return path.join(store, ".logs", `${run.relativeDir.split(path.sep).join("__")}.log`);
-}
+export { logPath };
 
 export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   if (!(opts.workers >= 1) || !Number.isInteger(opts.workers)) {
@@ -64,6 +63,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   }
   for (const r of opts.runs) insideStore(opts.store, r.relativeDir); // before anything is created
   ensureWritableStore(opts.store);
+  recordSweep(opts.store, opts.runs); // for `instability status`
   removeStaleTemporaries(opts.store, opts.runs);
   const missing = new Set(missingRuns(opts.store, opts.runs));
   const todo = opts.runs.filter((r) => missing.has(r) || opts.redo?.has(r.relativeDir));
@@ -89,8 +89,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
       makeDirs(path.dirname(runDir));
       const claim = claimRun(runDir);
       if ("heldBy" in claim) {
-        const h = claim.heldBy;
-        result.busy.push({ run, heldBy: h === "unknown" ? "unknown" : `pid ${h.pid}${h.host === HOST ? "" : " on another host"}` });
+        result.busy.push({ run, heldBy: describeOwner(claim.heldBy) });
         progress.tick(1, status());
         continue;
       }
@@ -115,8 +114,13 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         });
         children.delete(child);
         fs.closeSync(out);
-        if (code === 0 && isRunComplete(opts.store, run)) result.completed.push(run);
-        else if (!result.interrupted) result.failed.push({ run, exitCode: code, signal, log });
+        if (code === 0 && isRunComplete(opts.store, run)) {
+          result.completed.push(run);
+          clearFailure(opts.store, run);
+        } else if (!result.interrupted) {
+          result.failed.push({ run, exitCode: code, signal, log });
+          writeFailure(opts.store, run, code, signal);
+        }
         progress.tick(1, status());
       } finally {
         claim.lock.release();

@@ -9,6 +9,8 @@ import { finetuneCommand, finetuneOptions, type FinetuneArgs } from "./finetuneC
 import { describeStale, staleRuns } from "./identityCheck";
 import { runSweep, type RunCommand, type SweepResult } from "./pool";
 import { learningRateFor, llrdEtaFor, type ReproducePreset, type SweepPart } from "./presets";
+import type { SlurmResources } from "./slurmScript";
+import { submitSweep, type SubmitSweepResult } from "./submitSweep";
 
 /** The checkpoint's config.json (--model's, else the embedded model's), or undefined. */
 export function modelConfig(modelDir: string | undefined): Record<string, unknown> | undefined {
@@ -78,7 +80,8 @@ export interface PresetSweep {
 /** Finished runs in the store that were made with other settings (another preset, checkpoint or data). */
 export class StaleRunsError extends Error {}
 
-export async function sweepPreset(o: PresetSweepOptions): Promise<PresetSweep> {
+/** The preset's runs and the command of each; throws StaleRunsError for finished runs made otherwise. */
+function presetPlan(o: PresetSweepOptions): { runs: RunSpec[]; tasks: string[]; commandFor: (r: RunSpec, runDir: string) => RunCommand } {
   const tasks = o.glueDir ? o.preset.tasks.glue : o.preset.tasks.embedded;
   const { runs, saveFinal } = presetRuns(o.preset, o.modelName ?? storeModelName(o.model), tasks, modelFamily(o.model), o.include);
   const args = presetFinetuneArgs(o.preset, o.model, o.glueDir);
@@ -91,6 +94,17 @@ export async function sweepPreset(o: PresetSweepOptions): Promise<PresetSweep> {
     const keepFinal = saveFinal.has(r.relativeDir);
     return o.commandFor ? o.commandFor(r, runDir, keepFinal) : finetuneCommand(r, runDir, { ...args, saveFinal: keepFinal });
   };
+  return { runs, tasks, commandFor };
+}
+
+export async function sweepPreset(o: PresetSweepOptions): Promise<PresetSweep> {
+  const { runs, tasks, commandFor } = presetPlan(o);
   const sweep = await runSweep({ store: o.store, runs, workers: o.workers, commandFor, stream: o.stream });
   return { runs, tasks, sweep };
+}
+
+/** Submits the preset's missing runs to Slurm (the cluster trains them; a later sweep reuses them). */
+export function submitPreset(o: Omit<PresetSweepOptions, "workers" | "stream"> & SlurmResources & { maxArraySize?: number }): SubmitSweepResult & { runs: RunSpec[] } {
+  const { runs, commandFor } = presetPlan({ ...o, workers: 1 });
+  return { ...submitSweep({ ...o, runs, commandFor }), runs };
 }

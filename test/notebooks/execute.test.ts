@@ -49,15 +49,16 @@ for (const file of notebooks) {
   });
 
   const readsExported = READS_EXPORTED_RUNS.test(path.basename(file));
-  const exportSkip = readsExported && "skip" in exportReady ? `${exportReady.skip} (the notebook reads runs the exporter writes)` : false;
   test(`${rel} executes without errors and its HTML export draws every figure`,
-    { skip: (!jupyter && NO_JUPYTER) || exportSkip, timeout: (NOTEBOOK_TIMEOUT_S + 180) * 1000 }, async (t) => {
+    { skip: (!jupyter && NO_JUPYTER) || false, timeout: (NOTEBOOK_TIMEOUT_S + 180) * 1000 }, async (t) => {
       const kernel = testKernel();
       const out = fs.mkdtempSync(path.join(os.tmpdir(), "instability-nb-"));
       // Two MiniLM seeds exported by python/instability_export.py, for the notebook's RUNS_DIR.
       const exported = readsExported ? fs.mkdtempSync(path.join(os.tmpdir(), "instability-nb-exported-")) : undefined;
       try {
         let runsDir: string | undefined;
+        // Without the exporter's prerequisites notebook 07 runs as a newcomer meets it: on its demo folder.
+        if (readsExported && "skip" in exportReady) t.diagnostic(`${rel}: no exported runs (${exportReady.skip}); it measures its demo folder`);
         if (exported && !("skip" in exportReady)) {
           const t0 = Date.now();
           runsDir = exportTwoSeeds(exportReady.python, exportReady.glue, exported);
@@ -80,10 +81,9 @@ for (const file of notebooks) {
         });
         // What a reader meets: no object dumps, no log spam, no progress left at 0/0.
         assert.deepEqual(outputProblems(nb), [], `${rel}: outputs that read badly`);
-        if (runsDir) {
-          const text = nb.cells.flatMap((c) => (c.outputs ?? []).map((o) => joinSource(o.text) + joinSource(o.data?.["text/plain"] as string | string[] | undefined))).join("\n");
-          assert.ok(text.includes(`2 runs in ${runsDir}`), `${rel}: the notebook did not read the exported runs in ${runsDir}`);
-        }
+        const text = nb.cells.flatMap((c) => (c.outputs ?? []).map((o) => joinSource(o.text) + joinSource(o.data?.["text/plain"] as string | string[] | undefined))).join("\n");
+        if (runsDir) assert.ok(text.includes(`2 runs in ${runsDir}`), `${rel}: the notebook did not read the exported runs in ${runsDir}`);
+        else if (readsExported) assert.match(text, /^RUNS_DIR is not set: this notebook measures a demo folder\./m, `${rel}: without RUNS_DIR the first output says what it measures`);
         const figures = countFigures(nb);
 
         const html = nbconvert(jupyter!, kernel, executed, out, ["--to", "html"], 300);

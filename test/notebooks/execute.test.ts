@@ -15,8 +15,10 @@ import { exportPrerequisites, exportTwoSeeds } from "../helpers/exportedRuns";
 
 const root = path.resolve(__dirname, "..", "..", "..");
 const notebookDir = path.join(root, "notebooks");
+// INSTABILITY_NOTEBOOKS=REGEX executes only the matching notebooks (while working on one).
+const only = process.env.INSTABILITY_NOTEBOOKS ? new RegExp(process.env.INSTABILITY_NOTEBOOKS) : null;
 const notebooks = fs.existsSync(notebookDir)
-  ? fs.readdirSync(notebookDir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(notebookDir, f))
+  ? fs.readdirSync(notebookDir).filter((f) => f.endsWith(".ipynb") && (!only || only.test(f))).sort().map((f) => path.join(notebookDir, f))
   : [];
 
 /** Per cell; the whole notebook gets NOTEBOOK_TIMEOUT_S (method: each runs within 10 min). */

@@ -130,10 +130,10 @@ export async function notebookRuns(o: NotebookRunsOptions = {}): Promise<Noteboo
   const tasks = o.glueDir ? p.tasks.glue : p.tasks.embedded;
   const include = (x: { role: string }) => roles.has(x.role);
   const { runs } = presetRuns(p, storeModelName(o.model), tasks, modelFamily(o.model), include);
-  log(`${runs.length} runs of preset ${preset} (${p.parts.filter(include).map((x) => x.name).join(", ")}; ${tasks.join(", ")}) in ${store}; finished runs are reused`);
   // In a cell (and unless the caller takes the lines): one display updated in place with the
   // finished runs and the running one's latest line, instead of the sweep's progress lines.
   const live = o.log === undefined && canPublish() ? watchSweep(store, runs) : null;
+  if (!live) log(`${runs.length} runs of preset ${preset} (${p.parts.filter(include).map((x) => x.name).join(", ")}; ${tasks.join(", ")}) in ${store}; finished runs are reused`);
   let result: SweepResult | undefined;
   try {
     ({ sweep: result } = await sweepPreset({ preset: p, store, workers: o.workers ?? os.cpus().length, model: o.model, glueDir: o.glueDir, include, stream: lineStream(live ? () => undefined : log) }));

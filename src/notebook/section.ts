@@ -8,7 +8,9 @@ import { reportSection, type ReportOptions, type SectionId } from "../report/bui
 import { escapeHtml } from "../runs/names";
 import { publish } from "./display";
 import { show } from "./plotly";
-import { showTable } from "./table";
+import { cellStatus } from "./progress";
+import { tableText } from "./table";
+import { tableHtml as vizTableHtml } from "../viz/table";
 
 /** Shows a finding: its verdict badge and sentence, the preconditions it checked, and its numbers. */
 export function showFinding(f: Finding): void {
@@ -21,10 +23,17 @@ export interface ShowSectionOptions extends Omit<ReportOptions, "chance"> {
   parts?: ("finding" | "figures" | "tables")[];
 }
 
-/** Shows one section of the report (see report/buildReport.ts SECTION_IDS) and returns its finding. */
-export function showSection(store: RunStore, id: SectionId, opts: ShowSectionOptions = {}): Finding | undefined {
+/**
+ * Shows one section of the report (see report/buildReport.ts SECTION_IDS). Returns nothing, so a
+ * cell shows the section and not its finding object as text; the objects are
+ * `analysis.findings.computeFindings(store)`, or one of them, e.g. `analysis.findings.layersFinding(store)`. Measuring configurations that are
+ * not yet measured shows one status display, updated in place, when it takes a second or more.
+ */
+export function showSection(store: RunStore, id: SectionId, opts: ShowSectionOptions = {}): void {
   const parts = new Set(opts.parts ?? ["finding", "figures", "tables"]);
-  const { section, finding } = reportSection(store, id, opts);
+  const status = cellStatus({ verb: "measuring", doneVerb: "measured", unit: "configurations" });
+  const { section, finding } = store.whileMeasuring((name) => status.step(name), () => reportSection(store, id, opts));
+  status.finish();
   if (parts.has("finding")) {
     if (finding) showFinding(finding);
     else if (section.ourFinding) publish({ "text/html": section.ourFinding, "text/plain": section.ourFinding.replace(/<[^>]+>/g, "") });
@@ -33,9 +42,14 @@ export function showSection(store: RunStore, id: SectionId, opts: ShowSectionOpt
   if (parts.has("figures")) for (const f of section.figures ?? []) show("spec" in f ? f.spec : f);
   if (parts.has("tables")) {
     for (const t of section.tables ?? []) {
-      if (t.rows) showTable(t.rows, { caption: t.caption, ...t.options });
-      else if (t.html) publish({ "text/html": `<p><b>${escapeHtml(t.caption)}</b></p>${t.html}`, "text/plain": t.caption });
+      // The report's own table (its column formats, headers and the paper's names), styled for a cell.
+      if (t.rows) publish({ "text/html": vizTableHtml(t.rows, { ...t.options, caption: escapeHtml(t.caption), inlineAlign: true, className: "instability-lab-table" }), "text/plain": tableText(t.rows, { caption: t.caption }) });
+      else if (t.html) {
+        // Too long for a page (report/sections.ts says "see the CSV file"); a notebook has no CSV beside it.
+        const where = t.csv ? `instability reproduce writes them to out/reproduce/tables/${t.csv.replace(/^.*\//, "")}.` : "they are in the report's CSV files.";
+        const html = t.html.replace("see the CSV file.", escapeHtml(where));
+        publish({ "text/html": `<p><b>${escapeHtml(t.caption)}</b></p>${html}`, "text/plain": `${t.caption}: ${html.replace(/<[^>]+>/g, "")}` });
+      }
     }
   }
-  return finding;
 }

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import type { RunSpec } from "../train/sweep/grid";
 import { logPath } from "../train/sweep/pool";
 import { isRunComplete } from "../train/sweep/store";
+import { escapeHtml, publish } from "./display";
 import { progress } from "./progress";
 
 export interface SweepWatch {
@@ -13,9 +14,17 @@ export interface SweepWatch {
   stop(note?: string): void;
 }
 
-/** Watches the runs of `runs` not yet in `store`; updates every `everyMs` (default 2 s). */
+/**
+ * Watches the runs of `runs` not yet in `store`; updates every `everyMs` (default 2 s). When every
+ * run is already there, one line says so instead of a progress bar at 0/0.
+ */
 export function watchSweep(store: string, runs: RunSpec[], everyMs = 2000): SweepWatch {
   const todo = runs.filter((r) => !isRunComplete(store, r));
+  if (todo.length === 0) {
+    const line = `all ${runs.length} runs found in ${store}, nothing to fine-tune`;
+    publish({ "text/html": `<div class="instability-lab-status">${escapeHtml(line)}</div>`, "text/plain": line });
+    return { stop: () => undefined };
+  }
   const p = progress({ label: "fine-tuning", total: todo.length, unit: "runs", everyMs: 0 });
   let last = "";
   const draw = (extra?: string) => {

@@ -8,8 +8,14 @@ import type { Cell, Row } from "../util/row";
 export interface TableOptions {
   /** Rows shown before "… N more rows" (default 50). */
   maxRows?: number;
-  /** Significant digits of non-integer numbers (default 4). */
+  /**
+   * Significant digits (default 4) of each column's largest number: a column's numbers all get the
+   * decimals that gives (at most 6), so a value below that precision prints as 0 (2.55e-16 next
+   * to 0.41 with digits 3: 0.000). Columns of integers only stay as they are.
+   */
   digits?: number;
+  /** Fixed decimals for every non-integer number instead (say so in the caption). */
+  decimals?: number;
   /** A caption above the table. */
   caption?: string;
   /** Show the DataFrame index as the first column (default: only when it is not 0..n-1). */
@@ -73,6 +79,28 @@ export function formatCell(v: unknown, digits = 4): string {
   return String(v);
 }
 
+/** Most decimals a column gets from `digits`: below 1e-6 a table reads 0. */
+const MAX_DECIMALS = 6;
+
+/**
+ * How the numbers of one column are written: fixed decimals (opts.decimals, or those that give
+ * the column's largest number `digits` significant digits), integers too (a column of
+ * integers only, such as run counts, as they are); a value
+ * that rounds to zero prints as 0 at that precision, never as "-0.000" or 2.55e-16.
+ */
+export function columnFormatter(values: unknown[], opts: { digits?: number; decimals?: number } = {}): (v: number) => string {
+  const finite = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
+  if (finite.every((v) => Number.isInteger(v))) return (v) => String(v);
+  const largest = Math.max(...finite.map(Math.abs));
+  const digits = opts.digits ?? 4;
+  const decimals = opts.decimals ?? (largest === 0 ? digits - 1 : Math.min(MAX_DECIMALS, Math.max(0, digits - 1 - Math.floor(Math.log10(largest)))));
+  return (v) => {
+    if (!Number.isFinite(v)) return String(v);
+    const s = v.toFixed(decimals);
+    return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+  };
+}
+
 // The index column's key in the rows handed to viz.tableHtml: no DataFrame column is called this.
 const INDEX = "\u0000index";
 
@@ -86,6 +114,7 @@ export function tableHtml(input: unknown, opts: TableOptions = {}): string {
   const shown = rows.slice(0, maxRows);
   // numbers stay numbers (aligned and formatted by viz); anything else becomes its text here
   const cell = (v: unknown): Cell => (typeof v === "number" ? v : v == null ? null : formatCell(v, opts.digits));
+  const formatters = columns.map((_, j) => columnFormatter(shown.map((row) => row[j]), opts));
   const rowObjects: Row[] = shown.map((row, r) => ({
     ...(index ? { [INDEX]: String(index[r]) } : {}),
     ...Object.fromEntries(columns.map((c, j) => [c, cell(row[j])])),
@@ -95,7 +124,7 @@ export function tableHtml(input: unknown, opts: TableOptions = {}): string {
     columns: index ? [INDEX, ...columns] : columns,
     headers: Object.fromEntries(columns.map((c) => [c, escapeHtml(c)])),
     labelCells: false,
-    defaultFormat: (v) => formatCell(v, opts.digits),
+    formats: Object.fromEntries(columns.map((c, j) => [c, formatters[j]])),
     caption: opts.caption ? escapeHtml(opts.caption) : undefined,
     className: "instability-lab-table",
     rowHeader: index ? INDEX : undefined,
@@ -107,8 +136,11 @@ export function tableHtml(input: unknown, opts: TableOptions = {}): string {
 export function tableText(input: unknown, opts: TableOptions = {}): string {
   const { columns, rows, index } = tableData(input, opts);
   const maxRows = opts.maxRows ?? 50;
+  const shown = rows.slice(0, maxRows);
+  const formatters = columns.map((_, j) => columnFormatter(shown.map((row) => row[j]), opts));
+  const text = (v: unknown, j: number) => (typeof v === "number" ? formatters[j](v) : formatCell(v, opts.digits));
   const grid = [(index ? [""] : []).concat(columns)].concat(
-    rows.slice(0, maxRows).map((row, r) => (index ? [String(index[r])] : []).concat(row.map((v) => formatCell(v, opts.digits)))),
+    shown.map((row, r) => (index ? [String(index[r])] : []).concat(row.map(text))),
   );
   const widths = grid[0].map((_, c) => Math.max(...grid.map((line) => line[c].length)));
   const lines = grid.map((line) => line.map((s, c) => s.padStart(widths[c])).join("  ").trimEnd());

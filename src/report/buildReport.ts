@@ -90,7 +90,11 @@ function sectionBuilders(store: RunStore, opts: ReportOptions, csv: Csv, keep: (
       const sf = computeSuccessfulVsFailed(store, opts.failure);
       return S.failedSection(keep(F.failedFinding(store, opts.failure, sf)), sf, csv);
     },
-    kendall: () => S.kendallSection(keep(F.kendallFinding(store, benchmarks())), computeBenchmark(store), csv),
+    // The τ rows (measure pairs), not the benchmark's per-method rows, under the τ caption.
+    kendall: () => {
+      const b = computeBenchmark(store);
+      return S.kendallSection(keep(F.kendallFinding(store, benchmarks())), { panels: b.panels, rows: b.tau }, csv);
+    },
     bootstrap: () => S.bootstrapSection(keep(F.bootstrapFinding(store, bootstrap())), bootstrap(), csv),
     agreement: () => {
       const a = computeSdAgreement(bootstrap(), opts.agreement);

@@ -22,6 +22,7 @@ import { shareGrid } from "../viz/shareGrid";
 import { runMetricStrip } from "../viz/strip";
 import { subsamplingGrid } from "../viz/subsampling";
 import type { Row } from "../viz/table";
+import { shortConfigurationLabels } from "./configLabels";
 import { findingHtml } from "./findingHtml";
 import { where } from "./text";
 
@@ -42,23 +43,26 @@ function section(f: Finding, figures: ReportFigure[], tables: ReportTable[], ext
 export function learningSection(f: Finding, all: ConfigLearning[], csv: Csv): ReportSection {
   const rows = all.map(learningRow);
   const metric = all[0]?.metric ?? "accuracy";
+  const { labels, common } = shortConfigurationLabels(all.map((l) => ({ ...l.config, final: l.variant === "final" })));
   const figures = all.length
     ? [{
         spec: runMetricStrip({
-          groups: all.map((l) => ({
-            name: `${where(l.config.model, l.config.task)} ${label(l.config.method)} lr ${l.config.learningRate.toExponential()}${l.variant === "final" ? " (final)" : ""}`,
+          groups: all.map((l, i) => ({
+            name: labels[i],
             values: l.runs.map((r) => r.score),
             text: l.runs.map((r) => `seed ${r.seed}`),
             mean: l.mean,
             baseline: l.baseline,
           })),
-          title: "Test metric of every run, with the constant-prediction baseline",
+          title: `${common ? `${common}: test` : "Test"} metric of every run, with the constant-prediction baseline`,
           yTitle: metric,
         }),
         caption: "One point per run (seed). Black: mean with its 95% bootstrap CI over seeds. Dashed red: the best constant prediction.",
       }]
     : [];
-  return section(f, figures, [tbl("Per configuration: mean test metric with 95% CI over seeds, the range and the constant baseline", rows, csv("learning", rows), { formats: { learningRate: { sig: 2 } } })]);
+  // Two-line headers keep the table within the page (1,100 px) instead of scrolling sideways.
+  const headers = { learningRate: "learning<br>rate", ciLower: "95% CI<br>lower", ciUpper: "95% CI<br>upper", baseline: "constant<br>baseline" };
+  return section(f, figures, [tbl("Per configuration: mean test metric with 95% CI over seeds, the range and the constant baseline", rows, csv("learning", rows), { formats: { learningRate: { sig: 2 } }, headers })]);
 }
 
 export function benchmarkSection(b: MethodBenchmark[], actions: MethodAction[], csv: Csv): ReportSection {

@@ -67,7 +67,7 @@ figcaption{color:var(--muted);font-size:.9rem;margin-top:.25rem}
 .table-wrap{overflow-x:auto;margin:1rem 0 1.5rem}
 table.il-table{border-collapse:collapse;font-size:.9rem;font-variant-numeric:tabular-nums}
 table.il-table caption{caption-side:top;text-align:left;font-weight:600;padding:.25rem 0 .5rem}
-table.il-table th,table.il-table td{padding:.3rem .7rem;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
+table.il-table th,table.il-table td{padding:.3rem .55rem;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
 table.il-table thead th{border-bottom:2px solid #aab;background:#f5f6f8}
 table.il-table .num{text-align:right}
 table.il-table tbody tr:hover{background:#f7f9fc}

@@ -2,7 +2,7 @@
 // 95% CI as an error bar, and the constant-prediction baseline as a dashed line, so a reader sees
 // at once whether runs learn and how far apart seeds land.
 import { label } from "./labels";
-import { BASE_CONFIG, baseLayout, color, type FigureSpec, type Trace } from "./spec";
+import { BASE_CONFIG, baseLayout, color, legendBelow, type FigureSpec, type Trace } from "./spec";
 
 export interface StripGroup {
   name: string;
@@ -63,6 +63,8 @@ export function runMetricStrip(o: StripOptions): FigureSpec {
       hovertemplate: "baseline %{y:.4f}<extra></extra>",
     });
   }
-  const layout = baseLayout(o.title, { height: 420, xaxis: { type: "category", categoryarray: names, automargin: true }, yaxis: { title: { text: label(o.yTitle ?? "metric") }, gridcolor: "#eee" }, legend: { orientation: "h", y: -0.2 } });
+  // Group names may hold <br>: up to three lines of tick labels, then the legend below them.
+  const lines = Math.max(1, ...names.map((n) => n.split("<br>").length));
+  const layout = legendBelow(baseLayout(o.title, { height: 400 + 18 * lines, xaxis: { type: "category", categoryarray: names, automargin: true }, yaxis: { title: { text: label(o.yTitle ?? "metric") }, gridcolor: "#eee" } }), 30 + 18 * lines);
   return { data, layout, config: { ...BASE_CONFIG } };
 }

@@ -24,9 +24,9 @@ export interface TableOptions {
   /** Per-column number format; columns not named use `defaultFormat`. */
   formats?: Record<string, NumberFormat>;
   /**
-   * Default: per column, the fixed number of decimals that gives its smallest value 3 significant
-   * digits (so a column lines up), integers as they are; columns spanning orders of magnitude
-   * below 0.001 fall back to 3 significant digits.
+   * Default: per column, the fixed number of decimals (at most 6) that gives its smallest value 3
+   * significant digits (so a column lines up), integers as they are; values below a thousandth of
+   * the column's largest print as 0 at that precision; columns reaching 1e6 get 3 significant digits.
    */
   defaultFormat?: NumberFormat;
   /** Write known names in text cells (methods, models, tasks, measures) as the paper does; default true. */
@@ -80,7 +80,7 @@ export function formatNumber(v: number, fmt: NumberFormat = { sig: 3 }): string 
   if (Number.isNaN(v)) return "–";
   if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
   if (typeof fmt === "function") return fmt(v);
-  if ("decimals" in fmt) return minus(v.toFixed(fmt.decimals));
+  if ("decimals" in fmt) return minus(v.toFixed(fmt.decimals).replace(/^-(?=0(\.0*)?$)/, ""));
   if (Number.isInteger(v) && Math.abs(v) < 1e6) return minus(String(v));
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return minus(v.toExponential(Math.max(0, fmt.sig - 1)));
@@ -103,9 +103,11 @@ function cellHtml(v: Cell, fmt: NumberFormat, labelCells: boolean): string {
 export function columnFormat(values: number[], sig = 3): NumberFormat {
   const finite = values.filter((v) => Number.isFinite(v));
   if (finite.every((v) => Number.isInteger(v))) return { sig };
-  const small = Math.min(...finite.filter((v) => v !== 0).map(Math.abs));
   const large = Math.max(...finite.map(Math.abs));
-  if (!(small >= 1e-3) || large >= 1e6) return { sig };
+  if (large >= 1e6) return { sig };
+  // Values below a thousandth of the column's largest (rounding noise such as 2.55e-16 beside
+  // 0.41) do not set the precision: they print as 0 at it.
+  const small = Math.min(...finite.map(Math.abs).filter((a) => a !== 0 && a >= large * 1e-3));
   return { decimals: Math.max(0, Math.min(6, sig - 1 - Math.floor(Math.log10(small)))) };
 }
 
@@ -137,8 +139,11 @@ export function tableHtml(input: TableInput, opts: TableOptions = {}): string {
     })
     .join("\n");
   const cls = ["il-table", opts.className].filter(Boolean).join(" ");
-  const caption = opts.caption ? `<caption>${opts.caption}</caption>` : "";
-  return `<table class="${cls}">${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+  // Without the report's stylesheet (a notebook cell): the caption at the left where a reader
+  // starts, not centred over a wide table, and no cell wrapping "task-a" over two lines.
+  const inline = opts.inlineAlign ? { table: ' style="white-space:nowrap"', caption: ' style="text-align:left"' } : { table: "", caption: "" };
+  const caption = opts.caption ? `<caption${inline.caption}>${opts.caption}</caption>` : "";
+  return `<table class="${cls}"${inline.table}>${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
 }
 
 function csvField(v: Cell): string {

@@ -37,6 +37,9 @@ test("the report has every section with the paper's finding, this run's finding,
   assert.match(failed.ourFinding!, /3 failed and 5 successful runs/);
   const tables = Object.keys(built.tables).sort();
   assert.ok(["benchmark", "kendall_tau", "bootstrap_correlations", "convergent_validity", "successful_vs_failed", "subsampling_summary", "sd_agreement"].every((t) => tables.includes(t)), tables.join(","));
+  // the τ table holds the 15 pairs of the six measures per (model, task), not the benchmark's rows
+  assert.deepEqual(Object.keys(built.tables.kendall_tau[0]), ["model", "task", "measureA", "measureB", "tau", "methods"]);
+  assert.equal(built.tables.kendall_tau.length % 15, 0);
   // the generated sentence quotes the numbers of the table it summarises
   const lv = built.tables.layers_summary.find((r) => r.task === "toy" && r.measure === "cka")!;
   const layers = built.report.sections.find((s) => s.id === "layers")!;

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { fiveMethods, writeSyntheticStore } from "../analysis/synthetic";
-import { chromiumPath, NO_CHROMIUM, openOffline } from "../helpers/browser";
+import { chromiumPath, NO_CHROMIUM, openOffline, OVERLAPPING_TICK_LABELS, SIDEWAYS_SCROLL } from "../helpers/browser";
 
 const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.js");
 
@@ -39,6 +39,13 @@ test("reproduce's report opens in Chromium without errors and draws every figure
       assert.ok(d.given > 0, `${d.id} has no traces`);
       assert.equal(d.drawn, d.given, `${d.id}: traces drawn`);
     }
+    // Read at a laptop's width: no figure's axis labels overlap, and the per-configuration table
+    // (the first a reader meets) fits the page instead of scrolling sideways.
+    assert.deepEqual(await page.evaluate(OVERLAPPING_TICK_LABELS), [], "overlapping axis labels at 1200 px");
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.waitForTimeout(500);
+    assert.deepEqual(await page.evaluate(SIDEWAYS_SCROLL("#learning .table-wrap")), [], "the per-configuration table scrolls sideways at 1400 px");
+    assert.deepEqual(await page.evaluate(OVERLAPPING_TICK_LABELS), [], "overlapping axis labels at 1400 px");
     const sections = (await page.evaluate(`Array.from(document.querySelectorAll("section")).map((s) => s.id)`)) as string[];
     // README image, only when asked for: REPRODUCE_SCREENSHOT=docs/img/reproduce-report.png
     if (process.env.REPRODUCE_SCREENSHOT) await page.screenshot({ path: process.env.REPRODUCE_SCREENSHOT, type: "png" });

@@ -53,3 +53,30 @@ export async function openOffline(opts: { viewport?: { width: number; height: nu
   });
   return { page, errors, requests, close: () => browser.close() };
 }
+
+/**
+ * In-page code (a string: this project compiles without the DOM typings) listing the drawn plotly
+ * figures whose x-axis tick labels overlap one another, as "figure id: 'a' overlaps 'b'". Labels
+ * of one axis are compared; plotly rotates labels that would collide, so an overlap here is one
+ * a reader sees.
+ */
+export const OVERLAPPING_TICK_LABELS = `(() => {
+  const out = [];
+  for (const fig of document.querySelectorAll(".js-plotly-plot")) {
+    const id = (fig.closest("[id]") || fig).id || "figure";
+    for (const axis of fig.querySelectorAll(".xaxislayer-above")) {
+      const boxes = Array.from(axis.querySelectorAll(".xtick text")).map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() })).filter((b) => b.r.width > 0);
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r, b = boxes[j].r;
+        const overlap = Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+        if (overlap) out.push(id + ": '" + boxes[i].text + "' overlaps '" + boxes[j].text + "'");
+      }
+    }
+  }
+  return out;
+})()`;
+
+/** In-page code: elements that scroll sideways (wider content than their box), as "tag.class: content px > box px". */
+export const SIDEWAYS_SCROLL = (selector: string) => `Array.from(document.querySelectorAll(${JSON.stringify(selector)}))
+  .filter((e) => e.scrollWidth > e.clientWidth + 1)
+  .map((e) => e.tagName.toLowerCase() + "." + e.className + ": " + e.scrollWidth + " px > " + e.clientWidth + " px")`;

@@ -98,3 +98,37 @@ export function savedOutputs(nb: Notebook): SavedOutputs {
   });
   return r;
 }
+
+/** Most lines of text (stdout, stderr, an echoed value) one code cell may print. */
+export const MAX_TEXT_LINES = 10;
+
+/**
+ * A line as Node's util.inspect starts an object, array, class instance or Map it prints: what
+ * tslab shows when a cell's last expression is a value (it console.logs it).
+ */
+const INSPECTED = /^(?:[A-Z][\w$]*(?:\(\d+\))? )?[{[](?: |$)|^\[Function\b|^Promise \{/;
+
+/**
+ * What a reader should not meet in an executed notebook: a code cell printing more than
+ * MAX_TEXT_LINES lines of text, a value echoed as text (an inspected object, or any
+ * execute_result), and a progress display left at 0/0.
+ */
+export function outputProblems(nb: Notebook): string[] {
+  const problems: string[] = [];
+  nb.cells.forEach((cell, i) => {
+    if (cell.cell_type !== "code") return;
+    let text = "";
+    for (const o of cell.outputs ?? []) {
+      if (o.output_type === "stream") text += joinSource(o.text);
+      if (o.output_type === "execute_result") problems.push(`cell ${i} echoes its value: ${joinSource(o.data?.["text/plain"] as string | string[]).split("\n")[0].slice(0, 80)}`);
+      const html = joinSource(o.data?.["text/html"] as string | string[] | undefined);
+      const plain = joinSource(o.data?.["text/plain"] as string | string[] | undefined);
+      if (html.includes("instability-lab-progress") && /(^|\D)0\/0(\D|$)/.test(plain)) problems.push(`cell ${i} leaves a progress display at 0/0: "${plain}"`);
+    }
+    const lines = text.split("\n").filter((l) => l.trim());
+    if (lines.length > MAX_TEXT_LINES) problems.push(`cell ${i} prints ${lines.length} lines of text (at most ${MAX_TEXT_LINES}), from: ${lines[0].slice(0, 80)}`);
+    const echoed = lines.find((l) => INSPECTED.test(l));
+    if (echoed) problems.push(`cell ${i} prints an object as text: ${echoed.slice(0, 80)}`);
+  });
+  return problems;
+}

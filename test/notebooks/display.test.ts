@@ -102,9 +102,10 @@ test("tables from row objects: union of columns in order, numbers formatted, HTM
   assert.deepEqual(d.rows, [["bert", 0.0123456, undefined], ["<roberta>", 2, "x"]]);
   const html = tableHtml(rows);
   assert.match(html, /<th>model<\/th><th>sd<\/th><th>note<\/th>/);
-  assert.match(html, /<td>&lt;roberta&gt;<\/td><td style="text-align:right">2<\/td><td>x<\/td>/);
-  assert.match(html, /0\.01235/);
-  assert.equal(tableText(rows), ["    model       sd  note", "     bert  0.01235", "<roberta>        2     x"].join("\n"));
+  assert.match(html, /<td>&lt;roberta&gt;<\/td><td style="text-align:right">2\.000<\/td><td>x<\/td>/);
+  // a column's precision comes from its largest number (2 with 4 significant digits: 3 decimals)
+  assert.match(html, /0\.012</);
+  assert.equal(tableText(rows), ["    model     sd  note", "     bert  0.012", "<roberta>  2.000     x"].join("\n"));
   assert.throws(() => tableData([1, 2]), /row 0 is 1/);
   assert.throws(() => tableData("x"), /expected a danfo DataFrame/);
 });
@@ -140,7 +141,7 @@ test("a danfo DataFrame shows as the same table as its rows", async () => {
   assert.match(tableHtml(indexed), /<tr><th>a<\/th><td>Standard<\/td>/);
   const bundles = capture(() => showTable(df, { caption: "SD" }));
   assert.equal(bundles.length, 1);
-  assert.match(String(bundles[0]["text/html"]), /<caption>SD<\/caption>/);
+  assert.match(String(bundles[0]["text/html"]), /<caption style="text-align:left">SD<\/caption>/);
   assert.match(String(bundles[0]["text/plain"]), /LLRD  0\.0282/);
 });
 

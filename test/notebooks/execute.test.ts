@@ -7,16 +7,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-  joinSource, jupyterWithNbconvert, NO_JUPYTER, readNotebook, testKernel,
+  joinSource, jupyterWithNbconvert, NO_JUPYTER, outputProblems, readNotebook, testKernel,
   type Notebook,
 } from "../helpers/jupyter";
-import { chromiumPath, NO_CHROMIUM, openOffline } from "../helpers/browser";
+import { chromiumPath, NO_CHROMIUM, openOffline, OVERLAPPING_TICK_LABELS } from "../helpers/browser";
 import { exportPrerequisites, exportTwoSeeds } from "../helpers/exportedRuns";
 
 const root = path.resolve(__dirname, "..", "..", "..");
 const notebookDir = path.join(root, "notebooks");
+// INSTABILITY_NOTEBOOKS=REGEX executes only the matching notebooks (while working on one).
+const only = process.env.INSTABILITY_NOTEBOOKS ? new RegExp(process.env.INSTABILITY_NOTEBOOKS) : null;
 const notebooks = fs.existsSync(notebookDir)
-  ? fs.readdirSync(notebookDir).filter((f) => f.endsWith(".ipynb")).sort().map((f) => path.join(notebookDir, f))
+  ? fs.readdirSync(notebookDir).filter((f) => f.endsWith(".ipynb") && (!only || only.test(f))).sort().map((f) => path.join(notebookDir, f))
   : [];
 
 /** Per cell; the whole notebook gets NOTEBOOK_TIMEOUT_S (method: each runs within 10 min). */
@@ -49,15 +51,16 @@ for (const file of notebooks) {
   });
 
   const readsExported = READS_EXPORTED_RUNS.test(path.basename(file));
-  const exportSkip = readsExported && "skip" in exportReady ? `${exportReady.skip} (the notebook reads runs the exporter writes)` : false;
   test(`${rel} executes without errors and its HTML export draws every figure`,
-    { skip: (!jupyter && NO_JUPYTER) || exportSkip, timeout: (NOTEBOOK_TIMEOUT_S + 180) * 1000 }, async (t) => {
+    { skip: (!jupyter && NO_JUPYTER) || false, timeout: (NOTEBOOK_TIMEOUT_S + 180) * 1000 }, async (t) => {
       const kernel = testKernel();
       const out = fs.mkdtempSync(path.join(os.tmpdir(), "instability-nb-"));
       // Two MiniLM seeds exported by python/instability_export.py, for the notebook's RUNS_DIR.
       const exported = readsExported ? fs.mkdtempSync(path.join(os.tmpdir(), "instability-nb-exported-")) : undefined;
       try {
         let runsDir: string | undefined;
+        // Without the exporter's prerequisites notebook 07 runs as a newcomer meets it: on its demo folder.
+        if (readsExported && "skip" in exportReady) t.diagnostic(`${rel}: no exported runs (${exportReady.skip}); it measures its demo folder`);
         if (exported && !("skip" in exportReady)) {
           const t0 = Date.now();
           runsDir = exportTwoSeeds(exportReady.python, exportReady.glue, exported);
@@ -78,17 +81,20 @@ for (const file of notebooks) {
             assert.notEqual(o.output_type, "error", `${rel}: cell ${i} raised ${o.ename}: ${o.evalue}\n${joinSource(cell.source)}`);
           }
         });
-        if (runsDir) {
-          const text = nb.cells.flatMap((c) => (c.outputs ?? []).map((o) => joinSource(o.text) + joinSource(o.data?.["text/plain"] as string | string[] | undefined))).join("\n");
-          assert.ok(text.includes(`2 runs in ${runsDir}`), `${rel}: the notebook did not read the exported runs in ${runsDir}`);
-        }
+        // What a reader meets: no object dumps, no log spam, no progress left at 0/0.
+        assert.deepEqual(outputProblems(nb), [], `${rel}: outputs that read badly`);
+        const text = nb.cells.flatMap((c) => (c.outputs ?? []).map((o) => joinSource(o.text) + joinSource(o.data?.["text/plain"] as string | string[] | undefined))).join("\n");
+        if (runsDir) assert.ok(text.includes(`2 runs in ${runsDir}`), `${rel}: the notebook did not read the exported runs in ${runsDir}`);
+        else if (readsExported) assert.match(text, /^RUNS_DIR is not set: this notebook measures a demo folder\./m, `${rel}: without RUNS_DIR the first output says what it measures`);
         const figures = countFigures(nb);
 
         const html = nbconvert(jupyter!, kernel, executed, out, ["--to", "html"], 300);
         if (!chromium) return t.skip(NO_CHROMIUM);
-        const drawn = await checkHtmlInBrowser(html);
+        const drawn = await checkHtmlInBrowser(html, path.basename(file, ".ipynb"));
         assert.equal(drawn.figures, figures, `${rel}: the HTML export has ${drawn.figures} figure divs, the notebook ${figures} figure outputs`);
         assert.deepEqual(drawn.undrawn, [], `${rel}: figures without a drawn plot in the HTML export`);
+        assert.deepEqual(drawn.overlapping, [], `${rel}: axis labels that overlap at notebook width`);
+        assert.ok(drawn.screenshotBytes > 10_000, `${rel}: the first screen's screenshot is blank`);
         assert.deepEqual(drawn.errors, [], `${rel}: errors in the browser console of the HTML export`);
         if (drawn.ignored.length) t.diagnostic(`ignored (nbconvert template assets): ${drawn.ignored.join("; ")}`);
       } finally {
@@ -195,8 +201,30 @@ function countFigures(nb: Notebook): number {
 interface BrowserCheck {
   figures: number;
   undrawn: string[];
+  /** Figures whose x-axis labels overlap (OVERLAPPING_TICK_LABELS). */
+  overlapping: string[];
   errors: string[];
   ignored: string[];
+  screenshotBytes: number;
+}
+
+/** A notebook's width in JupyterLab on a laptop screen, and one screen's height. */
+const NOTEBOOK_VIEWPORT = { width: 1280, height: 800 };
+
+/**
+ * The first screen of a notebook's export, what a newcomer sees before running it: kept under
+ * INSTABILITY_NOTEBOOK_OUT (CI artifacts), and with INSTABILITY_UPDATE_SCREENSHOT=1 written to
+ * docs/img/notebook-NN.png, which the README links (tests rewrite committed files only when asked).
+ */
+function keepScreenshot(png: Buffer, name: string): void {
+  const targets = [
+    process.env.INSTABILITY_NOTEBOOK_OUT && path.join(process.env.INSTABILITY_NOTEBOOK_OUT, `${name}.png`),
+    process.env.INSTABILITY_UPDATE_SCREENSHOT === "1" && path.join(root, "docs", "img", `notebook-${name.slice(0, 2)}.png`),
+  ].filter((x): x is string => !!x);
+  for (const f of targets) {
+    fs.mkdirSync(path.dirname(f), { recursive: true });
+    fs.writeFileSync(f, png);
+  }
 }
 
 /**
@@ -205,14 +233,14 @@ interface BrowserCheck {
  * under /usr/share/javascript or a CDN, absent without their Debian packages or offline) are
  * not ours and are only reported; every other console error fails.
  */
-async function checkHtmlInBrowser(htmlFile: string): Promise<BrowserCheck> {
+async function checkHtmlInBrowser(htmlFile: string, name: string): Promise<BrowserCheck> {
   const ignored: string[] = [];
   const templateAsset = (text: string, url: string) => {
     const ours = !(/^https?:|\/usr\/share\/javascript\//.test(url) && /Failed to load resource/.test(text));
     if (!ours) ignored.push(`${text} ${url}`.trim());
     return !ours;
   };
-  const { page, errors, close } = await openOffline({ ignoreConsole: templateAsset });
+  const { page, errors, close } = await openOffline({ viewport: NOTEBOOK_VIEWPORT, ignoreConsole: templateAsset });
   try {
     await page.goto(`file://${htmlFile}`, { waitUntil: "load", timeout: 120_000 });
     const figures = await page.locator(".instability-lab-figure").count();
@@ -228,7 +256,11 @@ async function checkHtmlInBrowser(htmlFile: string): Promise<BrowserCheck> {
     const undrawn = (await page.evaluate(
       `Array.from(document.querySelectorAll(".instability-lab-figure")).filter((d) => !d.querySelector(".main-svg")).map((d) => d.id)`,
     )) as string[];
-    return { figures, undrawn, errors, ignored };
+    const overlapping = (await page.evaluate(OVERLAPPING_TICK_LABELS)) as string[];
+    await page.evaluate("window.scrollTo(0, 0)");
+    const png = await page.screenshot({ type: "png" });
+    keepScreenshot(png, name);
+    return { figures, undrawn, overlapping, errors, ignored, screenshotBytes: png.length };
   } finally {
     await close();
   }

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fineTune } from "../../src/notebook/fineTuneCell";
 import { notebookRuns } from "../../src/notebook/notebookRuns";
+import { setDisplaySink } from "../../src/notebook/display";
 import { QUICK_PRESET } from "../../src/train/sweep/presets";
 import { presetFinetuneArgs, sweepPreset } from "../../src/train/sweep/presetSweep";
 import { mkdtemp } from "../helpers/tempDir";
@@ -51,6 +52,15 @@ test("after reproduce's sweep, the notebooks' runs (03–06 and notebook.fineTun
   }
   assert.deepEqual(runFolders(store), before);
   assert.ok(!lines.some((l) => /failed:/.test(l)), lines.join("\n"));
+  // In a cell, finding every run says so in one line, not as a progress bar left at 0/0.
+  const shown: string[] = [];
+  const previous = setDisplaySink((b) => void shown.push(String(b["text/plain"])));
+  try {
+    await notebookRuns({ methods: "all", store, fineTune: true, workers: 2 });
+  } finally {
+    setDisplaySink(previous);
+  }
+  assert.deepEqual(shown, [`all 40 runs found in ${store}, nothing to fine-tune`]);
   // notebook.fineTune with the main job's defaults finds the same runs and returns them as a RunSet
   const set = await fineTune({ task: "spam", seeds: [0, 1, 2], store, workers: 2 });
   assert.equal(set.runs.length, 8);

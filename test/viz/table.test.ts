@@ -41,12 +41,16 @@ test("tableHtml escapes text cells and rejects unknown columns", () => {
   assert.throws(() => tableHtml(rows, { columns: ["nope"] }), /column "nope" is not in the table/);
 });
 
-test("columnFormat: fixed decimals from the smallest value, integers kept, tiny values in exponents", () => {
+test("columnFormat: fixed decimals from the smallest value, integers kept, rounding noise shown as 0", () => {
   assert.deepEqual(columnFormat([0.0177, 0.34, 0.5]), { decimals: 4 });
   assert.deepEqual(columnFormat([0.713, 0.9]), { decimals: 3 });
   assert.deepEqual(columnFormat([12.5, 130.25]), { decimals: 1 });
   assert.deepEqual(columnFormat([10, 20]), { sig: 3 });
-  assert.deepEqual(columnFormat([1.9e-16, 0.5]), { sig: 3 });
+  // 1.9e-16 beside 0.5 is rounding noise: the column keeps 0.5's precision and the noise reads 0
+  assert.deepEqual(columnFormat([1.9e-16, 0.5]), { decimals: 3 });
+  assert.equal(formatNumber(-1.9e-16, columnFormat([-1.9e-16, 0.5])), "0.000");
+  assert.deepEqual(columnFormat([0.0004, 0.0002]), { decimals: 6 });
+  assert.deepEqual(columnFormat([2e6, 0.5]), { sig: 3 });
   assert.equal(formatNumber(0.13, columnFormat([0.0547, 0.13])), "0.1300");
 });
 

@@ -36,9 +36,13 @@ export function subsamplingFinding(store: RunStore, s: Subsampling): Finding {
     { id: "subsampling", title: "Are the measures insensitive to sub-sampling the test half?", section: "method.md §7.4 (NB11)", paper: PAPER_CLAIMS.subsampling, observed, gates, notes: [`Judged at rate ${JUDGED_RATE}: a measure is insensitive when its largest deviation over repetitions is within the half-width of its 95% CI over seeds (CKA and OP at the top layer).`, ...notes] },
     () => {
       const out = judged.filter((o) => !o.withinNoise);
-      const text = judged.map((o) => `${label(o.measure, "plain")} ${fmt(o.maxDeviation)} (seed CI ±${fmt(o.seedHalfWidth)})`).join(", ");
+      // With several models or tasks a measure appears once per (model, task): say which.
+      const several = new Set(judged.map((o) => `${o.model}\0${o.task}`)).size > 1;
+      const name = (o: (typeof judged)[number]) => `${label(o.measure, "plain")}${several ? ` (${o.model}/${o.task})` : ""}`;
+      const text = judged.map((o) => `${name(o)} ${fmt(o.maxDeviation)} (seed CI ±${fmt(o.seedHalfWidth)})`).join(", ");
       if (out.length === 0) return { verdict: "holds", reason: text, sentence: `At rate ${JUDGED_RATE} every measure stays within its seed noise: largest deviations ${text}.` };
-      if (out.some((o) => o.maxDeviation > 2 * o.seedHalfWidth)) return { verdict: "does not hold", reason: text, sentence: `At rate ${JUDGED_RATE}, ${out.map((o) => label(o.measure, "plain")).join(", ")} move by more than twice their seed noise: ${text}.` };
+      const twice = out.filter((o) => o.maxDeviation > 2 * o.seedHalfWidth);
+      if (twice.length) return { verdict: "does not hold", reason: text, sentence: `At rate ${JUDGED_RATE}, ${twice.map(name).join(", ")} move by more than twice their seed noise: ${text}.` };
       return { verdict: "not enough evidence", reason: `borderline: ${text}`, sentence: `Not enough evidence: at rate ${JUDGED_RATE}, ${out.length} measure(s) move beyond their seed CI but within twice it (${text}).` };
     },
   );

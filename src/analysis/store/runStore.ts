@@ -1,6 +1,6 @@
 // A run store for the analyses: its configurations, their measurements cached per configuration
 // and variant, and which configurations each analysis takes (Standard, benchmark, failed runs).
-import { findConfigurations, loadConfiguration, type Configuration, type Variant } from "./configurations";
+import { configurationName, findConfigurations, loadConfiguration, type Configuration, type Variant } from "./configurations";
 import { measureConfiguration, type ConfigMeasures, type StoreOptions } from "./configMeasures";
 import { failureLabels, type FailureSource } from "./failureLabels";
 
@@ -8,6 +8,7 @@ import { failureLabels, type FailureSource } from "./failureLabels";
 export class RunStore {
   readonly configurations: Configuration[];
   private cache = new Map<string, ConfigMeasures>();
+  private onMeasure: ((name: string) => void) | null = null;
 
   constructor(readonly dir: string, readonly options: StoreOptions = {}) {
     this.configurations = findConfigurations(dir);
@@ -17,10 +18,25 @@ export class RunStore {
     const key = `${c.dir}\0${variant}`;
     let m = this.cache.get(key);
     if (!m) {
+      this.onMeasure?.(`${configurationName(c)}${variant === "final" ? " (final models)" : ""}`);
       m = measureConfiguration(c, variant, this.options);
       this.cache.set(key, m);
     }
     return m;
+  }
+
+  /**
+   * Runs `fn`, calling `onMeasure` with each configuration's name before it is measured (cached
+   * measurements call nothing): what a notebook cell's status display counts.
+   */
+  whileMeasuring<T>(onMeasure: (name: string) => void, fn: () => T): T {
+    const previous = this.onMeasure;
+    this.onMeasure = onMeasure;
+    try {
+      return fn();
+    } finally {
+      this.onMeasure = previous;
+    }
   }
 
   /** (model, task) pairs, in store order. */

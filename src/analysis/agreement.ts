@@ -10,7 +10,10 @@ import { mean, pearsonTest, zScores } from "./stats";
 import type { Skipped } from "./validity";
 
 export interface SdAgreementOptions {
-  /** Tasks left out (default ["sst2"], as the paper does). */
+  /**
+   * Tasks left out. Default: tasks with runs of one method only — the paper leaves SST-2 out
+   * because it has Standard runs only (method.md §7.3); a task with every method counts.
+   */
   excludeTasks?: string[];
 }
 
@@ -23,11 +26,13 @@ export interface SdAgreement {
 }
 
 export function computeSdAgreement(boot: Bootstrap, opts: SdAgreementOptions = {}): SdAgreement {
-  const exclude = new Set((opts.excludeTasks ?? ["sst2"]).map((t) => t.toLowerCase().replace(/-/g, "")));
+  const key = (t: string) => t.toLowerCase().replace(/-/g, "");
+  const methodsOf = (model: string, task: string) => new Set(boot.configs.filter((c) => c.model === model && c.task === task).map((c) => c.method)).size;
+  const excluded = (model: string, task: string) => (opts.excludeTasks ? opts.excludeTasks.map(key).includes(key(task)) : methodsOf(model, task) < 2);
   const out: SdAgreement = { points: [], summary: [], skipped: [] };
   const models = [...new Set(boot.configs.map((c) => c.model))];
   for (const model of models) {
-    const configs = boot.configs.filter((c) => c.model === model && !exclude.has(c.task.toLowerCase().replace(/-/g, "")));
+    const configs = boot.configs.filter((c) => c.model === model && !excluded(model, c.task));
     if (configs.length < 3) {
       out.skipped.push({ what: model, reason: `${configs.length} bootstrapped configuration(s); the SD–agreement relation needs at least 3` });
       continue;

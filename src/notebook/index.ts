@@ -21,6 +21,7 @@ export { notebookRuns, fineTuningAvailable } from "./notebookRuns";
 export { evidenceStore, DEFAULT_EVIDENCE } from "./evidence";
 export type { NotebookRunsOptions, NotebookRuns, Preset } from "./notebookRuns";
 export { showFinding, showSection } from "./section";
+export { showUndecidable } from "./undecidable";
 export type { ShowSectionOptions } from "./section";
 export { showPaperTau } from "./paperFigures";
 export { fineTune } from "./fineTuneCell";

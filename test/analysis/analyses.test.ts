@@ -178,10 +178,11 @@ test("bootstrap: pair means reuse the pair matrices with duplicates contributing
 });
 
 test("SD vs agreement: mean correlations that grow exactly with SD give r = 1", () => {
+  const methods = ["standard", "mixout", "llrd", "reinit"];
   const configs = [1, 2, 3, 4].map((k) => ({
     model: "m",
-    task: `t${k}`,
-    method: "standard",
+    task: "rte",
+    method: methods[k - 1],
     learningRate: 2e-5,
     configuration: `c${k}`,
     runs: 10,
@@ -192,7 +193,11 @@ test("SD vs agreement: mean correlations that grow exactly with SD give r = 1", 
   const extra = { ...configs[0], task: "sst2", sd: 5 };
   const res = computeSdAgreement({ rows: [], configs: [...configs, extra], skipped: [], resamples: 0 });
   assert.equal(res.summary.length, 1);
-  assert.equal(res.summary[0].configurations, 4, "SST-2 is left out");
+  assert.equal(res.summary[0].configurations, 4, "SST-2, with Standard runs only, is left out");
+  // A task with every method counts, SST-2 included; an explicit list overrides the rule.
+  const sst2 = configs.map((c) => ({ ...c, task: "sst2" }));
+  assert.equal(computeSdAgreement({ rows: [], configs: [...configs, ...sst2], skipped: [], resamples: 0 }).summary[0].configurations, 8);
+  assert.equal(computeSdAgreement({ rows: [], configs: [...configs, ...sst2], skipped: [], resamples: 0 }, { excludeTasks: ["sst2"] }).summary[0].configurations, 4);
   assert.equal(res.summary[0].points, 24);
   assert.ok(Math.abs((res.summary[0].r as number) - 1) < 1e-12);
 });

@@ -125,7 +125,6 @@ export async function reproduce(o: ReproduceOptions): Promise<ReproduceResult> {
     bootstrap: { resamples: p.analysis.bootstrapResamples },
     subsampling: { rates: p.analysis.subsamplingRates, repetitions: p.analysis.subsamplingRepetitions },
     failure: { permutations: p.analysis.permutations },
-    agreement: p.analysis.agreementExcludeTasks ? { excludeTasks: p.analysis.agreementExcludeTasks } : undefined,
     footer: `Fine-tuning ${((t1 - t0) / 1000).toFixed(0)} s (${sweep ? `${sweep.completed.length} runs now, ${sweep.alreadyDone} resumed, ${sweep.failed.length} failed` : "skipped"}); generated ${new Date().toISOString()}.`,
     log: (l) => say(l),
     findingsHeader: findingsHeader(p, o.commandLine, sweep, (t1 - t0) / 1000),

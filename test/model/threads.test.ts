@@ -1,0 +1,82 @@
+// The fused kernels split over threads give the one-thread bytes: loss, eval logits, every hidden
+// state and every parameter's gradient of a training step, for 1, 2 and 3 threads, on a model of
+// MiniLM's shape features (width a multiple of 12, so the 3 × 12 gemm; head size 12) and on a
+// 32-wide RoBERTa (4 × 8 gemm), with padding and dropout on. Tiny products are split too
+// (setMinWorkPerThread(1)), and the test checks that threaded dispatches ran.
+process.env.INSTABILITY_THREADS = "3"; // before the backend starts: its memory becomes shared
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { Random } from "../../src/util/random";
+import { type Batch, createRandomModel, crossEntropy, initBackend, lossAndGrads, makeConfig } from "../../src/model";
+import { fusedKernels, threadedDispatches } from "../../src/model/kernels/runtime";
+import { setMinWorkPerThread, splitRange } from "../../src/model/kernels/split";
+import { kernelThreads, setThreads } from "../../src/model/threads";
+
+function batchOf(B: number, S: number, vocab: number, seed: number): { batch: Batch; labels: Int32Array } {
+  const r = new Random(seed);
+  const inputIds = new Int32Array(B * S), attentionMask = new Int32Array(B * S);
+  for (let b = 0; b < B; b++) {
+    const len = 1 + r.int(S);
+    for (let s = 0; s < len; s++) {
+      inputIds[b * S + s] = 3 + r.int(vocab - 3);
+      attentionMask[b * S + s] = 1;
+    }
+  }
+  return { batch: { inputIds, attentionMask, batchSize: B, seqLength: S }, labels: Int32Array.from({ length: B }, () => r.int(3)) };
+}
+
+const bytes = (x: tf.Tensor) => new Uint8Array((x.dataSync() as Float32Array).slice().buffer);
+
+test("splitRange cuts whole units, evenly, and covers the range", () => {
+  assert.deepEqual(splitRange(384, 2, 12), [[0, 192], [192, 192]]);
+  assert.deepEqual(splitRange(36, 2, 12), [[0, 12], [12, 24]]);
+  assert.deepEqual(splitRange(10, 3, 4), [[0, 4], [4, 4], [8, 2]]);
+  assert.deepEqual(splitRange(8, 4, 8), [[0, 8]]);
+  assert.deepEqual(splitRange(7, 1), [[0, 7]]);
+});
+
+const shapes = [
+  { name: "MiniLM-shaped BERT (48 wide, 4 heads of 12)", model_type: "bert", hidden_size: 48, num_attention_heads: 4, intermediate_size: 192 },
+  { name: "RoBERTa 32 wide", model_type: "roberta", hidden_size: 32, num_attention_heads: 4, intermediate_size: 64 },
+] as const;
+
+for (const shape of shapes) {
+  test(`${shape.name}: 1, 2 and 3 threads give the same bytes`, async (t) => {
+    await initBackend();
+    if (!fusedKernels()) return t.skip("no fused wasm kernels on this machine");
+    assert.equal(kernelThreads(), 3, "the backend's memory is shared");
+    const config = makeConfig({ ...shape, vocab_size: 60, num_hidden_layers: 2, num_labels: 3, max_position_embeddings: 40 });
+    const model = await createRandomModel(config, 7);
+    setMinWorkPerThread(1);
+    try {
+      for (const [B, S] of [[5, 11], [4, 16]]) {
+        const { batch, labels } = batchOf(B, S, config.vocab_size, B * 100 + S);
+        const run = (threads: number) => {
+          setThreads(threads);
+          const before = threadedDispatches();
+          const { loss, grads } = lossAndGrads(model, () => crossEntropy(model.forward(batch, { training: true, seed: 9 }).logits, labels));
+          const evalOut = model.forward(batch, { training: false, outputHiddenStates: true });
+          return { loss, grads, logits: evalOut.logits, hidden: evalOut.hiddenStates!, dispatches: threadedDispatches() - before };
+        };
+        const one = run(1);
+        assert.equal(one.dispatches, 0, "one thread dispatches nothing to the pool");
+        for (const threads of [2, 3]) {
+          const many = run(threads);
+          const where = `${shape.name} B=${B} S=${S}, ${threads} threads`;
+          assert.ok(many.dispatches > 0, `${where}: the threaded path ran`);
+          assert.equal(many.loss, one.loss, `${where}: loss`);
+          assert.deepEqual(bytes(many.logits), bytes(one.logits), `${where}: eval logits`);
+          many.hidden.forEach((h, i) => assert.deepEqual(bytes(h), bytes(one.hidden[i]), `${where}: hidden state ${i}`));
+          for (const [name, g] of one.grads) assert.deepEqual(bytes(many.grads.get(name)!), bytes(g), `${where}: gradient of ${name}`);
+          tf.dispose([...many.grads.values(), many.logits, ...many.hidden]);
+        }
+        tf.dispose([...one.grads.values(), one.logits, ...one.hidden]);
+      }
+    } finally {
+      setMinWorkPerThread(undefined);
+      setThreads(3);
+      model.dispose();
+    }
+  });
+}

@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expandGrid, parseSeeds } from "../../src/train/sweep/grid";
 import { formatLearningRate } from "../../src/runs/storeLayout";
-import { runSweep } from "../../src/train/sweep/pool";
+import { runSweep, threadsPerRun } from "../../src/train/sweep/pool";
 import { commandLine, slurmArrayScript } from "../../src/train/sweep/commands";
 import { isRunComplete } from "../../src/train/sweep/store";
 
@@ -21,7 +21,7 @@ fs.mkdirSync(tmp, { recursive: true });
 fs.writeFileSync(path.join(tmp, "logits.npy"), "partial");
 fs.writeFileSync(path.join(tmp, "labels.npy"), "partial");
 setTimeout(() => {
-  fs.writeFileSync(path.join(tmp, "metrics.json"), JSON.stringify({ seed: Number(seed) }));
+  fs.writeFileSync(path.join(tmp, "metrics.json"), JSON.stringify({ seed: Number(seed), threads: process.env.INSTABILITY_THREADS }));
   fs.renameSync(tmp, runDir);
 }, Number(ms));
 `;
@@ -133,4 +133,22 @@ test("commands are shell-quoted and the Slurm script runs line i of the commands
   assert.match(script, /#SBATCH --array=0-4/);
   assert.match(script, /sed -n "\$\(\(SLURM_ARRAY_TASK_ID \+ 1\)\)p" cmds.txt/);
   assert.throws(() => slurmArrayScript({ jobName: "x", commandsFile: "c", count: 0 }), /already done/);
+});
+
+test("a sweep shares the cores out: workers × threads ≤ cores, a single run gets every core, --threads overrides", async () => {
+  assert.deepEqual([threadsPerRun(2, 2), threadsPerRun(1, 8), threadsPerRun(3, 8), threadsPerRun(16, 8)], [1, 8, 2, 1]);
+  const { dir, script } = fixture();
+  const sink = fs.createWriteStream(os.devNull);
+  const commandFor = (r: { seed: number }, runDir: string) => ({ command: process.execPath, args: [script, runDir, String(r.seed), "1"] });
+  const threadsOf = (store: string, runs: ReturnType<typeof expandGrid>) =>
+    runs.map((r) => JSON.parse(fs.readFileSync(path.join(store, r.relativeDir, "metrics.json"), "utf8")).threads as string);
+  const oneRun = expandGrid({ ...grid, tasks: ["a"], mitigations: ["none"], seeds: [0] });
+  await runSweep({ store: path.join(dir, "one"), runs: oneRun, workers: 4, commandFor, stream: sink });
+  assert.deepEqual(threadsOf(path.join(dir, "one"), oneRun), [String(threadsPerRun(1))]);
+  const four = expandGrid({ ...grid, tasks: ["a"], mitigations: ["none"], seeds: [0, 1, 2, 3] });
+  await runSweep({ store: path.join(dir, "four"), runs: four, workers: 2, commandFor, stream: sink });
+  assert.deepEqual(threadsOf(path.join(dir, "four"), four), new Array(4).fill(String(threadsPerRun(2))));
+  await runSweep({ store: path.join(dir, "set"), runs: oneRun, workers: 1, threads: 3, commandFor, stream: sink });
+  assert.deepEqual(threadsOf(path.join(dir, "set"), oneRun), ["3"]);
+  fs.rmSync(dir, { recursive: true, force: true });
 });

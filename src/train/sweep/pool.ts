@@ -12,6 +12,7 @@ import { PARENT_ENV } from "./parentWatch";
 import { claimRun } from "./runLock";
 import { ensureWritableStore, isRunComplete, missingRuns, removeStaleTemporaries } from "./store";
 import { makeDirs } from "../../util/makeDirs";
+import { cores } from "../../model/threads";
 
 export interface RunCommand {
   command: string;
@@ -29,6 +30,13 @@ export interface SweepOptions {
   env?: NodeJS.ProcessEnv;
   /** Finished runs to run again (relative dirs; made with other settings, redone with --overwrite). */
   redo?: ReadonlySet<string>;
+  /** Kernel threads of each run (default: the cores shared out among the runs that run at once). */
+  threads?: number;
+}
+
+/** Kernel threads per run for `workers` runs at a time: the cores shared out, at least 1. */
+export function threadsPerRun(workers: number, available = cores()): number {
+  return Math.max(1, Math.floor(available / workers));
 }
 
 export interface FailedRun {
@@ -105,7 +113,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         const { command, args } = opts.commandFor(run, runDir);
         const out = fs.openSync(log, "w");
         // Workers exit when this process goes away, even by kill -9 (parentWatch.ts).
-        const env = { ...process.env, ...opts.env, [PARENT_ENV]: String(process.pid) };
+        const threads = String(opts.threads ?? threadsPerRun(Math.min(opts.workers, todo.length)));
+        const env = { ...process.env, INSTABILITY_THREADS: threads, ...opts.env, [PARENT_ENV]: String(process.pid) };
         const child = spawn(command, args, { stdio: ["ignore", out, out], env });
         claim.lock.setWorker(child.pid);
         children.add(child);

@@ -2,7 +2,7 @@
 // state and every parameter's gradient of a training step, for 1, 2 and 3 threads, on a model of
 // MiniLM's shape features (width a multiple of 12, so the 3 × 12 gemm; head size 12) and on a
 // 32-wide RoBERTa (4 × 8 gemm), with padding and dropout on. Tiny products are split too
-// (setMinWorkPerThread(1)), and the test checks that threaded dispatches ran.
+// (setMinWorkPerThread(1)), and the test checks that threaded dispatches ran. And one AdamW update.
 process.env.INSTABILITY_THREADS = "3"; // before the backend starts: its memory becomes shared
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,6 +12,7 @@ import { type Batch, createRandomModel, crossEntropy, initBackend, lossAndGrads,
 import { fusedKernels, threadedDispatches } from "../../src/model/kernels/runtime";
 import { setMinWorkPerThread, splitRange } from "../../src/model/kernels/split";
 import { kernelThreads, setThreads } from "../../src/model/threads";
+import { type AdamWScalars, fusedAdamWUpdate } from "../../src/train/adamwFused";
 
 function batchOf(B: number, S: number, vocab: number, seed: number): { batch: Batch; labels: Int32Array } {
   const r = new Random(seed);
@@ -80,3 +81,35 @@ for (const shape of shapes) {
     }
   });
 }
+
+test("a fused AdamW update over 1, 2 and 3 threads gives the same bytes (an odd size, so the scalar tail too)", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused wasm kernels on this machine");
+  const size = 4099;
+  const r = new Random(5);
+  const tensor = (scale: number) => tf.tensor1d(Float32Array.from({ length: size }, () => scale * (2 * r.next() - 1)));
+  const [param, m, v, g] = [tensor(1), tensor(0.01), tensor(0.001).abs(), tensor(0.1)];
+  const scalars: AdamWScalars = { beta1: 0.9, beta2: 0.999, eps: 1e-6, gScaleM: 0.1 * 0.7, gScaleV: 0.001 * 0.49, stepSize: 2e-5, keep: 1 - 2e-5 * 0.01 };
+  setMinWorkPerThread(1);
+  try {
+    const update = (threads: number) => {
+      setThreads(threads);
+      const before = threadedDispatches();
+      const out = fusedAdamWUpdate(param, m, v, g, scalars)!;
+      return { out, dispatches: threadedDispatches() - before };
+    };
+    const one = update(1);
+    assert.equal(one.dispatches, 0);
+    for (const threads of [2, 3]) {
+      const many = update(threads);
+      assert.ok(many.dispatches > 0, `${threads} threads: the threaded path ran`);
+      many.out.forEach((x, i) => assert.deepEqual(bytes(x), bytes(one.out[i]), `${threads} threads: output ${i} (θ, m, v)`));
+      tf.dispose(many.out);
+    }
+    tf.dispose(one.out);
+  } finally {
+    setMinWorkPerThread(undefined);
+    setThreads(3);
+    tf.dispose([param, m, v, g]);
+  }
+});

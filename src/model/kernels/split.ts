@@ -1,5 +1,6 @@
 // How a kernel's work is cut between threads: contiguous ranges of output rows, columns or
 // elements, each thread computing whole elements exactly as one thread would (never part of a sum).
+import type { Call } from "./tasks";
 
 /** Multiply-adds (or element steps) below which one more thread costs more than it saves. */
 const MIN_WORK_PER_THREAD = 1 << 18;
@@ -29,4 +30,21 @@ export function splitRange(total: number, parts: number, unit = 1): [number, num
     if (end > start) out.push([start, end - start]);
   }
   return out;
+}
+
+/** What splitting needs of the fused kernels (runtime.ts's FusedKernels). */
+export interface Threaded {
+  threads(): number;
+  parallel(perThread: Call[][]): void;
+}
+
+/**
+ * An elementwise kernel over n elements: `run(...args(0, n))` on this thread, or, where threads are
+ * worth it (`cost` units of work per element), `task` over ranges of whole `unit`s of elements,
+ * each with args(start, count).
+ */
+export function overElements(fk: Threaded, n: number, unit: number, cost: number, task: string, run: (...args: number[]) => void, args: (start: number, count: number) => number[]): void {
+  const ranges = splitRange(n, threadsFor(fk.threads(), n * cost), unit);
+  if (ranges.length === 1) return run(...args(0, n));
+  fk.parallel(ranges.map(([start, count]) => [{ task, args: args(start, count) }]));
 }

@@ -13,6 +13,10 @@ import { fusedKernels, threadedDispatches } from "../../src/model/kernels/runtim
 import { setMinWorkPerThread, splitRange } from "../../src/model/kernels/split";
 import { kernelThreads, setThreads } from "../../src/model/threads";
 import { type AdamWScalars, fusedAdamWUpdate } from "../../src/train/adamwFused";
+import { KernelPool } from "../../src/model/kernels/pool";
+import { kernelSet, taskNames } from "../../src/model/kernels/tasks";
+import { moduleBytes } from "../../src/model/kernels/assemble";
+import { copyRowsFn } from "../../src/model/kernels/rows";
 
 function batchOf(B: number, S: number, vocab: number, seed: number): { batch: Batch; labels: Int32Array } {
   const r = new Random(seed);
@@ -112,4 +116,18 @@ test("a fused AdamW update over 1, 2 and 3 threads gives the same bytes (an odd 
     setThreads(3);
     tf.dispose([param, m, v, g]);
   }
+});
+
+test("a kernel thread's error reaches the caller as one line naming the thread, and the pool keeps working", () => {
+  const wasm = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => { buffer: SharedArrayBuffer }; Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+  const memory = new wasm.Memory({ initial: 4, maximum: 16, shared: true });
+  const module = new wasm.Module(moduleBytes([copyRowsFn()], true));
+  const exports = new wasm.Instance(module, { env: { memory } }).exports;
+  const pool = new KernelPool(memory, module, taskNames(exports), kernelSet(exports, memory));
+  const f = new Float32Array(memory.buffer);
+  f.set([1, 2, 3, 4], 0);
+  // copyRows(src, srcRow, dst, dstRow, rows, cols): thread 1 reads far past the memory's end
+  assert.throws(() => pool.run([[], [{ task: "copyRows", args: [1 << 30, 16, 64, 16, 1, 4] }]]), /^Error: kernel thread 1: RuntimeError: memory access out of bounds/);
+  pool.run([[{ task: "copyRows", args: [0, 16, 16, 16, 1, 4] }], [{ task: "copyRows", args: [0, 16, 32, 16, 1, 4] }]]);
+  assert.deepEqual([...f.subarray(4, 12)], [1, 2, 3, 4, 1, 2, 3, 4]);
 });

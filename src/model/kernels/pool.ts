@@ -13,6 +13,10 @@ import { type Call, type KernelSet, runTask } from "./tasks";
 export const GENERATION = 0;
 export const DONE = 1;
 export const FAILED = 2;
+/** Workers that have instantiated the module (or failed to, and said so). */
+export const READY = 3;
+/** How long a dispatch waits for workers that never started before it gives up. */
+const START_TIMEOUT_MS = 60_000;
 /** Doubles per worker's call list; a dispatch larger than this is split by the caller. */
 export const SEGMENT_DOUBLES = 1 << 14;
 export const ERROR_BYTES = 1024;
@@ -96,8 +100,14 @@ export class KernelPool {
       localError = err; // still wait: the workers write into memory the caller may free
     }
     const all = this.workers.length;
+    const since = Date.now();
     for (let spin = 0; Atomics.load(ctl, DONE) < all; spin++) {
-      if (spin > SPINS) Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 1000);
+      if (spin <= SPINS) continue;
+      Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 1000);
+      // A worker whose script never ran cannot say so: give up rather than wait for ever.
+      if (Atomics.load(ctl, READY) < all && Date.now() - since > START_TIMEOUT_MS) {
+        throw new Error(`kernel threads: ${all - Atomics.load(ctl, READY)} of ${all} worker threads did not start within ${START_TIMEOUT_MS / 1000} s; run with --threads 1 (or INSTABILITY_THREADS=1)`);
+      }
     }
     if (localError) throw localError;
     const failed = Atomics.load(ctl, FAILED);

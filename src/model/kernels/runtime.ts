@@ -2,7 +2,9 @@
 // own WebAssembly.Memory, so a tensor's bytes are read and written where tfjs keeps them (its
 // memoryOffset) and a kernel's outputs are buffers the backend allocated (makeOutput).
 // fusedKernels() is null off the wasm backend, without WebAssembly SIMD, or with
-// INSTABILITY_FUSED=0: callers then use the composite tfjs ops (the old path).
+// INSTABILITY_FUSED=0: callers then use the composite tfjs ops (the old path). Where the backend's
+// memory is shared (more than one thread, backend.ts), `parallel` runs kernel calls on worker
+// threads too (pool.ts), and `threads` says how many a kernel may split its work over.
 import * as v8 from "node:v8";
 import * as tf from "@tensorflow/tfjs";
 import { type AdamWFn, adamwFn } from "./adamw";

@@ -8,7 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../src/util/random";
-import { type Batch, createRandomModel, crossEntropy, initBackend, lossAndGrads, makeConfig } from "../../src/model";
+import { batchOf, bytes } from "../helpers/paddedBatch";
+import { createRandomModel, crossEntropy, initBackend, lossAndGrads, makeConfig } from "../../src/model";
 import { fusedKernels, threadedDispatches } from "../../src/model/kernels/runtime";
 import { setMinWorkPerThread, splitRange } from "../../src/model/kernels/split";
 import { kernelThreads, setThreads } from "../../src/model/threads";
@@ -18,20 +19,6 @@ import { kernelSet, taskNames } from "../../src/model/kernels/tasks";
 import { moduleBytes } from "../../src/model/kernels/assemble";
 import { copyRowsFn } from "../../src/model/kernels/rows";
 
-function batchOf(B: number, S: number, vocab: number, seed: number): { batch: Batch; labels: Int32Array } {
-  const r = new Random(seed);
-  const inputIds = new Int32Array(B * S), attentionMask = new Int32Array(B * S);
-  for (let b = 0; b < B; b++) {
-    const len = 1 + r.int(S);
-    for (let s = 0; s < len; s++) {
-      inputIds[b * S + s] = 3 + r.int(vocab - 3);
-      attentionMask[b * S + s] = 1;
-    }
-  }
-  return { batch: { inputIds, attentionMask, batchSize: B, seqLength: S }, labels: Int32Array.from({ length: B }, () => r.int(3)) };
-}
-
-const bytes = (x: tf.Tensor) => new Uint8Array((x.dataSync() as Float32Array).slice().buffer);
 
 test("splitRange cuts whole units, evenly, and covers the range", () => {
   assert.deepEqual(splitRange(384, 2, 12), [[0, 192], [192, 192]]);

@@ -1,10 +1,13 @@
 // A whole fine-tuning run, evaluation included: `instability finetune --task spam
-// --max-train-examples 500 --epochs 3 --lr 5e-4 --max-length 64` with the fused wasm kernels and
-// with them off (INSTABILITY_FUSED=0), against the same run in PyTorch on one thread
-// (bench/torch_finetune.py, same checkpoint, same token ids), one process at a time. Prints wall
-// and CPU time, test accuracy, and the ratios of CPU time (each side runs on one thread).
-// The fused and PyTorch runs alternate over rounds (rounds.ts) and the ratio is of their median
-// CPU times: one run of each side flipped this ratio between 1.96× and 2.08× within ten minutes.
+// --max-train-examples 500 --epochs 3 --lr 5e-4 --max-length 64` with the fused wasm kernels on
+// every core (BENCH_THREADS, default all) and on one thread, and with them off
+// (INSTABILITY_FUSED=0), against the same run in PyTorch (bench/torch_finetune.py, same
+// checkpoint, same token ids) on 1 and on BENCH_THREADS threads, one process at a time.
+// Prints wall and CPU time and test accuracy of each. The headline is WALL time, ours on every
+// core against PyTorch's best thread count (its median wall time is lowest), which it names; the
+// one-thread line compares CPU time, one core against one core, as before threads.
+// The sides alternate over rounds (rounds.ts) and ratios are of medians: one run of each side
+// flipped a ratio between 1.96× and 2.08× within ten minutes.
 // BENCH_TORCH_LIBRARY_PATH: see torch-env.ts.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -12,11 +15,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { benchRounds, median, roundOrder } from "./rounds";
 import { torchEnv } from "./torch-env";
+import { cores, parseThreads } from "../src/model/threads";
 
 const ROOT = path.join(__dirname, "..", "..");
 const MODEL = path.join(ROOT, "models", "tiny-bert-en");
 const [TASK, MAX_TRAIN, EPOCHS, LR, MAX_LENGTH, SEED] = ["spam", "500", "3", "5e-4", "64", process.env.BENCH_SEED ?? "0"];
 const rounds = benchRounds(); // before the temp folder: a bad BENCH_ROUNDS leaves nothing behind
+const THREADS = process.env.BENCH_THREADS ? parseThreads(process.env.BENCH_THREADS, "BENCH_THREADS") : cores();
+const COUNTS = [...new Set([1, THREADS])];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "finetune-bench-"));
 
 interface Timing {
@@ -25,14 +31,14 @@ interface Timing {
   test_accuracy: number;
 }
 
-function tfjsRun(fused: string): Timing | string {
-  const out = path.join(tmp, `run-fused${fused}`);
+function tfjsRun(fused: string, threads: number): Timing | string {
+  const out = path.join(tmp, `run-fused${fused}-threads${threads}`);
   const t0 = performance.now();
   const r = spawnSync(
     process.execPath,
     ["--require", path.join(__dirname, "report-cpu.js"), path.join(ROOT, "dist", "src", "cli", "main.js"), "finetune",
       "--task", TASK, "--seed", SEED, "--out", out, "--max-train-examples", MAX_TRAIN, "--epochs", EPOCHS, "--lr", LR,
-      "--max-length", MAX_LENGTH, "--overwrite", "--quiet"],
+      "--max-length", MAX_LENGTH, "--threads", String(threads), "--overwrite", "--quiet"],
     { encoding: "utf8", env: { ...process.env, INSTABILITY_FUSED: fused } },
   );
   const wall = (performance.now() - t0) / 1000;
@@ -42,34 +48,49 @@ function tfjsRun(fused: string): Timing | string {
   return { wall_s: wall, cpu_s: cpu, test_accuracy: metrics.testMetric };
 }
 
-function torchRun(): Timing | string {
+let dataFile: string | null = null;
+function torchRun(threads: number): Timing | string {
   if (spawnSync("/usr/bin/python3", ["-c", "import torch"]).status !== 0) return "skipped: /usr/bin/python3 cannot import torch (apt-get install python3-torch)";
   const data = path.join(tmp, "data.json");
-  const d = spawnSync(process.execPath, [path.join(__dirname, "finetune-data.js"), TASK, MODEL, MAX_TRAIN, MAX_LENGTH, data], { encoding: "utf8" });
-  if (d.status !== 0) return `data export failed: ${d.stderr.trim().split("\n").pop()}`;
-  const r = spawnSync("/usr/bin/python3", [path.join(ROOT, "bench", "torch_finetune.py"), MODEL, data, EPOCHS, LR, SEED], { encoding: "utf8", env: torchEnv() });
+  if (dataFile === null) {
+    const d = spawnSync(process.execPath, [path.join(__dirname, "finetune-data.js"), TASK, MODEL, MAX_TRAIN, MAX_LENGTH, data], { encoding: "utf8" });
+    if (d.status !== 0) return `data export failed: ${d.stderr.trim().split("\n").pop()}`;
+    dataFile = data;
+  }
+  const r = spawnSync("/usr/bin/python3", [path.join(ROOT, "bench", "torch_finetune.py"), MODEL, data, EPOCHS, LR, SEED, String(threads)], { encoding: "utf8", env: torchEnv(threads) });
   if (r.status !== 0) return `failed (${r.status}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`;
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Timing;
 }
 
 const fmt = (t: Timing | string) => (typeof t === "string" ? t : `wall ${t.wall_s.toFixed(1)} s, CPU ${t.cpu_s.toFixed(1)} s, test accuracy ${t.test_accuracy.toFixed(4)}`);
 process.stdout.write(`\nfinetune --task ${TASK} --max-train-examples ${MAX_TRAIN} --epochs ${EPOCHS} --lr ${LR} --max-length ${MAX_LENGTH} --seed ${SEED}\n`);
-const fusedRuns: Timing[] = [];
-const torchRuns: Timing[] = [];
+// runs[side][threads]: every round's timing of that side and thread count
+const runs = { tfjs: new Map<number, Timing[]>(), pytorch: new Map<number, Timing[]>() };
 for (let round = 0; round < rounds; round++) {
   for (const side of roundOrder(round)) {
-    const t = side === "tfjs" ? tfjsRun("1") : torchRun();
-    process.stdout.write(`  round ${round + 1} ${side === "tfjs" ? "tfjs fused" : "pytorch   "} ${fmt(t)}\n`);
-    if (typeof t !== "string") (side === "tfjs" ? fusedRuns : torchRuns).push(t);
+    for (const threads of round % 2 === 0 ? [...COUNTS].reverse() : COUNTS) {
+      const t = side === "tfjs" ? tfjsRun("1", threads) : torchRun(threads);
+      process.stdout.write(`  round ${round + 1} ${side === "tfjs" ? "tfjs fused" : "pytorch   "} ${threads} thread${threads > 1 ? "s" : " "} ${fmt(t)}\n`);
+      if (typeof t !== "string") runs[side].set(threads, [...(runs[side].get(threads) ?? []), t]);
+    }
   }
 }
-const composite = tfjsRun("0");
+const composite = tfjsRun("0", 1);
 process.stdout.write(`  tfjs composite  ${fmt(composite)}\n`);
-if (fusedRuns.length && torchRuns.length) {
-  const [f, p] = [median(fusedRuns.map((t) => t.cpu_s)), median(torchRuns.map((t) => t.cpu_s))];
-  const perRound = fusedRuns.map((t, i) => (torchRuns[i] ? (t.cpu_s / torchRuns[i].cpu_s).toFixed(2) : "")).filter(Boolean);
-  process.stdout.write(`  median CPU: tfjs fused ${f.toFixed(1)} s, pytorch ${p.toFixed(1)} s (${fusedRuns.length} and ${torchRuns.length} runs)\n`);
-  process.stdout.write(`  CPU time fused/pytorch (medians): ${(f / p).toFixed(2)}×  (target ≤ 2×; per round ${perRound.join(", ")})\n`);
-  if (typeof composite !== "string") process.stdout.write(`  CPU time composite/pytorch: ${(composite.cpu_s / p).toFixed(2)}×\n`);
+const medianOf = (ts: Timing[] | undefined, key: "wall_s" | "cpu_s") => (ts?.length ? median(ts.map((t) => t[key])) : NaN);
+const ours = medianOf(runs.tfjs.get(THREADS), "wall_s");
+const torchBest = [...runs.pytorch].map(([threads, ts]) => ({ threads, wall: medianOf(ts, "wall_s") })).sort((a, b) => a.wall - b.wall)[0];
+for (const [side, byThreads] of Object.entries(runs)) {
+  for (const [threads, ts] of byThreads) process.stdout.write(`  median ${side.padEnd(7)} ${threads} thread${threads > 1 ? "s" : " "}: wall ${medianOf(ts, "wall_s").toFixed(1)} s, CPU ${medianOf(ts, "cpu_s").toFixed(1)} s (${ts.length} runs)\n`);
 }
+if (torchBest && !Number.isNaN(ours)) {
+  process.stdout.write(`  pytorch's best thread count: ${torchBest.threads} (median wall ${torchBest.wall.toFixed(1)} s)\n`);
+  process.stdout.write(`  wall time fused (${THREADS} threads)/pytorch best (${torchBest.threads} thread${torchBest.threads > 1 ? "s" : ""}), medians: ${(ours / torchBest.wall).toFixed(2)}×  (target ≤ 0.8×)\n`);
+}
+const [f1, p1] = [medianOf(runs.tfjs.get(1), "cpu_s"), medianOf(runs.pytorch.get(1), "cpu_s")];
+if (!Number.isNaN(f1) && !Number.isNaN(p1)) {
+  process.stdout.write(`  CPU time fused/pytorch, 1 thread each (medians): ${(f1 / p1).toFixed(2)}×\n`);
+  if (typeof composite !== "string") process.stdout.write(`  CPU time composite/pytorch 1 thread: ${(composite.cpu_s / p1).toFixed(2)}×\n`);
+}
+if (THREADS > 1 && !Number.isNaN(ours)) process.stdout.write(`  whole run, fused ${THREADS} threads vs 1 thread (median wall): ${(medianOf(runs.tfjs.get(1), "wall_s") / ours).toFixed(2)}× faster\n`);
 fs.rmSync(tmp, { recursive: true, force: true });

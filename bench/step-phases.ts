@@ -1,21 +1,26 @@
 // Where a training step's time goes: forward (with tape), backward, gradient norm, AdamW, each
-// timed on its own (process CPU time, robust on a busy machine) over a few steps, plus the kernels
+// timed on its own (process CPU time, robust on a busy machine; wall time when the kernels run on
+// more than one thread, as CPU time then adds the threads up) over a few steps, plus the kernels
 // one step dispatches and their tf.profile times (wall clock).
-// Usage: node dist/bench/step-phases.js LAYERS HIDDEN HEADS FFN SEQ BATCH [STEPS]
+// Usage: [INSTABILITY_THREADS=N] node dist/bench/step-phases.js LAYERS HIDDEN HEADS FFN SEQ BATCH [STEPS]
 import * as tf from "@tensorflow/tfjs";
 import { crossEntropy, initBackend } from "../src/model";
+import { fusedKernels } from "../src/model/kernels/runtime";
 import { AdamW } from "../src/train/adamw";
 import { benchModel, randomBatch } from "../src/train/benchStep";
 import { clipCoefficient, globalGradNorm } from "../src/train/clipGradients";
 
-const now = () => {
+const cpuNow = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+let now = cpuNow;
 
 async function main(): Promise<void> {
   const [L, H, A, F, S, B, steps = 4] = process.argv.slice(2).map(Number);
   const backend = await initBackend();
+  const threads = fusedKernels()?.threads() ?? 1;
+  if (threads > 1) now = () => performance.now();
   const shape = { layers: L, hidden: H, heads: A, ffn: F, seq: S, batch: B, vocab: 8192 };
   const model = await benchModel(shape);
   const optimizer = new AdamW(model.params, undefined, { lr: 1e-4 });
@@ -60,7 +65,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < steps; i++) run(2 + i, true);
   const total = t.forward + t.backward + t.norm + t.adamw;
   const ms = (x: number) => (x / steps).toFixed(1).padStart(7);
-  process.stdout.write(`${backend} L=${L} H=${H} A=${A} F=${F} S=${S} B=${B}: train step ${ms(total)} ms = ${(B * S * 1000 / (total / steps)).toFixed(0)} tokens/s\n`);
+  const clock = threads > 1 ? `wall time, ${threads} threads` : "CPU time, 1 thread";
+  process.stdout.write(`${backend} L=${L} H=${H} A=${A} F=${F} S=${S} B=${B}: train step ${ms(total)} ms = ${(B * S * 1000 / (total / steps)).toFixed(0)} tokens/s (${clock})\n`);
   for (const [k, v] of Object.entries(t)) process.stdout.write(`  ${k.padEnd(12)} ${ms(v)} ms\n`);
   // Kernel dispatches of one training step (tf.profile counts every kernel, nested ones too).
   const info = await tf.profile(() => {

@@ -4,8 +4,10 @@
 // OpenBLAS chooses its kernels by CPU model and runs its slow generic "Prescott" kernels on CPUs
 // newer than its tables (bench train prints the core it runs): OPENBLAS_CORETYPE (SkylakeX for
 // AVX-512, Haswell for AVX2) passes through to force the right ones.
-export function torchEnv(): NodeJS.ProcessEnv {
+// `threads` is the BLAS's thread count too (OpenBLAS reads OPENBLAS_NUM_THREADS when it loads).
+export function torchEnv(threads = 1): NodeJS.ProcessEnv {
   const extra = process.env.BENCH_TORCH_LIBRARY_PATH;
-  if (!extra) return process.env;
-  return { ...process.env, LD_LIBRARY_PATH: [extra, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":"), OPENBLAS_NUM_THREADS: "1" };
+  const counts = { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+  if (!extra) return { ...process.env, ...counts };
+  return { ...process.env, LD_LIBRARY_PATH: [extra, process.env.LD_LIBRARY_PATH].filter(Boolean).join(":"), ...counts };
 }

@@ -1,11 +1,11 @@
 # The PyTorch side of bench/finetune.bench.ts: the same fine-tuning run as
 # `instability finetune --task spam --max-train-examples 500 --epochs 3 --lr 5e-4 --max-length 64`
-# on ONE thread, from the same checkpoint (model.safetensors read with NumPy) and the same token
+# on THREADS threads (default 1; intra-op and BLAS), from the same checkpoint (model.safetensors read with NumPy) and the same token
 # ids (bench/finetune-data.ts): BERT post-LN with exact GELU, a new classifier head (normal 0.02),
 # dropout 0.1, batch 16 padded to the longest row, AdamW (eps 1e-6, decay 0.01 except biases and
 # LayerNorm), 10% warm-up then linear decay, clipping at 1.0, validation after every epoch
 # (batch 64, examples in length order as ours), the best epoch's model scored on the test half. Prints one JSON object.
-# Usage: torch_finetune.py MODEL_DIR DATA.json EPOCHS LR SEED
+# Usage: torch_finetune.py MODEL_DIR DATA.json EPOCHS LR SEED [THREADS]
 import json, math, struct, sys, time
 import numpy as np
 import torch
@@ -13,8 +13,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 t_start, c_start = time.perf_counter(), time.process_time()
-torch.set_num_threads(1)
 model_dir, data_path, EPOCHS, LR, SEED = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+THREADS = int(sys.argv[6]) if len(sys.argv) > 6 else 1
+torch.set_num_threads(THREADS)
 torch.manual_seed(SEED)
 cfg = json.load(open(f"{model_dir}/config.json"))
 data = json.load(open(data_path))
@@ -152,5 +153,5 @@ for epoch in range(EPOCHS):
         best, best_state = val[-1], {k: v.clone() for k, v in model.state_dict().items()}
 model.load_state_dict(best_state)
 test_acc = accuracy(model, data["test"])
-print(json.dumps({"backend": f"pytorch {torch.__version__} (1 thread)", "wall_s": time.perf_counter() - t_start,
+print(json.dumps({"backend": f"pytorch {torch.__version__} ({THREADS} thread{'s' if THREADS > 1 else ''})", "threads": THREADS, "wall_s": time.perf_counter() - t_start,
                   "cpu_s": time.process_time() - c_start, "train_wall_s": t_train, "validation": val, "test_accuracy": test_acc}))

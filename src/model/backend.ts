@@ -4,6 +4,8 @@
 // process so that a slow run is never silently slow.
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { withSharedWasmMemory } from "./sharedMemory";
+import { backendMemoryShared, kernelThreads, threads } from "./threads";
 
 export type BackendName = "node" | "wasm" | "cpu";
 
@@ -33,7 +35,10 @@ async function tryWasm(): Promise<boolean> {
     const wasm = require("@tensorflow/tfjs-backend-wasm") as typeof import("@tensorflow/tfjs-backend-wasm");
     const dist = path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm"));
     wasm.setWasmPaths(dist + path.sep);
-    return await tf.setBackend("wasm");
+    // One thread keeps the backend exactly as before; more share its memory with worker threads.
+    const ok = await (threads() > 1 ? withSharedWasmMemory(() => tf.setBackend("wasm")) : tf.setBackend("wasm"));
+    if (ok) backendMemoryShared(wasmMemoryShared());
+    return ok;
   } catch {
     return false;
   }
@@ -78,10 +83,18 @@ export function initBackend(): Promise<BackendName> {
   return chosen;
 }
 
-/** The backend name plus what the wasm backend could enable (SIMD, threads). */
+/** Whether the active wasm backend's memory is a SharedArrayBuffer (worker threads can use it). */
+function wasmMemoryShared(): boolean {
+  const wasm = (tf.backend() as unknown as { wasm?: { asm?: { memory?: { buffer: unknown } }; wasmMemory?: { buffer: unknown } } }).wasm;
+  const memory = wasm?.asm?.memory ?? wasm?.wasmMemory;
+  return typeof SharedArrayBuffer !== "undefined" && memory?.buffer instanceof SharedArrayBuffer;
+}
+
+/** The backend name plus what the wasm backend runs with (SIMD, how many kernel threads). */
 export function describeBackend(name: BackendName): string {
   if (name !== "wasm") return name;
   const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
-  const threads = tf.env().getBool("WASM_HAS_MULTITHREAD_SUPPORT");
-  return `wasm (simd: ${simd ? "yes" : "no"}, threads: ${threads ? "yes" : "no"})`;
+  const running = kernelThreads();
+  const note = running < threads() ? ` of ${threads()} asked: the wasm memory could not be shared` : "";
+  return `wasm (simd: ${simd ? "yes" : "no"}, threads: ${running}${note})`;
 }

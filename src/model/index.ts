@@ -1,5 +1,6 @@
 // Public API of src/model: the BERT/RoBERTa encoder on tfjs, HF checkpoints, the fast ops.
 export { initBackend, describeBackend, type BackendName } from "./backend";
+export { setThreads, threads, kernelThreads, cores } from "./threads";
 export { type EncoderConfig, type ModelType, makeConfig, parseConfig, configToJson } from "./config";
 export {
   EncoderModel,

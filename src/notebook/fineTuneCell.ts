@@ -30,6 +30,8 @@ export interface FineTuneCellOptions {
   /** The run store (default: out/reproduce/runs, shared with `instability reproduce`). */
   store?: string;
   workers?: number;
+  /** Kernel threads of each run (default: the cores shared out among the runs at once; the same bytes for any count). */
+  threads?: number;
 }
 
 export async function fineTune(o: FineTuneCellOptions): Promise<RunSet> {
@@ -38,6 +40,7 @@ export async function fineTune(o: FineTuneCellOptions): Promise<RunSet> {
   const standard = QUICK_PRESET.parts.find((p) => p.role === "standard")!;
   const lr = o.learningRate ?? learningRateFor(standard.learningRate, modelFamily(o.modelDir));
   if (!(lr > 0)) throw new Error(`fineTune: learningRate must be a positive number, got ${o.learningRate}`);
+  if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1)) throw new Error(`fineTune: threads must be an integer ≥ 1, got ${JSON.stringify(o.threads)}`);
   const store = path.resolve(o.store ?? path.join(packageRoot(), "out", "reproduce", "runs"));
   const model = storeModelName(o.modelDir);
   const mitigation = o.mitigation ?? "none";
@@ -51,7 +54,7 @@ export async function fineTune(o: FineTuneCellOptions): Promise<RunSet> {
   const live = canPublish() ? watchSweep(store, runs) : null;
   let result: SweepResult | undefined;
   try {
-    result = await runSweep({ store, runs, workers: o.workers ?? os.cpus().length, commandFor: (r, runDir) => finetuneCommand(r, runDir, args), stream: live ? devNull() : process.stdout });
+    result = await runSweep({ store, runs, workers: o.workers ?? os.cpus().length, threads: o.threads, commandFor: (r, runDir) => finetuneCommand(r, runDir, args), stream: live ? devNull() : process.stdout });
   } finally {
     live?.stop(result?.interrupted ? "interrupted: finished runs are kept; run the cell again to resume" : result ? undefined : "stopped by an error");
   }

@@ -4,6 +4,10 @@
 // evaluated in float64 and rounded to float32 once per stored value.
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "../model/kernels/runtime";
+import { overElements } from "../model/kernels/split";
+
+/** Work units per element for splitting between threads (float64 division and square root). */
+const ADAMW_COST = 8;
 
 const KERNEL = "InstabilityAdamW";
 let registered = false;
@@ -34,7 +38,9 @@ function kernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const outs = [fk.output(param.shape), fk.output(param.shape), fk.output(param.shape)];
   const [p, mp, vp, gp] = [param, m, v, g].map((t) => fk.ptr(t));
   const [po, mo, vo] = outs.map((t) => fk.ptr(t));
-  fk.adamw(p, mp, vp, gp, po, mo, vo, size, beta1, beta2, eps, gScaleM, gScaleV, stepSize, keep);
+  // Pairs of elements stay together (the kernel's f64x2 steps), each element computed alike anyway.
+  overElements(fk, size, 2, ADAMW_COST, "adamw", fk.adamw, (e, n) =>
+    [...[p, mp, vp, gp, po, mo, vo].map((at) => at + 4 * e), n, beta1, beta2, eps, gScaleM, gScaleV, stepSize, keep]);
   return outs;
 }
 

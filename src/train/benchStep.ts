@@ -4,6 +4,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../util/random";
 import { createRandomModel, crossEntropy, initBackend, lossAndGrads, makeConfig, type Batch, type EncoderModel } from "../model";
+import { fusedKernels } from "../model/kernels/runtime";
 import { AdamW } from "./adamw";
 import { clipCoefficient, globalGradNorm } from "./clipGradients";
 
@@ -27,6 +28,10 @@ export interface BenchResult {
   /** Each timed step's process CPU time (ms): a noisy machine only ever slows steps down, so
    * bench/train.bench.ts compares medians of these across alternating rounds. */
   cpu_ms_steps: number[];
+  /** Each timed step's wall time (ms): with several kernel threads, wall time is the speed. */
+  wall_ms_steps: number[];
+  /** The fused kernels' threads the step ran on (1 off the fused path). */
+  threads: number;
   steps: number;
   shape: BenchShape;
 }
@@ -84,10 +89,12 @@ export async function benchTrainStep(
   for (let i = 0; i < warmup; i++) step(i);
   const t0 = performance.now();
   const cpuMsSteps: number[] = [];
+  const wallMsSteps: number[] = [];
   for (let i = 0; i < steps; i++) {
-    const c0 = process.cpuUsage();
+    const [c0, w0] = [process.cpuUsage(), performance.now()];
     step(warmup + i);
     const cpu = process.cpuUsage(c0);
+    wallMsSteps.push(performance.now() - w0);
     cpuMsSteps.push((cpu.user + cpu.system) / 1000);
   }
   const ms = (performance.now() - t0) / steps;
@@ -103,6 +110,8 @@ export async function benchTrainStep(
     cpu_ms_per_step: cpuMs,
     cpu_tokens_per_s: (shape.batch * shape.seq * 1000) / cpuMs,
     cpu_ms_steps: cpuMsSteps,
+    wall_ms_steps: wallMsSteps,
+    threads: fusedKernels()?.threads() ?? 1, // the composite ops and other backends run no kernel threads of ours
     steps,
     shape,
     ...(profile ? { profile } : {}),

@@ -30,14 +30,22 @@ const section = (id: number, payload: number[]) => [id, ...uleb(payload.length),
 const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const name = (s: string) => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
 
-/** The module's bytes: one type per distinct signature, memory imported as env.memory, every function exported. */
-export function wasmModuleBytes(fns: WasmFunction[]): Uint8Array {
+/** The most pages a shared memory import may have (4 GiB, wasm32's limit): a shared memory needs a maximum. */
+const SHARED_MAX_PAGES = 65536;
+
+/**
+ * The module's bytes: one type per distinct signature, memory imported as env.memory (shared
+ * when `sharedMemory`: a module imports a shared memory only if it declares it so), every
+ * function exported.
+ */
+export function wasmModuleBytes(fns: WasmFunction[], sharedMemory = false): Uint8Array {
   const signatures = [...new Set(fns.map((f) => f.params.join(",")))];
   const types = signatures.map((sig) => {
     const params = sig === "" ? [] : sig.split(",").map(Number);
     return [0x60, ...uleb(params.length), ...params, 0];
   });
-  const imports = [[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]]; // memory, min 1 page
+  const limits = sharedMemory ? [0x03, ...uleb(1), ...uleb(SHARED_MAX_PAGES)] : [0x00, ...uleb(1)]; // min 1 page
+  const imports = [[...name("env"), ...name("memory"), 0x02, ...limits]];
   const funcs = fns.map((f) => uleb(signatures.indexOf(f.params.join(","))));
   const exported = fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
   const codes = fns.map((f) => {

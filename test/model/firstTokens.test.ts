@@ -6,24 +6,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { Random } from "../../src/util/random";
-import { type Batch, type LastLayerRows, createRandomModel, crossEntropy, initBackend, lossAndGrads, makeConfig } from "../../src/model";
+import { batchOf, bytes } from "../helpers/paddedBatch";
+import { type LastLayerRows, createRandomModel, crossEntropy, initBackend, lossAndGrads, makeConfig } from "../../src/model";
 import { fusedKernels } from "../../src/model/kernels/runtime";
 
-function batchOf(B: number, S: number, vocab: number, seed: number): { batch: Batch; labels: Int32Array } {
-  const r = new Random(seed);
-  const inputIds = new Int32Array(B * S), attentionMask = new Int32Array(B * S);
-  for (let b = 0; b < B; b++) {
-    const len = 1 + r.int(S);
-    for (let s = 0; s < len; s++) {
-      inputIds[b * S + s] = 3 + r.int(vocab - 3);
-      attentionMask[b * S + s] = 1;
-    }
-  }
-  return { batch: { inputIds, attentionMask, batchSize: B, seqLength: S }, labels: Int32Array.from({ length: B }, () => r.int(3)) };
-}
-
-const bytes = (x: tf.Tensor) => new Uint8Array((x.dataSync() as Float32Array).slice().buffer);
 
 function withFused<T>(on: boolean, f: () => Promise<T>): Promise<T> {
   const old = process.env.INSTABILITY_FUSED;

@@ -6,7 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expandGrid, parseSeeds } from "../../src/train/sweep/grid";
 import { formatLearningRate } from "../../src/runs/storeLayout";
-import { runSweep } from "../../src/train/sweep/pool";
+import { runSweep, threadsPerRun } from "../../src/train/sweep/pool";
+import { CoreShare } from "../../src/train/sweep/coreShare";
 import { commandLine } from "../../src/train/sweep/commands";
 import { slurmArrayScript } from "../../src/train/sweep/slurmScript";
 import { isRunComplete } from "../../src/train/sweep/store";
@@ -22,7 +23,7 @@ fs.mkdirSync(tmp, { recursive: true });
 fs.writeFileSync(path.join(tmp, "logits.npy"), "partial");
 fs.writeFileSync(path.join(tmp, "labels.npy"), "partial");
 setTimeout(() => {
-  fs.writeFileSync(path.join(tmp, "metrics.json"), JSON.stringify({ seed: Number(seed) }));
+  fs.writeFileSync(path.join(tmp, "metrics.json"), JSON.stringify({ seed: Number(seed), threads: process.env.INSTABILITY_THREADS }));
   fs.renameSync(tmp, runDir);
 }, Number(ms));
 `;
@@ -145,4 +146,90 @@ test("commands are shell-quoted, one line each; the Slurm script runs its array 
   assert.equal(index.stdout, "1003\n");
   assert.throws(() => slurmArrayScript({ ...base, count: 0 }), /already done/);
   assert.throws(() => slurmArrayScript({ ...base, logDir: "/s/a\nb", count: 1 }), /control character/);
+});
+
+test("a sweep shares the cores out: workers × threads ≤ cores, a single run gets every core, --threads overrides", async () => {
+  assert.deepEqual([threadsPerRun(2, 2), threadsPerRun(1, 8), threadsPerRun(3, 8), threadsPerRun(16, 8)], [1, 8, 2, 1]);
+  const { dir, script } = fixture();
+  const sink = fs.createWriteStream(os.devNull);
+  const commandFor = (r: { seed: number }, runDir: string) => ({ command: process.execPath, args: [script, runDir, String(r.seed), "1"] });
+  const threadsOf = (store: string, runs: ReturnType<typeof expandGrid>) =>
+    runs.map((r) => JSON.parse(fs.readFileSync(path.join(store, r.relativeDir, "metrics.json"), "utf8")).threads as string);
+  const oneRun = expandGrid({ ...grid, tasks: ["a"], mitigations: ["none"], seeds: [0] });
+  await runSweep({ store: path.join(dir, "one"), runs: oneRun, workers: 4, commandFor, stream: sink });
+  assert.deepEqual(threadsOf(path.join(dir, "one"), oneRun), [String(threadsPerRun(1))]);
+  const four = expandGrid({ ...grid, tasks: ["a"], mitigations: ["none"], seeds: [0, 1, 2, 3] });
+  await runSweep({ store: path.join(dir, "four"), runs: four, workers: 2, commandFor, stream: sink });
+  assert.deepEqual(threadsOf(path.join(dir, "four"), four), new Array(4).fill(String(threadsPerRun(2))));
+  await runSweep({ store: path.join(dir, "set"), runs: oneRun, workers: 1, threads: 3, commandFor, stream: sink });
+  assert.deepEqual(threadsOf(path.join(dir, "set"), oneRun), ["3"]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("once no run is left to start, a finished run's cores go to the runs still going (not when --threads set the count)", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "coreshare-"));
+  const [a, b, c] = ["a", "b", "c"].map((n) => path.join(dir, `${n}.threads`));
+  const read = (f: string) => Number(fs.readFileSync(f, "utf8"));
+  const share = new CoreShare(2, true, 8);
+  assert.deepEqual(share.start(a), { INSTABILITY_THREADS: "2", INSTABILITY_THREADS_FILE: a });
+  share.start(b);
+  share.start(c);
+  share.finished(a, false); // more runs to start: they take the freed cores
+  assert.deepEqual([read(b), read(c), fs.existsSync(a)], [2, 2, false]);
+  share.finished(b, true); // queue empty: c gets all 8
+  assert.deepEqual([read(c), share.threadsOf(c), fs.existsSync(b)], [8, 8, false]);
+  const fixed = new CoreShare(3, false, 8);
+  fixed.start(a);
+  fixed.start(b);
+  fixed.finished(a, true);
+  assert.equal(read(b), 3);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("a run reads its sweep's threads file again (at most once a second) and clamps to what its memory allows", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "threadsfile-"));
+  const file = path.join(dir, "run.threads");
+  fs.writeFileSync(file, "2\n");
+  const script = `
+    const t = require(${JSON.stringify(path.join(__dirname, "..", "..", "src", "model", "threads.js"))});
+    const fs = require("fs");
+    const first = t.threads();
+    fs.writeFileSync(${JSON.stringify(file)}, "5\\n");
+    const cached = t.threads();
+    setTimeout(() => { t.backendMemoryShared(false); console.log(JSON.stringify([first, cached, t.threads(), t.kernelThreads()])); }, 1100);`;
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env: { ...process.env, INSTABILITY_THREADS: "3", INSTABILITY_THREADS_FILE: file } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), [2, 2, 5, 1]);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test("in a sweep, the run still going when the other ends and none is left sees the freed cores in its threads file", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sweepshare-"));
+  // Seed 1 polls its threads file for 3 s and records what it saw; seed 0 ends once seed 1 has read it.
+  const script = path.join(dir, "run.js");
+  fs.writeFileSync(script, `
+    const fs = require("fs"), path = require("path");
+    const [runDir, seed] = process.argv.slice(2);
+    const seen = [];
+    const started = path.join(${JSON.stringify(dir)}, "seed-1-read");
+    const end = Date.now() + 3000;
+    const poll = () => {
+      if (seed === "0" && !fs.existsSync(started) && Date.now() < end + 20000) return setTimeout(poll, 50);
+      seen.push(Number(fs.readFileSync(process.env.INSTABILITY_THREADS_FILE, "utf8")));
+      if (seed === "1") fs.writeFileSync(started, "");
+      if (seed === "1" && Date.now() < end) return setTimeout(poll, 100);
+      fs.mkdirSync(runDir, { recursive: true });
+      for (const f of ["logits.npy", "labels.npy"]) fs.writeFileSync(path.join(runDir, f), "x");
+      fs.writeFileSync(path.join(runDir, "metrics.json"), JSON.stringify({ start: process.env.INSTABILITY_THREADS, seen }));
+    };
+    poll();`);
+  const runs = expandGrid({ ...grid, tasks: ["a"], mitigations: ["none"], seeds: [0, 1] });
+  const store = path.join(dir, "store");
+  await runSweep({ store, runs, workers: 2, commandFor: (r, d) => ({ command: process.execPath, args: [script, d, String(r.seed)] }), stream: fs.createWriteStream(os.devNull) });
+  const long = JSON.parse(fs.readFileSync(path.join(store, runs[1].relativeDir, "metrics.json"), "utf8")) as { start: string; seen: number[] };
+  assert.equal(long.start, String(threadsPerRun(2)));
+  assert.equal(long.seen[0], threadsPerRun(2));
+  assert.equal(long.seen[long.seen.length - 1], threadsPerRun(1), "every core once the other run ended");
+  assert.deepEqual(fs.readdirSync(path.join(store, ".logs")).filter((f) => f.endsWith(".threads")), [], "the threads files are removed");
+  fs.rmSync(dir, { recursive: true, force: true });
 });

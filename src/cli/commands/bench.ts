@@ -1,14 +1,16 @@
 // `instability bench train`: time a full training step (forward, backward, clipping to norm 1.0, AdamW update) of a
 // classification model of a given shape on the active tfjs backend.
 import { CliError, parseCliArgs } from "../command";
+import { applyThreadsFlag, THREADS_USAGE } from "../threadsFlag";
 
 const USAGE = `usage: instability bench train --layers L --hidden H --heads A --ffn F --seq S --batch B
-                             [--vocab V] [--steps N] [--warmup W] [--profile] [--json]
+                             [--vocab V] [--steps N] [--warmup W] [--threads N] [--profile] [--json]
 
 Times a full training step (forward, backward, clipping to norm 1.0, AdamW update) of a BERT classification model of
 that shape with random weights and a random padded batch. Prints backend, ms per step and
 tokens per second (--json: one JSON object). --profile adds tf.profile's kernel time breakdown.
-INSTABILITY_BACKEND=node|wasm|cpu picks the backend.`;
+INSTABILITY_BACKEND=node|wasm|cpu picks the backend.
+${THREADS_USAGE}`;
 
 function positiveInt(name: string, value: string | undefined, fallback?: number): number {
   if (value === undefined) {
@@ -39,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
       vocab: { type: "string" },
       steps: { type: "string" },
       warmup: { type: "string" },
+      threads: { type: "string" },
       profile: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -48,6 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + "\n");
     return 0;
   }
+  applyThreadsFlag(values.threads);
   const shape = {
     layers: positiveInt("layers", values.layers),
     hidden: positiveInt("hidden", values.hidden),

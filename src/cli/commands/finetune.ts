@@ -9,6 +9,7 @@ import { taskNames } from "../../data/loadTask";
 import { MITIGATIONS, type MitigationHyperParameters } from "../../train/mitigation/defaults";
 import { checkFineTuneOptions, FINETUNE_DEFAULTS, FineTuneOptionError, type FineTuneOptions } from "../../train/finetune/config";
 import { formatFailedRule, DEFAULT_FAILED_RULE } from "../../train/finetune/failedRun";
+import { applyThreadsFlag, THREADS_USAGE } from "../threadsFlag";
 
 const USAGE = `usage: instability finetune --task NAME --seed N --out RUN_DIR [options]
 
@@ -36,6 +37,7 @@ is skipped (exit 0); one made with other settings is an error unless --overwrite
   --save-final           also write the final (last-step) model's outputs into RUN_DIR/final/
   --failed-rule RULE     CHECKPOINT:MEASURE<=BASELINE (default ${formatFailedRule(DEFAULT_FAILED_RULE)})
   --overwrite            replace the run in RUN_DIR (only a run folder or an empty one is ever replaced)
+${THREADS_USAGE}
   --quiet                no progress output`;
 
 /** The flag of each option the library checks (checkFineTuneOptions), for its errors. */
@@ -77,7 +79,7 @@ export async function run(argv: string[]): Promise<number> {
       mitigation: { type: "string" }, "max-train-examples": { type: "string" }, "max-length": { type: "string" },
       "save-final": { type: "boolean" }, "failed-rule": { type: "string" }, overwrite: { type: "boolean" },
       "reinit-layers": { type: "string" }, "mixout-p": { type: "string" }, "llrd-eta": { type: "string" }, "wd-pre-lambda": { type: "string" },
-      quiet: { type: "boolean" }, help: { type: "boolean", short: "h" },
+      quiet: { type: "boolean" }, threads: { type: "string" }, help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
@@ -86,6 +88,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + "\n");
     return 0;
   }
+  applyThreadsFlag(values.threads);
   if (!values.task) throw new CliError(`--task NAME is required (valid tasks: ${taskNames().join(", ")})`);
   if (values.seed === undefined) throw new CliError("--seed N is required");
   if (!values.out) throw new CliError("--out RUN_DIR is required: the run folder to write");

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { CliError, parseCliArgs } from "../command";
 import { makeDirs } from "../../util/makeDirs";
+import { applyThreadsFlag, THREADS_USAGE } from "../threadsFlag";
 
 const USAGE = `usage: instability pretrain --out DIR [options]
 
@@ -35,7 +36,8 @@ SIGTERM) finishes the current update and writes a checkpoint first.
   --next-sentence                also BERT's next-sentence objective: train on pairs [CLS] A [SEP] B [SEP]
                                  where B follows A in the corpus half the time, else comes from anywhere
                                  or (half of those) 10-60 pieces away (trains segment B, the pooler and
-                                 cls.seq_relationship)`;
+                                 cls.seq_relationship)
+${THREADS_USAGE}`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -96,6 +98,7 @@ export async function run(argv: string[]): Promise<number> {
       "checkpoint-every-minutes": { type: "string" },
       "init-from": { type: "string" },
       "next-sentence": { type: "boolean", default: false },
+      threads: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -103,6 +106,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + "\n");
     return 0;
   }
+  applyThreadsFlag(values.threads);
   if (!values.out) throw new CliError("--out DIR is required: the folder for the tokenizer, checkpoints and log");
   const maxSteps = positiveInt("max-steps", values["max-steps"], 3000);
   const settings = {

@@ -19,6 +19,7 @@ import { checkOneLine, SLURM_FLAGS, SLURM_USAGE, slurmResources, wantsSlurmSubmi
 import { type FinetuneArgs, finetuneCommand, finetuneOptions } from "../../train/sweep/finetuneCommand";
 import { describeStale, staleRuns } from "../../train/sweep/identityCheck";
 import { missingRuns } from "../../train/sweep/store";
+import { parseThreads } from "../../model/threads";
 
 const USAGE = `usage: instability sweep --store DIR [options]
 
@@ -32,6 +33,7 @@ made with other settings (epochs, checkpoint, data, …: its config.json) is an 
   --lrs LIST               learning rates (default: 2e-5)
   --seeds LIST             seeds, e.g. 0-19 or 0,3,7 (default: 0-4)
   --workers N              worker processes (default: number of cores)
+  --threads N              kernel threads of each run (default: cores / workers, at least 1)
   --model DIR              checkpoint (default: the embedded model)
   --model-name NAME        folder name for the model in the store (default: the checkpoint's folder name)
   --glue-dir DIR           GLUE data (or set GLUE_DIR)
@@ -49,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     args: argv,
     options: {
       store: { type: "string" }, tasks: { type: "string" }, mitigations: { type: "string" },
-      lrs: { type: "string" }, seeds: { type: "string" }, workers: { type: "string" },
+      lrs: { type: "string" }, seeds: { type: "string" }, workers: { type: "string" }, threads: { type: "string" },
       model: { type: "string" }, "model-name": { type: "string" }, "glue-dir": { type: "string" },
       epochs: { type: "string" }, batch: { type: "string" }, "max-train-examples": { type: "string" },
       "max-length": { type: "string" }, "failed-rule": { type: "string" }, "reinit-layers": { type: "string" }, "mixout-p": { type: "string" }, "llrd-eta": { type: "string" }, "wd-pre-lambda": { type: "string" },
@@ -120,7 +122,8 @@ export async function run(argv: string[]): Promise<number> {
     return writeScript(path.resolve(values.slurm!), store, runs, todo, commandFor, redo, resources);
   }
 
-  const result = await asCliError(() => runSweep({ store, runs, workers, commandFor, redo }));
+  const threads = values.threads === undefined ? undefined : asCliError(() => parseThreads(values.threads!, "--threads"));
+  const result = await asCliError(() => runSweep({ store, runs, workers, commandFor, redo, threads }));
   const done = result.alreadyDone + result.completed.length;
   process.stderr.write(`sweep: ${done}/${runs.length} runs complete in ${store}, ${result.completed.length} trained now (${result.alreadyDone} were already there)\n`);
   if (result.busy.length) {

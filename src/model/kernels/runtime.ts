@@ -2,7 +2,9 @@
 // own WebAssembly.Memory, so a tensor's bytes are read and written where tfjs keeps them (its
 // memoryOffset) and a kernel's outputs are buffers the backend allocated (makeOutput).
 // fusedKernels() is null off the wasm backend, without WebAssembly SIMD, or with
-// INSTABILITY_FUSED=0: callers then use the composite tfjs ops (the old path).
+// INSTABILITY_FUSED=0: callers then use the composite tfjs ops (the old path). Where the backend's
+// memory is shared (more than one thread, backend.ts), `parallel` runs kernel calls on worker
+// threads too (pool.ts), and `threads` says how many a kernel may split its work over.
 import * as v8 from "node:v8";
 import * as tf from "@tensorflow/tfjs";
 import { type AdamWFn, adamwFn } from "./adamw";
@@ -15,6 +17,9 @@ import { type LayerNormBackwardFn, type LayerNormForwardFn, layerNormBackwardFn,
 import { type RowsFn, columnSumsFn, copyRowsFn, gatherRowsFn, mulRowsFn, scatterRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
 import { type SumSquaresFn, sumSquaresFn } from "./sum-squares";
+import { KernelPool } from "./pool";
+import { type Call, kernelSet, runTask, taskNames } from "./tasks";
+import { kernelThreads } from "../threads";
 
 // tsconfig's lib has no DOM, so the part of the WebAssembly JS API used here is typed locally.
 export interface WasmMemory {
@@ -70,6 +75,10 @@ export interface FusedKernels {
   /** Scratch bytes in the wasm heap; free with `free`. */
   malloc(bytes: number): number;
   free(p: number): void;
+  /** The threads a kernel may split its work over now (1: call the functions above directly). */
+  threads(): number;
+  /** Runs perThread[t]'s calls on thread t (0: this one) and returns when all have run (pool.ts). */
+  parallel(perThread: Call[][]): void;
 }
 
 let cached: FusedKernels | null | undefined;
@@ -93,9 +102,15 @@ const kernelFns = (fma: boolean): Fn[] => [gemmFn(fma ? GEMM_FMA : GEMM_PLAIN), 
  * Throws when the engine cannot compile the module.
  */
 export function instantiateKernels(fns: Fn[], memory: WasmMemory): Record<string, unknown> {
+  return instantiateModule(fns, memory).exports;
+}
+
+/** instantiateKernels, with the compiled module (worker threads instantiate it again). */
+function instantiateModule(fns: Fn[], memory: WasmMemory): { module: object; exports: Record<string, unknown> } {
   v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-  return new wasm.Instance(new wasm.Module(moduleBytes(fns)), { env: { memory } }).exports;
+  const module = new wasm.Module(moduleBytes(fns, typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer));
+  return { module, exports: new wasm.Instance(module, { env: { memory } }).exports };
 }
 
 /** A fresh WebAssembly memory of `pages` × 64 KiB (for tests and benches of the kernels alone). */
@@ -106,12 +121,31 @@ export function newWasmMemory(pages: number): WasmMemory {
 
 /** The module with the FMA gemm where relaxed SIMD compiles, else with the plain one; fixed per
  * process and machine, so results stay deterministic (same seed → same bytes). */
-function compileKernels(memory: WasmMemory): Record<string, unknown> {
+function compileKernels(memory: WasmMemory): { module: object; exports: Record<string, unknown> } {
   try {
-    return instantiateKernels(kernelFns(true), memory);
+    return instantiateModule(kernelFns(true), memory);
   } catch {
-    return instantiateKernels(kernelFns(false), memory);
+    return instantiateModule(kernelFns(false), memory);
   }
+}
+
+let dispatches = 0;
+/** How many dispatches over more than one thread this process has run (tests check the threaded path ran). */
+export const threadedDispatches = (): number => dispatches;
+
+/** `parallel` of FusedKernels: the pool starts at the first dispatch over more than one thread. */
+function parallelRunner(memory: WasmMemory, module: object, exports: Record<string, unknown>): (perThread: Call[][]) => void {
+  const local = kernelSet(exports, memory);
+  let pool: KernelPool | null = null;
+  return (perThread) => {
+    if (perThread.length === 1) {
+      for (const call of perThread[0]) runTask(local, call.task, call.args);
+      return;
+    }
+    pool ??= new KernelPool(memory, module, taskNames(exports), local);
+    dispatches++;
+    pool.run(perThread);
+  };
 }
 
 /** The fused kernels for the active backend, or null when the old path must be used. */
@@ -124,7 +158,7 @@ export function fusedKernels(): FusedKernels | null {
   const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
   if (!memory || !tf.env().getBool("WASM_HAS_SIMD_SUPPORT")) return null;
   try {
-    const exports = compileKernels(memory);
+    const { module, exports } = compileKernels(memory);
     installSharedIdentity();
     let view = new Float32Array(memory.buffer);
     cached = {
@@ -156,6 +190,8 @@ export function fusedKernels(): FusedKernels | null {
       output: (shape) => backend.makeOutput(shape, "float32"),
       malloc: (bytes) => backend.wasm._malloc(bytes),
       free: (p) => backend.wasm._free(p),
+      threads: () => (memory.buffer instanceof SharedArrayBuffer ? kernelThreads() : 1),
+      parallel: parallelRunner(memory, module, exports),
     };
   } catch {
     cached = null; // this engine cannot compile the module: the composite ops are used

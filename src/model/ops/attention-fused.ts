@@ -22,23 +22,11 @@ import * as tf from "@tensorflow/tfjs";
 import { gemmFits } from "../kernels/gemm";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
+import { type Dims, type HeadTensors, backwardPairs, backwardScratch, forwardPairs, forwardScratch, pairTaskArgs } from "../kernels/attention-heads";
+import { splitRange, threadsFor } from "../kernels/split";
 
 const FORWARD = "InstabilityAttention";
 const BACKWARD = "InstabilityAttentionGrad";
-
-interface Dims {
-  B: number;
-  S: number;
-  A: number;
-  d: number;
-  H: number;
-  P: number;
-  /** Query positions: S, or 1 with firstQueryOnly. */
-  Q: number;
-  /** Query rows of a head's scores and probabilities: P, or 1 with firstQueryOnly. */
-  PQ: number;
-  scale: number;
-}
 
 function dims(attrs: Record<string, unknown>, H: number): Dims {
   const B = attrs.batchSize as number;
@@ -59,43 +47,19 @@ export function fusedAttentionAvailable(hidden: number, numHeads: number): Fused
   return Number.isInteger(d) && gemmFits(8, d) ? fk : null;
 }
 
-/** rows s < S of head (b, h) of x [S·B, H] → dst [P, d], or [d, P] transposed (padding zero). Offsets in floats. */
-function gatherHead(fk: FusedKernels, f: Float32Array, x: number, dst: number, b: number, h: number, D: Dims, transpose: boolean): void {
-  const { B, S, d, H, P } = D;
-  const src = (x + b * H + h * d) << 2;
-  if (transpose) {
-    fk.transposeRows(src, B * H * 4, dst << 2, P * 4, S, d);
-    for (let t = 0; t < d; t++) f.fill(0, dst + t * P + S, dst + t * P + P);
-    return;
-  }
-  fk.copyRows(src, B * H * 4, dst << 2, d * 4, S, d);
-  f.fill(0, dst + S * d, dst + P * d);
-}
-
-/** rows s < S of src [P, d] → head (b, h) of x [S·B, H]. */
-function scatterHead(fk: FusedKernels, src: number, x: number, b: number, h: number, D: Dims): void {
-  const { B, S, d, H } = D;
-  fk.copyRows(src << 2, d * 4, (x + b * H + h * d) << 2, B * H * 4, S, d);
-}
-
-/** Head (b, h) of x [S·B, H] in place: its first float and its row stride (floats). */
-function headRows(x: number, b: number, h: number, D: Dims): { at: number; row: number } {
-  return { at: x + b * D.H + h * D.d, row: D.B * D.H };
-}
-
 /**
- * Head (b, h) of x [S·B, H] (or the first-position rows [B, H] when M = 1) = alpha · A · src for
- * A [M, K] (byte address a, strides sam, sak, sap) and src [K, d] (float index, rows d apart):
- * written in place when direct, else through the scratch `out`.
+ * Runs `task` over the B·A (example, head) pairs, split between the threads worth using (each
+ * with its own scratch of `scratchFloats`).
  */
-function gemmToHead(
-  fk: FusedKernels, a: number, sam: number, sak: number, sap: number, src: number, out: number, x: number,
-  b: number, h: number, D: Dims, M: number, K: number, alpha: number, direct: boolean,
-): void {
-  const { d } = D;
-  const dst = direct ? headRows(x, b, h, D) : { at: out, row: d };
-  fk.gemm(a, sam, sak, sap, src << 2, d * 4, 32, dst.at << 2, dst.row * 4, 0, 0, M, d, K, alpha);
-  if (!direct) scatterHead(fk, out, x, b, h, D);
+function overPairs(fk: FusedKernels, D: Dims, T: HeadTensors, scratchFloats: number, task: "attentionForwardPairs" | "attentionBackwardPairs"): void {
+  const pairs = D.B * D.A;
+  const work = pairs * D.PQ * D.P * D.d * 2;
+  const ranges = splitRange(pairs, threadsFor(fk.threads(), work));
+  const scratch = fk.malloc(4 * scratchFloats * ranges.length);
+  const at = (t: number) => (scratch >> 2) + t * scratchFloats;
+  if (ranges.length === 1) (task === "attentionForwardPairs" ? forwardPairs : backwardPairs)(fk, T, D, at(0), 0, pairs);
+  else fk.parallel(ranges.map(([c0, count], t) => [{ task, args: pairTaskArgs(D, T, at(t), c0, c0 + count) }]));
+  fk.free(scratch);
 }
 
 const registerOnce = registerWasmKernelsOnce({ [FORWARD]: forwardKernel, [BACKWARD]: backwardKernel });
@@ -109,49 +73,14 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const fk = fusedKernels()!;
   const { q, k, v, mask, dropMask } = inputs;
   const D = dims(attrs, q.shape[1]);
-  const { B, S, A, d, H, P, Q, PQ, scale } = D;
+  const { B, A, H, P, Q, PQ } = D;
   const n = B * A;
   const ctx = fk.output([Q * B, H]);
   const probs = fk.output([n, PQ, P]);
   const dropped = dropMask ? fk.output([n, PQ, P]) : probs;
-  const scratch = fk.malloc(4 * (3 * P * d + PQ * P + P));
-  const f = fk.f32();
   const [qp, kp, vp, cp, mp, pr] = [q, k, v, ctx, mask, probs].map((t) => fk.ptr(t) >> 2);
-  const dr = fk.ptr(dropped) >> 2;
-  const dmp = dropMask ? fk.ptr(dropMask) >> 2 : 0;
-  const qs = scratch >> 2, kt = qs + P * d, vs = kt + P * d, cs = qs; // ctx of a head reuses q's scratch
-  const sc = vs + P * d, mrow = sc + PQ * P;
-  // Without padding (S = P), or with one query row, q is read and ctx written in place, rows B·H apart.
-  const direct = S === P || Q === 1;
-  for (let b = 0; b < B; b++) {
-    // This example's additive mask, padded keys masked out.
-    for (let j = 0; j < S; j++) f[mrow + j] = f[mp + b * S + j];
-    f.fill(-1e9, mrow + S, mrow + P);
-    for (let h = 0; h < A; h++) {
-      const c = b * A + h;
-      const qh = direct ? headRows(qp, b, h, D) : { at: qs, row: d };
-      if (!direct) gatherHead(fk, f, qp, qs, b, h, D, false);
-      gatherHead(fk, f, kp, kt, b, h, D, true);
-      gatherHead(fk, f, vp, vs, b, h, D, false);
-      // scores [PQ, P] = scale · q · kt
-      fk.gemm(qh.at << 2, qh.row * 4, 4, qh.row * 16, kt << 2, P * 4, 32, sc << 2, P * 4, 0, 0, PQ, P, d, scale);
-      const base = c * PQ * P;
-      // probs rows < Q = softmax(scores + mask) (padded keys masked too); rows ≥ Q zero
-      fk.softmaxRows(sc << 2, P * 4, mrow << 2, (pr + base) << 2, Q, P);
-      f.fill(0, pr + base + Q * P, pr + base + PQ * P);
-      if (dropMask) {
-        // dropped = probs ⊙ mask on the Q × seq block (the mask's row (i, c) is at (i·n + c)·S)
-        fk.mulRows((pr + base) << 2, P * 4, (dmp + c * S) << 2, n * S * 4, (dr + base) << 2, P * 4, Q, S);
-        for (let i = 0; i < Q; i++) f.fill(0, dr + base + i * P + S, dr + base + i * P + P);
-        f.fill(0, dr + base + Q * P, dr + base + PQ * P);
-      }
-      // ctx head [PQ, d] = dropped · vs
-      const ch = direct ? headRows(cp, b, h, D) : { at: cs, row: d };
-      fk.gemm((dr + base) << 2, P * 4, 4, P * 16, vs << 2, d * 4, 32, ch.at << 2, ch.row * 4, 0, 0, PQ, d, P, 1);
-      if (!direct) scatterHead(fk, cs, cp, b, h, D);
-    }
-  }
-  fk.free(scratch);
+  const T: HeadTensors = { q: qp, k: kp, v: vp, mask: mp, probs: pr, dropped: fk.ptr(dropped) >> 2, dropMask: dropMask ? fk.ptr(dropMask) >> 2 : 0, ctx: cp, dy: 0, dq: 0, dk: 0, dv: 0 };
+  overPairs(fk, D, T, forwardScratch(D), "attentionForwardPairs");
   return dropMask ? [ctx, probs, dropped] : [ctx, probs];
 }
 
@@ -161,44 +90,13 @@ function backwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const fk = fusedKernels()!;
   const { dy, q, k, v, probs, dropped, dropMask } = inputs;
   const D = dims(attrs, q.shape[1]);
-  const { B, S, A, d, H, P, Q, PQ, scale } = D;
-  const n = B * A;
+  const { B, S, H, Q } = D;
   const dq = fk.output([Q * B, H]);
   const dk = fk.output([S * B, H]);
   const dv = fk.output([S * B, H]);
-  const scratch = fk.malloc(4 * (4 * P * d + P * d + PQ * P));
-  const f = fk.f32();
   const [dyp, qp, kp, vp, pr, dr, dqp, dkp, dvp] = [dy, q, k, v, probs, dropped, dq, dk, dv].map((t) => fk.ptr(t) >> 2);
-  const dmp = dropMask ? fk.ptr(dropMask) >> 2 : 0;
-  const dys = scratch >> 2, vt = dys + P * d, ks = vt + P * d, qs = ks + P * d, out = qs + P * d;
-  const ds = out + P * d;
-  const direct = S === P;
-  const oneQuery = Q === 1;
-  for (let b = 0; b < B; b++) {
-    for (let h = 0; h < A; h++) {
-      const c = b * A + h;
-      const base = c * PQ * P;
-      // One query row is read in place (a gemm of one row ignores the row stride).
-      const dyh = oneQuery ? headRows(dyp, b, h, D).at : dys;
-      const qh = oneQuery ? headRows(qp, b, h, D).at : qs;
-      if (!oneQuery) gatherHead(fk, f, dyp, dys, b, h, D, false);
-      gatherHead(fk, f, vp, vt, b, h, D, true);
-      gatherHead(fk, f, kp, ks, b, h, D, false);
-      if (!oneQuery) gatherHead(fk, f, qp, qs, b, h, D, false);
-      // dv [P, d] = droppedᵀ · dy
-      gemmToHead(fk, (dr + base) << 2, 4, P * 4, 16, dyh, out, dvp, b, h, D, P, PQ, 1, direct);
-      // d(dropped) [PQ, P] = dy · vᵀ
-      fk.gemm(dyh << 2, d * 4, 4, d * 16, vt << 2, P * 4, 32, ds << 2, P * 4, 0, 0, PQ, P, d, 1);
-      // dprobs = d(dropped) ⊙ mask;  dscores = probs ⊙ (dprobs − Σ_j dprobs ⊙ probs)
-      // (ds rows ≥ Q and columns ≥ S are zero: dy and vᵀ are zero-padded)
-      if (dropMask) fk.mulRows(ds << 2, P * 4, (dmp + c * S) << 2, n * S * 4, ds << 2, P * 4, Q, S);
-      fk.softmaxGradRows(ds << 2, P * 4, (pr + base) << 2, P * 4, Q, P);
-      // dq = scale · dscores · k;  dk = scale · dscoresᵀ · q
-      gemmToHead(fk, ds << 2, P * 4, 4, P * 16, ks, out, dqp, b, h, D, PQ, P, scale, direct || oneQuery);
-      gemmToHead(fk, ds << 2, 4, P * 4, 16, qh, out, dkp, b, h, D, P, PQ, scale, direct);
-    }
-  }
-  fk.free(scratch);
+  const T: HeadTensors = { q: qp, k: kp, v: vp, mask: 0, probs: pr, dropped: dr, dropMask: dropMask ? fk.ptr(dropMask) >> 2 : 0, ctx: 0, dy: dyp, dq: dqp, dk: dkp, dv: dvp };
+  overPairs(fk, D, T, backwardScratch(D), "attentionBackwardPairs");
   return [dq, dk, dv];
 }
 

@@ -4,6 +4,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
+import { overElements } from "../kernels/split";
+
+/** Work units per element for splitting between threads (≈ 5 ns an element, a gemm's 16 multiply-adds). */
+const GELU_COST = 16;
 
 const FORWARD = "InstabilityGelu";
 const BACKWARD = "InstabilityGeluGrad";
@@ -26,7 +30,8 @@ function forwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const { x } = inputs;
   const y = fk.output(x.shape);
   const cdf = fk.output(x.shape);
-  fk.geluForward(fk.ptr(x), fk.ptr(y), fk.ptr(cdf), sizeOf(x));
+  const [px, py, pc] = [fk.ptr(x), fk.ptr(y), fk.ptr(cdf)];
+  overElements(fk, sizeOf(x), 4, GELU_COST, "geluForward", fk.geluForward, (e, n) => [px + 4 * e, py + 4 * e, pc + 4 * e, n]);
   return [y, cdf];
 }
 
@@ -34,7 +39,8 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const fk = fusedKernels()!;
   const { dy, x, cdf } = inputs;
   const dx = fk.output(x.shape);
-  fk.geluBackward(fk.ptr(dy), fk.ptr(x), fk.ptr(cdf), fk.ptr(dx), sizeOf(x));
+  const [pdy, px, pc, pdx] = [fk.ptr(dy), fk.ptr(x), fk.ptr(cdf), fk.ptr(dx)];
+  overElements(fk, sizeOf(x), 4, GELU_COST, "geluBackward", fk.geluBackward, (e, n) => [pdy + 4 * e, px + 4 * e, pc + 4 * e, pdx + 4 * e, n]);
   return dx;
 }
 

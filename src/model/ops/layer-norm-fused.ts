@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "../kernels/runtime";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
+import { overElements } from "../kernels/split";
 
 const FORWARD = "InstabilityLayerNorm";
 const BACKWARD = "InstabilityLayerNormGrad";
@@ -18,7 +19,10 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const outs = [fk.output([n, d]), fk.output([n, d]), fk.output([n])];
   const [x, g, b] = [inputs.x, inputs.gamma, inputs.beta].map((t) => fk.ptr(t));
   const [y, xh, rs] = outs.map((t) => fk.ptr(t));
-  fk.layerNormForward(x, g, b, y, xh, rs, n, d, attrs.eps as number);
+  // Rows are independent: threads split them. (The backward sums dγ and dβ over rows in order, so
+  // it stays on one thread.)
+  const row = 4 * d;
+  overElements(fk, n, 1, 4 * d, "layerNormForward", fk.layerNormForward, (r, rows) => [x + r * row, g, b, y + r * row, xh + r * row, rs + 4 * r, rows, d, attrs.eps as number]);
   return outs;
 }
 

@@ -12,6 +12,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { GEMM_FMA, GEMM_FMA_12, type GemmFn, gemmColumns, gemmFits } from "../kernels/gemm";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
+import { splitRange, threadsFor } from "../kernels/split";
+import type { Call } from "../kernels/tasks";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
 const FORWARD = "InstabilityLinear";
@@ -43,13 +45,15 @@ type KernelArgs = { inputs: Record<string, tf.TensorInfo> };
  * where N % 12 = 0 (and M % 3 = 0), else 4 × 8. `cols` is the width of B's panels, `rows` of A's. */
 interface Gemm {
   run: GemmFn;
+  /** The module's export of `run` (what a kernel thread calls). */
+  name: string;
   rows: number;
   cols: number;
 }
 function gemmFor(fk: FusedKernels, N: number, packedRows?: number): Gemm {
   const [rows, cols] = [GEMM_FMA_12.rows, gemmColumns(GEMM_FMA_12)]; // the plain variant's blocks are alike
-  if (N % cols === 0 && (packedRows === undefined || packedRows % rows === 0)) return { run: fk.gemm12, rows, cols };
-  return { run: fk.gemm, rows: GEMM_FMA.rows, cols: gemmColumns(GEMM_FMA) };
+  if (N % cols === 0 && (packedRows === undefined || packedRows % rows === 0)) return { run: fk.gemm12, name: "gemm12", rows, cols };
+  return { run: fk.gemm, name: "gemm", rows: GEMM_FMA.rows, cols: gemmColumns(GEMM_FMA) };
 }
 
 /** B [K, N] (element (k, n) at src + k·sk + n·sn, bytes) packed into g's panels: free with fk.free. */
@@ -62,15 +66,29 @@ function packB(fk: FusedKernels, g: Gemm, src: number, sk: number, sn: number, K
 /**
  * C [M, N] (row stride ldc bytes) = A·B (+ D, row stride ldd, unless d = 0) for B packed by packB,
  * in blocks of ROW_BLOCK rows. A is a plain [M, K] matrix (row stride lda bytes), or packed into
- * g.rows-row panels when lda is null.
+ * g.rows-row panels when lda is null. With more than one thread, each computes a range of B's
+ * panels (C's columns) over all rows: every element is still one thread's whole sum over k.
  */
 function gemmPackedB(fk: FusedKernels, g: Gemm, a: number, lda: number | null, bp: number, c: number, ldc: number, d: number, ldd: number, M: number, N: number, K: number): void {
+  const threads = threadsFor(fk.threads(), M * N * K);
+  if (threads === 1) return rowBlocks(g, a, lda, bp, c, ldc, d, ldd, M, N, K, (...args) => g.run(...args));
+  const perThread = splitRange(N, threads, g.cols).map(([n0, cols]) => {
+    const calls: Call[] = [];
+    const [b0, c0, d0] = [bp + (n0 / g.cols) * 4 * g.cols * K, c + 4 * n0, d === 0 ? 0 : d + 4 * n0];
+    rowBlocks(g, a, lda, b0, c0, ldc, d0, ldd, M, cols, K, (...args) => calls.push({ task: g.name, args }));
+    return calls;
+  });
+  fk.parallel(perThread);
+}
+
+/** The gemm calls of gemmPackedB over N columns (B's panels from bp on), passed to `call`. */
+function rowBlocks(g: Gemm, a: number, lda: number | null, bp: number, c: number, ldc: number, d: number, ldd: number, M: number, N: number, K: number, call: (...args: Parameters<GemmFn>) => void): void {
   const [R, W] = [g.rows, g.cols];
   for (let m0 = 0; m0 < M; m0 += ROW_BLOCK) {
     const rows = Math.min(ROW_BLOCK, M - m0);
     const dBlock = d === 0 ? 0 : d + m0 * ldd;
-    if (lda === null) g.run(a + m0 * K * 4, 4, 4 * R, 4 * R * K, bp, 4 * W, 4 * W * K, c + m0 * ldc, ldc, dBlock, ldd, rows, N, K, 1);
-    else g.run(a + m0 * lda, lda, 4, R * lda, bp, 4 * W, 4 * W * K, c + m0 * ldc, ldc, dBlock, ldd, rows, N, K, 1);
+    if (lda === null) call(a + m0 * K * 4, 4, 4 * R, 4 * R * K, bp, 4 * W, 4 * W * K, c + m0 * ldc, ldc, dBlock, ldd, rows, N, K, 1);
+    else call(a + m0 * lda, lda, 4, R * lda, bp, 4 * W, 4 * W * K, c + m0 * ldc, ldc, dBlock, ldd, rows, N, K, 1);
   }
 }
 

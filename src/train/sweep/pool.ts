@@ -13,6 +13,8 @@ import { claimRun, describeOwner } from "./runLock";
 import { recordSweep } from "./sweepManifest";
 import { ensureWritableStore, isRunComplete, missingRuns, removeStaleTemporaries } from "./store";
 import { makeDirs } from "../../util/makeDirs";
+import { cores } from "../../model/threads";
+import { CoreShare } from "./coreShare";
 
 export interface RunCommand {
   command: string;
@@ -30,6 +32,14 @@ export interface SweepOptions {
   env?: NodeJS.ProcessEnv;
   /** Finished runs to run again (relative dirs; made with other settings, redone with --overwrite). */
   redo?: ReadonlySet<string>;
+  /** Kernel threads of each run (default: the cores shared out among the runs that run at once,
+   * and a finished run's cores handed to the runs still going once none is left to start). */
+  threads?: number;
+}
+
+/** Kernel threads per run for `workers` runs at a time: the cores shared out, at least 1. */
+export function threadsPerRun(workers: number, available = cores()): number {
+  return Math.max(1, Math.floor(available / workers));
 }
 
 export interface FailedRun {
@@ -73,6 +83,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   makeDirs(path.join(opts.store, ".logs"));
   const progress = new Progress({ label: "sweep", total: todo.length, unit: "runs", stream: opts.stream ?? process.stderr });
   const children = new Set<ChildProcess>();
+  const share = new CoreShare(opts.threads ?? threadsPerRun(Math.min(opts.workers, todo.length)), opts.threads === undefined);
   let next = 0;
 
   const onSignal = (signal: NodeJS.Signals) => {
@@ -104,7 +115,8 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
         const { command, args } = opts.commandFor(run, runDir);
         const out = fs.openSync(log, "w");
         // Workers exit when this process goes away, even by kill -9 (parentWatch.ts).
-        const env = { ...process.env, ...opts.env, [PARENT_ENV]: String(process.pid) };
+        const threadsFile = `${log}.threads`;
+        const env = { ...process.env, ...share.start(threadsFile), ...opts.env, [PARENT_ENV]: String(process.pid) };
         const child = spawn(command, args, { stdio: ["ignore", out, out], env });
         claim.lock.setWorker(child.pid);
         children.add(child);
@@ -113,6 +125,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
           child.on("error", () => resolve([null, null]));
         });
         children.delete(child);
+        share.finished(threadsFile, next >= todo.length);
         fs.closeSync(out);
         if (code === 0 && isRunComplete(opts.store, run)) {
           result.completed.push(run);

@@ -1,0 +1,48 @@
+// A kernel thread (pool.ts): instantiates the kernels' module on the shared wasm memory, then for
+// ever waits for a dispatch, runs its call list and counts itself done.
+import { workerData } from "node:worker_threads";
+import { DONE, FAILED, GENERATION, READY, SPINS, type WorkerSetup, runSegment } from "./pool";
+import { type KernelSet, kernelSet, taskNames } from "./tasks";
+
+interface WasmInstanceApi {
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/** The module's functions on the shared memory, or the error that prevented it. */
+function instantiate(setup: WorkerSetup): { k: KernelSet; names: string[] } | Error {
+  try {
+    const wasm = (globalThis as unknown as { WebAssembly: WasmInstanceApi }).WebAssembly;
+    const exports = new wasm.Instance(setup.module, { env: { memory: setup.memory } }).exports;
+    return { k: kernelSet(exports, setup.memory as { buffer: ArrayBufferLike }), names: taskNames(exports) };
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+function serve(setup: WorkerSetup): void {
+  const ready = instantiate(setup);
+  const ctl = new Int32Array(setup.control);
+  const segment = new Float64Array(setup.segment);
+  const error = new Uint8Array(setup.error);
+  Atomics.add(ctl, READY, 1);
+  let seen = setup.generation;
+  for (;;) {
+    for (let spin = 0; Atomics.load(ctl, GENERATION) === seen; spin++) {
+      if (spin > SPINS) Atomics.wait(ctl, GENERATION, seen);
+    }
+    seen = Atomics.load(ctl, GENERATION);
+    try {
+      if (ready instanceof Error) throw ready; // every dispatch reports it: the main thread throws
+      runSegment(ready.k, ready.names, segment);
+    } catch (err) {
+      const message = Buffer.from(String((err as Error)?.stack ?? err)).subarray(0, error.length - 1);
+      error.fill(0);
+      error.set(message);
+      Atomics.store(ctl, FAILED, setup.index + 1);
+    }
+    Atomics.add(ctl, DONE, 1);
+    Atomics.notify(ctl, DONE);
+  }
+}
+
+serve(workerData as WorkerSetup);

@@ -1,0 +1,120 @@
+// The worker threads that run kernel tasks beside the main thread, on the shared wasm memory.
+// A dispatch hands each thread its list of calls (tasks.ts) and returns when all have run: the
+// main thread runs list 0 itself, worker w runs list w + 1. The lists travel through shared
+// memory and the threads meet through Atomics on a small control block (a generation counter the
+// main thread bumps, a done counter the workers bump), not through messages: a dispatch costs a
+// few microseconds, and there are a few hundred per training step. Workers are unref'd, so they
+// never keep a process alive, and they wait in Atomics.wait (no CPU) between dispatches.
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+import { type Call, type KernelSet, runTask } from "./tasks";
+
+/** Control block slots (Int32). */
+export const GENERATION = 0;
+export const DONE = 1;
+export const FAILED = 2;
+/** Workers that have instantiated the module (or failed to, and said so). */
+export const READY = 3;
+/** How long a dispatch waits for workers that never started before it gives up. */
+const START_TIMEOUT_MS = 60_000;
+/** Doubles per worker's call list; a dispatch larger than this is split by the caller. */
+export const SEGMENT_DOUBLES = 1 << 14;
+export const ERROR_BYTES = 1024;
+/** Atomics.load polls before sleeping in Atomics.wait: a worker woken from a futex takes tens of µs. */
+export const SPINS = 20000;
+
+export interface WorkerSetup {
+  memory: object;
+  module: object;
+  control: SharedArrayBuffer;
+  segment: SharedArrayBuffer;
+  error: SharedArrayBuffer;
+  index: number;
+  /** The generation when the worker was made: it runs from the next dispatch on. */
+  generation: number;
+}
+
+/** Appends calls to a segment: [used doubles, then per call: task index, argument count, arguments]. */
+function encode(segment: Float64Array, calls: Call[], index: Map<string, number>): void {
+  let at = 1;
+  for (const call of calls) {
+    const task = index.get(call.task);
+    if (task === undefined) throw new Error(`kernel threads: no task named ${call.task}`);
+    if (at + 2 + call.args.length > segment.length) throw new Error(`kernel threads: more than ${SEGMENT_DOUBLES} numbers of calls for one thread in one dispatch`);
+    segment[at++] = task;
+    segment[at++] = call.args.length;
+    for (const a of call.args) segment[at++] = a;
+  }
+  segment[0] = at;
+}
+
+/** Runs the calls of a segment (the worker's side of `encode`). */
+export function runSegment(k: KernelSet, names: string[], segment: Float64Array): void {
+  const end = segment[0];
+  for (let at = 1; at < end; ) {
+    const name = names[segment[at]];
+    const count = segment[at + 1];
+    runTask(k, name, segment.subarray(at + 2, at + 2 + count));
+    at += 2 + count;
+  }
+}
+
+export class KernelPool {
+  private readonly workers: Worker[] = [];
+  private readonly segments: Float64Array[] = [];
+  private readonly errors: Uint8Array[] = [];
+  private readonly control = new Int32Array(new SharedArrayBuffer(16));
+  private readonly index: Map<string, number>;
+
+  constructor(private readonly memory: object, private readonly module: object, private readonly names: string[], private readonly local: KernelSet) {
+    this.index = new Map(names.map((n, i) => [n, i]));
+  }
+
+  private grow(workers: number): void {
+    while (this.workers.length < workers) {
+      const segment = new SharedArrayBuffer(8 * SEGMENT_DOUBLES);
+      const error = new SharedArrayBuffer(ERROR_BYTES);
+      const setup: WorkerSetup = { memory: this.memory, module: this.module, control: this.control.buffer as SharedArrayBuffer, segment, error, index: this.workers.length, generation: Atomics.load(this.control, GENERATION) };
+      const worker = new Worker(path.join(__dirname, "pool-worker.js"), { workerData: setup });
+      worker.unref();
+      this.workers.push(worker);
+      this.segments.push(new Float64Array(segment));
+      this.errors.push(new Uint8Array(error));
+    }
+  }
+
+  /** Runs perThread[0] here and perThread[t] on worker t − 1; returns when every list has run. */
+  run(perThread: Call[][]): void {
+    const helpers = perThread.length - 1;
+    this.grow(helpers);
+    this.workers.forEach((_, w) => encode(this.segments[w], w < helpers ? perThread[w + 1] : [], this.index));
+    const ctl = this.control;
+    Atomics.store(ctl, DONE, 0);
+    Atomics.store(ctl, FAILED, 0);
+    Atomics.add(ctl, GENERATION, 1);
+    Atomics.notify(ctl, GENERATION);
+    let localError: unknown = null;
+    try {
+      for (const call of perThread[0]) runTask(this.local, call.task, call.args);
+    } catch (err) {
+      localError = err; // still wait: the workers write into memory the caller may free
+    }
+    const all = this.workers.length;
+    const since = Date.now();
+    for (let spin = 0; Atomics.load(ctl, DONE) < all; spin++) {
+      if (spin <= SPINS) continue;
+      Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 1000);
+      // A worker whose script never ran cannot say so: give up rather than wait for ever.
+      if (Atomics.load(ctl, READY) < all && Date.now() - since > START_TIMEOUT_MS) {
+        throw new Error(`kernel threads: ${all - Atomics.load(ctl, READY)} of ${all} worker threads did not start within ${START_TIMEOUT_MS / 1000} s; run with --threads 1 (or INSTABILITY_THREADS=1)`);
+      }
+    }
+    if (localError) throw localError;
+    const failed = Atomics.load(ctl, FAILED);
+    if (failed) {
+      const bytes = this.errors[failed - 1];
+      const end = bytes.indexOf(0);
+      throw new Error(`kernel thread ${failed}: ${Buffer.from(bytes.slice(0, end < 0 ? bytes.length : end)).toString("utf8")}`);
+    }
+  }
+}

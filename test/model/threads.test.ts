@@ -1,0 +1,120 @@
+// The fused kernels split over threads give the one-thread bytes: loss, eval logits, every hidden
+// state and every parameter's gradient of a training step, for 1, 2 and 3 threads, on a model of
+// MiniLM's shape features (width a multiple of 12, so the 3 × 12 gemm; head size 12) and on a
+// 32-wide RoBERTa (4 × 8 gemm), with padding and dropout on. Tiny products are split too
+// (setMinWorkPerThread(1)), and the test checks that threaded dispatches ran. And one AdamW update.
+process.env.INSTABILITY_THREADS = "3"; // before the backend starts: its memory becomes shared
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { Random } from "../../src/util/random";
+import { batchOf, bytes } from "../helpers/paddedBatch";
+import { createRandomModel, crossEntropy, initBackend, lossAndGrads, makeConfig } from "../../src/model";
+import { fusedKernels, threadedDispatches } from "../../src/model/kernels/runtime";
+import { setMinWorkPerThread, splitRange } from "../../src/model/kernels/split";
+import { kernelThreads, setThreads } from "../../src/model/threads";
+import { type AdamWScalars, fusedAdamWUpdate } from "../../src/train/adamwFused";
+import { KernelPool } from "../../src/model/kernels/pool";
+import { kernelSet, taskNames } from "../../src/model/kernels/tasks";
+import { moduleBytes } from "../../src/model/kernels/assemble";
+import { copyRowsFn } from "../../src/model/kernels/rows";
+
+
+test("splitRange cuts whole units, evenly, and covers the range", () => {
+  assert.deepEqual(splitRange(384, 2, 12), [[0, 192], [192, 192]]);
+  assert.deepEqual(splitRange(36, 2, 12), [[0, 12], [12, 24]]);
+  assert.deepEqual(splitRange(10, 3, 4), [[0, 4], [4, 4], [8, 2]]);
+  assert.deepEqual(splitRange(8, 4, 8), [[0, 8]]);
+  assert.deepEqual(splitRange(7, 1), [[0, 7]]);
+});
+
+const shapes = [
+  { name: "MiniLM-shaped BERT (48 wide, 4 heads of 12)", model_type: "bert", hidden_size: 48, num_attention_heads: 4, intermediate_size: 192 },
+  { name: "RoBERTa 32 wide", model_type: "roberta", hidden_size: 32, num_attention_heads: 4, intermediate_size: 64 },
+] as const;
+
+for (const shape of shapes) {
+  test(`${shape.name}: 1, 2 and 3 threads give the same bytes`, async (t) => {
+    await initBackend();
+    if (!fusedKernels()) return t.skip("no fused wasm kernels on this machine");
+    assert.equal(kernelThreads(), 3, "the backend's memory is shared");
+    const config = makeConfig({ ...shape, vocab_size: 60, num_hidden_layers: 2, num_labels: 3, max_position_embeddings: 40 });
+    const model = await createRandomModel(config, 7);
+    setMinWorkPerThread(1);
+    try {
+      for (const [B, S] of [[5, 11], [4, 16]]) {
+        const { batch, labels } = batchOf(B, S, config.vocab_size, B * 100 + S);
+        const run = (threads: number) => {
+          setThreads(threads);
+          const before = threadedDispatches();
+          const { loss, grads } = lossAndGrads(model, () => crossEntropy(model.forward(batch, { training: true, seed: 9 }).logits, labels));
+          const evalOut = model.forward(batch, { training: false, outputHiddenStates: true });
+          return { loss, grads, logits: evalOut.logits, hidden: evalOut.hiddenStates!, dispatches: threadedDispatches() - before };
+        };
+        const one = run(1);
+        assert.equal(one.dispatches, 0, "one thread dispatches nothing to the pool");
+        for (const threads of [2, 3]) {
+          const many = run(threads);
+          const where = `${shape.name} B=${B} S=${S}, ${threads} threads`;
+          assert.ok(many.dispatches > 0, `${where}: the threaded path ran`);
+          assert.equal(many.loss, one.loss, `${where}: loss`);
+          assert.deepEqual(bytes(many.logits), bytes(one.logits), `${where}: eval logits`);
+          many.hidden.forEach((h, i) => assert.deepEqual(bytes(h), bytes(one.hidden[i]), `${where}: hidden state ${i}`));
+          for (const [name, g] of one.grads) assert.deepEqual(bytes(many.grads.get(name)!), bytes(g), `${where}: gradient of ${name}`);
+          tf.dispose([...many.grads.values(), many.logits, ...many.hidden]);
+        }
+        tf.dispose([...one.grads.values(), one.logits, ...one.hidden]);
+      }
+    } finally {
+      setMinWorkPerThread(undefined);
+      setThreads(3);
+      model.dispose();
+    }
+  });
+}
+
+test("a fused AdamW update over 1, 2 and 3 threads gives the same bytes (an odd size, so the scalar tail too)", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused wasm kernels on this machine");
+  const size = 4099;
+  const r = new Random(5);
+  const tensor = (scale: number) => tf.tensor1d(Float32Array.from({ length: size }, () => scale * (2 * r.next() - 1)));
+  const [param, m, v, g] = [tensor(1), tensor(0.01), tensor(0.001).abs(), tensor(0.1)];
+  const scalars: AdamWScalars = { beta1: 0.9, beta2: 0.999, eps: 1e-6, gScaleM: 0.1 * 0.7, gScaleV: 0.001 * 0.49, stepSize: 2e-5, keep: 1 - 2e-5 * 0.01 };
+  setMinWorkPerThread(1);
+  try {
+    const update = (threads: number) => {
+      setThreads(threads);
+      const before = threadedDispatches();
+      const out = fusedAdamWUpdate(param, m, v, g, scalars)!;
+      return { out, dispatches: threadedDispatches() - before };
+    };
+    const one = update(1);
+    assert.equal(one.dispatches, 0);
+    for (const threads of [2, 3]) {
+      const many = update(threads);
+      assert.ok(many.dispatches > 0, `${threads} threads: the threaded path ran`);
+      many.out.forEach((x, i) => assert.deepEqual(bytes(x), bytes(one.out[i]), `${threads} threads: output ${i} (θ, m, v)`));
+      tf.dispose(many.out);
+    }
+    tf.dispose(one.out);
+  } finally {
+    setMinWorkPerThread(undefined);
+    setThreads(3);
+    tf.dispose([param, m, v, g]);
+  }
+});
+
+test("a kernel thread's error reaches the caller as one line naming the thread, and the pool keeps working", () => {
+  const wasm = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => { buffer: SharedArrayBuffer }; Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+  const memory = new wasm.Memory({ initial: 4, maximum: 16, shared: true });
+  const module = new wasm.Module(moduleBytes([copyRowsFn()], true));
+  const exports = new wasm.Instance(module, { env: { memory } }).exports;
+  const pool = new KernelPool(memory, module, taskNames(exports), kernelSet(exports, memory));
+  const f = new Float32Array(memory.buffer);
+  f.set([1, 2, 3, 4], 0);
+  // copyRows(src, srcRow, dst, dstRow, rows, cols): thread 1 reads far past the memory's end
+  assert.throws(() => pool.run([[], [{ task: "copyRows", args: [1 << 30, 16, 64, 16, 1, 4] }]]), /^Error: kernel thread 1: RuntimeError: memory access out of bounds/);
+  pool.run([[{ task: "copyRows", args: [0, 16, 16, 16, 1, 4] }], [{ task: "copyRows", args: [0, 16, 32, 16, 1, 4] }]]);
+  assert.deepEqual([...f.subarray(4, 12)], [1, 2, 3, 4, 1, 2, 3, 4]);
+});

@@ -7,7 +7,9 @@ import type { RunContents } from "../../runs/runFolder";
 import { describeDifferences, identityDifferences } from "../../runs/runIdentity";
 import type { Predictions } from "./evaluate";
 import { makeDirs } from "../../util/makeDirs";
-import { TEMP_PREFIX, isAbandonedTemporary } from "../../util/tempNames";
+import { HOST, TEMP_PREFIX, isAbandonedTemporary } from "../../util/tempNames";
+import { claimRun } from "../sweep/runLock";
+import { PARENT_ENV } from "../sweep/parentWatch";
 
 export type OutputState = "free" | "finished";
 
@@ -39,6 +41,20 @@ export function checkOutput(out: string, overwrite: boolean): OutputState {
     throw new Error(`--out ${out} cannot be written (${(err as Error).message}); choose a writable folder or fix its permissions`);
   }
   return "free";
+}
+
+/**
+ * Claims `out` for this fine-tuning run (the sweep's lock file beside it), so that two runs into
+ * one folder never silently replace each other's results; returns its release. A run started by a
+ * sweep finds the lock its sweep took for it (the sweep names itself in INSTABILITY_SWEEP_PARENT).
+ */
+export function lockOutput(out: string): () => void {
+  const claim = claimRun(out);
+  if ("lock" in claim) return () => claim.lock.release();
+  const owner = claim.heldBy;
+  if (owner !== "unknown" && owner.host === HOST && owner.pid === Number(process.env[PARENT_ENV])) return () => {};
+  const who = owner === "unknown" ? "another process" : `process ${owner.pid}${owner.host === HOST ? "" : " on another host"}`;
+  throw new Error(`--out ${out} is being written by ${who} right now; wait for it to finish, or choose another --out`);
 }
 
 /**

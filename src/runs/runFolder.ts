@@ -12,6 +12,7 @@ import { HIDDEN_JSON, hiddenJsonRecord, type LayerIndexing, type LayerIndexingIn
 import { describeSkipped, listRunFolders, notReplaceableReason, type RunFolderListing, type SkippedFolder } from "./runDefinition";
 import { NpyArray, NpyData, NpyError, readNpy, toFloat64, writeNpy } from "./npy";
 import { makeDirs } from "../util/makeDirs";
+import { NotARegularFileError, readRegularText } from "../util/readRegularFile";
 
 export class RunFormatError extends Error {
   constructor(message: string) {
@@ -80,8 +81,9 @@ function readJson(file: string): Record<string, unknown> | undefined {
   if (!fs.existsSync(file)) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(fs.readFileSync(file, "utf8"));
+    value = JSON.parse(readRegularText(file));
   } catch (err) {
+    if (err instanceof NotARegularFileError) throw new RunFormatError(err.message);
     throw new RunFormatError(`${file}: not valid JSON (${(err as Error).message}); fix or delete the file`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { notReplaceableReason } from "../../runs/runDefinition";
-import type { RunContents } from "../../runs/runFolder";
+import { recoverInterruptedReplace, type RunContents } from "../../runs/runFolder";
 import { describeDifferences, identityDifferences } from "../../runs/runIdentity";
 import type { Predictions } from "./evaluate";
 import { makeDirs } from "../../util/makeDirs";
@@ -18,6 +18,7 @@ export type OutputState = "free" | "finished";
  * run can be written there. Throws, naming the path, when it cannot.
  */
 export function checkOutput(out: string, overwrite: boolean): OutputState {
+  recoverInterruptedReplace(out); // a replacement killed half-way: finish it before anything else
   if (fs.existsSync(out)) {
     if (!fs.statSync(out).isDirectory()) throw new Error(`--out ${out} is a file, not a run folder; choose another path`);
     if (overwrite) {

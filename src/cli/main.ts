@@ -59,7 +59,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** stdout closed or full (`measure --json > /dev/full`, `| head`): one line, not an unhandled 'error' event. */
+function handleStdoutErrors(): void {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0); // the reader has all it wanted
+    process.stderr.write(`instability: cannot write the output (${err.code ?? err.message}); write it to a disk with free space\n`);
+    process.exit(1);
+  });
+}
+
 if (require.main === module) {
+  handleStdoutErrors();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -158,9 +158,11 @@ export async function run(argv: string[]): Promise<number> {
   if (values.model !== undefined && !fs.existsSync(path.join(values.model, "config.json"))) {
     throw new CliError(`--model ${values.model}: no config.json there; pass a Hugging Face checkpoint folder`);
   }
+  const out = values.out ?? path.join("out", "reproduce");
+  checkWritableOut(out); // before the sweep and the analysis, not after them
   const result = await reproduce({
     preset,
-    out: values.out ?? path.join("out", "reproduce"),
+    out,
     workers,
     model: values.model,
     glueDir,
@@ -176,4 +178,17 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** Refuses an --out that cannot take the report (a file, read-only, full), with the fix, before any work. */
+function checkWritableOut(out: string): void {
+  try {
+    if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new Error("it is a file, not a folder");
+    fs.mkdirSync(out, { recursive: true });
+    const probe = path.join(out, `.probe-${process.pid}`);
+    fs.writeFileSync(probe, "probe");
+    fs.rmSync(probe);
+  } catch (err) {
+    throw new CliError(`--out ${out} cannot be written (${(err as Error).message}); choose a writable folder with --out`);
+  }
 }

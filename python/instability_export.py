@@ -22,6 +22,7 @@ read_task_file, export_run, export_checkpoints.
 """
 import argparse
 import csv
+import io
 import json
 import math
 import os
@@ -134,10 +135,7 @@ def load_glue_examples(glue_dir, task, split="test"):
     path = os.path.join(glue_dir, folder, "dev.tsv")
     if not os.path.isfile(path):
         raise ExportError(f"GLUE file not found: {path} (give --glue-dir a directory in the GLUE layout, <DIR>/{folder}/dev.tsv)")
-    with open(path, encoding="utf-8", newline="") as f:
-        body = f.read()
-    if body.startswith("\ufeff"):
-        body = body[1:]  # MRPC's byte-order mark
+    body = _read_utf8(path, "GLUE file")  # drops MRPC's byte-order mark
     if "\r" in body:
         raise ExportError(f"{path}: carriage return found: GLUE files use \\n line endings (convert with `tr -d '\\r'`)")
     if body.endswith("\n"):
@@ -166,6 +164,36 @@ def load_glue_examples(glue_dir, task, split="test"):
     return texts, (pairs if pi is not None else None), ys
 
 
+def _read_utf8(path, what):
+    """A text file's contents (a UTF-8 byte-order mark dropped), or one line saying why not."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise ExportError(f"{what} {path}: cannot be read ({e.strerror})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        raise ExportError(f"{path}:{line}: not UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); save the file as UTF-8") from None
+
+
+def _jsonl_rows(path, body):
+    rows = []
+    for i, line in enumerate(body.split("\n")):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ExportError(f"{path}:{i + 1}: not JSON ({e.msg}); JSONL needs one object per line") from None
+        if not isinstance(row, dict):
+            kind = {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}.get(type(row), "null")
+            raise ExportError(f"{path}:{i + 1}: a JSON {kind}, not an object; JSONL needs one object per line, e.g. {{\"text\": ..., \"label\": ...}}")
+        rows.append((i + 1, row))
+    return rows
+
+
 def read_task_file(path, text_column="text", pair_column=None, label_column="label", label2id=None):
     """(texts, pairs or None, labels) from a CSV (header row), TSV (header row, no quoting) or JSONL file.
 
@@ -173,20 +201,20 @@ def read_task_file(path, text_column="text", pair_column=None, label_column="lab
     if not os.path.isfile(path):
         raise ExportError(f"--task-file {path}: no such file")
     ext = os.path.splitext(path)[1].lower()
-    rows = []
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        if ext == ".jsonl":
-            for i, line in enumerate(f):
-                if line.strip():
-                    try:
-                        rows.append((i + 1, json.loads(line)))
-                    except json.JSONDecodeError as e:
-                        raise ExportError(f"{path}:{i + 1}: not JSON ({e.msg}); JSONL needs one object per line")
-        elif ext in (".csv", ".tsv"):
-            reader = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE) if ext == ".tsv" else csv.DictReader(f)
+    if ext not in (".jsonl", ".csv", ".tsv"):
+        raise ExportError(f"--task-file {path}: use a .csv, .tsv or .jsonl file")
+    body = _read_utf8(path, "--task-file")
+    if ext == ".jsonl":
+        rows = _jsonl_rows(path, body)
+    else:
+        # A text may be a whole document: lift csv's 128 KiB field limit (to the largest C long).
+        csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+        lines = io.StringIO(body, newline="")
+        reader = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE) if ext == ".tsv" else csv.DictReader(lines)
+        try:
             rows = [(i + 2, r) for i, r in enumerate(reader)]
-        else:
-            raise ExportError(f"--task-file {path}: use a .csv, .tsv or .jsonl file")
+        except csv.Error as e:
+            raise ExportError(f"{path}:{reader.line_num}: not valid {ext[1:].upper()} ({e}); check the quoting") from None
     if not rows:
         raise ExportError(f"{path}: no examples")
     texts, pairs, ys = [], [], []
@@ -259,34 +287,93 @@ def _versions():
     return {"torch": torch.__version__, "transformers": transformers.__version__, "numpy": np.__version__}
 
 
-def _write_atomically(out_dir, files, overwrite=False):
-    """Writes a run folder through a temporary sibling renamed into place (never half a run)."""
+# What a run folder written by this project may hold (src/runs/runDefinition.ts, RUN_ENTRIES).
+RUN_ENTRIES = {"logits.npy", "labels.npy", "hidden.npy", "hidden.json", "metrics.json", "config.json", "final"}
+
+
+def not_replaceable_reason(out_dir):
+    """Why --overwrite may not replace out_dir (None: it may), as src/runs/runDefinition.ts decides:
+    only an empty folder or a run folder holding nothing but run files, never the user's own files."""
+    if os.path.islink(out_dir) or not os.path.isdir(out_dir):
+        return "it is not a folder"
+    try:
+        entries = os.listdir(out_dir)
+    except OSError as e:
+        return f"it cannot be read ({e.strerror})"
+    if not entries:
+        return None
+    missing = [f for f in ("logits.npy", "labels.npy") if not os.path.isfile(os.path.join(out_dir, f))]
+    if missing:
+        return f"it is not a run folder (no {' or '.join(missing)})"
+    foreign = sorted(e for e in entries if e not in RUN_ENTRIES)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f", … ({len(foreign)} in all)" if len(foreign) > 3 else "")
+        return f"it holds {shown}, which no run folder has"
+    return None
+
+
+def check_out(out_dir, overwrite=False):
+    """Refuses an --out that cannot be written, before any model is loaded (one line, with the fix)."""
     out_dir = os.path.abspath(out_dir)
-    if os.path.exists(out_dir):
+    ancestor = os.path.dirname(out_dir)
+    while ancestor and not os.path.exists(ancestor) and os.path.dirname(ancestor) != ancestor:
+        ancestor = os.path.dirname(ancestor)
+    if os.path.exists(ancestor) and not os.path.isdir(ancestor):
+        raise ExportError(f"--out {out_dir}: {ancestor} is a file, not a folder; choose a path inside a folder")
+    if os.path.lexists(out_dir):
         if not overwrite:
             raise ExportError(f"--out {out_dir} exists; remove it, pass --overwrite, or choose another folder")
-    parent = os.path.dirname(out_dir)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(out_dir)}.tmp-", dir=parent)
+        reason = not_replaceable_reason(out_dir)
+        if reason:
+            raise ExportError(f"--out {out_dir}: refusing to replace it: {reason} (--overwrite replaces only a run folder); choose another folder")
+    return out_dir
+
+
+def _write_files(folder, files):
+    for name, value in files.items():
+        if name.endswith(".npy"):
+            np.save(os.path.join(folder, name), value, allow_pickle=False)
+        else:
+            with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+                json.dump(value, f, indent=2)
+                f.write("\n")
+
+
+def _write_atomically(out_dir, files, overwrite=False):
+    """Writes a run folder through a temporary sibling renamed into place (never half a run); an
+    existing run folder is moved aside first and put back if the new one cannot take its place."""
+    out_dir = check_out(out_dir, overwrite)
+    parent, base = os.path.dirname(out_dir), os.path.basename(out_dir)
     try:
-        for name, value in files.items():
-            if name.endswith(".npy"):
-                np.save(os.path.join(tmp, name), value, allow_pickle=False)
-            else:
-                with open(os.path.join(tmp, name), "w", encoding="utf-8") as f:
-                    json.dump(value, f, indent=2)
-                    f.write("\n")
-        if os.path.exists(out_dir):
-            shutil.rmtree(out_dir)
-        os.rename(tmp, out_dir)
-    except BaseException:
+        os.makedirs(parent, exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=f".{base}.tmp-", dir=parent)
+    except OSError as e:
+        raise ExportError(f"--out {out_dir}: cannot write there ({e.strerror}); check the folder's permissions or choose another") from None
+    try:
+        _write_files(tmp, files)
+        if os.path.lexists(out_dir):
+            old = tempfile.mkdtemp(prefix=f".{base}.old-", dir=parent)
+            os.rename(out_dir, os.path.join(old, base))
+            try:
+                os.rename(tmp, out_dir)
+            except BaseException:
+                os.rename(os.path.join(old, base), out_dir)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(tmp, out_dir)
+    except BaseException as e:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(e, OSError):
+            hint = "free some space or write elsewhere" if e.errno in (28, 122) else "check the folder's permissions or write elsewhere"
+            raise ExportError(f"--out {out_dir}: the run could not be written ({e.strerror}); nothing was kept, {hint}") from None
         raise
 
 
 def export_run(checkpoint, texts, pairs, labels, out_dir, task="custom", metric="accuracy", split="test",
                max_length=128, batch_size=32, device="cpu", overwrite=False, extra_config=None):
     """Runs one checkpoint on the examples and writes its run folder; returns the metrics dict."""
+    check_out(out_dir, overwrite)
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     if not os.path.isfile(os.path.join(checkpoint, "config.json")):
@@ -357,6 +444,8 @@ def export_checkpoints(checkpoints, out, examples, names=None, **kwargs):
     if dup:
         raise ExportError(f"two checkpoints would both be written to {os.path.join(out, dup[0])}; give folders with distinct names")
     texts, pairs, labels = examples
+    for n in names:  # every refusal before the first export, not after it
+        check_out(os.path.join(out, n), kwargs.get("overwrite", False))
     return {n: export_run(c, texts, pairs, labels, os.path.join(out, n), **kwargs) for c, n in zip(checkpoints, names)}
 
 

@@ -4,6 +4,7 @@
 // loading tfjs.
 import * as path from "node:path";
 import { CliError, type Command } from "./command";
+import { terminalText } from "../util/displayText";
 
 const COMMANDS: Record<string, { file: string; summary: string }> = {
   measure: { file: "measure", summary: "measure the instability of a directory of runs" },
@@ -48,21 +49,32 @@ export async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (!(name in COMMANDS)) {
-    process.stderr.write(`instability: unknown command '${name}'\n\n${usage()}\n`);
+    process.stderr.write(`instability: unknown command '${terminalText(name)}'\n\n${usage()}\n`);
     return 2;
   }
   try {
     return await loadCommand(name).run(rest);
   } catch (err) {
     if (err instanceof CliError) {
-      process.stderr.write(`instability ${name}: ${err.message}\n`);
+      // Messages name files and folders: their control characters are shown, not obeyed.
+      process.stderr.write(`instability ${name}: ${terminalText(err.message)}\n`);
       return err.exitCode;
     }
     throw err;
   }
 }
 
+/** stdout closed or full (`measure --json > /dev/full`, `| head`): one line, not an unhandled 'error' event. */
+function handleStdoutErrors(): void {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0); // the reader has all it wanted
+    process.stderr.write(`instability: cannot write the output (${err.code ?? err.message}); write it to a disk with free space\n`);
+    process.exit(1);
+  });
+}
+
 if (require.main === module) {
+  handleStdoutErrors();
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -5,6 +5,7 @@
 // names the file and line, because a silently dropped or shifted row would change every measure.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readRegularText } from "../util/readRegularFile";
 import type { Example, TaskMetricName } from "./types";
 
 export type GlueTaskName = "rte" | "mrpc" | "cola" | "sst2";
@@ -128,7 +129,7 @@ export function readGlueSplit(glueDir: string, task: GlueTaskName, split: "train
   const file = path.join(glueDir, spec.dir, `${split}.tsv`);
   let content: string;
   try {
-    content = fs.readFileSync(file, "utf8");
+    content = readRegularText(file); // a named pipe is an error, not a hang
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") {
       throw new Error(`GLUE file not found: ${file} (give a directory in the GLUE layout with --glue-dir or GLUE_DIR, or fetch it with \`instability data glue --out DIR\`)`);

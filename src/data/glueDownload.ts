@@ -75,7 +75,28 @@ async function fetchBytes(url: string, timeoutMs: number): Promise<Buffer> {
     throw new GlueDownloadError(`cannot download ${url} (${why}): \`instability data glue\` needs internet access; on an offline machine copy a GLUE directory here from elsewhere and pass it with --glue-dir (or GLUE_DIR)`);
   }
   if (!response.ok) throw new GlueDownloadError(`download of ${url} failed: HTTP ${response.status} ${response.statusText}`);
-  return Buffer.from(await response.arrayBuffer());
+  return readAtMost(response, url, MAX_DOWNLOAD_BYTES);
+}
+
+/** The largest GLUE download we accept (SST-2.zip, the largest, is ~7 MB): a server cannot fill memory. */
+export const MAX_DOWNLOAD_BYTES = 256 * 2 ** 20;
+
+async function readAtMost(response: Response, url: string, max: number): Promise<Buffer> {
+  const declared = Number(response.headers.get("content-length"));
+  if (declared > max) throw new GlueDownloadError(`${url}: the server announces ${declared} bytes, more than any GLUE file (${max}); check the URL`);
+  const parts: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of response.body ?? []) {
+      total += chunk.length;
+      if (total > max) throw new GlueDownloadError(`${url}: more than ${max} bytes, more than any GLUE file; check the URL`);
+      parts.push(Buffer.from(chunk));
+    }
+  } catch (err) {
+    if (err instanceof GlueDownloadError) throw err;
+    throw new GlueDownloadError(`download of ${url} broke off after ${total} bytes (${(err as Error).message}); try again`);
+  }
+  return Buffer.concat(parts);
 }
 
 /** train.tsv and dev.tsv of a GLUE archive (found under <TASK>/ at any depth). */
@@ -90,7 +111,11 @@ function fromArchive(zip: Buffer, dir: string, url: string): Map<string, Buffer>
   for (const split of ["train.tsv", "dev.tsv"]) {
     const entry = entries.find((e) => e.name === `${dir}/${split}` || e.name.endsWith(`/${dir}/${split}`));
     if (!entry) throw new GlueDownloadError(`${url}: archive has no ${dir}/${split}`);
-    out.set(`${dir}/${split}`, zipRead(zip, entry));
+    try {
+      out.set(`${dir}/${split}`, zipRead(zip, entry));
+    } catch (err) {
+      throw new GlueDownloadError(`${url}: ${(err as Error).message}`);
+    }
   }
   return out;
 }

@@ -15,6 +15,20 @@ export interface ZipEntry {
   localOffset: number;
 }
 
+/** The largest entry we inflate: GLUE's biggest file is ~30 MB; a larger one is not a GLUE file. */
+export const MAX_ENTRY_BYTES = 512 * 2 ** 20;
+
+/** Reads a field, or says the archive ends too early (instead of a RangeError stack trace). */
+function u32(zip: Buffer, at: number, what: string): number {
+  if (at < 0 || at + 4 > zip.length) throw new Error(`truncated or corrupt ZIP: ${what} at byte ${at} is past the end (${zip.length} bytes)`);
+  return zip.readUInt32LE(at);
+}
+
+function u16(zip: Buffer, at: number, what: string): number {
+  if (at < 0 || at + 2 > zip.length) throw new Error(`truncated or corrupt ZIP: ${what} at byte ${at} is past the end (${zip.length} bytes)`);
+  return zip.readUInt16LE(at);
+}
+
 export function zipEntries(zip: Buffer): ZipEntry[] {
   let eocd = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 65535); i--) {
@@ -28,14 +42,15 @@ export function zipEntries(zip: Buffer): ZipEntry[] {
   let p = zip.readUInt32LE(eocd + 16);
   const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
-    if (zip.readUInt32LE(p) !== CENTRAL_SIGNATURE) throw new Error(`corrupt ZIP central directory at byte ${p}`);
-    const method = zip.readUInt16LE(p + 10);
-    const compressedSize = zip.readUInt32LE(p + 20);
-    const size = zip.readUInt32LE(p + 24);
-    const nameLength = zip.readUInt16LE(p + 28);
-    const extraLength = zip.readUInt16LE(p + 30);
-    const commentLength = zip.readUInt16LE(p + 32);
-    const localOffset = zip.readUInt32LE(p + 42);
+    if (u32(zip, p, "a central directory record") !== CENTRAL_SIGNATURE) throw new Error(`corrupt ZIP central directory at byte ${p}`);
+    const method = u16(zip, p + 10, "a central directory record");
+    const compressedSize = u32(zip, p + 20, "a central directory record");
+    const size = u32(zip, p + 24, "a central directory record");
+    const nameLength = u16(zip, p + 28, "a central directory record");
+    const extraLength = u16(zip, p + 30, "a central directory record");
+    const commentLength = u16(zip, p + 32, "a central directory record");
+    const localOffset = u32(zip, p + 42, "a central directory record");
+    if (p + 46 + nameLength > zip.length) throw new Error(`truncated or corrupt ZIP: entry name at byte ${p + 46} is past the end`);
     const name = zip.toString("utf8", p + 46, p + 46 + nameLength);
     entries.push({ name, method, compressedSize, size, localOffset });
     p += 46 + nameLength + extraLength + commentLength;
@@ -43,15 +58,35 @@ export function zipEntries(zip: Buffer): ZipEntry[] {
   return entries;
 }
 
+/**
+ * The entry's bytes. Its declared size is checked before anything is inflated, and inflating
+ * stops at that size: a small archive cannot make us allocate more than it declares.
+ */
 export function zipRead(zip: Buffer, entry: ZipEntry): Buffer {
+  if (entry.size > MAX_ENTRY_BYTES) {
+    throw new Error(`ZIP entry ${entry.name} declares ${entry.size} bytes, more than the ${MAX_ENTRY_BYTES} any GLUE file needs; the archive is not a GLUE archive`);
+  }
   const p = entry.localOffset;
-  if (zip.readUInt32LE(p) !== LOCAL_SIGNATURE) throw new Error(`corrupt ZIP local header for ${entry.name}`);
-  const start = p + 30 + zip.readUInt16LE(p + 26) + zip.readUInt16LE(p + 28);
+  if (u32(zip, p, `the local header of ${entry.name}`) !== LOCAL_SIGNATURE) throw new Error(`corrupt ZIP local header for ${entry.name}`);
+  const start = p + 30 + u16(zip, p + 26, `the local header of ${entry.name}`) + u16(zip, p + 28, `the local header of ${entry.name}`);
+  if (start + entry.compressedSize > zip.length) {
+    throw new Error(`truncated ZIP: entry ${entry.name} needs bytes ${start}–${start + entry.compressedSize} of a ${zip.length}-byte archive`);
+  }
   const raw = zip.subarray(start, start + entry.compressedSize);
   let data: Buffer;
   if (entry.method === 0) data = Buffer.from(raw);
-  else if (entry.method === 8) data = zlib.inflateRawSync(raw);
+  else if (entry.method === 8) data = inflateAtMost(raw, entry);
   else throw new Error(`ZIP entry ${entry.name} uses compression method ${entry.method}; only stored and deflate are supported`);
   if (data.length !== entry.size) throw new Error(`ZIP entry ${entry.name}: ${data.length} bytes after inflating, expected ${entry.size}`);
   return data;
+}
+
+function inflateAtMost(raw: Buffer, entry: ZipEntry): Buffer {
+  try {
+    return zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === "ERR_BUFFER_TOO_LARGE") throw new Error(`ZIP entry ${entry.name} inflates to more than its declared ${entry.size} bytes; the archive is corrupt or hostile`);
+    throw new Error(`ZIP entry ${entry.name} cannot be inflated (${e.message}); the archive is corrupt`);
+  }
 }

@@ -108,6 +108,10 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
           throw new Error(`${weightsFile}: ${spec.name} has shape [${t.shape}] but config.json implies [${spec.diskShape}]`);
         }
         data = t.data;
+        const bad = firstNonFinite(data);
+        if (bad >= 0) {
+          throw new Error(`${weightsFile}: ${spec.name} holds ${data[bad]} at index ${bad}; the checkpoint is broken, download or export it again`);
+        }
       } else {
         const isHead = spec.name.startsWith("classifier.") || spec.name.includes(".pooler.") || spec.name.startsWith("cls.");
         if (!isHead) throw new Error(`${weightsFile}: missing encoder weight ${spec.name}; the checkpoint is incomplete or of another architecture`);
@@ -122,6 +126,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
     const model = new EncoderModel(config, heads, values) as LoadedModel;
     model.sourceDir = dir;
     model.initializedFromSeed = initialized;
+    model.ignoredFromCheckpoint = ignoredWeights(tensors, new Set(values.keys()));
     const report = initializationReport(model, dir, opts.seed ?? 0);
     if (report) opts.log?.(report);
     return model;
@@ -130,11 +135,35 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
   }
 }
 
-/** One line naming the weights a load initialised from the seed, or null when the checkpoint had them all. */
+function firstNonFinite(data: Float32Array): number {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
+  return -1;
+}
+
+/**
+ * The checkpoint's weights the model does not use, other than heads left out on purpose (a
+ * pre-training head when fine-tuning, a pooler or classifier not asked for): e.g. blocks beyond
+ * config.json's num_hidden_layers.
+ */
+function ignoredWeights(tensors: Map<string, NamedArray>, used: Set<string>): string[] {
+  const isHead = (n: string) => n.startsWith("cls.") || n.startsWith("lm_head.") || n.startsWith("classifier.") || n.includes(".pooler.");
+  return [...tensors.keys()].filter((n) => !used.has(n) && !isHead(n)).sort();
+}
+
+/**
+ * One line naming the weights a load initialised from the seed and those of the checkpoint it
+ * ignored, or null when the checkpoint and the model match.
+ */
 export function initializationReport(model: EncoderModel, dir: string, seed: number): string | null {
   const names = model.initializedFromSeed;
-  if (names.length === 0) return null;
-  return `${dir}: ${names.length} weights not in the checkpoint, newly initialised from seed ${seed}: ${names.join(", ")}`;
+  const ignored = model.ignoredFromCheckpoint;
+  const parts: string[] = [];
+  if (names.length) parts.push(`${names.length} weights not in the checkpoint, newly initialised from seed ${seed}: ${names.join(", ")}`);
+  if (ignored.length) {
+    const shown = ignored.slice(0, 6).join(", ") + (ignored.length > 6 ? `, … (${ignored.length} in all)` : "");
+    parts.push(`${ignored.length} checkpoint weights not used by its config.json, ignored: ${shown}`);
+  }
+  return parts.length ? `${dir}: ${parts.join("; ")}` : null;
 }
 
 export interface SaveOptions {

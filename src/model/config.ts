@@ -114,8 +114,19 @@ function validateConfig(c: EncoderConfig, source: string): void {
   if (c.hidden_act !== "gelu") {
     throw new Error(`${source}: hidden_act "${String(c.hidden_act)}" is not supported; only "gelu" (exact erf GELU)`);
   }
+  // typeof first: a string such as "0.1" or "x" would pass JavaScript's coercing comparisons.
+  const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
   for (const k of ["hidden_dropout_prob", "attention_probs_dropout_prob"] as const) {
-    if (!(c[k] >= 0 && c[k] < 1)) throw new Error(`${source}: ${k} must be in [0, 1), got ${c[k]}`);
+    if (!(isNumber(c[k]) && c[k] >= 0 && c[k] < 1)) throw new Error(`${source}: ${k} must be a number in [0, 1), got ${JSON.stringify(c[k])}`);
+  }
+  if (c.classifier_dropout !== null && !(isNumber(c.classifier_dropout) && c.classifier_dropout >= 0 && c.classifier_dropout < 1)) {
+    throw new Error(`${source}: classifier_dropout must be null or a number in [0, 1), got ${JSON.stringify(c.classifier_dropout)}`);
+  }
+  for (const k of ["layer_norm_eps", "initializer_range"] as const) {
+    if (!(isNumber(c[k]) && c[k] > 0)) throw new Error(`${source}: ${k} must be a positive number, got ${JSON.stringify(c[k])}`);
+  }
+  if (!(Number.isInteger(c.pad_token_id) && c.pad_token_id >= 0 && c.pad_token_id < c.vocab_size)) {
+    throw new Error(`${source}: pad_token_id must be an integer in [0, vocab_size ${c.vocab_size}), got ${JSON.stringify(c.pad_token_id)}`);
   }
 }
 

@@ -109,6 +109,8 @@ export class EncoderModel {
   readonly params: Map<string, tf.Variable>;
   /** Parameters the checkpoint lacked and that were initialised from the seed (a new head). */
   initializedFromSeed: string[] = [];
+  /** The checkpoint's weights this model does not use (e.g. blocks beyond num_hidden_layers), set by loadModel. */
+  ignoredFromCheckpoint: string[] = [];
   private readonly nameOfVariable = new Map<string, string>();
   private disposed = false;
 

@@ -10,6 +10,7 @@ import { createHash, type Hash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { TOKENIZER_FILES } from "./checkpoint";
+import { HOST, isAlive } from "../util/tempNames";
 
 export interface PullOptions {
   /** Called as bytes arrive: (file, bytes of this file so far, bytes of all files so far, total bytes). */
@@ -21,6 +22,8 @@ export interface PullOptions {
   revision?: string;
   /** CLI use: on SIGINT/SIGTERM remove the temporary folder, then exit with 128 + signal number. */
   cleanUpOnSignal?: boolean;
+  /** A download that sends nothing for this long is given up, naming the file (default 60 s). */
+  idleTimeoutMs?: number;
 }
 
 export interface PullResult {
@@ -48,10 +51,11 @@ export function defaultHubUrl(): string {
 
 /** Downloads config.json, model.safetensors and the tokenizer files of `name` into `outDir`. */
 export async function pullModel(name: string, outDir: string, opts: PullOptions = {}): Promise<PullResult> {
-  if (!/^[\w.-]+(\/[\w.-]+)?$/.test(name)) {
+  // "." and ".." segments would be normalised by URL parsing into another repository's path.
+  if (!/^[\w.-]+(\/[\w.-]+)?$/.test(name) || name.split("/").some((part) => part === "." || part === "..")) {
     throw new HubError(`'${name}' is not a Hugging Face model name (expected e.g. bert-base-uncased or FacebookAI/roberta-base)`);
   }
-  const nonEmpty = fs.existsSync(outDir) && fs.readdirSync(outDir).length > 0;
+  const nonEmpty = checkOutDir(outDir);
   const fetchFn = opts.fetch ?? fetch;
   const hubUrl = (opts.hubUrl ?? defaultHubUrl()).replace(/\/+$/, "");
   const revision = opts.revision ?? "main";
@@ -63,9 +67,15 @@ export async function pullModel(name: string, outDir: string, opts: PullOptions 
   }
   const total = files.reduce((a, f) => a + f.size, 0);
   const parent = path.dirname(path.resolve(outDir));
-  fs.mkdirSync(parent, { recursive: true });
-  removeStalePartials(parent, path.basename(outDir));
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(outDir)}.partial-`));
+  let tmp: string;
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    removeStalePartials(parent, path.basename(outDir));
+    // Named by its owner, so that a second pull into the same folder leaves a live one alone.
+    tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(outDir)}.partial-${process.pid}-${HOST}-`));
+  } catch (err) {
+    throw new HubError(`--out ${outDir} cannot be written (${(err as Error).message}); choose a writable folder`);
+  }
   const onSignal = (signal: NodeJS.Signals) => {
     fs.rmSync(tmp, { recursive: true, force: true });
     process.stderr.write(`\nmodels pull: ${signal}, the partial download was removed\n`);
@@ -77,13 +87,24 @@ export async function pullModel(name: string, outDir: string, opts: PullOptions 
     for (const f of files) {
       const url = `${hubUrl}/${name}/resolve/${encodeURIComponent(revision)}/${f.path}`;
       const before = done;
-      done += await downloadOne(url, f, path.join(tmp, f.path), fetchFn, (fileBytes) => opts.onProgress?.(f.path, fileBytes, before + fileBytes, total));
+      done += await downloadOne(url, f, path.join(tmp, f.path), fetchFn, (fileBytes) => opts.onProgress?.(f.path, fileBytes, before + fileBytes, total), opts.idleTimeoutMs ?? 60_000);
+    }
+    // Another pull into the same folder may have finished first: its files, if they are these, do.
+    if (checkOutDir(outDir)) {
+      fs.rmSync(tmp, { recursive: true, force: true });
+      const problem = files.map((f) => localMismatch(path.join(outDir, f.path), f)).find((p) => p !== null);
+      if (problem === undefined) return { files: files.map((f) => f.path), downloaded: false };
+      throw new HubError(`${outDir} was filled by another process during this pull and does not hold ${name} (${problem}); nothing was replaced, remove it or choose another --out`);
     }
     if (fs.existsSync(outDir)) fs.rmdirSync(outDir);
     fs.renameSync(tmp, outDir);
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof HubError || !code) throw err;
+    // A system error (ENOSPC, EACCES, ENOTEMPTY…) says neither which pull nor what to do.
+    const hint = code === "ENOSPC" || code === "EDQUOT" ? "free some space or choose another --out" : "check --out's folder and try again";
+    throw new HubError(`pull of ${name} into ${outDir} failed (${(err as Error).message}); nothing was kept, ${hint}`);
   } finally {
     for (const s of ["SIGINT", "SIGTERM"] as const) process.removeListener(s, onSignal);
   }
@@ -95,27 +116,34 @@ async function listWanted(name: string, hubUrl: string, revision: string, fetchF
   const wanted = new Set([...REQUIRED, ...TOKENIZER_FILES]);
   const files: RemoteFile[] = [];
   let url: string | null = `${hubUrl}/api/models/${name}/tree/${encodeURIComponent(revision)}`;
+  const seen = new Set<string>();
   while (url) {
+    if (seen.has(url) || seen.size >= MAX_LISTING_PAGES) {
+      throw new HubError(`the file listing of '${name}' on ${hubUrl} ${seen.has(url) ? `links back to a page already read (${url})` : `runs past ${MAX_LISTING_PAGES} pages`}; is ${hubUrl} a Hugging Face Hub?`);
+    }
+    seen.add(url);
     let res: Response;
     try {
       res = await fetchFn(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(30_000) });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new HubError(`cannot reach ${hubUrl} (${cause}): \`models pull\` needs internet access (or --endpoint URL of a mirror); copy a checkpoint directory here instead`);
+      throw new HubError(`cannot reach ${hubUrl} (${fetchCause(err)}): \`models pull\` needs internet access (or --endpoint URL of a mirror); copy a checkpoint directory here instead`);
     }
     if (res.status === 404 || res.status === 401) {
       throw new HubError(`'${name}' (revision ${revision}) is not on ${hubUrl} (HTTP ${res.status}); check the name, or it is private/gated`);
     }
     if (!res.ok) throw new HubError(`cannot list the files of '${name}' on ${hubUrl}: HTTP ${res.status} ${res.statusText}`);
-    const items = (await res.json()) as { type: string; path: string; size: number; oid?: string; lfs?: { oid: string; size: number } }[];
-    if (!Array.isArray(items)) throw new HubError(`${url}: expected a JSON list of files; is ${hubUrl} a Hugging Face Hub?`);
-    for (const it of items) {
-      if (it.type !== "file" || !wanted.has(it.path)) continue;
-      if (it.lfs) files.push({ path: it.path, size: it.lfs.size, algorithm: "sha256", digest: it.lfs.oid });
-      else if (it.oid) files.push({ path: it.path, size: it.size, algorithm: "git-sha1", digest: it.oid });
-      else throw new HubError(`${url}: ${it.path} has no checksum (oid) in the listing`);
+    let items: unknown;
+    try {
+      items = JSON.parse(await readText(res, MAX_LISTING_BYTES));
+    } catch (err) {
+      throw new HubError(`${url}: the file listing is not JSON (${(err as Error).message}); is ${hubUrl} a Hugging Face Hub?`);
     }
-    url = nextLink(res.headers.get("link"));
+    if (!Array.isArray(items)) throw new HubError(`${url}: expected a JSON list of files; is ${hubUrl} a Hugging Face Hub?`);
+    for (const it of items as ListingItem[]) {
+      if (it?.type !== "file" || !wanted.has(it.path)) continue;
+      files.push(listedFile(it, url));
+    }
+    url = nextLink(res.headers.get("link"), url, hubUrl);
   }
   for (const r of REQUIRED) {
     if (!files.some((f) => f.path === r)) {
@@ -126,10 +154,65 @@ async function listWanted(name: string, hubUrl: string, revision: string, fetchF
   return files;
 }
 
-/** The rel="next" URL of an RFC 8288 Link header (the Hub paginates long listings). */
-function nextLink(header: string | null): string | null {
+const MAX_LISTING_PAGES = 100;
+const MAX_LISTING_BYTES = 16 * 2 ** 20;
+
+interface ListingItem {
+  type: string;
+  path: string;
+  size: unknown;
+  oid?: unknown;
+  lfs?: { oid?: unknown; size?: unknown };
+}
+
+const isSize = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+
+/** One listed file, its size and checksum checked for type (a size "164" or an oid 7 would fail later, obscurely). */
+function listedFile(it: ListingItem, url: string): RemoteFile {
+  const bad = (what: string) => new HubError(`${url}: the listing's ${it.path} has ${what}; is the server a Hugging Face Hub?`);
+  if (it.lfs) {
+    if (!isSize(it.lfs.size)) throw bad(`an LFS size ${JSON.stringify(it.lfs.size)}, not a byte count`);
+    if (typeof it.lfs.oid !== "string" || !/^[0-9a-f]{64}$/.test(it.lfs.oid)) throw bad(`an LFS oid ${JSON.stringify(it.lfs.oid)}, not a sha256`);
+    return { path: it.path, size: it.lfs.size, algorithm: "sha256", digest: it.lfs.oid };
+  }
+  if (it.oid === undefined) throw new HubError(`${url}: ${it.path} has no checksum (oid) in the listing`);
+  if (!isSize(it.size)) throw bad(`a size ${JSON.stringify(it.size)}, not a byte count`);
+  if (typeof it.oid !== "string" || !/^[0-9a-f]{40}$/.test(it.oid)) throw bad(`an oid ${JSON.stringify(it.oid)}, not a git sha1`);
+  return { path: it.path, size: it.size, algorithm: "git-sha1", digest: it.oid };
+}
+
+/** A response body as text, refusing one past `max` bytes (a listing never comes near). */
+async function readText(res: Response, max: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of res.body ?? []) {
+    total += chunk.length;
+    if (total > max) throw new Error(`more than ${max} bytes`);
+    parts.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(parts).toString("utf8");
+}
+
+/** What a failed fetch really says: undici hides it in `cause` ("redirect count exceeded", ECONNRESET…). */
+function fetchCause(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (err as Error).message;
+}
+
+/** The rel="next" URL of an RFC 8288 Link header (the Hub paginates long listings), on the Hub's own host. */
+function nextLink(header: string | null, current: string, hubUrl: string): string | null {
   const m = header?.match(/<([^>]+)>\s*;\s*rel="?next"?/);
-  return m ? m[1] : null;
+  if (!m) return null;
+  const next = new URL(m[1], current);
+  if (next.origin !== new URL(hubUrl).origin) throw new HubError(`${current}: the listing's next page is on another host (${next.origin}); is ${hubUrl} a Hugging Face Hub?`);
+  return next.href;
+}
+
+/** True when `outDir` holds something; one line when it cannot be a checkpoint folder. */
+function checkOutDir(outDir: string): boolean {
+  if (!fs.existsSync(outDir)) return false;
+  if (!fs.statSync(outDir).isDirectory()) throw new HubError(`--out ${outDir} is a file, not a folder; choose another --out`);
+  return fs.readdirSync(outDir).length > 0;
 }
 
 function hasher(f: RemoteFile): Hash {
@@ -139,14 +222,23 @@ function hasher(f: RemoteFile): Hash {
 }
 
 /** Streams one file to `dest`, checking its size and checksum; returns its size. */
-async function downloadOne(url: string, f: RemoteFile, dest: string, fetchFn: typeof fetch, progress: (fileBytes: number) => void): Promise<number> {
+async function downloadOne(url: string, f: RemoteFile, dest: string, fetchFn: typeof fetch, progress: (fileBytes: number) => void, idleMs: number): Promise<number> {
+  // Our own timeout, reset by every chunk: a silent server is named at once, not after undici's 300 s.
+  const idle = new AbortController();
+  let timer = setTimeout(() => idle.abort(), idleMs);
+  const stalled = () => new HubError(`download of ${f.path} stalled: nothing arrived for ${idleMs / 1000} s from ${url}; nothing was kept, try again or use another --endpoint`);
   let res: Response;
   try {
-    res = await fetchFn(url, { redirect: "follow" });
+    res = await fetchFn(url, { redirect: "follow", signal: idle.signal });
   } catch (err) {
-    throw new HubError(`download of ${f.path} failed: ${(err as Error).message}`);
+    clearTimeout(timer);
+    if (idle.signal.aborted) throw stalled();
+    throw new HubError(`download of ${f.path} failed: ${(err as Error).message} (${fetchCause(err)}) from ${url}`);
   }
-  if (!res.ok || !res.body) throw new HubError(`download of ${f.path} failed: HTTP ${res.status} ${res.statusText} from ${url}`);
+  if (!res.ok || !res.body) {
+    clearTimeout(timer);
+    throw new HubError(`download of ${f.path} failed: HTTP ${res.status} ${res.statusText} from ${url}`);
+  }
   const h = hasher(f);
   const fd = fs.openSync(dest, "w");
   let bytes = 0;
@@ -157,9 +249,11 @@ async function downloadOne(url: string, f: RemoteFile, dest: string, fetchFn: ty
       try {
         chunk = await reader.read();
       } catch (err) {
-        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-        throw new HubError(`download of ${f.path} was interrupted after ${bytes} of ${f.size} bytes (${cause}); nothing was kept, run the pull again`);
+        if (idle.signal.aborted) throw stalled();
+        throw new HubError(`download of ${f.path} was interrupted after ${bytes} of ${f.size} bytes (${fetchCause(err)}); nothing was kept, run the pull again`);
       }
+      clearTimeout(timer);
+      timer = setTimeout(() => idle.abort(), idleMs);
       if (chunk.done) break;
       fs.writeSync(fd, chunk.value);
       h.update(chunk.value);
@@ -168,6 +262,7 @@ async function downloadOne(url: string, f: RemoteFile, dest: string, fetchFn: ty
       progress(bytes);
     }
   } finally {
+    clearTimeout(timer);
     fs.closeSync(fd);
   }
   if (bytes !== f.size) {
@@ -200,9 +295,14 @@ function localMismatch(file: string, f: RemoteFile): string | null {
   return h.digest("hex") === f.digest ? null : `${f.path} differs from the Hub's (checksum)`;
 }
 
-/** Temporary directories of earlier pulls into the same folder that were killed before cleaning up. */
+/**
+ * Temporary directories of earlier pulls into the same folder that were killed before cleaning up:
+ * only those whose owner process (named in the folder) is gone; a live pull's is left alone.
+ */
 function removeStalePartials(parent: string, base: string): void {
   for (const entry of fs.readdirSync(parent)) {
-    if (entry.startsWith(`.${base}.partial-`)) fs.rmSync(path.join(parent, entry), { recursive: true, force: true });
+    if (!entry.startsWith(`.${base}.partial-`)) continue;
+    const owner = /^(\d+)-([0-9a-f]+)-\w+$/.exec(entry.slice(`.${base}.partial-`.length));
+    if (owner && owner[2] === HOST && !isAlive(Number(owner[1]))) fs.rmSync(path.join(parent, entry), { recursive: true, force: true });
   }
 }

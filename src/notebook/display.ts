@@ -72,13 +72,15 @@ function loadTslabModule(id: string): unknown {
 }
 
 export { escapeHtml } from "../util/escapeHtml";
+import { visibleControls } from "../util/displayText";
 
 /**
  * JSON that is safe inside an inline <script>: `<` (so no `</script>` or `<!--`), and the line
- * separators JavaScript string literals once rejected, become \u escapes; the value is unchanged.
+ * separators JavaScript string literals once rejected, become \u escapes; numbers are unchanged,
+ * and a text's control characters and bidi overrides (a folder name in a legend) are shown as marks.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
+  return JSON.stringify(value, (_k, v) => (typeof v === "string" ? visibleControls(v) : v))
     .replace(/</g, "\\u003c")
     .replace(/\u2028/g, "\\u2028")
     .replace(/\u2029/g, "\\u2029");

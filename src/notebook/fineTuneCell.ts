@@ -3,10 +3,17 @@
 // live progress display in the cell, and returns the runs as a RunSet that measures and figures
 // take directly. Defaults are the main job's (the quick preset's Standard part); errors name the
 // notebook options, not CLI flags.
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Writable } from "node:stream";
 import { loadRuns, type RunSet } from "../runs/runFolder";
+import { taskNames, resolveGlueDir } from "../data/loadTask";
+import { GLUE_SPECS, glueTaskName } from "../data/glue";
+import { embeddedTaskName } from "../data/embeddedTasks";
+import { parseConfig } from "../model/config";
+import { MAX_SEED } from "../train/finetune/config";
+import { MITIGATIONS } from "../train/mitigation/defaults";
 import { expandGrid, type RunSpec } from "../train/sweep/grid";
 import { configurationDir } from "../runs/storeLayout";
 import { finetuneCommand } from "../train/sweep/finetuneCommand";
@@ -35,11 +42,9 @@ export interface FineTuneCellOptions {
 }
 
 export async function fineTune(o: FineTuneCellOptions): Promise<RunSet> {
-  if (!o || typeof o.task !== "string") throw new Error('fineTune: pass { task: "spam", seeds: [0, 1, 2] } (task names: spam, sotu-party, sotu-pair, rte, mrpc, cola, sst2)');
-  if (!Array.isArray(o.seeds) || o.seeds.length === 0 || !o.seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new Error(`fineTune: seeds must be a non-empty list of integers ≥ 0, got ${JSON.stringify(o.seeds)}`);
+  checkCellOptions(o);
   const standard = QUICK_PRESET.parts.find((p) => p.role === "standard")!;
   const lr = o.learningRate ?? learningRateFor(standard.learningRate, modelFamily(o.modelDir));
-  if (!(lr > 0)) throw new Error(`fineTune: learningRate must be a positive number, got ${o.learningRate}`);
   if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1)) throw new Error(`fineTune: threads must be an integer ≥ 1, got ${JSON.stringify(o.threads)}`);
   const store = path.resolve(o.store ?? path.join(packageRoot(), "out", "reproduce", "runs"));
   const model = storeModelName(o.modelDir);
@@ -61,6 +66,58 @@ export async function fineTune(o: FineTuneCellOptions): Promise<RunSet> {
   if (result.failed.length) throw new Error(`fineTune: ${result.failed.length} of ${runs.length} runs failed; see ${result.failed[0].log}`);
   if (result.interrupted) throw new Error("fineTune: interrupted; finished runs are kept, run the cell again to resume");
   return loadRuns(path.join(store, configurationDir(model, o.task, mitigation, lr)));
+}
+
+/**
+ * Every option checked before a worker starts, in the cell's words (option names, not CLI flags):
+ * otherwise each mistake ends as "1 of 1 runs failed", its cause only in a worker's log.
+ */
+function checkCellOptions(o: FineTuneCellOptions): void {
+  const names = taskNames().join(", ");
+  if (!o || typeof o.task !== "string") throw new Error(`fineTune: pass { task: "spam", seeds: [0, 1, 2] } (task names: ${names})`);
+  if (!glueTaskName(o.task) && !embeddedTaskName(o.task)) throw new Error(`fineTune: unknown task ${JSON.stringify(o.task)}; task names: ${names}`);
+  if (!Array.isArray(o.seeds) || o.seeds.length === 0 || !o.seeds.every((s) => Number.isInteger(s) && s >= 0 && s <= MAX_SEED)) {
+    throw new Error(`fineTune: seeds must be a non-empty list of integers in 0..${MAX_SEED}, got ${JSON.stringify(o.seeds)}`);
+  }
+  if (o.learningRate !== undefined && !(typeof o.learningRate === "number" && Number.isFinite(o.learningRate) && o.learningRate > 0)) {
+    throw new Error(`fineTune: learningRate must be a positive number, got ${o.learningRate}`);
+  }
+  if (o.mitigation !== undefined && !(MITIGATIONS as readonly string[]).includes(o.mitigation)) {
+    throw new Error(`fineTune: unknown mitigation ${JSON.stringify(o.mitigation)}; mitigations: ${MITIGATIONS.join(", ")}`);
+  }
+  if (o.workers !== undefined && !(Number.isInteger(o.workers) && o.workers >= 1)) throw new Error(`fineTune: workers must be a positive integer, got ${o.workers}`);
+  if (o.modelDir !== undefined) checkModelDir(o.modelDir);
+  if (glueTaskName(o.task)) checkGlueDir(o.task, o.glueDir);
+}
+
+function checkModelDir(dir: string): void {
+  const fix = "pass modelDir: a Hugging Face checkpoint folder (instability models pull NAME makes one)";
+  if (!fs.existsSync(dir)) throw new Error(`fineTune: modelDir ${dir} does not exist; ${fix}`);
+  for (const file of ["config.json", "model.safetensors"]) {
+    if (!fs.existsSync(path.join(dir, file))) throw new Error(`fineTune: modelDir ${dir} has no ${file}; ${fix}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(path.join(dir, "config.json"), "utf8"));
+  } catch (err) {
+    throw new Error(`fineTune: modelDir ${path.join(dir, "config.json")} is not valid JSON (${(err as Error).message}); ${fix}`);
+  }
+  try {
+    parseConfig(json, path.join(dir, "config.json"));
+  } catch (err) {
+    throw new Error(`fineTune: modelDir ${(err as Error).message}`);
+  }
+}
+
+function checkGlueDir(task: string, glueDir: string | undefined): void {
+  const dir = resolveGlueDir(glueDir);
+  const fetch = "fetch the data with `instability data glue --out DIR`";
+  if (!dir) throw new Error(`fineTune: task ${JSON.stringify(task)} is a GLUE task: pass glueDir: "DIR", a folder in the GLUE layout (or set GLUE_DIR); ${fetch}`);
+  const spec = GLUE_SPECS[glueTaskName(task)!];
+  for (const split of ["train", "dev"]) {
+    const file = path.join(dir, spec.dir, `${split}.tsv`);
+    if (!fs.existsSync(file)) throw new Error(`fineTune: glueDir ${dir} has no ${spec.dir}/${split}.tsv; pass the folder that holds RTE/, MRPC/, CoLA/, SST-2/, or ${fetch}`);
+  }
 }
 
 function devNull(): NodeJS.WritableStream {

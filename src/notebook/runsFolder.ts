@@ -3,13 +3,14 @@
 // measure it with any representation measures. The checks are loadRuns' own (runs/runFolder.ts);
 // these cells add the fix for a folder that is not there and show the measures as tables and a figure.
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { describeDegenerate } from "../measures/degenerate";
 import { KappaChance } from "../measures/fleissKappa";
 import { measureRunsDetailed, type InstabilityReport } from "../measures/runMeasures";
 import { ALL_REPRESENTATION_MEASURES, measureNamesProblem, REPRESENTATION_MEASURES, type RepresentationMeasure } from "../measures/representationMeasures";
 import { describeMetric, TASK_METRICS, type TaskMetric } from "../measures/taskMetrics";
 import { describeIndexing, entriesOfBlocks } from "../runs/layerIndexing";
-import { describeSkipped } from "../runs/runDefinition";
+import { describeSkipped, findRunsDirectories, listRunFolders } from "../runs/runDefinition";
 import { loadRuns, type RunSet } from "../runs/runFolder";
 import { label } from "../runs/names";
 import { layerLines } from "../viz/layers";
@@ -26,6 +27,7 @@ const EXPORT_HINT = "export checkpoints with `python python/instability_export.p
 export function checkRuns(dir: string | undefined): RunSet {
   if (!dir) throw new Error(`checkRuns: no runs folder given; set RUNS_DIR to a folder of runs, or ${EXPORT_HINT}`);
   if (!fs.existsSync(dir)) throw new Error(`checkRuns: RUNS_DIR '${dir}' does not exist; ${EXPORT_HINT}, or point RUNS_DIR at such a folder`);
+  storeRootHint(dir);
   const set = loadRuns(dir);
   showTable(
     set.runs.map((r) => ({
@@ -45,6 +47,17 @@ export function checkRuns(dir: string | undefined): RunSet {
   ].filter(Boolean);
   console.log(notes.join("\n"));
   return set;
+}
+
+/** A store's root (or a model/task folder) holds no runs itself: name the runs folders inside, as measure does. */
+function storeRootHint(dir: string): void {
+  if (!fs.statSync(dir).isDirectory() || listRunFolders(dir).runs.length > 0) return;
+  const inside = findRunsDirectories(dir).filter((r) => r.dir !== dir);
+  if (inside.length === 0) return;
+  const shown = inside.slice(0, 4).map((r) => `${path.relative(dir, r.dir)} (${r.runs} runs)`).join(", ");
+  throw new Error(
+    `checkRuns: ${dir} is a run store, not a runs folder: set RUNS_DIR to one of its ${inside.length} configuration folder(s), e.g. ${inside[0].dir}; they are ${shown}${inside.length > 4 ? ", …" : ""}`,
+  );
 }
 
 export interface ShowMeasuresOptions {

@@ -3,6 +3,7 @@
 import { structuralSentence, type Finding, type Gate, type Verdict } from "../analysis/findings";
 import { escapeHtml } from "../runs/names";
 import { tableHtml } from "../viz/table";
+import { markdownText } from "../util/displayText";
 
 const BADGE: Record<Verdict, { color: string; text: string }> = {
   holds: { color: "#1b7f3b", text: "holds" },
@@ -30,16 +31,19 @@ export function findingHtml(f: Finding, opts: { observedTable?: boolean } = {}):
 const structuralNote = (g: Gate) => (g.structural ? ` (more seeds cannot meet it: ${g.structural})` : "");
 
 /** docs/findings.md: one section per finding, generated from the findings, never typed. */
+// Every text is escaped (util/displayText): the sentences and preconditions carry store folder names.
 export function findingsMarkdown(findings: Finding[], header: string): string {
+  const md = markdownText;
+  const cell = (s: string) => md(s).replace(/\|/g, "\\|");
   const lines = [header, ""];
   lines.push("| finding | method.md | verdict |", "|---|---|---|");
-  for (const f of findings) lines.push(`| [${f.title}](#${f.id}) | ${f.section} | **${f.verdict}** |`);
+  for (const f of findings) lines.push(`| [${cell(f.title)}](#${f.id}) | ${cell(f.section)} | **${f.verdict}** |`);
   const gaps = structuralSentence(findings);
-  if (gaps) lines.push("", `**Undecidable here.** ${gaps}`);
+  if (gaps) lines.push("", `**Undecidable here.** ${md(gaps)}`);
   for (const f of findings) {
-    lines.push("", `<a id="${f.id}"></a>`, `## ${f.title}`, "", `**Verdict: ${f.verdict}.** ${f.sentence}`, "", `*The paper:* ${f.paper}`, "");
-    lines.push("Preconditions:", ...f.gates.map((g) => `- ${g.ok ? "✓" : "✗"} ${g.name}: ${g.detail}${structuralNote(g)}`));
-    if (f.notes.length) lines.push("", ...f.notes.map((n) => `> ${n}`));
+    lines.push("", `<a id="${f.id}"></a>`, `## ${md(f.title)}`, "", `**Verdict: ${f.verdict}.** ${md(f.sentence)}`, "", `*The paper:* ${md(f.paper)}`, "");
+    lines.push("Preconditions:", ...f.gates.map((g) => `- ${g.ok ? "✓" : "✗"} ${md(g.name)}: ${md(g.detail)}${md(structuralNote(g))}`));
+    if (f.notes.length) lines.push("", ...f.notes.map((n) => `> ${md(n)}`));
   }
   return lines.join("\n") + "\n";
 }

@@ -8,6 +8,7 @@
 // Layers are always reported by block number (1 = the lowest block, 0 = the embedding output).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { NotARegularFileError, readRegularText } from "../util/readRegularFile";
 
 export type LayerIndexing = "hf" | "blocks";
 
@@ -34,8 +35,9 @@ export function readRecordedIndexing(dir: string): LayerIndexing | undefined {
   if (!fs.existsSync(file)) return undefined;
   let v: unknown;
   try {
-    v = JSON.parse(fs.readFileSync(file, "utf8"));
+    v = JSON.parse(readRegularText(file));
   } catch (err) {
+    if (err instanceof NotARegularFileError) throw err;
     throw new Error(`${file}: not valid JSON (${(err as Error).message}); fix or delete the file`);
   }
   const indexing = (v as { indexing?: unknown } | null)?.indexing;

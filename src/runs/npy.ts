@@ -4,6 +4,7 @@
 // because a silently mis-read array would poison every measure computed from it.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readRegularFile } from "../util/readRegularFile";
 
 export type NpyDtype = "f4" | "f8" | "i4" | "i8" | "u1" | "b1";
 
@@ -127,8 +128,9 @@ function makeView(dtype: NpyDtype, buffer: ArrayBuffer): NpyData {
 export function readNpy(file: string): NpyArray {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readRegularFile(file); // a FIFO is an error, not a hang; over 2 GiB is read in parts
   } catch (err) {
+    if (!(err as NodeJS.ErrnoException).code) throw new NpyError(file, (err as Error).message.slice(file.length + 2));
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new NpyError(file, "file not found");
     throw new NpyError(file, `cannot read (${code ?? String(err)})`);

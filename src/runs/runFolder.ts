@@ -6,12 +6,13 @@
 // because the measures compare runs example by example and would silently mean nothing otherwise.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { temporarySibling } from "../util/tempNames";
+import { HOST, TEMP_PREFIX, isAlive, temporarySibling } from "../util/tempNames";
 import { checkOneConfiguration } from "./runIdentity";
 import { HIDDEN_JSON, hiddenJsonRecord, type LayerIndexing, type LayerIndexingInfo, resolveIndexing } from "./layerIndexing";
 import { describeSkipped, listRunFolders, notReplaceableReason, type RunFolderListing, type SkippedFolder } from "./runDefinition";
 import { NpyArray, NpyData, NpyError, readNpy, toFloat64, writeNpy } from "./npy";
 import { makeDirs } from "../util/makeDirs";
+import { NotARegularFileError, readRegularText } from "../util/readRegularFile";
 
 export class RunFormatError extends Error {
   constructor(message: string) {
@@ -80,8 +81,9 @@ function readJson(file: string): Record<string, unknown> | undefined {
   if (!fs.existsSync(file)) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(fs.readFileSync(file, "utf8"));
+    value = JSON.parse(readRegularText(file));
   } catch (err) {
+    if (err instanceof NotARegularFileError) throw new RunFormatError(err.message);
     throw new RunFormatError(`${file}: not valid JSON (${(err as Error).message}); fix or delete the file`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -297,6 +299,35 @@ function writeContents(dir: string, contents: RunContents): void {
 }
 
 /**
+ * Repairs a replacement (writeRun with overwrite) killed between its two renames, which left no
+ * run at `dir`: the old run moved aside into `.<name>.old-<pid>-…/`, the new one complete in its
+ * temporary folder. With the writer gone, the replacement is finished (the new run renamed into
+ * place) or, without a new run, the old one is put back. A live writer's folders are left alone.
+ */
+export function recoverInterruptedReplace(dir: string): void {
+  if (fs.existsSync(dir)) return;
+  const parent = path.dirname(path.resolve(dir));
+  const base = path.basename(dir);
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(`.${base}.old-`)) continue;
+    const owner = /^(\d+)-([0-9a-f]+)-\w+$/.exec(name.slice(`.${base}.old-`.length));
+    if (!owner || owner[2] !== HOST || isAlive(Number(owner[1]))) continue;
+    const old = path.join(parent, name, base);
+    if (!fs.existsSync(old)) continue;
+    const finished = names.find((n) => n.startsWith(`${TEMP_PREFIX}${base}-${owner[1]}-${owner[2]}-`));
+    fs.renameSync(finished ? path.join(parent, finished) : old, dir);
+    fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+    return;
+  }
+}
+
+/**
  * Writes a run folder atomically: everything goes into a hidden temporary folder next to `dir`,
  * which is renamed into place only when complete, so a crash never leaves a folder that looks
  * like a finished run (loadRuns skips dot-folders). An existing `dir` is an error unless
@@ -307,6 +338,7 @@ export function writeRun(dir: string, contents: RunContents, opts: { overwrite?:
   if (contents.final) checkContents(path.join(dir, "final"), contents.final);
   const parent = path.dirname(path.resolve(dir));
   makeDirs(parent);
+  recoverInterruptedReplace(dir);
   if (fs.existsSync(dir) && !opts.overwrite) {
     throw new RunFormatError(`writeRun ${dir}: already exists; pass { overwrite: true } or choose another folder`);
   }
@@ -321,7 +353,8 @@ export function writeRun(dir: string, contents: RunContents, opts: { overwrite?:
     writeContents(tmp, contents);
     if (fs.existsSync(dir)) {
       // Move the old run aside first: rename cannot replace a non-empty directory.
-      const old = fs.mkdtempSync(path.join(parent, `.${base}.old-`));
+      // Named by its owner, so that a kill between the two renames is repaired on the next start.
+      const old = fs.mkdtempSync(path.join(parent, `.${base}.old-${process.pid}-${HOST}-`));
       fs.renameSync(dir, path.join(old, base));
       fs.renameSync(tmp, dir);
       fs.rmSync(old, { recursive: true, force: true });

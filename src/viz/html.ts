@@ -3,14 +3,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { escapeHtml } from "./labels";
+import { visibleControls } from "../util/displayText";
 import type { FigureSpec } from "./spec";
 
 /**
  * JSON that is safe inside a <script> element: "</script>" and "<!--" cannot end or confuse it,
- * and U+2028/U+2029 are escaped for old parsers.
+ * and U+2028/U+2029 are escaped for old parsers. Control characters and bidi overrides in a text
+ * (a folder name in a legend) are shown as marks, so that none reverses or hides a label.
  */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v))
+  const shown = (v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? null : typeof v === "string" ? visibleControls(v) : v);
+  return JSON.stringify(value, (_k, v) => shown(v))
     .replace(/</g, "\\u003c")
     .replace(/>/g, "\\u003e")
     .replace(/&/g, "\\u0026")

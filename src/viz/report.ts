@@ -46,7 +46,7 @@ const CSS = `
 :root{--fg:#1d2330;--muted:#5b6475;--line:#e3e6ec;--accent:#0072B2;--paper:#fff7e6;--ours:#e8f4fb}
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#fafbfc}
-main{max-width:1100px;margin:0 auto;padding:2rem 1.5rem 4rem;background:#fff}
+main{max-width:1100px;margin:0 auto;padding:2rem 1.5rem 4rem;background:#fff;overflow-wrap:anywhere}
 header h1{font-size:2rem;margin:0 0 .25rem}
 header p.subtitle{color:var(--muted);margin:0 0 1.5rem}
 nav.toc{border:1px solid var(--line);border-radius:8px;padding:.75rem 1.25rem;margin-bottom:2rem;background:#fcfcfd}

@@ -2,6 +2,7 @@
 // finished runs (layout: runs/storeLayout.ts), how to name one, and how to load its runs.
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { NotARegularFileError, readRegularText } from "../../util/readRegularFile";
 import { METHOD_ORDER, methodKey } from "../../runs/methods";
 import { loadRuns, LoadRunsOptions, RunFormatError, RunSet } from "../../runs/runFolder";
 import { listRunFolders } from "../../runs/runDefinition";
@@ -96,8 +97,9 @@ export function readMetrics(runDir: string): Record<string, unknown> | undefined
   const f = path.join(runDir, "metrics.json");
   if (!fs.existsSync(f)) return undefined;
   try {
-    return JSON.parse(fs.readFileSync(f, "utf8"));
+    return JSON.parse(readRegularText(f));
   } catch (err) {
+    if (err instanceof NotARegularFileError) throw new RunFormatError(err.message);
     throw new RunFormatError(`${f}: not valid JSON (${(err as Error).message}); fix or delete the file`);
   }
 }

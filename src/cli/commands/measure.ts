@@ -2,6 +2,7 @@
 import { CliError, parseCliArgs } from "../command";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { terminalText } from "../../util/displayText";
 import { describeIndexing, describeSkipped, entriesOfBlocks, findRunsDirectories, listRunFolders, loadRuns, RunFormatError } from "../../runs";
 import { describeMetric, KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
 import { ALL_REPRESENTATION_MEASURES, measureNamesProblem, REPRESENTATION_MEASURES, RepresentationMeasure } from "../../measures/representation";
@@ -108,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
       }
     }
     const set = loadRuns(positionals[0]);
-    if (set.skipped?.length) process.stderr.write(`instability measure: ${describeSkipped(set.skipped)}\n`);
+    if (set.skipped?.length) process.stderr.write(`instability measure: ${terminalText(describeSkipped(set.skipped))}\n`);
     if (layers && set.layers === undefined) {
       throw new CliError(`--layers given but the runs in ${positionals[0]} have no hidden.npy`);
     }
@@ -132,7 +133,7 @@ export async function run(argv: string[]): Promise<number> {
     throw err;
   }
   const { report } = details;
-  process.stderr.write(indexingNote);
+  if (indexingNote) process.stderr.write(indexingNote.trimEnd().split("\n").map(terminalText).join("\n") + "\n");
   const degenerate = details.pairs.representation?.degenerate ?? [];
   const R = report.runs.length;
   if (details.layers.includes(0) && degenerate.filter((g) => g.layer === 0).length === R) {
@@ -143,7 +144,7 @@ export async function run(argv: string[]): Promise<number> {
     const at = degenerate.filter((g) => g.layer === entry);
     const bad = R - at.length;
     const undefinedPairs = (R * (R - 1)) / 2 - (bad * (bad - 1)) / 2;
-    process.stderr.write(`note: ${undefinedPairs} of ${(R * (R - 1)) / 2} pairs at hidden.npy entry ${entry} are undefined: ${at.map((g) => `run ${g.runName}`).join(", ")} ${at.length === 1 ? "is" : "are"} constant across examples there; means use the defined pairs\n`);
+    process.stderr.write(`note: ${undefinedPairs} of ${(R * (R - 1)) / 2} pairs at hidden.npy entry ${entry} are undefined: ${at.map((g) => `run ${terminalText(g.runName)}`).join(", ")} ${at.length === 1 ? "is" : "are"} constant across examples there; means use the defined pairs\n`);
   }
   if (values.json) {
     process.stdout.write(JSON.stringify(report) + "\n");
@@ -171,6 +172,7 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     lines.push("", "no hidden.npy in the runs: representation measures skipped");
   }
-  process.stdout.write(lines.join("\n") + "\n");
+  // Run and folder names are the user's: their control characters are shown, not obeyed.
+  process.stdout.write(lines.map(terminalText).join("\n") + "\n");
   return 0;
 }

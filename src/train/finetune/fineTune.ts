@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { loadTask } from "../../data/loadTask";
 import { loadTokenizer } from "../../data/tokenizers/load";
 import type { Tokenizer } from "../../data/tokenizers/types";
+import type { TaskData } from "../../data/types";
 import { initBackend } from "../../model/backend";
 import { initializationReport, loadModel } from "../../model/checkpoint";
 import type { DropoutRates, EncoderModel } from "../../model/encoder";
@@ -27,7 +28,7 @@ import { type FineTuneOptions, type ResolvedConfig, FINETUNE_DEFAULTS, configRec
 import { type Predictions, allFinite, predict, predictedLabels, scorePredictions } from "./evaluate";
 import { classifyRun, majorityClassAccuracy } from "./failedRun";
 import { fingerprintCheckpoint, resolveAgainstCheckpoint, runSettings } from "./identity";
-import { checkOutput, finishedRunMismatch, runContents } from "./output";
+import { checkOutput, finishedRunMismatch, lockOutput, runContents } from "./output";
 
 export interface Divergence {
   /** The update (1-based) whose loss or gradient norm was not finite; it was not applied. */
@@ -49,6 +50,17 @@ export async function fineTune(options: FineTuneOptions): Promise<RunResult> {
   const cpuStarted = process.cpuUsage(); // CPU time tells a crowded machine from a slow engine
   const task = typeof options.task === "string" ? loadTask(options.task, { glueDir: options.glueDir }) : options.task;
   const c = resolveConfig(options, task);
+  checkOutput(c.out, c.overwrite); // the path's own errors first (it also makes the parent folder)
+  const release = lockOutput(c.out);
+  try {
+    return await fineTuneLocked(options, task, c, started, cpuStarted);
+  } finally {
+    release();
+  }
+}
+
+/** The run, once `c.out` is ours: its state is read again under the lock. */
+async function fineTuneLocked(options: FineTuneOptions, task: TaskData, c: ResolvedConfig, started: number, cpuStarted: NodeJS.CpuUsage): Promise<RunResult> {
   const outExisted = fs.existsSync(c.out);
   const state = checkOutput(c.out, c.overwrite);
   const checkpoint = fingerprintCheckpoint(c.modelDir);

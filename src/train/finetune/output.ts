@@ -3,11 +3,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { notReplaceableReason } from "../../runs/runDefinition";
-import type { RunContents } from "../../runs/runFolder";
+import { recoverInterruptedReplace, type RunContents } from "../../runs/runFolder";
 import { describeDifferences, identityDifferences } from "../../runs/runIdentity";
 import type { Predictions } from "./evaluate";
 import { makeDirs } from "../../util/makeDirs";
-import { TEMP_PREFIX, isAbandonedTemporary } from "../../util/tempNames";
+import { HOST, TEMP_PREFIX, isAbandonedTemporary } from "../../util/tempNames";
+import { claimRun } from "../sweep/runLock";
+import { PARENT_ENV } from "../sweep/parentWatch";
 
 export type OutputState = "free" | "finished";
 
@@ -16,6 +18,7 @@ export type OutputState = "free" | "finished";
  * run can be written there. Throws, naming the path, when it cannot.
  */
 export function checkOutput(out: string, overwrite: boolean): OutputState {
+  recoverInterruptedReplace(out); // a replacement killed half-way: finish it before anything else
   if (fs.existsSync(out)) {
     if (!fs.statSync(out).isDirectory()) throw new Error(`--out ${out} is a file, not a run folder; choose another path`);
     if (overwrite) {
@@ -39,6 +42,20 @@ export function checkOutput(out: string, overwrite: boolean): OutputState {
     throw new Error(`--out ${out} cannot be written (${(err as Error).message}); choose a writable folder or fix its permissions`);
   }
   return "free";
+}
+
+/**
+ * Claims `out` for this fine-tuning run (the sweep's lock file beside it), so that two runs into
+ * one folder never silently replace each other's results; returns its release. A run started by a
+ * sweep finds the lock its sweep took for it (the sweep names itself in INSTABILITY_SWEEP_PARENT).
+ */
+export function lockOutput(out: string): () => void {
+  const claim = claimRun(out);
+  if ("lock" in claim) return () => claim.lock.release();
+  const owner = claim.heldBy;
+  if (owner !== "unknown" && owner.host === HOST && owner.pid === Number(process.env[PARENT_ENV])) return () => {};
+  const who = owner === "unknown" ? "another process" : `process ${owner.pid}${owner.host === HOST ? "" : " on another host"}`;
+  throw new Error(`--out ${out} is being written by ${who} right now; wait for it to finish, or choose another --out`);
 }
 
 /**

@@ -9,30 +9,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PAPER_CLAIMS } from "../src/analysis/findings/paperClaims";
 import { PAPER_FAILED_COUNTS } from "../src/analysis/findings/paperNumbers";
+import { parseCsv } from "../src/data/taskFile";
 
 type Row = Record<string, string>;
 
-/** RFC 4180 CSV (quoted fields, doubled quotes) into rows keyed by the header. */
-export function parseCsv(text: string): Row[] {
-  const records: string[][] = [];
-  let field = "";
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") (record.push(field), (field = ""));
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      record.push(field), records.push(record), (record = []), (field = "");
-    } else field += ch;
-  }
-  if (field !== "" || record.length) (record.push(field), records.push(record));
-  const [header, ...rows] = records.filter((r) => r.length > 1 || r[0] !== "");
+/** Rows of a CSV file keyed by its header. */
+function parseCsvRows(text: string): Row[] {
+  const [header, ...rows] = parseCsv(text);
   return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""])));
 }
 
@@ -42,7 +25,7 @@ const table = (head: string[], rows: string[][]) => [`| ${head.join(" | ")} |`, 
 
 function csv(dir: string, name: string): Row[] {
   const f = path.join(dir, "tables", `${name}.csv`);
-  return fs.existsSync(f) ? parseCsv(fs.readFileSync(f, "utf8")) : [];
+  return fs.existsSync(f) ? parseCsvRows(fs.readFileSync(f, "utf8")) : [];
 }
 
 /** findings.md's verdict table: id → verdict. */

@@ -21,6 +21,6 @@ const CHECKS: Record<"convergent" | "agreement", (store: RunStore) => Finding> =
 export function showUndecidable(store: RunStore, findings: (keyof typeof CHECKS)[] = ["convergent", "agreement"]): void {
   const text = structuralSentence(findings.map((id) => CHECKS[id](store)));
   if (!text) return;
-  const html = escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>");
+  const html = escapeHtml(text);
   publish({ "text/html": `<div style="padding:.5em .8em;border-left:4px solid #8a6d00;background:#fff8e1"><b>Undecidable here.</b> ${html}</div>`, "text/plain": `Undecidable here. ${text}` });
 }

@@ -119,7 +119,7 @@ export function reportSection(store: RunStore, id: SectionId, opts: Omit<ReportO
 /** The findings these runs cannot decide whatever the seeds, up front, or "". */
 function undecidableHtml(findings: F.Finding[]): string {
   const text = F.structuralSentence(findings);
-  return text ? `<div class="undecidable" style="margin-top:.6em;padding:.5em .8em;border-left:4px solid #8a6d00;background:#fff8e1"><b>Undecidable here.</b> ${escapeHtml(text).replace(/`([^`]+)`/g, "<code>$1</code>")}</div>` : "";
+  return text ? `<div class="undecidable" style="margin-top:.6em;padding:.5em .8em;border-left:4px solid #8a6d00;background:#fff8e1"><b>Undecidable here.</b> ${escapeHtml(text)}</div>` : "";
 }
 
 /** Runs every analysis on the store and assembles the report; nothing is written. */

@@ -17,7 +17,7 @@ export function structuralSentence(findings: Finding[]): string {
   const list = gaps.map(({ finding, gate }) => `"${finding.title}" (${gate.detail}: ${gate.structural})`).join("; ");
   return (
     `These runs cannot decide ${gaps.length === 1 ? "one finding" : `${gaps.length} findings`} whatever the number of seeds: ${list}. ` +
-    `The ${REAL_MODEL_EVIDENCE.preset} preset on a real 6-layer checkpoint (all-MiniLM-L6-v2) is sized to meet these preconditions: \`${REAL_MODEL_EVIDENCE.command}\`; ` +
+    `The ${REAL_MODEL_EVIDENCE.preset} preset on a real 6-layer checkpoint (all-MiniLM-L6-v2) is sized to meet these preconditions (${REAL_MODEL_EVIDENCE.command}); ` +
     `its runs' findings are committed in ${REAL_MODEL_EVIDENCE.folder}/findings.md.`
   );
 }

@@ -38,7 +38,7 @@ export interface ConfigBootstrap {
 }
 
 export interface Bootstrap {
-  /** model, task, method, measureA, measureB, r */
+  /** model, task, method, learningRate, measureA, measureB, r */
   rows: Row[];
   configs: ConfigBootstrap[];
   skipped: Skipped[];
@@ -84,12 +84,12 @@ export function computeBootstrap(store: RunStore, opts: BootstrapOptions = {}): 
       const samples = bootstrapConfiguration(m, runs, resamples, rng, opts.chance ?? store.options.chance);
       const matrix = correlationMatrix(SIX_MEASURES.map((k) => samples[k]));
       out.configs.push({ model, task, method: c.method, learningRate: c.learningRate, configuration: configurationName(c), runs: runs.length, sd: standardDeviation(m.scores, runs), samples, matrix });
-      SIX_MEASURES.forEach((a, i) => SIX_MEASURES.forEach((b, j) => j < i && out.rows.push({ model, task, method: c.method, measureA: a, measureB: b, r: matrix[i][j] })));
+      SIX_MEASURES.forEach((a, i) => SIX_MEASURES.forEach((b, j) => j < i && out.rows.push({ model, task, method: c.method, learningRate: c.learningRate, measureA: a, measureB: b, r: matrix[i][j] })));
     }
   }
   return out;
 }
 
 export function bootstrap(store: RunStore, opts: BootstrapOptions = {}): DataFrame {
-  return toFrame(computeBootstrap(store, opts).rows, ["model", "task", "method", "measureA", "measureB", "r"]);
+  return toFrame(computeBootstrap(store, opts).rows, ["model", "task", "method", "learningRate", "measureA", "measureB", "r"]);
 }

@@ -138,8 +138,11 @@ export function kendallSection(f: Finding, tau: { panels: { model: string; task:
   return section(f, figures, [tbl("Kendall's τ-b between the rankings of two measures", tau.rows, csv("kendall_tau", tau.rows)), tbl("Granularity gap with 95% CI", f.observed, csv("kendall_gap", f.observed))]);
 }
 
+/** Whether a (model, task) has its methods at more than one learning rate (their panels then name it). */
+const severalRates = (bs: Bootstrap) => bs.configs.some((c) => bs.configs.some((d) => d.model === c.model && d.task === c.task && d.method === c.method && d.learningRate !== c.learningRate));
+
 export function bootstrapSection(f: Finding, bs: Bootstrap, csv: Csv): ReportSection {
-  const figures: ReportFigure[] = bs.configs.length ? [{ spec: heatmapGrid({ panels: bs.configs.map((c) => ({ title: `${where(c.model, c.task)} ${label(c.method)} (${c.runs} runs)`, matrix: c.matrix })), names: [...SIX_MEASURES], valueName: "r", title: `Pearson r across ${bs.resamples} resamples of the seeds`, cols: 3 }) }] : [];
+  const figures: ReportFigure[] = bs.configs.length ? [{ spec: heatmapGrid({ panels: bs.configs.map((c) => ({ title: `${where(c.model, c.task)} ${label(c.method)}${severalRates(bs) ? ` lr ${c.learningRate.toExponential()}` : ""} (${c.runs} runs)`, matrix: c.matrix })), names: [...SIX_MEASURES], valueName: "r", title: `Pearson r across ${bs.resamples} resamples of the seeds`, cols: 3 }) }] : [];
   const std = bs.configs.find((c) => c.method === "standard") ?? bs.configs[0];
   if (std) {
     const groups = SIX_MEASURES.map((k) => ({ name: k, values: std.samples[k].filter(Number.isFinite) })).filter((g) => g.values.length > 0);
@@ -150,7 +153,7 @@ export function bootstrapSection(f: Finding, bs: Bootstrap, csv: Csv): ReportSec
 
 export function agreementSection(f: Finding, a: SdAgreement, csv: Csv): ReportSection {
   const figures = f.observed.filter((o) => Number.isFinite(o.r as number)).map((o) => {
-    const points = a.points.filter((p) => p.model === o.model && Number.isFinite(p.z as number)).map((p) => ({ x: p.sd as number, y: p.z as number, group: String(p.measure), text: `${p.task} ${p.method}` }));
+    const points = a.points.filter((p) => p.model === o.model && Number.isFinite(p.z as number)).map((p) => ({ x: p.sd as number, y: p.z as number, group: String(p.measure), text: `${p.task} ${p.method} lr ${Number(p.learningRate).toExponential()}` }));
     const fit = linearFit(points.map((p) => p.x), points.map((p) => p.y));
     return {
       spec: regressionScatter({

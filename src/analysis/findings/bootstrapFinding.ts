@@ -8,7 +8,7 @@ import type { Bootstrap, ConfigBootstrap } from "../bootstrap";
 import { mean } from "../stats";
 import { configurationName, type RunStore } from "../store";
 import { finding, fmt, type Finding, type Gate } from "./finding";
-import { countGate, learning, learnsGate, MIN_SEEDS } from "./gates";
+import { configLabel, countGate, learning, learnsGate, MIN_SEEDS } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
 
 const LEVEL: Record<string, number> = { sd: 0, pwd: 1, kappa: 1, jsd: 2, cka: 3, op: 3 };
@@ -34,7 +34,7 @@ export function bootstrapFinding(store: RunStore, boot: Bootstrap): Finding {
   const gates: Gate[] = [];
   const observed = boot.configs.map((c) => {
     const m = store.measures(store.configurations.find((x) => configurationName(x) === c.configuration)!);
-    const what = `${c.model}/${c.task} ${label(c.method, "plain")}`;
+    const what = configLabel(store, c);
     gates.push(countGate("enough seeds", what, c.runs, MIN_SEEDS, "runs"), learnsGate(what, learning(m)));
     return { model: c.model, task: c.task, method: c.method, runs: c.runs, resamples: boot.resamples, ...closeMinusFar(c) };
   });
@@ -42,9 +42,10 @@ export function bootstrapFinding(store: RunStore, boot: Bootstrap): Finding {
   return finding(
     { id: "bootstrap", title: "Do measures of closer granularity correlate more across resamples?", section: "method.md §7.2 (NB6)", paper: PAPER_CLAIMS.bootstrap, observed, gates, notes: ["Close pairs: granularity levels at most one apart (SD | I_pwd, I_κ | I_JSD | I_CKA, I_OP); far: two or more apart."] },
     () => {
+      const labels = new Map(observed.map((o, i) => [o, configLabel(store, boot.configs[i])]));
       const finite = observed.filter((o) => Number.isFinite(o.gap));
       const shows = finite.filter((o) => o.gap > 0);
-      const text = finite.map((o) => `${o.model}/${o.task} ${label(o.method, "plain")} close ${fmt(o.close, 2)} vs far ${fmt(o.far, 2)}`).join("; ");
+      const text = finite.map((o) => `${labels.get(o)} close ${fmt(o.close, 2)} vs far ${fmt(o.far, 2)}`).join("; ");
       const share = finite.length ? shows.length / finite.length : 0;
       if (share >= MAJORITY) return { verdict: "holds", reason: `${shows.length} of ${finite.length} configurations`, sentence: `Closer measures correlate more in ${shows.length} of ${finite.length} configurations (${text}).` };
       if (share <= 0.5) return { verdict: "does not hold", reason: `${shows.length} of ${finite.length} configurations`, sentence: `Closer measures correlate more in only ${shows.length} of ${finite.length} configurations (${text}).` };

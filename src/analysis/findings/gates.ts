@@ -102,3 +102,13 @@ export function standardRuns(store: RunStore, gates: Gate[], notes: string[]): S
   }
   return out;
 }
+
+/**
+ * A configuration in a finding's sentence: "model/task Method", with "lr 5e-4" added where the
+ * (model, task) has its methods at more than one learning rate (glue-small), so two Standard
+ * configurations are told apart and single-rate stores (the quick preset) read as before.
+ */
+export function configLabel(store: RunStore, c: { model: string; task: string; method: string; learningRate: number }): string {
+  const rates = new Set(store.methodConfigurations(c.model, c.task).map((x) => x.learningRate));
+  return `${c.model}/${c.task} ${label(c.method, "plain")}${rates.size > 1 ? ` lr ${c.learningRate.toExponential()}` : ""}`;
+}

@@ -4,7 +4,7 @@ import { label } from "../../runs/names";
 import type { Row } from "../../util/row";
 import type { Configuration, RunStore, Variant } from "../store";
 import { fmt, fmtCi, finding, type Finding } from "./finding";
-import { learning, type Learning } from "./gates";
+import { configLabel, learning, type Learning } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
 
 export interface ConfigLearning extends Learning {
@@ -47,20 +47,23 @@ export function learningRow(l: ConfigLearning): Row {
 }
 
 /**
- * The runs learn when every best-checkpoint configuration at each (model, task)'s Standard
- * learning rate (the one the benchmark, layers and bootstrap read) learns. The failed-run
+ * The runs learn when every best-checkpoint configuration of the methods (RunStore.methodConfigurations:
+ * the Standard learning rate, and any other rate where several methods ran) learns. The failed-run
  * configuration is listed but not required to learn: failing is its purpose.
  */
 export function learningFinding(store: RunStore, all = configurationLearning(store)): Finding {
   const judged = all.filter((l) => l.variant === "best" && store.methodConfigurations(l.config.model, l.config.task).includes(l.config));
+  const rates = [...new Set(judged.map((l) => l.config.learningRate))].sort((a, b) => a - b);
   const gates = judged.length
-    ? [{ name: "Standard-rate configurations found", ok: true, detail: `${judged.length} configuration(s) at the Standard learning rate` }]
+    ? [rates.length > 1
+        ? { name: "method configurations found", ok: true, detail: `${judged.length} configuration(s): the methods at ${rates.length} learning rates (${rates.map((r) => r.toExponential()).join(", ")})` }
+        : { name: "Standard-rate configurations found", ok: true, detail: `${judged.length} configuration(s) at the Standard learning rate` }]
     : [{ name: "Standard-rate configurations found", ok: false, detail: "no Standard configuration with at least 2 runs" }];
   return finding(
     { id: "learning", title: "Do the runs learn?", section: "method.md §2–§3", paper: PAPER_CLAIMS.learning, observed: all.map(learningRow), gates, notes: ["CI: percentile bootstrap over seeds (1000 resamples). Baseline: the best constant prediction on the test half."] },
     () => {
       const failing = judged.filter((l) => !l.learns);
-      const name = (l: ConfigLearning) => `${l.config.model}/${l.config.task} ${label(l.config.method, "plain")}`;
+      const name = (l: ConfigLearning) => configLabel(store, l.config);
       const worst = [...judged].sort((a, b) => a.mean.value - a.baseline - (b.mean.value - b.baseline))[0];
       if (failing.length === 0) {
         return {

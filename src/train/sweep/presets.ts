@@ -129,7 +129,8 @@ export const GLUE_SMALL_PRESET: ReproducePreset = {
     llrdEta: "depth-scaled",
     wdPreLambda: 60,
   },
-  // 116 runs, about 9,900 s of one core (81–87 s a run): about 83 minutes with 2 workers.
+  // 116 runs: 9,294 s of one core in the committed sweep (80 s a run, docs/evidence/
+  // glue-small-minilm), about 78 minutes with 2 workers on 2 idle cores.
   // Seeds: the pilots' I_CKA rise from layer 1 to 6 is 0.064 [0.059, 0.071] over 3 seeds, so the
   // layers finding needs few; bootstrapping reads seeds 0–9 only (method.md §7.2), so 10 is what
   // the resampling analyses can use; the Kendall gap's CI over 8 seeds of the quick preset was

@@ -26,7 +26,8 @@ export function distanceHeatmap(o: DistanceHeatmapOptions): FigureSpec {
   const names = o.names.map((n, i) => (o.marked?.[i] ? `${n} ✗` : n));
   const n = names.length;
   const layout = baseLayout(o.title, {
-    xaxis: { showgrid: false, zeroline: false, tickangle: -45, automargin: true },
+    // Vertical names: at -45° the names of neighbouring runs overlap once there are ten of them.
+    xaxis: { showgrid: false, zeroline: false, tickangle: -90, automargin: true },
     yaxis: { showgrid: false, zeroline: false, autorange: "reversed", automargin: true, scaleanchor: "x", constrain: "domain" },
     height: Math.min(900, Math.max(360, 14 * n + 200)),
     ...(o.marked?.some(Boolean) ? { annotations: [{ text: `✗ = ${o.markLabel ?? "marked"}`, xref: "paper", yref: "paper", x: 1, y: -0.12, showarrow: false }] } : {}),

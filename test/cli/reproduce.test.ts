@@ -75,7 +75,7 @@ test("reproduce runs the preset's sweeps (final models only where asked), then w
   assert.match(html, /3 failed and 3 successful runs/);
   // findings.md is generated from the same findings, with its verdict table
   const md = fs.readFileSync(path.join(out, "findings.md"), "utf8");
-  assert.match(md, /^<!-- Provenance: written by `instability reproduce[^`]*` from (commit [0-9a-f]+|package )[^>]*-->\n\n# Findings of the main job/);
+  assert.match(md, /^<!-- Provenance: written by `instability reproduce[^`]*` from (commit [0-9a-f]+|package )[^>]*-->\n# Findings of the test preset\n/);
   assert.match(md, /\| \[Do the runs learn\?\]\(#learning\) \| method\.md §2–§3 \| \*\*(holds|does not hold|not enough evidence)\*\* \|/);
   // 4 Standard seeds and 3 methods: the gates say so instead of a verdict
   assert.match(md, /## Do measures of similar granularity rank the methods alike\?\n\n\*\*Verdict: not enough evidence\.\*\*/);
@@ -116,7 +116,7 @@ test("`reproduce --no-sweep` analyses an existing store; bad options are clear e
   }
   assert.equal(code, 0);
   assert.ok(fs.existsSync(path.join(out, "report.html")));
-  await assert.rejects(run(["--preset", "huge"]), (e: Error) => e instanceof CliError && /--preset: unknown preset 'huge'; use quick or paper/.test(e.message));
+  await assert.rejects(run(["--preset", "huge"]), (e: Error) => e instanceof CliError && /--preset: unknown preset 'huge'; use quick or glue-small or paper/.test(e.message));
   await assert.rejects(run(["--workers", "0"]), CliError);
   await assert.rejects(run(["--model", out]), /no config.json/);
   await assert.rejects(run(["--no-sweep", "--out", path.join(out, "nothing")]), /no run store/);

@@ -9,6 +9,7 @@ import { CliError, parseCliArgs } from "../command";
 import { extraMeasureList } from "../../analysis/extraMeasures";
 import { writeAnalysisReport } from "../../report";
 import { escapeHtml } from "../../runs/names";
+import { makeDirs } from "../../util/makeDirs";
 import { codeProvenance } from "../../util/provenance";
 import { markdownCode } from "../../util/displayText";
 import type { RunSpec } from "../../train/sweep/grid";
@@ -241,7 +242,7 @@ function submitToCluster(preset: ReproducePreset, out: string, model: string | u
 function checkWritableOut(out: string): void {
   try {
     if (fs.existsSync(out) && !fs.statSync(out).isDirectory()) throw new Error("it is a file, not a folder");
-    fs.mkdirSync(out, { recursive: true });
+    makeDirs(out); // not fs.mkdirSync(recursive), which spins under /proc
     const probe = path.join(out, `.probe-${process.pid}`);
     fs.writeFileSync(probe, "probe");
     fs.rmSync(probe);

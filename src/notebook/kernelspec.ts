@@ -75,6 +75,7 @@ export interface InstallResult {
 export function installKernel(opts: InstallOptions = {}): InstallResult {
   const name = opts.name ?? KERNEL_NAME;
   const jupyter = opts.jupyter ?? "jupyter";
+  for (const dir of targetDirs(name, jupyter, opts)) refuseForeignKernel(dir, name);
   const staging = fs.mkdtempSync(path.join(os.tmpdir(), "instability-kernel-"));
   try {
     const src = writeKernelSpec(path.join(staging, name), opts.spec ?? kernelSpec());
@@ -93,12 +94,45 @@ export function installKernel(opts: InstallOptions = {}): InstallResult {
     }
     const kernels = opts.prefix ? path.join(path.resolve(opts.prefix), "share", "jupyter", "kernels") : path.join(userDataDir(), "kernels");
     const dir = path.join(kernels, name);
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true }); // an earlier install of ours (refuseForeignKernel)
     fs.mkdirSync(kernels, { recursive: true });
     fs.cpSync(src, dir, { recursive: true });
     return { name, dir, via: "direct" };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The folders an install under `name` would replace: `jupyter kernelspec install` removes an
+ * existing folder of that name, and so would the direct write. For --sys-prefix the environment's
+ * folder is one of `jupyter --paths`' data folders other than the user's; all of them are checked.
+ */
+function targetDirs(name: string, jupyter: string, opts: InstallOptions): string[] {
+  if (opts.prefix) return [path.join(path.resolve(opts.prefix), "share", "jupyter", "kernels", name)];
+  if (!opts.sysPrefix) return [path.join(userDataDir(), "kernels", name)];
+  const res = spawnSync(jupyter, ["--paths", "--json"], { encoding: "utf8" });
+  if (res.error || res.status !== 0) return [];
+  const data = (JSON.parse(res.stdout) as { data?: string[] }).data ?? [];
+  return data.filter((d) => path.resolve(d) !== path.resolve(userDataDir())).map((d) => path.join(d, "kernels", name));
+}
+
+/** An existing kernelspec this installer did not write is never replaced: it is someone else's kernel. */
+function refuseForeignKernel(dir: string, name: string): void {
+  if (!fs.existsSync(dir)) return;
+  if (isOurKernel(path.join(dir, "kernel.json"))) return;
+  throw new Error(`a Jupyter kernel named "${name}" already exists in ${dir} and is not an Instability Lab kernel; ` +
+    `install under another name (--name NAME) or remove that folder yourself`);
+}
+
+/** Written by kernelSpec(): it records the checkout and runs a checkout's kernel/launch.js. */
+function isOurKernel(file: string): boolean {
+  try {
+    const spec = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<KernelSpec>;
+    const launcher = spec.argv?.[1] ?? "";
+    return typeof spec.metadata?.checkout === "string" && path.basename(launcher) === "launch.js" && path.basename(path.dirname(launcher)) === "kernel";
+  } catch {
+    return false;
   }
 }
 

@@ -34,6 +34,29 @@ test("without jupyter, --prefix writes the kernelspec folder itself", () => {
   }
 });
 
+test("an existing kernel of the same name that is not ours is refused and left as it was; our own is replaced", () => {
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "instability-prefix-"));
+  try {
+    const dir = path.join(prefix, "share", "jupyter", "kernels", KERNEL_NAME);
+    fs.mkdirSync(dir, { recursive: true });
+    const foreign = JSON.stringify({ argv: ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"], display_name: "Python 3", language: "python" });
+    fs.writeFileSync(path.join(dir, "kernel.json"), foreign);
+    fs.writeFileSync(path.join(dir, "logo-64x64.png"), "x");
+    const noJupyter = path.join(prefix, "no-such-jupyter");
+    assert.throws(() => installKernel({ prefix, jupyter: noJupyter }), /already exists in .* and is not an Instability Lab kernel; install under another name \(--name NAME\)/);
+    const jupyter = jupyterWithNbconvert();
+    if (jupyter) assert.throws(() => installKernel({ prefix, jupyter }), /is not an Instability Lab kernel/);
+    assert.equal(fs.readFileSync(path.join(dir, "kernel.json"), "utf8"), foreign);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["kernel.json", "logo-64x64.png"]);
+    fs.rmSync(dir, { recursive: true });
+    installKernel({ prefix, jupyter: noJupyter });
+    const second = installKernel({ prefix, jupyter: noJupyter });
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(second.dir, "kernel.json"), "utf8")), kernelSpec());
+  } finally {
+    fs.rmSync(prefix, { recursive: true, force: true });
+  }
+});
+
 test("npm run kernel:install -- --prefix P registers a kernel Jupyter lists", { skip: (!jupyterWithNbconvert() && NO_JUPYTER) || false }, () => {
   const jupyter = jupyterWithNbconvert()!;
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "instability-prefix-"));

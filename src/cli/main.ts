@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import { CliError, type Command } from "./command";
 import { terminalText } from "../util/displayText";
+import { userFailureMessage } from "./failureMessage";
 
 const COMMANDS: Record<string, { file: string; summary: string }> = {
   measure: { file: "measure", summary: "measure the instability of a directory of runs" },
@@ -60,7 +61,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`instability ${name}: ${terminalText(err.message)}\n`);
       return err.exitCode;
     }
-    throw err;
+    const line = userFailureMessage(err);
+    if (line === undefined) throw err;
+    process.stderr.write(`instability ${name}: ${terminalText(line)}\n`);
+    return 1;
   }
 }
 

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { writeRun } from "../../src/runs";
+import { fiveMethods, writeSyntheticStore } from "../analysis/synthetic";
 
 const CLI = path.join(__dirname, "..", "..", "src", "cli", "main.js");
 
@@ -42,3 +43,37 @@ test("reproduce --out that is a file is refused before any work", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("reproduce on a store with a corrupt metrics.json is one line naming the file", () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "repro-corrupt-"));
+  try {
+    writeSyntheticStore(path.join(out, "runs"), { configs: fiveMethods([0, 1, 2]) });
+    const seedDir = path.join(out, "runs", "tiny", "toy", "none-lr2e-5", "seed-01");
+    fs.writeFileSync(path.join(seedDir, "metrics.json"), '{"testAcc": 0.8');
+    const r = spawnSync(process.execPath, [CLI, "reproduce", "--no-sweep", "--out", out], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /^instability reproduce: .*seed-01[/\\]metrics\.json: not valid JSON .*; fix or delete the file$/m);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("reproduce whose report meets a full disk is one line naming the cause and the fix", { skip: !fs.existsSync("/dev/full") && "no /dev/full" }, () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "repro-full-"));
+  try {
+    writeSyntheticStore(path.join(out, "runs"), { configs: fiveMethods([0, 1, 2]) });
+    fs.symlinkSync("/dev/full", path.join(out, "findings.md")); // every write to it fails with ENOSPC
+    const r = spawnSync(process.execPath, [CLI, "reproduce", "--no-sweep", "--out", out], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /^\s+at /m, "no stack trace"); // the analysis' progress lines come first
+    assert.match(lastLine(r.stderr), /^instability reproduce: ENOSPC: no space left on device.*: free some space on that disk or write elsewhere \(--out\)$/m);
+    assert.ok(fs.existsSync(path.join(out, "runs", "tiny", "toy", "none-lr2e-5", "seed-01", "metrics.json")), "the runs are kept");
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+function lastLine(text: string): string {
+  return text.trim().split("\n").at(-1) ?? "";
+}

@@ -86,6 +86,21 @@ test("reproduce runs the preset's sweeps (final models only where asked), then w
   const second = await reproduce({ preset: TEST_PRESET, out, workers: 2, commandFor, stream: sink });
   assert.equal(second.sweep!.alreadyDone, 16);
   assert.equal(second.sweep!.completed.length, 0);
+
+  // --no-sweep on the same store: it is exactly the preset's grid, so the header describes both
+  await reproduce({ preset: TEST_PRESET, out, workers: 1, sweep: false, stream: sink });
+  const readMd = fs.readFileSync(path.join(out, "findings.md"), "utf8");
+  assert.match(readMd, /\n# Findings of the test preset\n/);
+  assert.match(readMd, /\nRuns read: 16 finished runs in 4 configurations; tiny-bert-en on toy: llrd lr 1e-4 \(3 seeds\), mixout lr 1e-4 \(3 seeds\), none lr 1e-3 \(6 seeds\), none lr 1e-4 \(4 seeds\)\.\nThey are exactly the test preset's runs\.\nPreset: /);
+  // one run less: no longer the preset's grid, and the header says what was read instead
+  fs.rmSync(path.join(store, "mixout-lr1e-4", "seed-02"), { recursive: true });
+  await reproduce({ preset: TEST_PRESET, out, workers: 1, sweep: false, stream: sink });
+  const partMd = fs.readFileSync(path.join(out, "findings.md"), "utf8");
+  assert.match(partMd, /\n# Findings of the runs in the store\n/);
+  assert.match(partMd, /mixout lr 1e-4 \(2 seeds\)/);
+  assert.match(partMd, /They are not the test preset's grid; its analysis settings were used \(50 bootstrap resamples, sub-sampling rates 0\.5 × 2, 20 permutations\)\./);
+  assert.doesNotMatch(partMd, /\nPreset: /);
+  assert.match(fs.readFileSync(path.join(out, "report.html"), "utf8"), /Runs read \(--no-sweep\): 15 finished runs/);
 });
 
 test("the paper preset is the full protocol of method.md §3", () => {

@@ -11,6 +11,7 @@ import { toFrame, type DataFrame } from "./frame";
 import { cohensD, rankBiserial } from "./stats";
 import { configurationName, FailureSource, pairValues, RunStore, Variant } from "./store";
 import { CURVE_MEASURES, Skipped } from "./validity";
+import { runMapOf, type RunMap } from "./explore/runMap";
 
 export interface FailureGroups {
   model: string;
@@ -24,6 +25,8 @@ export interface FailureGroups {
   layers: number[];
   /** Per measure: mean over both-successful and both-failed pairs, per layer. */
   curves: { measure: RepresentationMeasure; successful: number[]; failed: number[] }[];
+  /** The runs mapped by CKA at the top layer (heatmap and MDS): failed runs should stand apart. */
+  map?: RunMap;
 }
 
 export interface SuccessfulVsFailed {
@@ -124,6 +127,10 @@ export function computeSuccessfulVsFailed(store: RunStore, opts: FailureOptions 
         });
       });
       group.curves.push(curve);
+    }
+    if (m.representation.measures.includes("cka")) {
+      const top = m.layers.length - 1;
+      group.map = runMapOf({ measure: "cka", block: m.layers[top], runs: m.runs, failed: m.failed, failedFrom: m.failureSource, matrix: m.representation.matrices.cka[top] });
     }
     out.groups.push(group);
   }

@@ -6,6 +6,8 @@ import { linearFit } from "../analysis/regression";
 import { SIX_MEASURES } from "../analysis/benchmark";
 import type { Bootstrap } from "../analysis/bootstrap";
 import type { SuccessfulVsFailed } from "../analysis/failedRuns";
+import { runMapFigures } from "./explore";
+import type { FigureSpec } from "../viz/spec";
 import { actionRows, benchmarkRows, fmt, learningRow, MIN_ACTION_RATIO, PAPER_CLAIMS, type MethodAction, type ConfigLearning, type Finding, type MethodBenchmark } from "../analysis/findings";
 import type { Subsampling } from "../analysis/subsampling";
 import type { ConvergentValidity, LayerExperiment } from "../analysis/validity";
@@ -123,13 +125,18 @@ export function convergentSection(f: Finding, c: ConvergentValidity, csv: Csv): 
 }
 
 export function failedSection(f: Finding, sf: SuccessfulVsFailed, csv: Csv): ReportSection {
-  const figures = sf.groups.map((g) => ({
+  const figures: { spec: FigureSpec; caption?: string }[] = sf.groups.map((g) => ({
     spec: groupComparison({
       measures: g.curves.map((c) => ({ measure: c.measure, groups: [{ name: "both successful", n: g.successful.length, values: c.successful }, { name: "both failed", n: g.failed.length, values: c.failed }] })),
       layers: g.layers,
       title: `${where(g.model, g.task)}, lr ${g.learningRate.toExponential()}: mean over both-successful and both-failed pairs (${g.successful.length} successful, ${g.failed.length} failed runs)`,
     }),
   }));
+  for (const g of sf.groups) {
+    if (!g.map) continue;
+    const caption = `${where(g.model, g.task)}, lr ${g.learningRate.toExponential()}: the runs mapped by their CKA distances at the top block; failed runs (✕ in the map, marked in the heatmap) should stand apart.${g.map.notes.length ? ` ${g.map.notes.join("; ")}.` : ""}`;
+    for (const spec of runMapFigures(g.map)) figures.push({ spec, caption });
+  }
   return section(f, figures, [tbl("Failed runs per (model, task)", sf.counts, csv("failed_counts", sf.counts), { formats: { learningRate: { sig: 2 } } }), tbl("Per layer: group means, difference, effect sizes and permutation p", sf.rows, csv("successful_vs_failed", sf.rows))]);
 }
 

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { benchmark, convergentValidity, RunStore } from "../../src/analysis";
+import { computeSuccessfulVsFailed } from "../../src/analysis/failedRuns";
 import { buildReport, writeAnalysisReport } from "../../src/report";
 import { renderReport } from "../../src/viz";
 import { fiveMethods, writeSyntheticStore } from "./synthetic";
@@ -35,6 +36,15 @@ test("the report has every section with the paper's finding, this run's finding,
   for (const f of built.findings) assert.ok(built.report.sections.find((s) => s.id === f.id)!.ourFinding!.includes(`>${f.verdict}</span>`), f.id);
   const failed = built.report.sections.find((s) => s.id === "failed")!;
   assert.match(failed.ourFinding!, /3 failed and 5 successful runs/);
+  // …and a map of its runs (issue 32): the heatmap and the MDS, the collapsed failed runs apart
+  const titles = (failed.figures ?? []).map((f) => JSON.stringify(f));
+  assert.ok(titles.some((t) => t.includes("Run × run distances")) && titles.some((t) => t.includes("A map of the runs")), "run map figures");
+  const map = computeSuccessfulVsFailed(new RunStore(dir), { permutations: 0 }).groups[0].map!;
+  assert.deepEqual(map.failed, [false, false, true, false, false, true, true, false]);
+  const centre = (keep: boolean) => [0, 1].map((k) => mean(map.failed.flatMap((f, i) => (f === keep ? [[map.x, map.y][k][i]] : []))));
+  const [cf, cs] = [centre(true), centre(false)];
+  const spread = Math.max(...map.failed.flatMap((f, i) => (f ? [] : [Math.hypot(map.x[i] - cs[0], map.y[i] - cs[1])])));
+  assert.ok(Math.hypot(cf[0] - cs[0], cf[1] - cs[1]) > spread, "failed runs stand apart from the successful ones");
   const tables = Object.keys(built.tables).sort();
   assert.ok(["benchmark", "kendall_tau", "bootstrap_correlations", "convergent_validity", "successful_vs_failed", "subsampling_summary", "sd_agreement"].every((t) => tables.includes(t)), tables.join(","));
   // the τ table holds the 15 pairs of the six measures per (model, task), not the benchmark's rows
@@ -95,3 +105,7 @@ test("the analyses also come as danfo DataFrames", () => {
   assert.deepEqual(cv.columns, ["model", "task", "measureA", "measureB", "r", "layers"]);
   assert.equal(cv.shape[0], 3);
 });
+
+function mean(v: number[]): number {
+  return v.reduce((a, b) => a + b, 0) / v.length;
+}

@@ -53,8 +53,6 @@ export interface RunMapOptions {
 
 export function computeRunMap(set: RunSet, o: RunMapOptions = {}): RunMap {
   const measure = o.measure ?? (set.layers !== undefined ? "cka" : "pwd");
-  const R = set.runs.length;
-  const notes: string[] = [];
   let matrix: Float64Array;
   let block: number | undefined;
   if (measure === "pwd" || measure === "jsd") {
@@ -67,12 +65,20 @@ export function computeRunMap(set: RunSet, o: RunMapOptions = {}): RunMap {
     block = blockNumbers(info.indexing, set.layers)[entry];
     matrix = measureRunsDetailed(set, { measures: [measure as RepresentationMeasure], layers: [entry], knn: o.knn }).pairs.representation!.matrices[measure as RepresentationMeasure][0];
   }
+  const { failed, source } = failureLabels(set);
+  return runMapOf({ measure, block, runs: set.runs.map((r) => r.name), failed, failedFrom: source, matrix });
+}
+
+/** The map of runs whose R × R distance matrix (row-major, NaN: undefined pair) is already measured. */
+export function runMapOf(o: { measure: string; block?: number; runs: string[]; failed: boolean[]; failedFrom: FailureSource; matrix: Float64Array; notes?: string[] }): RunMap {
+  const { measure, block, matrix } = o;
+  const R = o.runs.length;
+  const notes = [...(o.notes ?? [])];
   const distances = Array.from({ length: R }, (_, a) => Array.from({ length: R }, (_, b) => matrix[a * R + b]));
   const defined = distances.flat().filter(Number.isFinite);
   const largest = defined.length ? Math.max(...defined) : 0;
   const undefinedPairs = distances.flat().filter((v) => !Number.isFinite(v)).length / 2;
   if (undefinedPairs) notes.push(`${undefinedPairs} undefined pair(s) (a degenerate run) placed at the largest defined distance, ${largest.toFixed(4)}, in the map`);
   const { coords, explained } = classicalMds(distances.map((row) => row.map((v) => (Number.isFinite(v) ? v : largest))));
-  const { failed, source } = failureLabels(set);
-  return { measure, ...(block !== undefined ? { block } : {}), runs: set.runs.map((r) => r.name), failed, failedFrom: source, distances, x: coords.map((c) => c[0]), y: coords.map((c) => c[1]), explained, notes };
+  return { measure, ...(block !== undefined ? { block } : {}), runs: o.runs, failed: o.failed, failedFrom: o.failedFrom, distances, x: coords.map((c) => c[0]), y: coords.map((c) => c[1]), explained, notes };
 }

@@ -122,19 +122,21 @@ function isNumber(v: unknown): boolean {
  * Checks the shape only; the values are checked as every run's options are (checkFineTuneOptions).
  */
 export function readSpec(text: string): FineTuneSpec {
-  const source = text.trimStart().startsWith("{") ? "the JSON given" : text;
+  const inline = text.trimStart().startsWith("{");
+  const what = inline ? "--spec: the JSON given" : `--spec ${text}:`;
+  const fix = "pass a run spec, as `instability sweep --print-commands` writes it, or a file holding one";
   let json: unknown;
   try {
-    json = JSON.parse(source === text ? fs.readFileSync(text, "utf8") : text);
+    json = JSON.parse(inline ? text : fs.readFileSync(text, "utf8"));
   } catch (err) {
-    throw new Error(`--spec ${source === text ? text : "JSON"}: cannot be read as a run spec (${(err as Error).message}); pass a spec file or its JSON, as \`instability sweep --print-commands\` writes it`);
+    throw new Error(`${what} cannot be read as a run spec (${(err as Error).message}); ${fix}`);
   }
   const o = (json ?? {}) as Record<string, unknown>;
   const bad = (Object.keys(FIELDS) as (keyof FineTuneSpec)[]).filter((k) => !FIELDS[k](o[k]));
   const extra = Object.keys(o).filter((k) => !(k in FIELDS));
   if (typeof json !== "object" || Array.isArray(json) || bad.length || extra.length) {
-    const what = [bad.length ? `missing or wrong: ${bad.join(", ")}` : "", extra.length ? `unknown: ${extra.join(", ")}` : ""].filter(Boolean).join("; ");
-    throw new Error(`--spec ${source}: not a run spec (${what || "not an object"}); pass the JSON \`instability sweep --print-commands\` writes`);
+    const why = [bad.length ? `missing or wrong: ${bad.join(", ")}` : "", extra.length ? `unknown: ${extra.join(", ")}` : ""].filter(Boolean).join("; ");
+    throw new Error(`${what} is not a run spec (${why || "not an object"}); ${fix}`);
   }
   return o as unknown as FineTuneSpec;
 }

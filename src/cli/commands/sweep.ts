@@ -16,6 +16,7 @@ import { submitSweep } from "../../train/sweep/submitSweep";
 import { recordSweep } from "../../train/sweep/sweepManifest";
 import { checkOneLine, SLURM_FLAGS, SLURM_USAGE, slurmResources, wantsSlurmSubmit } from "../slurmFlags";
 import { type FinetuneArgs, finetuneCommand, runSpecFor } from "../../train/sweep/finetuneCommand";
+import type { FineTuneSpec } from "../../train/finetune/runSpec";
 import { flaggedHyperParameters } from "../../train/mitigation/registry";
 import { checkMethodName, hyperParameterFlags, hyperParameterOptions, methodList, withFlagNames } from "../fineTuneFlags";
 import { describeStale, staleRuns } from "../../train/sweep/identityCheck";
@@ -73,21 +74,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (!values.store) throw new CliError("--store DIR is required: the folder that holds the runs");
 
-  const list = (text: string | undefined, fallback: string[]) => (text ? text.split(",").map((s) => s.trim()).filter(Boolean) : fallback);
-  const learningRates = list(values.lrs, ["2e-5"]).map((s) => {
-    const lr = Number(s);
-    if (!(lr > 0)) throw new CliError(`--lrs: '${s}' is not a positive number`);
-    return lr;
-  });
-  const seeds = asCliError(() => parseSeeds(values.seeds ?? "0-4"), "--seeds: ");
   const workers = values.workers === undefined ? os.cpus().length : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers must be a positive integer, got '${values.workers}'`);
-  const modelName = values["model-name"] ?? (values.model ? path.basename(path.resolve(values.model)) : DEFAULT_MODEL_NAME);
-  const tasks = list(values.tasks, [...EMBEDDED_TASK_NAMES]);
-  const mitigations = list(values.mitigations, ["none"]);
-  for (const t of tasks) if (!taskNames().includes(t)) throw new CliError(`--tasks: unknown task '${t}'; valid tasks: ${taskNames().join(", ")}`);
-  for (const m of mitigations) checkMethodName("--mitigations", m);
-  const runs = asCliError(() => expandGrid({ model: modelName, tasks, mitigations, learningRates, seeds }));
+  const runs = gridRuns(values);
 
   const args: FinetuneArgs = {
     model: values.model, glueDir: values["glue-dir"], epochs: values.epochs, batch: values.batch,
@@ -97,16 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   const store = path.resolve(values.store);
   // Every run's spec first: a bad option or checkpoint stops the sweep before anything runs.
   const specs = new Map(runs.map((r) => [r.relativeDir, asCliError(() => withFlagNames(() => runSpecFor(r, args, defaultModelDir()), SWEEP_FLAGS))]));
-  // Finished runs made with other settings are neither counted as done nor mixed with new ones.
-  const stale = asCliError(() => staleRuns(store, runs, (r) => specs.get(r.relativeDir)!));
-  const strangers = stale.filter((s) => !s.inGrid);
-  if (strangers.length) {
-    throw new CliError(`${describeStale(store, strangers)}; they are not part of this sweep: move them out of its configuration folders, or use another --store`);
-  }
-  if (stale.length && !values.overwrite) {
-    throw new CliError(`${describeStale(store, stale)}; rerun with the settings they were made with, pass --overwrite to re-run them, or use another --store`);
-  }
-  const redo = new Set(stale.map((s) => s.relativeDir));
+  const redo = staleToRedo(store, runs, specs, values.overwrite === true);
   const commandFor = (r: RunSpec, runDir: string): RunCommand => finetuneCommand(specs.get(r.relativeDir)!, runDir, redo.has(r.relativeDir));
 
   const submit = wantsSlurmSubmit(values);
@@ -145,6 +125,38 @@ export async function run(argv: string[]): Promise<number> {
   return result.failed.length ? 1 : 0;
 }
 
+/** The grid's runs from --tasks, --mitigations, --lrs, --seeds and the model's name, each checked. */
+function gridRuns(values: { tasks?: string; mitigations?: string; lrs?: string; seeds?: string; model?: string; "model-name"?: string }): RunSpec[] {
+  const list = (text: string | undefined, fallback: string[]) => (text ? text.split(",").map((s) => s.trim()).filter(Boolean) : fallback);
+  const learningRates = list(values.lrs, ["2e-5"]).map((s) => {
+    const lr = Number(s);
+    if (!(lr > 0)) throw new CliError(`--lrs: '${s}' is not a positive number`);
+    return lr;
+  });
+  const seeds = asCliError(() => parseSeeds(values.seeds ?? "0-4"), "--seeds: ");
+  const modelName = values["model-name"] ?? (values.model ? path.basename(path.resolve(values.model)) : DEFAULT_MODEL_NAME);
+  const tasks = list(values.tasks, [...EMBEDDED_TASK_NAMES]);
+  const mitigations = list(values.mitigations, ["none"]);
+  for (const t of tasks) if (!taskNames().includes(t)) throw new CliError(`--tasks: unknown task '${t}'; valid tasks: ${taskNames().join(", ")}`);
+  for (const m of mitigations) checkMethodName("--mitigations", m);
+  return asCliError(() => expandGrid({ model: modelName, tasks, mitigations, learningRates, seeds }));
+}
+
+/**
+ * Finished runs made with other settings than their spec are neither counted as done nor mixed
+ * with new ones: an error, or (--overwrite) the set of runs to redo.
+ */
+function staleToRedo(store: string, runs: RunSpec[], specs: Map<string, FineTuneSpec>, overwrite: boolean): Set<string> {
+  const stale = asCliError(() => staleRuns(store, runs, (r) => specs.get(r.relativeDir)!));
+  const strangers = stale.filter((s) => !s.inGrid);
+  if (strangers.length) {
+    throw new CliError(`${describeStale(store, strangers)}; they are not part of this sweep: move them out of its configuration folders, or use another --store`);
+  }
+  if (stale.length && !overwrite) {
+    throw new CliError(`${describeStale(store, stale)}; rerun with the settings they were made with, pass --overwrite to re-run them, or use another --store`);
+  }
+  return new Set(stale.map((s) => s.relativeDir));
+}
 
 type CommandFor = (r: RunSpec, runDir: string) => RunCommand;
 

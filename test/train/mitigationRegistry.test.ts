@@ -90,6 +90,7 @@ test("a registered method trains through the run loop with its own configure fun
   const common = { task, seed: 1, modelDir: await checkpoint, epochs: 1, lr: 1e-3, progress: false as const };
   const boost = await fineTune({ ...common, out: path.join(root, "boost"), mitigation: "boost", mitigationHyperParameters: { boostP: 0.3 } });
   const plain = await fineTune({ ...common, out: path.join(root, "dropout"), mitigation: "none", dropout: 0.3 });
+  assert.deepEqual([boost.status, plain.status], ["finished", "finished"]);
   assert.equal(boost.config?.mitigation, "boost");
   assert.deepEqual(boost.config?.dropout, { hidden: 0.3, attention: 0.3, classifier: 0.3 });
   assert.equal((boost.config?.mitigationHyperParameters as Record<string, number>).boostP, 0.3);

@@ -1,4 +1,5 @@
 // `instability finetune`: one run (task, seed, mitigation) into a run folder, by the paper's protocol.
+// Its settings come as flags (users) or as one run spec, --spec (a sweep's workers: train/finetune/runSpec.ts).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultModelDir } from "../../model/defaultModel";

@@ -5,7 +5,7 @@
 import type { FineTuneOptions } from "../train/finetune/config";
 import { FineTuneOptionError } from "../train/finetune/config";
 import type { MitigationHyperParameters } from "../train/mitigation/method";
-import { flaggedHyperParameters, hyperParameterUsage, mitigationNames, parseHyperParameterFlag } from "../train/mitigation/registry";
+import { flaggedHyperParameters, hyperParameterUsage, mitigationMethods, mitigationNames, parseHyperParameterFlag } from "../train/mitigation/registry";
 import { CliError } from "./command";
 
 /** parseArgs options of every hyper-parameter flag ("mixout-p": { type: "string" }, …). */
@@ -31,6 +31,12 @@ export function hyperParameterFlags(values: Record<string, unknown>): Partial<Mi
 /** The usage lines of the hyper-parameter flags, aligned at `column`. */
 export function hyperParameterUsageText(column: number): string {
   return hyperParameterUsage(column).join("\n");
+}
+
+/** One usage line per method, "    mixout     Mixout: mix each weight …", starting at `column`. */
+export function methodUsageLines(column: number): string {
+  const width = Math.max(...mitigationMethods().map((m) => m.store.length)) + 2;
+  return mitigationMethods().map((m) => `${" ".repeat(column)}${m.store.padEnd(width)}${m.paper}: ${m.label}`).join("\n");
 }
 
 /** "none|mixout|llrd|reinit|wd_pre" */

@@ -60,7 +60,8 @@ test("the paper's methods: the registry agrees with the store's and the paper's 
 
 test("a registered method is in finetune's usage, its flag is parsed and checked", async () => {
   const usage = await stdoutOf(() => finetune(["--help"]));
-  assert.match(usage, /--mitigation M {9}none\|mixout\|llrd\|reinit\|wd_pre\|boost \(default none\)/);
+  assert.match(usage, /--mitigation M {9}none\|mixout\|llrd\|reinit\|wd_pre\|boost \(default none\):\n/);
+  assert.match(usage, /\n {27}wd_pre  WD_pre: weight decay toward the pre-trained weights\n {27}boost   Boost: a test's method: more dropout\n/);
   assert.match(usage, /\n {2}--boost-p P {12}boost: dropout probability \(default 0\.2\)\n/);
   assert.match(usage, /\n {2}--mixout-p P {11}mixout: mix probability \(default 0\.1, the paper's\)\n/);
   const out = path.join(root, "cli-run");
@@ -73,7 +74,8 @@ test("a registered method is in finetune's usage, its flag is parsed and checked
 
 test("sweep lists a registered method, and hands each method's flag to its own runs only", async () => {
   const usage = await stdoutOf(() => sweep(["--help"]));
-  assert.match(usage, /--mitigations LIST {7}none,mixout,llrd,reinit,wd_pre,boost/);
+  assert.match(usage, /--mitigations LIST {7}none,mixout,llrd,reinit,wd_pre,boost \(default: none\):\n/);
+  assert.match(usage, /\n {27}none    Standard: standard fine-tuning\n/);
   assert.match(usage, /--boost-p P/);
   const store = path.join(root, "store");
   const grid = ["--store", store, "--tasks", "sotu-party", "--seeds", "0", "--model", await checkpoint, "--print-commands"];

@@ -12,7 +12,7 @@ import { formatFailedRule, DEFAULT_FAILED_RULE } from "../../train/finetune/fail
 import { readSpec, specOptions } from "../../train/finetune/runSpec";
 import { flaggedHyperParameters } from "../../train/mitigation/registry";
 import { applyThreadsFlag, THREADS_USAGE } from "../threadsFlag";
-import { flagOf, hyperParameterFlags, hyperParameterOptions, hyperParameterUsageText, methodList } from "../fineTuneFlags";
+import { flagOf, hyperParameterFlags, hyperParameterOptions, hyperParameterUsageText, methodList, methodUsageLines } from "../fineTuneFlags";
 
 /** The usage text; the method list and its flags come from the method registry. */
 function usage(): string {
@@ -33,7 +33,8 @@ is skipped (exit 0); one made with other settings is an error unless --overwrite
   --epochs E             default ${FINETUNE_DEFAULTS.epochs}
   --lr X                 default ${FINETUNE_DEFAULTS.lr}
   --batch B              default ${FINETUNE_DEFAULTS.batchSize}
-  --mitigation M         ${methodList("|")} (default none)
+  --mitigation M         ${methodList("|")} (default none):
+${methodUsageLines(27)}
 ${hyperParameterUsageText(25)}
   --max-train-examples K use the first K training examples only
   --max-length N         truncation length in tokens (default ${FINETUNE_DEFAULTS.maxLength})

@@ -17,7 +17,7 @@ import { checkOneLine, SLURM_FLAGS, SLURM_USAGE, slurmResources, wantsSlurmSubmi
 import { type FinetuneArgs, finetuneCommand, runSpecFor } from "../../train/sweep/finetuneCommand";
 import type { FineTuneSpec } from "../../train/finetune/runSpec";
 import { flaggedHyperParameters } from "../../train/mitigation/registry";
-import { checkMethodName, hyperParameterFlags, hyperParameterOptions, methodList, withFlagNames } from "../fineTuneFlags";
+import { checkMethodName, hyperParameterFlags, hyperParameterOptions, methodList, methodUsageLines, withFlagNames } from "../fineTuneFlags";
 import { describeStale, staleRuns } from "../../train/sweep/identityCheck";
 import { missingRuns } from "../../train/sweep/store";
 import { parseThreads } from "../../model/threads";
@@ -31,7 +31,8 @@ made with other settings (epochs, checkpoint, data, …: its config.json) is an 
 
   --store DIR              the run store (created if needed)
   --tasks LIST             comma-separated task names (default: ${EMBEDDED_TASK_NAMES.join(",")})
-  --mitigations LIST       ${methodList(",")} (default: none)
+  --mitigations LIST       ${methodList(",")} (default: none):
+${methodUsageLines(27)}
   --lrs LIST               learning rates (default: 2e-5)
   --seeds LIST             seeds, e.g. 0-19 or 0,3,7 (default: 0-4)
   --workers N              worker processes (default: number of cores)

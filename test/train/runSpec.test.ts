@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { CliError } from "../../src/cli/command";
 import { run as finetune } from "../../src/cli/commands/finetune";
 import { defaultModelDir } from "../../src/model/defaultModel";
-import { identityOf } from "../../src/runs/runIdentity";
+import { identityDifferences, identityOf } from "../../src/runs/runIdentity";
 import { checkpointConfig } from "../../src/train/finetune/identity";
 import { checkOutput } from "../../src/train/finetune/output";
 import { readSpec, resolveSpec, specOfConfig, specOptions } from "../../src/train/finetune/runSpec";
@@ -88,4 +88,12 @@ test("a finished run is a run folder, for finetune --out as for the sweep", () =
   for (const f of ["logits.npy", "labels.npy"]) fs.writeFileSync(path.join(dir, f), "");
   assert.equal(isRunComplete(store, grid), true);
   assert.equal(checkOutput(dir, false), "finished");
+});
+
+test("method hyper-parameters are compared one by one, over those both runs record (a method added later stales nothing)", () => {
+  const old = { mitigation: "llrd", mitigationHyperParameters: { weightDecay: 0.01, llrdEta: 0.95 } };
+  assert.deepEqual(identityDifferences(old, { mitigation: "llrd", mitigationHyperParameters: { weightDecay: 0.01, llrdEta: 0.95, boostP: 0.2 } }), []);
+  assert.deepEqual(identityDifferences(old, { mitigation: "llrd", mitigationHyperParameters: { weightDecay: 0.01, llrdEta: 0.9, boostP: 0.2 } }), [
+    { key: "mitigationHyperParameters.llrdEta", found: 0.95, expected: 0.9 },
+  ]);
 });

@@ -13,10 +13,11 @@ import { GLUE_SPECS, glueTaskName } from "../data/glue";
 import { embeddedTaskName } from "../data/embeddedTasks";
 import { parseConfig } from "../model/config";
 import { MAX_SEED } from "../train/finetune/config";
-import { MITIGATIONS } from "../train/mitigation/defaults";
+import { mitigationNames } from "../train/mitigation/registry";
 import { expandGrid, type RunSpec } from "../train/sweep/grid";
 import { configurationDir } from "../runs/storeLayout";
-import { finetuneCommand } from "../train/sweep/finetuneCommand";
+import { finetuneCommand, runSpecFor } from "../train/sweep/finetuneCommand";
+import { defaultModelDir } from "../model/defaultModel";
 import { runSweep, type SweepResult } from "../train/sweep/pool";
 import { QUICK_PRESET, learningRateFor } from "../train/sweep/presets";
 import { modelFamily, presetFinetuneArgs, storeModelName } from "../train/sweep/presetSweep";
@@ -56,10 +57,16 @@ export async function fineTune(o: FineTuneCellOptions): Promise<RunSet> {
     throw new Error(`fineTune: ${(err as Error).message.replace(/--(\w+)/g, "$1")}`);
   }
   const args = presetFinetuneArgs(QUICK_PRESET, o.modelDir, o.glueDir);
+  let specs: Map<string, ReturnType<typeof runSpecFor>>;
+  try {
+    specs = new Map(runs.map((r) => [r.relativeDir, runSpecFor(r, args, defaultModelDir())]));
+  } catch (err) {
+    throw new Error(`fineTune: ${(err as Error).message}`);
+  }
   const live = canPublish() ? watchSweep(store, runs) : null;
   let result: SweepResult | undefined;
   try {
-    result = await runSweep({ store, runs, workers: o.workers ?? os.cpus().length, threads: o.threads, commandFor: (r, runDir) => finetuneCommand(r, runDir, args), stream: live ? devNull() : process.stdout });
+    result = await runSweep({ store, runs, workers: o.workers ?? os.cpus().length, threads: o.threads, commandFor: (r, runDir) => finetuneCommand(specs.get(r.relativeDir)!, runDir), stream: live ? devNull() : process.stdout });
   } finally {
     live?.stop(result?.interrupted ? "interrupted: finished runs are kept; run the cell again to resume" : result ? undefined : "stopped by an error");
   }
@@ -82,8 +89,8 @@ function checkCellOptions(o: FineTuneCellOptions): void {
   if (o.learningRate !== undefined && !(typeof o.learningRate === "number" && Number.isFinite(o.learningRate) && o.learningRate > 0)) {
     throw new Error(`fineTune: learningRate must be a positive number, got ${o.learningRate}`);
   }
-  if (o.mitigation !== undefined && !(MITIGATIONS as readonly string[]).includes(o.mitigation)) {
-    throw new Error(`fineTune: unknown mitigation ${JSON.stringify(o.mitigation)}; mitigations: ${MITIGATIONS.join(", ")}`);
+  if (o.mitigation !== undefined && !mitigationNames().includes(o.mitigation)) {
+    throw new Error(`fineTune: unknown mitigation ${JSON.stringify(o.mitigation)}; mitigations: ${mitigationNames().join(", ")}`);
   }
   if (o.workers !== undefined && !(Number.isInteger(o.workers) && o.workers >= 1)) throw new Error(`fineTune: workers must be a positive integer, got ${o.workers}`);
   if (o.modelDir !== undefined) checkModelDir(o.modelDir);

@@ -1,6 +1,9 @@
 // What a run folder is: the one definition that sweep, finetune, measure and the analyses share.
 //   a run:               a folder (or a symlink to one) holding the files logits.npy and labels.npy
 //   this project's run:  a run whose entries are all run files (nothing else a replace would destroy)
+//   a finished run:      a run. Runs appear only whole (runFolder.ts writeRun renames a complete
+//                        temporary into place), so `finetune --out`, the sweep and the store all
+//                        ask isRunFolder, and nothing else, whether a run is done.
 // Anything else in a runs directory is skipped, with the reason, never silently counted or fatal.
 import * as fs from "node:fs";
 import * as path from "node:path";

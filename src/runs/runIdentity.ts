@@ -52,9 +52,21 @@ export function identityDifferences(found: Record<string, unknown>, expected: Re
     const a = get(found, key);
     const b = get(expected, key);
     if (a === undefined || b === undefined) continue;
-    if (canonical(a) !== canonical(b)) out.push({ key, found: a, expected: b });
+    if (PER_ENTRY.has(key) && isRecord(a) && isRecord(b)) {
+      for (const k of Object.keys(b)) if (k in a && canonical(a[k]) !== canonical(b[k])) out.push({ key: `${key}.${k}`, found: a[k], expected: b[k] });
+    } else if (canonical(a) !== canonical(b)) out.push({ key, found: a, expected: b });
   }
   return out;
+}
+
+/**
+ * Identity fields compared entry by entry, over the entries both sides record: a method added
+ * later brings hyper-parameters that runs made before it do not record, and they stay reusable.
+ */
+const PER_ENTRY: ReadonlySet<string> = new Set(["mitigationHyperParameters"]);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 /** "epochs 1 vs 2, lr 2e-5 vs 3e-5" (first value: `found`'s). */

@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL_NAME } from "../../src/model/defaultModel";
+import { DEFAULT_MODEL_NAME, defaultModelDir } from "../../src/model/defaultModel";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -144,23 +144,36 @@ test("when every fine-tuning run fails, reproduce stops with the first run's log
   assert.ok(!fs.existsSync(path.join(out, "report.html")));
 });
 
-test("the finetune command line carries the preset's options", () => {
-  const { finetuneCommand } = require("../../src/train/sweep/finetuneCommand") as typeof import("../../src/train/sweep/finetuneCommand");
-  const spec = { model: "m", task: "rte", mitigation: "reinit", learningRate: 2e-5, seed: 3, relativeDir: "m/rte/reinit-lr2e-5/seed-03" };
-  const c = finetuneCommand(spec, "/store/run", { model: "ckpt", epochs: 2, maxTrainExamples: 96, maxLength: 64, reinitLayers: 1, saveFinal: true }, "/cli.js");
+test("a sweep's worker gets the run's spec whole: the preset's options, each method's hyper-parameters to its runs only", () => {
+  const { finetuneCommand, runSpecFor } = require("../../src/train/sweep/finetuneCommand") as typeof import("../../src/train/sweep/finetuneCommand");
+  const { readSpec } = require("../../src/train/finetune/runSpec") as typeof import("../../src/train/finetune/runSpec");
+  const grid = { model: "m", task: "rte", mitigation: "reinit", learningRate: 2e-5, seed: 3, relativeDir: "m/rte/reinit-lr2e-5/seed-03" };
+  const args = { epochs: 2, maxTrainExamples: 96, maxLength: 64, hyperParameters: { reinitLayers: 1, mixoutP: 0.3 }, saveFinal: true };
+  const spec = runSpecFor(grid, args, defaultModelDir());
+  const c = finetuneCommand(spec, "/store/run", false, "/cli.js");
   assert.equal(c.command, process.execPath);
-  assert.deepEqual(c.args, ["/cli.js", "finetune", "--task", "rte", "--seed", "3", "--lr", "0.00002", "--mitigation", "reinit", "--out", "/store/run", "--model", path.resolve("ckpt"), "--epochs", "2", "--max-train-examples", "96", "--max-length", "64", "--reinit-layers", "1", "--save-final"]);
-  const none = finetuneCommand({ ...spec, mitigation: "none" }, "/r", { reinitLayers: 1 }, "/cli.js");
-  assert.ok(!none.args.includes("--reinit-layers"), "only Re-init runs get a depth");
+  assert.deepEqual(c.args, ["/cli.js", "finetune", "--spec", JSON.stringify(spec), "--out", "/store/run"]);
+  const sent = readSpec(c.args[3]);
+  assert.deepEqual(
+    { task: sent.task, seed: sent.seed, lr: sent.lr, epochs: sent.epochs, maxTrainExamples: sent.maxTrainExamples, maxLength: sent.maxLength, saveFinal: sent.saveFinal, modelDir: sent.modelDir },
+    { task: "rte", seed: 3, lr: 2e-5, epochs: 2, maxTrainExamples: 96, maxLength: 64, saveFinal: true, modelDir: defaultModelDir() },
+  );
+  assert.equal(sent.mitigationHyperParameters.reinitLayers, 1);
+  assert.equal(sent.mitigationHyperParameters.mixoutP, 0.1, "Mixout's p goes to Mixout runs only");
+  // the embedded model has 4 blocks: a Standard run records the depth scaled from the paper's 5 of 24
+  const none = runSpecFor({ ...grid, mitigation: "none" }, args, defaultModelDir());
+  assert.equal(none.mitigationHyperParameters.reinitLayers, 1);
+  assert.deepEqual(finetuneCommand(none, "/r", true, "/cli.js").args.slice(-3), ["--out", "/r", "--overwrite"]);
 });
 
 test("the quick preset sizes the methods for its model: LLRD's η from the depth, WD_pre's λ, the paper's Mixout p", () => {
   const args = presetFinetuneArgs(QUICK_PRESET, undefined, undefined);
   // the embedded model has 4 blocks: the bottom block keeps the paper's 0.95^24 share of the rate
-  assert.equal(args.llrdEta, Number((0.95 ** 6).toFixed(4)));
-  assert.ok(Math.abs((args.llrdEta as number) ** 4 - 0.95 ** 24) < 1e-3);
-  assert.equal(args.wdPreLambda, 20);
-  assert.equal(args.mixoutP, undefined);
+  const hp = args.hyperParameters!;
+  assert.equal(hp.llrdEta, Number((0.95 ** 6).toFixed(4)));
+  assert.ok(Math.abs((hp.llrdEta as number) ** 4 - 0.95 ** 24) < 1e-3);
+  assert.equal(hp.wdPreLambda, 20);
+  assert.equal(hp.mixoutP, undefined);
   // every part is there for the analyses: ≥ 5 methods, ≥ 8 seeds each, ≥ 6 failed-run seeds
   const { runs } = presetRuns(QUICK_PRESET, "tiny-bert-en", QUICK_PRESET.tasks.embedded);
   const perConfig = new Map<string, number>();

@@ -19,11 +19,11 @@ const FAKE = `
 const path = require("path");
 const { writeRun } = require(${src("runs", "runFolder.js")});
 const { plannedSettings } = require(${src("train", "sweep", "identityCheck.js")});
-const { finetuneOptions } = require(${src("train", "sweep", "finetuneCommand.js")});
+const { runSpecFor } = require(${src("train", "sweep", "finetuneCommand.js")});
 const { defaultModelDir } = require(${src("model", "defaultModel.js")});
-const [dir, spec, args, saveFinal] = process.argv.slice(2);
-const options = finetuneOptions(JSON.parse(spec), dir, { ...JSON.parse(args), saveFinal: saveFinal === "1" }, defaultModelDir());
-const config = plannedSettings(options, new Map());
+const [dir, grid, args, saveFinal] = process.argv.slice(2);
+const spec = runSpecFor(JSON.parse(grid), { ...JSON.parse(args), saveFinal: saveFinal === "1" }, defaultModelDir());
+const config = plannedSettings(spec, new Map());
 const n = 8;
 const run = { logits: { data: new Float32Array(2 * n), shape: [n, 2] }, labels: { data: new Int32Array(n), shape: [n] }, metrics: { finalSaved: saveFinal === "1" }, config };
 writeRun(dir, run);

@@ -10,7 +10,8 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_MODEL_NAME } from "../../src/model/defaultModel";
-import { finetuneCommand } from "../../src/train/sweep/finetuneCommand";
+import { defaultModelDir } from "../../src/model/defaultModel";
+import { finetuneCommand, runSpecFor } from "../../src/train/sweep/finetuneCommand";
 import { expandGrid, type RunSpec } from "../../src/train/sweep/grid";
 import { claimRun, lockPath, readOwner } from "../../src/train/sweep/runLock";
 import { submitSweep } from "../../src/train/sweep/submitSweep";
@@ -150,7 +151,7 @@ test("two submissions of one grid at once (one split into arrays of 2) train eac
   let firstOut = "";
   first.stdout.on("data", (d) => (firstOut += d));
   const args = { maxTrainExamples: "16", epochs: "1", maxLength: "16" };
-  const second = submitSweep({ store, runs: RUNS, commandFor: (r, d) => finetuneCommand(r, d, args), maxArraySize: 2 });
+  const second = submitSweep({ store, runs: RUNS, commandFor: (r, d) => finetuneCommand(runSpecFor(r, args, defaultModelDir()), d), maxArraySize: 2 });
   assert.equal(await new Promise((r) => first.on("exit", r)), 0, firstOut);
   assert.deepEqual(second.submission?.jobs.map((j) => [j.offset, j.size]), [[0, 2], [2, 1]], "3 runs as arrays of 2 and 1");
   await waitForJobs([...jobIds(firstOut), ...second.submission!.jobs.map((j) => j.id)]);

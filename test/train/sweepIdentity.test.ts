@@ -38,7 +38,7 @@ test("sweep: a finished run with other settings is an error, not 'done'; --overw
   // The same settings: done, nothing to print for seed 0.
   const same = await capture(await sweepArgs(["--seeds", "0-1", "--epochs", "1"]));
   assert.equal(same.trim().split("\n").length, 1);
-  assert.match(same, /--seed 1 /);
+  assert.match(same, /finetune --spec '\{"task":"sotu-party","seed":1,.*' --out \S*seed-01$/m);
 
   const expectError = async (args: string[], re: RegExp) =>
     assert.rejects(sweep(args), (err: Error) => err instanceof CliError && re.test(err.message) && !err.message.includes("\n"));
@@ -50,5 +50,5 @@ test("sweep: a finished run with other settings is an error, not 'done'; --overw
   await expectError(await sweepArgs(["--seeds", "0", "--epochs", "1", "--max-length", "12"]), /found vs asked: maxLength 16 vs 12/);
 
   const redo = await capture(await sweepArgs(["--seeds", "0", "--epochs", "2", "--overwrite"]));
-  assert.match(redo, /finetune --task sotu-party --seed 0 .*--epochs 2 .*--overwrite\n$/);
+  assert.match(redo, /finetune --spec '\{"task":"sotu-party","seed":0,"lr":0\.00002,"epochs":2,.*' --out \S*seed-00 --overwrite\n$/);
 });

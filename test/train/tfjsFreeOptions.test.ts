@@ -10,7 +10,7 @@ import { DEFAULT_MITIGATION_HYPERPARAMETERS } from "../../src/train/mitigation/d
 
 const src = path.join(__dirname, "..", "..", "src");
 
-for (const module of ["train/finetune/config", "train/mitigation/defaults", "cli/commands/finetune", "cli/commands/sweep"]) {
+for (const module of ["train/finetune/config", "train/finetune/runSpec", "train/mitigation/defaults", "train/mitigation/registry", "cli/commands/finetune", "cli/commands/sweep"]) {
   test(`${module} loads no @tensorflow module`, () => {
     const file = path.join(src, `${module}.js`);
     const r = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(file)}); console.log(Object.keys(require.cache).filter((k) => k.includes("@tensorflow")).length)`], { encoding: "utf8" });
@@ -29,6 +29,8 @@ test("checkFineTuneOptions fills in the defaults and names the bad option", () =
   bad({ seed: 2 ** 32 }, "seed", /seed must be an integer in 0\.\.4294967295/);
   bad({ mitigation: "dropconnect" }, "mitigation", /unknown mitigation method "dropconnect"; valid methods: none, mixout, llrd, reinit, wd_pre/);
   bad({ failedRule: "final:loss<=1" }, "failedRule", /CHECKPOINT:MEASURE<=BASELINE/);
-  bad({ mitigationHyperParameters: { mixoutP: Number.NaN } }, "mitigationHyperParameters", /mixoutP must be a finite number, got NaN/);
+  bad({ mitigationHyperParameters: { mixoutP: Number.NaN } }, "mitigationHyperParameters", /mixoutP must be a number in \[0, 0\.99\] \(mixout: mix probability; default 0\.1\), got NaN/);
+  bad({ mitigationHyperParameters: { reinitLayers: 1.5 } }, "mitigationHyperParameters", /reinitLayers must be an integer in \[0, 1000\]/);
+  bad({ mitigationHyperParameters: { dropconnectP: 0.1 } }, "mitigationHyperParameters", /unknown mitigation hyper-parameter dropconnectP; known: weightDecay, mixoutP/);
   bad({ epochs: 0 }, "epochs", /epochs must be a positive integer, got 0/);
 });

@@ -1,17 +1,23 @@
 // `instability finetune`: one run (task, seed, mitigation) into a run folder, by the paper's protocol.
+// Its settings come as flags (users) or as one run spec, --spec (a sweep's workers: train/finetune/runSpec.ts).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultModelDir } from "../../model/defaultModel";
-import { CliError, parseCliArgs } from "../command";
+import { asCliError, CliError, parseCliArgs } from "../command";
 import { notReplaceableReason } from "../../runs/runDefinition";
 import { exitWithParent } from "../../train/sweep/parentWatch";
 import { taskNames } from "../../data/loadTask";
-import { MITIGATIONS, type MitigationHyperParameters } from "../../train/mitigation/defaults";
 import { checkFineTuneOptions, FINETUNE_DEFAULTS, FineTuneOptionError, type FineTuneOptions } from "../../train/finetune/config";
 import { formatFailedRule, DEFAULT_FAILED_RULE } from "../../train/finetune/failedRun";
+import { readSpec, specOptions } from "../../train/finetune/runSpec";
+import { flaggedHyperParameters } from "../../train/mitigation/registry";
 import { applyThreadsFlag, THREADS_USAGE } from "../threadsFlag";
+import { flagOf, hyperParameterFlags, hyperParameterOptions, hyperParameterUsageText, methodList, methodUsageLines } from "../fineTuneFlags";
 
-const USAGE = `usage: instability finetune --task NAME --seed N --out RUN_DIR [options]
+/** The usage text; the method list and its flags come from the method registry. */
+function usage(): string {
+  return `usage: instability finetune --task NAME --seed N --out RUN_DIR [options]
+       instability finetune --spec SPEC --out RUN_DIR [--overwrite] [--threads N] [--quiet]
 
 Fine-tunes a checkpoint on a task with one seed (method.md §3: AdamW, warm-up 10% + linear decay,
 dropout 0.1, clipping 1.0, best checkpoint by the validation metric) and writes the run folder
@@ -27,24 +33,24 @@ is skipped (exit 0); one made with other settings is an error unless --overwrite
   --epochs E             default ${FINETUNE_DEFAULTS.epochs}
   --lr X                 default ${FINETUNE_DEFAULTS.lr}
   --batch B              default ${FINETUNE_DEFAULTS.batchSize}
-  --mitigation M         ${MITIGATIONS.join("|")} (default none)
-  --reinit-layers K      re-init: how many top blocks (default 5 of 24, the paper's; the same share of smaller models, at least 1)
-  --mixout-p P           mixout: mix probability (default 0.1, the paper's)
-  --llrd-eta E           llrd: per-block learning-rate decay (default 0.95, the paper's)
-  --wd-pre-lambda L      wd_pre: strength of the decay toward the pre-trained weights (default 0.01, the paper's)
+  --mitigation M         ${methodList("|")} (default none):
+${methodUsageLines(27)}
+${hyperParameterUsageText(25)}
   --max-train-examples K use the first K training examples only
   --max-length N         truncation length in tokens (default ${FINETUNE_DEFAULTS.maxLength})
   --save-final           also write the final (last-step) model's outputs into RUN_DIR/final/
   --failed-rule RULE     CHECKPOINT:MEASURE<=BASELINE (default ${formatFailedRule(DEFAULT_FAILED_RULE)})
   --overwrite            replace the run in RUN_DIR (only a run folder or an empty one is ever replaced)
+  --spec SPEC            every setting at once: a run spec (its JSON, or a file holding it), as
+                         \`instability sweep\` hands it to its workers and config.json records it
 ${THREADS_USAGE}
   --quiet                no progress output`;
+}
 
-/** The flag of each option the library checks (checkFineTuneOptions), for its errors. */
-const FLAG_OF: Partial<Record<keyof FineTuneOptions, string>> = {
-  seed: "--seed", lr: "--lr", epochs: "--epochs", batchSize: "--batch", mitigation: "--mitigation", failedRule: "--failed-rule",
-  maxTrainExamples: "--max-train-examples", maxLength: "--max-length", mitigationHyperParameters: "--reinit-layers/--mixout-p/--llrd-eta/--wd-pre-lambda",
-};
+/** Flags that say what to run; --spec says it all, so it takes none of them. */
+const SETTING_FLAGS = ["task", "seed", "model", "glue-dir", "epochs", "lr", "batch", "mitigation", "max-train-examples", "max-length", "save-final", "failed-rule"];
+
+type Values = Record<string, string | boolean | undefined>;
 
 function integer(name: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -53,84 +59,46 @@ function integer(name: string, text: string | undefined, min: number): number | 
   return v;
 }
 
-/** --reinit-layers, --mixout-p, --llrd-eta, --wd-pre-lambda → the methods' hyper-parameters (unset ones keep the defaults). */
-function mitigationFlags(values: Record<string, string | boolean | undefined>): Partial<MitigationHyperParameters> | undefined {
-  const hp: Partial<MitigationHyperParameters> = {};
-  if (values["reinit-layers"] !== undefined) hp.reinitLayers = integer("reinit-layers", values["reinit-layers"] as string, 0);
-  const real = (flag: string, key: "mixoutP" | "llrdEta" | "wdPreLambda", max: number) => {
-    const v = values[flag];
-    if (v === undefined) return;
-    const x = Number(v);
-    if (!(x >= 0 && x <= max) || String(v).trim() === "") throw new CliError(`--${flag}: '${v}' is not a number in [0, ${max}]`);
-    hp[key] = x;
-  };
-  real("mixout-p", "mixoutP", 0.99);
-  real("llrd-eta", "llrdEta", 1);
-  real("wd-pre-lambda", "wdPreLambda", 1e6);
-  return Object.keys(hp).length ? hp : undefined;
-}
-
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCliArgs("finetune", {
+  const { values: parsed } = parseCliArgs("finetune", {
     args: argv,
     options: {
       task: { type: "string" }, seed: { type: "string" }, out: { type: "string" }, model: { type: "string" },
       "glue-dir": { type: "string" }, epochs: { type: "string" }, lr: { type: "string" }, batch: { type: "string" },
       mitigation: { type: "string" }, "max-train-examples": { type: "string" }, "max-length": { type: "string" },
-      "save-final": { type: "boolean" }, "failed-rule": { type: "string" }, overwrite: { type: "boolean" },
-      "reinit-layers": { type: "string" }, "mixout-p": { type: "string" }, "llrd-eta": { type: "string" }, "wd-pre-lambda": { type: "string" },
+      "save-final": { type: "boolean" }, "failed-rule": { type: "string" }, overwrite: { type: "boolean" }, spec: { type: "string" },
+      ...hyperParameterOptions(),
       quiet: { type: "boolean" }, threads: { type: "string" }, help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
+  const values = parsed as Values;
   exitWithParent(); // a sweep's worker stops when its sweep is gone
   if (values.help) {
-    process.stdout.write(USAGE + "\n");
+    process.stdout.write(usage() + "\n");
     return 0;
   }
-  applyThreadsFlag(values.threads);
-  if (!values.task) throw new CliError(`--task NAME is required (valid tasks: ${taskNames().join(", ")})`);
-  if (values.seed === undefined) throw new CliError("--seed N is required");
-  if (!values.out) throw new CliError("--out RUN_DIR is required: the run folder to write");
-  let lr: number | undefined;
-  if (values.lr !== undefined) {
-    lr = Number(values.lr);
-    if (!(lr > 0) || !Number.isFinite(lr)) throw new CliError(`--lr: '${values.lr}' is not a positive number`);
-  }
-  const out = path.resolve(values.out);
+  applyThreadsFlag(values.threads as string | undefined);
+  const options = values.spec === undefined ? flagOptions(values) : specFlagOptions(values);
+  const out = options.out;
   if (values.overwrite && fs.existsSync(out)) {
     const refusal = notReplaceableReason(out);
     if (refusal) throw new CliError(`--out ${out}: --overwrite replaces only a run folder, and ${refusal}; nothing was removed, choose another --out`);
   }
-  const options: Omit<FineTuneOptions, "task"> = {
-    seed: integer("seed", values.seed, 0)!,
-    out,
-    modelDir: values.model ?? defaultModelDir(),
-    glueDir: values["glue-dir"],
-    epochs: integer("epochs", values.epochs, 1),
-    lr,
-    batchSize: integer("batch", values.batch, 1),
-    mitigation: values.mitigation ?? "none",
-    mitigationHyperParameters: mitigationFlags(values),
-    maxTrainExamples: integer("max-train-examples", values["max-train-examples"], 1),
-    maxLength: integer("max-length", values["max-length"], 3),
-    saveFinal: values["save-final"] ?? false,
-    failedRule: values["failed-rule"],
-    overwrite: values.overwrite ?? false,
-    progress: values.quiet ? false : { stream: process.stderr },
-  };
+  options.overwrite = values.overwrite === true;
+  options.progress = values.quiet ? false : { stream: process.stderr };
   // The library checks the options (without tfjs); its errors get the flag's name.
   try {
     checkFineTuneOptions(options);
   } catch (err) {
-    if (err instanceof FineTuneOptionError) throw new CliError(`${FLAG_OF[err.option] ?? err.option}: ${err.message}`);
+    if (err instanceof FineTuneOptionError) throw new CliError(`${values.spec === undefined ? flagOf(err.option) : "--spec"}: ${err.message}`);
     throw err;
   }
 
   // tfjs is loaded only now, so --help and input errors stay fast.
   const { fineTune } = await import("../../train/finetune/fineTune");
   try {
-    const result = await fineTune({ task: values.task, ...options });
+    const result = await fineTune(options);
     const m = result.metrics;
     if (result.status === "skipped") {
       process.stderr.write(`instability finetune: ${out} already holds this run (same settings); skipped (pass --overwrite to redo it)\n`);
@@ -148,4 +116,42 @@ export async function run(argv: string[]): Promise<number> {
     // (INSTABILITY_DEBUG=1 keeps the stack trace.)
     throw new CliError((err as Error).message);
   }
+}
+
+/** The run's settings from the flags (the user's interface). */
+function flagOptions(values: Values): FineTuneOptions & { task: string; out: string } {
+  const text = (name: string) => values[name] as string | undefined;
+  if (!values.task) throw new CliError(`--task NAME is required (valid tasks: ${taskNames().join(", ")})`);
+  if (values.seed === undefined) throw new CliError("--seed N is required");
+  if (!values.out) throw new CliError("--out RUN_DIR is required: the run folder to write");
+  let lr: number | undefined;
+  if (values.lr !== undefined) {
+    lr = Number(values.lr);
+    if (!(lr > 0) || !Number.isFinite(lr)) throw new CliError(`--lr: '${values.lr}' is not a positive number`);
+  }
+  return {
+    task: text("task")!,
+    seed: integer("seed", text("seed"), 0)!,
+    out: path.resolve(text("out")!),
+    modelDir: text("model") ?? defaultModelDir(),
+    glueDir: text("glue-dir"),
+    epochs: integer("epochs", text("epochs"), 1),
+    lr,
+    batchSize: integer("batch", text("batch"), 1),
+    mitigation: text("mitigation") ?? "none",
+    mitigationHyperParameters: hyperParameterFlags(values),
+    maxTrainExamples: integer("max-train-examples", text("max-train-examples"), 1),
+    maxLength: integer("max-length", text("max-length"), 3),
+    saveFinal: values["save-final"] === true,
+    failedRule: text("failed-rule"),
+  };
+}
+
+/** The run's settings from --spec (what a sweep's worker gets); only where to write comes from flags. */
+function specFlagOptions(values: Values): FineTuneOptions & { task: string; out: string } {
+  const given = [...SETTING_FLAGS, ...flaggedHyperParameters().map(({ hp }) => hp.flag.slice(2))].filter((f) => values[f] !== undefined);
+  if (given.length) throw new CliError(`--spec gives every setting of the run; leave out --${given.join(", --")} (or leave out --spec and give the settings as flags)`);
+  if (!values.out) throw new CliError("--out RUN_DIR is required: the run folder to write");
+  const spec = asCliError(() => readSpec(values.spec as string));
+  return specOptions(spec, path.resolve(values.out as string));
 }

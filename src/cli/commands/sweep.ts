@@ -1,12 +1,10 @@
 // `instability sweep`: fine-tune a grid of runs into a run store, N worker processes at a time,
 // resuming whatever is missing; or print the commands / a Slurm array script for a cluster.
-import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_MODEL_NAME, defaultModelDir } from "../../model/defaultModel";
 import { asCliError, CliError, parseCliArgs } from "../command";
 import { taskNames } from "../../data/loadTask";
-import { MITIGATIONS } from "../../train/mitigation/defaults";
 import { EMBEDDED_TASK_NAMES } from "../../data/embeddedTasks";
 import { expandGrid, parseSeeds, type RunSpec } from "../../train/sweep/grid";
 import { runSweep, type RunCommand } from "../../train/sweep/pool";
@@ -16,12 +14,16 @@ import { writeSlurmFiles } from "../../train/sweep/slurmSubmit";
 import { submitSweep } from "../../train/sweep/submitSweep";
 import { recordSweep } from "../../train/sweep/sweepManifest";
 import { checkOneLine, SLURM_FLAGS, SLURM_USAGE, slurmResources, wantsSlurmSubmit } from "../slurmFlags";
-import { type FinetuneArgs, finetuneCommand, finetuneOptions } from "../../train/sweep/finetuneCommand";
+import { type FinetuneArgs, finetuneCommand, runSpecFor } from "../../train/sweep/finetuneCommand";
+import type { FineTuneSpec } from "../../train/finetune/runSpec";
+import { flaggedHyperParameters } from "../../train/mitigation/registry";
+import { checkMethodName, hyperParameterFlags, hyperParameterOptions, methodList, methodUsageLines, withFlagNames } from "../fineTuneFlags";
 import { describeStale, staleRuns } from "../../train/sweep/identityCheck";
 import { missingRuns } from "../../train/sweep/store";
 import { parseThreads } from "../../model/threads";
 
-const USAGE = `usage: instability sweep --store DIR [options]
+function usage(): string {
+  return `usage: instability sweep --store DIR [options]
 
 Fine-tunes every (task, mitigation, learning rate, seed) of a grid into DIR/<model>/<task>/<method>-lr<lr>/seed-NN.
 Finished runs are kept; rerunning the same command completes only what is missing. A finished run
@@ -29,7 +31,8 @@ made with other settings (epochs, checkpoint, data, …: its config.json) is an 
 
   --store DIR              the run store (created if needed)
   --tasks LIST             comma-separated task names (default: ${EMBEDDED_TASK_NAMES.join(",")})
-  --mitigations LIST       none,mixout,llrd,reinit,wd_pre (default: none)
+  --mitigations LIST       ${methodList(",")} (default: none):
+${methodUsageLines(27)}
   --lrs LIST               learning rates (default: 2e-5)
   --seeds LIST             seeds, e.g. 0-19 or 0,3,7 (default: 0-4)
   --workers N              worker processes (default: number of cores)
@@ -38,13 +41,17 @@ made with other settings (epochs, checkpoint, data, …: its config.json) is an 
   --model-name NAME        folder name for the model in the store (default: the checkpoint's folder name)
   --glue-dir DIR           GLUE data (or set GLUE_DIR)
   --epochs E  --batch B  --max-train-examples K  --max-length N  --failed-rule RULE  --save-final
-  --reinit-layers K  --mixout-p P  --llrd-eta E  --wd-pre-lambda L
-                           passed to every \`instability finetune\`
+  ${flaggedHyperParameters().map(({ hp }) => `${hp.flag} ${hp.metavar ?? "X"}`).join("  ")}
+                           passed to every \`instability finetune\` (a method's flags to its runs only)
   --overwrite              re-run finished runs that were made with other settings (default: refuse)
   --print-commands         print one shell command per missing run instead of running
   --slurm FILE             write a Slurm job-array script (and FILE.tasks.json) for the missing runs,
                            to submit by hand (sbatch FILE); logs go to slurm-logs/ beside FILE
 ${SLURM_USAGE}`;
+}
+
+/** The sweep's spelling of the options whose flag differs from finetune's. */
+const SWEEP_FLAGS = { lr: "--lrs", seed: "--seeds", mitigation: "--mitigations" } as const;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCliArgs("sweep", {
@@ -54,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
       lrs: { type: "string" }, seeds: { type: "string" }, workers: { type: "string" }, threads: { type: "string" },
       model: { type: "string" }, "model-name": { type: "string" }, "glue-dir": { type: "string" },
       epochs: { type: "string" }, batch: { type: "string" }, "max-train-examples": { type: "string" },
-      "max-length": { type: "string" }, "failed-rule": { type: "string" }, "reinit-layers": { type: "string" }, "mixout-p": { type: "string" }, "llrd-eta": { type: "string" }, "wd-pre-lambda": { type: "string" },
+      "max-length": { type: "string" }, "failed-rule": { type: "string" }, ...hyperParameterOptions(),
       "save-final": { type: "boolean" }, "print-commands": { type: "boolean" }, slurm: { type: "string" }, overwrite: { type: "boolean" },
       ...SLURM_FLAGS,
       help: { type: "boolean", short: "h" },
@@ -62,46 +69,25 @@ export async function run(argv: string[]): Promise<number> {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write(USAGE + "\n");
+    process.stdout.write(usage() + "\n");
     return 0;
   }
   if (!values.store) throw new CliError("--store DIR is required: the folder that holds the runs");
 
-  const list = (text: string | undefined, fallback: string[]) => (text ? text.split(",").map((s) => s.trim()).filter(Boolean) : fallback);
-  const learningRates = list(values.lrs, ["2e-5"]).map((s) => {
-    const lr = Number(s);
-    if (!(lr > 0)) throw new CliError(`--lrs: '${s}' is not a positive number`);
-    return lr;
-  });
-  const seeds = asCliError(() => parseSeeds(values.seeds ?? "0-4"), "--seeds: ");
   const workers = values.workers === undefined ? os.cpus().length : Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1) throw new CliError(`--workers must be a positive integer, got '${values.workers}'`);
-  const modelName = values["model-name"] ?? (values.model ? path.basename(path.resolve(values.model)) : DEFAULT_MODEL_NAME);
-  const tasks = list(values.tasks, [...EMBEDDED_TASK_NAMES]);
-  const mitigations = list(values.mitigations, ["none"]);
-  for (const t of tasks) if (!taskNames().includes(t)) throw new CliError(`--tasks: unknown task '${t}'; valid tasks: ${taskNames().join(", ")}`);
-  for (const m of mitigations) {
-    if (!(MITIGATIONS as readonly string[]).includes(m)) throw new CliError(`--mitigations: unknown method '${m}'; valid methods: ${MITIGATIONS.join(", ")}`);
-  }
-  const runs = asCliError(() => expandGrid({ model: modelName, tasks, mitigations, learningRates, seeds }));
+  const runs = gridRuns(values);
 
   const args: FinetuneArgs = {
     model: values.model, glueDir: values["glue-dir"], epochs: values.epochs, batch: values.batch,
     maxTrainExamples: values["max-train-examples"], maxLength: values["max-length"],
-    reinitLayers: values["reinit-layers"], mixoutP: values["mixout-p"], llrdEta: values["llrd-eta"], wdPreLambda: values["wd-pre-lambda"], failedRule: values["failed-rule"], saveFinal: values["save-final"],
+    hyperParameters: hyperParameterFlags(values), failedRule: values["failed-rule"], saveFinal: values["save-final"],
   };
   const store = path.resolve(values.store);
-  // Finished runs made with other settings are neither counted as done nor mixed with new ones.
-  const stale = asCliError(() => staleRuns(store, runs, (r, runDir) => finetuneOptions(r, runDir, args, defaultModelDir())));
-  const strangers = stale.filter((s) => !s.inGrid);
-  if (strangers.length) {
-    throw new CliError(`${describeStale(store, strangers)}; they are not part of this sweep: move them out of its configuration folders, or use another --store`);
-  }
-  if (stale.length && !values.overwrite) {
-    throw new CliError(`${describeStale(store, stale)}; rerun with the settings they were made with, pass --overwrite to re-run them, or use another --store`);
-  }
-  const redo = new Set(stale.map((s) => s.relativeDir));
-  const commandFor = (r: RunSpec, runDir: string): RunCommand => finetuneCommand(r, runDir, { ...args, overwrite: redo.has(r.relativeDir) });
+  // Every run's spec first: a bad option or checkpoint stops the sweep before anything runs.
+  const specs = new Map(runs.map((r) => [r.relativeDir, asCliError(() => withFlagNames(() => runSpecFor(r, args, defaultModelDir()), SWEEP_FLAGS))]));
+  const redo = staleToRedo(store, runs, specs, values.overwrite === true);
+  const commandFor = (r: RunSpec, runDir: string): RunCommand => finetuneCommand(specs.get(r.relativeDir)!, runDir, redo.has(r.relativeDir));
 
   const submit = wantsSlurmSubmit(values);
   const resources = slurmResources(values);
@@ -139,6 +125,38 @@ export async function run(argv: string[]): Promise<number> {
   return result.failed.length ? 1 : 0;
 }
 
+/** The grid's runs from --tasks, --mitigations, --lrs, --seeds and the model's name, each checked. */
+function gridRuns(values: { tasks?: string; mitigations?: string; lrs?: string; seeds?: string; model?: string; "model-name"?: string }): RunSpec[] {
+  const list = (text: string | undefined, fallback: string[]) => (text ? text.split(",").map((s) => s.trim()).filter(Boolean) : fallback);
+  const learningRates = list(values.lrs, ["2e-5"]).map((s) => {
+    const lr = Number(s);
+    if (!(lr > 0)) throw new CliError(`--lrs: '${s}' is not a positive number`);
+    return lr;
+  });
+  const seeds = asCliError(() => parseSeeds(values.seeds ?? "0-4"), "--seeds: ");
+  const modelName = values["model-name"] ?? (values.model ? path.basename(path.resolve(values.model)) : DEFAULT_MODEL_NAME);
+  const tasks = list(values.tasks, [...EMBEDDED_TASK_NAMES]);
+  const mitigations = list(values.mitigations, ["none"]);
+  for (const t of tasks) if (!taskNames().includes(t)) throw new CliError(`--tasks: unknown task '${t}'; valid tasks: ${taskNames().join(", ")}`);
+  for (const m of mitigations) checkMethodName("--mitigations", m);
+  return asCliError(() => expandGrid({ model: modelName, tasks, mitigations, learningRates, seeds }));
+}
+
+/**
+ * Finished runs made with other settings than their spec are neither counted as done nor mixed
+ * with new ones: an error, or (--overwrite) the set of runs to redo.
+ */
+function staleToRedo(store: string, runs: RunSpec[], specs: Map<string, FineTuneSpec>, overwrite: boolean): Set<string> {
+  const stale = asCliError(() => staleRuns(store, runs, (r) => specs.get(r.relativeDir)!));
+  const strangers = stale.filter((s) => !s.inGrid);
+  if (strangers.length) {
+    throw new CliError(`${describeStale(store, strangers)}; they are not part of this sweep: move them out of its configuration folders, or use another --store`);
+  }
+  if (stale.length && !overwrite) {
+    throw new CliError(`${describeStale(store, stale)}; rerun with the settings they were made with, pass --overwrite to re-run them, or use another --store`);
+  }
+  return new Set(stale.map((s) => s.relativeDir));
+}
 
 type CommandFor = (r: RunSpec, runDir: string) => RunCommand;
 
@@ -181,3 +199,4 @@ function submitGrid(store: string, runs: RunSpec[], commandFor: CommandFor, redo
   );
   return 0;
 }
+

@@ -33,26 +33,34 @@ function sha256File(file: string): string {
 
 const fingerprints = new Map<string, CheckpointFingerprint>();
 
-/** The checkpoint's config and fingerprints; errors name the folder and what to pass instead. */
-export function fingerprintCheckpoint(modelDir: string): CheckpointFingerprint {
+/** The checkpoint's config.json, parsed, without hashing anything; errors name the folder and what to pass instead. */
+export function checkpointConfig(modelDir: string): EncoderConfig {
   const dir = path.resolve(modelDir);
   if (!fs.existsSync(dir)) throw new Error(`model directory ${dir} does not exist; pass --model DIR with a Hugging Face checkpoint folder`);
   if (!fs.statSync(dir).isDirectory()) throw new Error(`--model ${dir} is a file; pass the checkpoint folder that holds config.json`);
   const configFile = path.join(dir, "config.json");
-  const weightsFile = path.join(dir, "model.safetensors");
   if (!fs.existsSync(configFile)) throw new Error(`${dir}: no config.json; expected a Hugging Face checkpoint directory (try \`instability models pull NAME\`)`);
-  const stamp = [configFile, weightsFile].map((f) => (fs.existsSync(f) ? `${fs.statSync(f).size}:${fs.statSync(f).mtimeMs}` : "-")).join("|");
-  const cached = fingerprints.get(`${dir}\0${stamp}`);
-  if (cached) return cached;
   let json: unknown;
   try {
     json = JSON.parse(fs.readFileSync(configFile, "utf8"));
   } catch (err) {
     throw new Error(`${configFile}: not valid JSON (${(err as Error).message})`);
   }
+  return parseConfig(json, configFile);
+}
+
+/** The checkpoint's config and fingerprints; errors name the folder and what to pass instead. */
+export function fingerprintCheckpoint(modelDir: string): CheckpointFingerprint {
+  const dir = path.resolve(modelDir);
+  const config = checkpointConfig(dir);
+  const configFile = path.join(dir, "config.json");
+  const weightsFile = path.join(dir, "model.safetensors");
+  const stamp = [configFile, weightsFile].map((f) => (fs.existsSync(f) ? `${fs.statSync(f).size}:${fs.statSync(f).mtimeMs}` : "-")).join("|");
+  const cached = fingerprints.get(`${dir}\0${stamp}`);
+  if (cached) return cached;
   const fp: CheckpointFingerprint = {
     dir,
-    config: parseConfig(json, configFile),
+    config,
     configSha256: sha256File(configFile),
     // A missing weights file is reported by the loader, with its hint about pytorch_model.bin.
     weightsSha256: fs.existsSync(weightsFile) ? sha256File(weightsFile) : "missing",
@@ -84,13 +92,13 @@ export function checkpointPositions(m: EncoderConfig): number {
  * model's positions unless given), the re-init depth (the paper's 5 of 24 blocks, scaled, unless
  * given); and checks both fit the model.
  */
-export function resolveAgainstCheckpoint(c: ResolvedConfig, ck: CheckpointFingerprint, reinitGiven: boolean): void {
-  const positions = checkpointPositions(ck.config);
+export function resolveAgainstCheckpoint(c: Omit<ResolvedConfig, "task">, model: EncoderConfig, reinitGiven: boolean): void {
+  const positions = checkpointPositions(model);
   if (c.maxLength > positions && !c.maxLengthGiven) c.maxLength = positions;
   if (c.maxLength > positions) {
     throw new Error(`--max-length ${c.maxLength} exceeds the ${positions} positions of the model in ${c.modelDir}; pass --max-length ${positions} or less`);
   }
-  const L = ck.config.num_hidden_layers;
+  const L = model.num_hidden_layers;
   if (!reinitGiven) c.mitigationHyperParameters.reinitLayers = reinitLayersForDepth(L);
   const k = c.mitigationHyperParameters.reinitLayers;
   if (c.mitigation === "reinit" && k > L) {

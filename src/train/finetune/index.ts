@@ -7,3 +7,4 @@ export { BestCheckpoint } from "./bestCheckpoint";
 export { predict, predictedLabels, scorePredictions, type Predictions } from "./evaluate";
 export { encodeExamples, makeBatch, batchIndices, epochBatches, type EncodedExamples, type LabelledBatch } from "./batches";
 export { checkOutput } from "./output";
+export { type FineTuneSpec, readSpec, resolveSpec, specOptions, specOfConfig } from "./runSpec";

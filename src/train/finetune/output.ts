@@ -2,7 +2,7 @@
 // before any training, so that a bad output path costs nothing.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { notReplaceableReason } from "../../runs/runDefinition";
+import { isRunFolder, notARunReason, notReplaceableReason } from "../../runs/runDefinition";
 import { recoverInterruptedReplace, type RunContents } from "../../runs/runFolder";
 import { describeDifferences, identityDifferences } from "../../runs/runIdentity";
 import type { Predictions } from "./evaluate";
@@ -14,8 +14,9 @@ import { PARENT_ENV } from "../sweep/parentWatch";
 export type OutputState = "free" | "finished";
 
 /**
- * "finished" when `out` already holds a finished run (its metrics.json exists); "free" when the
- * run can be written there. Throws, naming the path, when it cannot.
+ * "finished" when `out` already holds a finished run (a run folder: runs/runDefinition.ts, the one
+ * definition the sweep and the store use too); "free" when the run can be written there. Throws,
+ * naming the path, when it cannot.
  */
 export function checkOutput(out: string, overwrite: boolean): OutputState {
   recoverInterruptedReplace(out); // a replacement killed half-way: finish it before anything else
@@ -26,9 +27,9 @@ export function checkOutput(out: string, overwrite: boolean): OutputState {
       if (refusal) throw new Error(`--out ${out}: --overwrite replaces only a run folder, and ${refusal}; nothing was removed, choose another --out`);
       return "free";
     }
-    if (fs.existsSync(path.join(out, "metrics.json"))) return "finished";
+    if (isRunFolder(out)) return "finished";
     if (fs.readdirSync(out).length > 0) {
-      throw new Error(`--out ${out} exists and is not a finished run (no metrics.json); remove it, pass --overwrite, or choose another folder`);
+      throw new Error(`--out ${out} exists and is not a finished run (${notARunReason(out)}); remove it, pass --overwrite, or choose another folder`);
     }
   }
   const parent = path.dirname(out);

@@ -4,3 +4,5 @@ export * from "./mixout";
 export * from "./llrd";
 export * from "./reinit";
 export * from "./wdPre";
+export { registerMitigationMethod, mitigationMethods, mitigationNames, mitigationMethod } from "./registry";
+export type { MitigationMethod, MitigationMethodData, HyperParameter } from "./method";

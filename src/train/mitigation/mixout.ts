@@ -5,7 +5,9 @@
 // E_M[W̃] = W. Biases are not mixed; eval passes use W itself (the model does not call the hook).
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../util/random";
-import { DEFAULT_MITIGATION_HYPERPARAMETERS as DEFAULTS } from "./defaults";
+import type { MitigationContext, MitigationHyperParameters, MitigationSetup } from "./method";
+import { defaultOf } from "./methods/defaultOf";
+import { MIXOUT } from "./methods/mixout";
 
 /** Which axis of the in-memory weight holds the input features: a number or a per-name rule. */
 export type InputAxis = number | ((name: string, shape: readonly number[]) => number);
@@ -52,7 +54,7 @@ export class Mixout {
 
   /** Call right after loading (and head initialisation / re-init): u is captured now. */
   constructor(params: Map<string, tf.Variable>, options: MixoutOptions) {
-    this.p = options.p ?? DEFAULTS.mixoutP;
+    this.p = options.p ?? defaultOf(MIXOUT, "mixoutP");
     if (!(this.p >= 0 && this.p < 1)) throw new Error(`mixout p must lie in [0, 1), got ${this.p}`);
     this.rng = options.rng;
     const axis = options.inputAxis;
@@ -82,4 +84,11 @@ export class Mixout {
     for (const t of this.targets.values()) t.dispose();
     this.targets.clear();
   }
+}
+
+/** The registry's configure of Mixout: dropout off, the weight hook on. */
+export function configureMixout(base: MitigationSetup, ctx: MitigationContext, hp: MitigationHyperParameters): MitigationSetup {
+  if (ctx.inputAxis === undefined) throw new Error("mixout needs the model's input-feature axis of linear weights (MitigationContext.inputAxis)");
+  const mixout = new Mixout(ctx.params, { p: hp.mixoutP, rng: ctx.rng.fork("mixout"), inputAxis: ctx.inputAxis });
+  return { ...base, dropoutOverride: 0, weightTransform: mixout.weightTransform, dispose: () => mixout.dispose() };
 }

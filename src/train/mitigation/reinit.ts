@@ -6,7 +6,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../util/random";
 import { countEncoderLayers, encoderLayerIndex } from "../parameterGroups";
-import { DEFAULT_MITIGATION_HYPERPARAMETERS as DEFAULTS } from "./defaults";
+import type { MitigationContext, MitigationHyperParameters, MitigationSetup } from "./method";
+import { defaultOf } from "./methods/defaultOf";
+import { REINIT } from "./methods/reinit";
 
 export interface ReinitOptions {
   /** Number of top blocks (5 in the paper). */
@@ -21,7 +23,7 @@ const BERT_POOLER = /(^|\.)pooler\.dense\.(weight|bias)$/;
 const ROBERTA_POOLER = /^classifier\.dense\.(weight|bias)$/;
 
 /** The names reinitTopLayers would re-initialise, in the parameter map's order. */
-export function reinitNames(names: Iterable<string>, layers = 5): string[] {
+export function reinitNames(names: Iterable<string>, layers = defaultOf(REINIT, "reinitLayers")): string[] {
   const list = [...names];
   const L = countEncoderLayers(list);
   if (!Number.isInteger(layers) || layers < 0 || layers > L) {
@@ -54,8 +56,8 @@ function initKind(name: string, shape: readonly number[]): InitKind {
 
 /** Re-initialises in place and returns the exact list of re-initialised parameter names. */
 export function reinitTopLayers(params: Map<string, tf.Variable>, options: ReinitOptions): string[] {
-  const std = options.std ?? DEFAULTS.reinitStd;
-  const names = reinitNames(params.keys(), options.layers ?? DEFAULTS.reinitLayers);
+  const std = options.std ?? defaultOf(REINIT, "reinitStd");
+  const names = reinitNames(params.keys(), options.layers ?? defaultOf(REINIT, "reinitLayers"));
   // Classify every name before assigning any, so a bad name leaves the model untouched.
   const kinds = names.map((n) => initKind(n, params.get(n)!.shape));
   names.forEach((n, i) => {
@@ -69,4 +71,10 @@ export function reinitTopLayers(params: Map<string, tf.Variable>, options: Reini
     tf.tidy(() => v.assign(tf.tensor(values, v.shape, "float32")));
   });
   return names;
+}
+
+/** The registry's configure of Re-init: the top blocks re-initialised now, before θ₀ or u are captured. */
+export function configureReinit(base: MitigationSetup, ctx: MitigationContext, hp: MitigationHyperParameters): MitigationSetup {
+  const reinitialized = reinitTopLayers(ctx.params, { layers: hp.reinitLayers, std: hp.reinitStd, rng: ctx.rng.fork("reinit") });
+  return { ...base, reinitialized };
 }

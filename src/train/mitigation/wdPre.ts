@@ -5,7 +5,9 @@
 // Biases and LayerNorm weights get no decay.
 import * as tf from "@tensorflow/tfjs";
 import { ParameterGroup, isHead, isNoDecay, standardGroups } from "../parameterGroups";
-import { DEFAULT_MITIGATION_HYPERPARAMETERS as DEFAULTS } from "./defaults";
+import type { MitigationContext, MitigationHyperParameters, MitigationSetup } from "./method";
+import { defaultOf } from "./methods/defaultOf";
+import { WD_PRE } from "./methods/wdPre";
 
 export interface WdPreOptions {
   /** λ (0.01 in the paper). */
@@ -28,7 +30,7 @@ export class WeightDecayTowardPretrained {
 
   /** θ₀ is captured now: create it together with the optimizer, after any re-initialisation. */
   constructor(params: Map<string, tf.Variable>, options: WdPreOptions = {}) {
-    this.lambda = options.lambda ?? DEFAULTS.wdPreLambda;
+    this.lambda = options.lambda ?? defaultOf(WD_PRE, "wdPreLambda");
     if (!(this.lambda >= 0) || !Number.isFinite(this.lambda)) throw new Error(`WD_pre λ must be a finite number ≥ 0, got ${this.lambda}`);
     this.params = params;
     for (const [name, v] of params) {
@@ -70,4 +72,10 @@ export class WeightDecayTowardPretrained {
     for (const t of this.anchors.values()) t.dispose();
     this.anchors.clear();
   }
+}
+
+/** The registry's configure of WD_pre: AdamW without decay, the pull toward θ₀ after each step. */
+export function configureWdPre(base: MitigationSetup, ctx: MitigationContext, hp: MitigationHyperParameters): MitigationSetup {
+  const wd = new WeightDecayTowardPretrained(ctx.params, { lambda: hp.wdPreLambda });
+  return { ...base, groups: wdPreGroups(ctx.params.keys()), afterStep: (lrT) => wd.apply(lrT), dispose: () => wd.dispose() };
 }

@@ -7,9 +7,10 @@ import { loadTask } from "../../data/loadTask";
 import type { TaskData } from "../../data/types";
 import { listRunFolders } from "../../runs/runDefinition";
 import { describeDifferences, identityDifferences } from "../../runs/runIdentity";
-import { type FineTuneOptions, resolveConfig } from "../finetune/config";
+import { resolveConfig } from "../finetune/config";
 import { fingerprintCheckpoint, resolveAgainstCheckpoint, runSettings } from "../finetune/identity";
 import { finishedRunMismatch } from "../finetune/output";
+import { type FineTuneSpec, specOptions } from "../finetune/runSpec";
 import type { RunSpec } from "./grid";
 import { insideStore } from "../../runs/storeLayout";
 import { isRunComplete } from "./store";
@@ -22,14 +23,13 @@ export interface StaleRun {
   inGrid: boolean;
 }
 
-/** The settings `finetune` would record for a run (identity.ts runSettings), computed in-process. */
-export function plannedSettings(options: FineTuneOptions, tasks: Map<string, TaskData>): Record<string, unknown> {
-  const name = options.task as string;
-  let task = tasks.get(name);
-  if (!task) tasks.set(name, (task = loadTask(name, { glueDir: options.glueDir })));
-  const c = resolveConfig(options, task);
+/** The settings `finetune` would record for a run of `spec` (identity.ts runSettings: the spec's and the fingerprints), computed in-process. */
+export function plannedSettings(spec: FineTuneSpec, tasks: Map<string, TaskData>): Record<string, unknown> {
+  let task = tasks.get(spec.task);
+  if (!task) tasks.set(spec.task, (task = loadTask(spec.task, { glueDir: spec.glueDir ?? undefined })));
+  const c = resolveConfig(specOptions(spec, "."), task);
   const ck = fingerprintCheckpoint(c.modelDir);
-  resolveAgainstCheckpoint(c, ck, options.mitigationHyperParameters?.reinitLayers !== undefined);
+  resolveAgainstCheckpoint(c, ck.config, true);
   return runSettings(c, ck);
 }
 
@@ -37,7 +37,7 @@ export function plannedSettings(options: FineTuneOptions, tasks: Map<string, Tas
  * Finished runs in the grid's configuration folders that are not what the grid asks for. Tasks
  * are loaded (and the checkpoint hashed) only when some configuration folder already has runs.
  */
-export function staleRuns(store: string, runs: RunSpec[], optionsFor: (run: RunSpec, runDir: string) => FineTuneOptions): StaleRun[] {
+export function staleRuns(store: string, runs: RunSpec[], specFor: (run: RunSpec) => FineTuneSpec): StaleRun[] {
   const tasks = new Map<string, TaskData>();
   const stale: StaleRun[] = [];
   const byFolder = new Map<string, RunSpec[]>();
@@ -57,13 +57,13 @@ export function staleRuns(store: string, runs: RunSpec[], optionsFor: (run: RunS
       const relativeDir = path.join(folder, name);
       if (spec) {
         if (!isRunComplete(store, spec)) continue;
-        const options = optionsFor(spec, path.join(store, relativeDir));
-        const settings = plannedSettings(options, tasks);
+        const planned = specFor(spec);
+        const settings = plannedSettings(planned, tasks);
         reference ??= settings;
-        const reason = finishedRunMismatch(path.join(store, relativeDir), settings, options.saveFinal ?? false);
+        const reason = finishedRunMismatch(path.join(store, relativeDir), settings, planned.saveFinal);
         if (reason) stale.push({ relativeDir, reason, inGrid: true });
       } else {
-        reference ??= plannedSettings(optionsFor(specs[0], path.join(dir, path.basename(specs[0].relativeDir))), tasks);
+        reference ??= plannedSettings(specFor(specs[0]), tasks);
         let found: Record<string, unknown> | undefined;
         try {
           found = JSON.parse(fs.readFileSync(path.join(dir, name, "config.json"), "utf8"));

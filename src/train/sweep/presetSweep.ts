@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultModelDir } from "../../model/defaultModel";
 import { expandGrid, type RunSpec } from "./grid";
-import { finetuneCommand, finetuneOptions, type FinetuneArgs } from "./finetuneCommand";
+import { finetuneCommand, runSpecFor, type FinetuneArgs } from "./finetuneCommand";
 import { describeStale, staleRuns } from "./identityCheck";
 import { runSweep, type RunCommand, type SweepResult } from "./pool";
 import { learningRateFor, llrdEtaFor, type ReproducePreset, type SweepPart } from "./presets";
@@ -53,7 +53,8 @@ export function presetFinetuneArgs(preset: ReproducePreset, model: string | unde
   const layers = Number(modelConfig(model)?.num_hidden_layers) || undefined;
   const { epochs, batch, maxTrainExamples, maxLength, reinitLayers } = preset.finetune;
   // No preset re-init depth: the engine scales the paper's 5 of 24 blocks to the model.
-  return { model, glueDir, epochs, batch, maxTrainExamples, maxLength, reinitLayers, mixoutP: preset.mitigation?.mixoutP, llrdEta: llrdEtaFor(preset, layers), wdPreLambda: preset.mitigation?.wdPreLambda };
+  const hyperParameters = { reinitLayers, mixoutP: preset.mitigation?.mixoutP, llrdEta: llrdEtaFor(preset, layers), wdPreLambda: preset.mitigation?.wdPreLambda };
+  return { model, glueDir, epochs, batch, maxTrainExamples, maxLength, hyperParameters: Object.fromEntries(Object.entries(hyperParameters).filter(([, v]) => v !== undefined)) as Record<string, number> };
 }
 
 export interface PresetSweepOptions {
@@ -85,15 +86,16 @@ function presetPlan(o: PresetSweepOptions): { runs: RunSpec[]; tasks: string[]; 
   const tasks = o.glueDir ? o.preset.tasks.glue : o.preset.tasks.embedded;
   const { runs, saveFinal } = presetRuns(o.preset, o.modelName ?? storeModelName(o.model), tasks, modelFamily(o.model), o.include);
   const args = presetFinetuneArgs(o.preset, o.model, o.glueDir);
-  if (!o.commandFor) {
-    // A finished run is reused only if it was made with these settings (its config.json says so).
-    const stale = staleRuns(o.store, runs, (r, runDir) => finetuneOptions(r, runDir, { ...args, saveFinal: saveFinal.has(r.relativeDir) }, defaultModelDir()));
-    if (stale.length) throw new StaleRunsError(describeStale(o.store, stale));
+  if (o.commandFor) {
+    const fake = o.commandFor;
+    return { runs, tasks, commandFor: (r, runDir) => fake(r, runDir, saveFinal.has(r.relativeDir)) };
   }
-  const commandFor = (r: RunSpec, runDir: string): RunCommand => {
-    const keepFinal = saveFinal.has(r.relativeDir);
-    return o.commandFor ? o.commandFor(r, runDir, keepFinal) : finetuneCommand(r, runDir, { ...args, saveFinal: keepFinal });
-  };
+  // Every run's spec before anything runs, so a bad option or checkpoint stops the sweep at once.
+  const specs = new Map(runs.map((r) => [r.relativeDir, runSpecFor(r, { ...args, saveFinal: saveFinal.has(r.relativeDir) }, defaultModelDir())]));
+  // A finished run is reused only if it was made with this spec (its config.json says so).
+  const stale = staleRuns(o.store, runs, (r) => specs.get(r.relativeDir)!);
+  if (stale.length) throw new StaleRunsError(describeStale(o.store, stale));
+  const commandFor = (r: RunSpec, runDir: string): RunCommand => finetuneCommand(specs.get(r.relativeDir)!, runDir);
   return { runs, tasks, commandFor };
 }
 

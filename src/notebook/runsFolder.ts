@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { describeDegenerate } from "../measures/degenerate";
 import { KappaChance } from "../measures/fleissKappa";
 import { measureRunsDetailed, type InstabilityReport } from "../measures/runMeasures";
-import { ALL_REPRESENTATION_MEASURES, measureNamesProblem, REPRESENTATION_MEASURES, type RepresentationMeasure } from "../measures/representationMeasures";
+import { allRepresentationMeasures, measureNamesProblem, REPRESENTATION_MEASURES, type RepresentationMeasure } from "../measures/representationMeasures";
 import { describeMetric, TASK_METRICS, type TaskMetric } from "../measures/taskMetrics";
 import { describeIndexing, entriesOfBlocks } from "../runs/layerIndexing";
 import { describeSkipped, findRunsDirectories, listRunFolders } from "../runs/runDefinition";
@@ -61,7 +61,7 @@ function storeRootHint(dir: string): void {
 }
 
 export interface ShowMeasuresOptions {
-  /** Representation measures (default the paper's svcca, op, cka); see ALL_REPRESENTATION_MEASURES. */
+  /** Representation measures (default the paper's svcca, op, cka); any of allRepresentationMeasures(), registered ones included. */
   measures?: readonly string[];
   /** Task metric of SD (default metrics.json's "metric" when every run has the same one, else accuracy). */
   metric?: TaskMetric;
@@ -110,10 +110,10 @@ export function showMeasures(set: RunSet, o: ShowMeasuresOptions = {}): Instabil
 
 function checkedMeasures(names: readonly string[] | undefined): RepresentationMeasure[] {
   if (names === undefined) return [...REPRESENTATION_MEASURES];
-  if (!Array.isArray(names)) throw new Error(`showMeasures: measures must be an array of names, e.g. ["cka", "pwcca"]; use ${ALL_REPRESENTATION_MEASURES.join(", ")}`);
+  if (!Array.isArray(names)) throw new Error(`showMeasures: measures must be an array of names, e.g. ["cka", "pwcca"]; use ${allRepresentationMeasures().join(", ")}`);
   const problem = measureNamesProblem(names);
-  if (problem) throw new Error(`showMeasures: measures ${JSON.stringify(names)}: ${problem}; use ${ALL_REPRESENTATION_MEASURES.join(", ")}`);
-  return names as RepresentationMeasure[];
+  if (problem) throw new Error(`showMeasures: measures ${JSON.stringify(names)}: ${problem}; use ${allRepresentationMeasures().join(", ")}`);
+  return [...names];
 }
 
 /** The metric every run's metrics.json names (the exporter writes it), else accuracy. */

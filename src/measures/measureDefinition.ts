@@ -3,8 +3,6 @@
 // The objects live beside the numeric code they wrap (linearCka.ts, pwcca.ts, …) and are listed
 // once in measures/registry.ts; every list of measures in the CLI, the report, the notebooks and
 // the analyses is read from there.
-import type { RbfOptions } from "./kernelCka";
-import type { SvccaOptions } from "./svcca";
 
 /** A measure's spelling in figures and HTML tables (html) and in CSV headers and the console (plain). */
 export interface MeasureLabel {
@@ -14,10 +12,10 @@ export interface MeasureLabel {
 
 /** Settings a preparation reads; a measure with a setting of its own adds it under its option's key. */
 export interface MeasureSettings {
-  /** The SVD reduction's threshold, for SVCCA and PWCCA. */
-  svcca?: SvccaOptions;
-  /** The RBF bandwidth of cka-rbf. */
-  rbf?: RbfOptions;
+  /** The SVD reduction's threshold, for SVCCA and PWCCA (svcca.ts's SvccaOptions). */
+  svcca?: { threshold?: number };
+  /** The RBF bandwidth of cka-rbf (kernelCka.ts's RbfOptions). */
+  rbf?: { threshold?: number };
   /** Neighbours k of mknn and cknna (default 10). */
   knn?: number;
   [option: string]: unknown;
@@ -80,7 +78,7 @@ export interface MeasureDefinition {
   /** What it is, for usage texts, e.g. "projection-weighted CCA". */
   help: string;
   /** Absent for the prediction-level measures (SD, I_pwd, I_κ, I_JSD, measured in runMeasures.ts). */
-  representation?: RepresentationKernel<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- each measure prepares its own type
+  representation?: RepresentationKernel<any>; // any: each measure prepares its own type
   options?: readonly MeasureOption[];
   /**
    * A module that registers this measure when loaded, for the worker threads of parallelLayers.ts

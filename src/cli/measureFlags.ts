@@ -10,7 +10,9 @@ import { CliError } from "./command";
 export function wrapUsage(text: string, indent: number, width = 100): string {
   const lines: string[] = [];
   let line = "";
-  for (const word of text.split(" ")) {
+  // "1 − CKNNA" stays on one line.
+  const words = text.split(" ").reduce<string[]>((out, w, i, all) => (w === "−" || all[i - 1] === "−" ? [...out.slice(0, -1), `${out[out.length - 1]} ${w}`] : [...out, w]), []);
+  for (const word of words) {
     if (line && indent + line.length + 1 + word.length > width) (lines.push(line), (line = word));
     else line = line ? `${line} ${word}` : word;
   }

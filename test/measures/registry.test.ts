@@ -129,6 +129,8 @@ test("a registered measure is a choice of the notebooks' showMeasures, labelled 
     const set = checkRuns(dir);
     const report = showMeasures(set, { measures: ["centroid", "svcca"], predictions: false });
     close(report.representation!.centroid!, curve(dir, centroidDistance), "centroid");
+    const scaled = showMeasures(set, { measures: ["centroid"], predictions: false, settings: { "centroid-scale": 3 } });
+    close(scaled.representation!.centroid!, curve(dir, centroidDistance).map((v) => 3 * v), "centroid-scale 3");
     assert.ok(shown.some((t) => /I_centroid/.test(t)), shown.join("\n"));
     assert.throws(() => showMeasures(set, { measures: ["centroids"] }), /unknown measure 'centroids'; use svcca, .*, centroid$/);
   } finally {

@@ -9,7 +9,7 @@
 import * as os from "node:os";
 import { performance } from "node:perf_hooks";
 import {
-  EXTRA_REPRESENTATION_MEASURES,
+  extraRepresentationMeasures,
   gram,
   linearCkaDistance,
   orthogonalProcrustesDistance,
@@ -20,6 +20,7 @@ import {
   representationMatricesParallel,
   svccaDistance,
 } from "../src/measures";
+import type { PwccaPrepared } from "../src/measures/pwcca";
 import { simdKernels } from "../src/measures/simd";
 import { Random } from "../src/util/random";
 
@@ -121,14 +122,15 @@ async function main(): Promise<void> {
   // paper's three when they are computed together, and op-angular shares OP's whole preparation)
   // and the cost of one pair, each timed alone; the 20-run × 24-layer cost follows from them.
   const gramMs = medianCpuMs(5, () => gram(data[0][0], N, D));
-  const extra = EXTRA_REPRESENTATION_MEASURES.map((m) => {
+  const extra = extraRepresentationMeasures().map((m) => {
     const prep = medianCpuMs(3, () => prepareLayer(data[0][0], N, D, { measures: [m] }));
     const a = prepareLayer(data[0][0], N, D, { measures: [m] });
     const b = prepareLayer(data[0][1], N, D, { measures: [m] });
     const pair = medianCpuMs(m === "pwcca" ? 5 : 31, () => preparedDistance(a, b, m));
     const full = (R * LAYERS * prep + PAIRS * LAYERS * pair) / 1000;
     // PWCCA's weights are not unique when the kept spaces overlap in a shared subspace (pwcca.ts).
-    const uniqueness = a.pwcca && b.pwcca ? `; k_x + k_y = ${a.pwcca.kept + b.pwcca.kept} ${a.pwcca.kept + b.pwcca.kept > N ? `> N = ${N}: not uniquely defined here (pwcca.ts)` : `≤ N = ${N}`}` : "";
+    const kept = m === "pwcca" ? (a.prepared!.pwcca as PwccaPrepared).kept + (b.prepared!.pwcca as PwccaPrepared).kept : undefined;
+    const uniqueness = kept !== undefined ? `; k_x + k_y = ${kept} ${kept > N ? `> N = ${N}: not uniquely defined here (pwcca.ts)` : `≤ N = ${N}`}` : "";
     return `  ${m.padEnd(10)} prep ${prep.toFixed(1)} ms/run-layer, ${pair.toFixed(2)} ms/pair → ${full.toFixed(1)} s CPU for ${PAIRS} pairs × ${LAYERS} layers alone${uniqueness}`;
   });
 

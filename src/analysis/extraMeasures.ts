@@ -1,22 +1,23 @@
-// The optional representation measures (PWCCA, RBF/biased CKA, angular Procrustes, RSA) for the
-// analyses that can show them beside the paper's three: the convergent-validity section only. They
+// The optional representation measures (any registered besides the paper's three, measures/
+// registry.ts) for the analyses that can show them beside the paper's three: the
+// convergent-validity section only. They
 // are measured on the configurations that section reads (the Standard runs), not on every
 // configuration of the store, since some cost far more than the paper's three (bench/measures),
 // and cached per store and configuration like the store's own measurements.
-import { EXTRA_REPRESENTATION_MEASURES, measureNamesProblem, REPRESENTATION_MEASURES, type RepresentationMatrices, type RepresentationMeasure } from "../measures/representation";
+import { extraRepresentationMeasures, measureNamesProblem, REPRESENTATION_MEASURES, type RepresentationMatrices, type RepresentationMeasure } from "../measures/representation";
 import { type Configuration, measureConfiguration, type RunStore } from "./store";
 
 const cache = new WeakMap<RunStore, Map<string, RepresentationMatrices | undefined>>();
 
 /**
- * The extra measures asked for (`measures`, any of ALL_REPRESENTATION_MEASURES), without the
+ * The extra measures asked for (`measures`, any of allRepresentationMeasures()), without the
  * paper's three (always measured); an unknown or repeated name is an error naming `what`.
  */
 export function extraMeasureList(measures: readonly string[] | undefined, what: string): RepresentationMeasure[] {
   if (measures === undefined) return [];
   const problem = measureNamesProblem(measures);
-  if (problem) throw new RangeError(`${what} ${JSON.stringify(measures)}: ${problem}; the optional measures are ${EXTRA_REPRESENTATION_MEASURES.join(", ")} (the paper's ${REPRESENTATION_MEASURES.join(", ")} are always there)`);
-  return measures.filter((m) => !(REPRESENTATION_MEASURES as readonly string[]).includes(m)) as RepresentationMeasure[];
+  if (problem) throw new RangeError(`${what} ${JSON.stringify(measures)}: ${problem}; the optional measures are ${extraRepresentationMeasures().join(", ")} (the paper's ${REPRESENTATION_MEASURES.join(", ")} are always there)`);
+  return measures.filter((m) => !REPRESENTATION_MEASURES.includes(m));
 }
 
 /** The pair matrices of `measures` on configuration `c` (best checkpoints), or undefined without hidden states. */

@@ -1,6 +1,6 @@
 // Validity (method.md §6): convergent validity (do the representation measures agree across
 // layers?) and the layers experiment of concurrent validity (does instability grow with depth?).
-import type { RepresentationMeasure } from "../measures/representation";
+import { REPRESENTATION_MEASURES, type RepresentationMeasure } from "../measures/representation";
 import { pairMean } from "../measures/pairs";
 import type { Row } from "../util/row";
 import { toFrame, type DataFrame } from "./frame";
@@ -8,14 +8,14 @@ import { pearson, populationSd, slope, spearman } from "./stats";
 import { extraMatrices, extraMeasureList } from "./extraMeasures";
 import { ConfigMeasures, pairCurves, RunStore } from "./store";
 
-/** The paper's order of the representation measures in these analyses. */
-export const CURVE_MEASURES: RepresentationMeasure[] = ["svcca", "op", "cka"];
+/** The paper's order of the representation measures in these analyses: its three, coarse to fine (measures/registry.ts). */
+export const CURVE_MEASURES: RepresentationMeasure[] = [...REPRESENTATION_MEASURES];
+/** The paper's three, fine to coarse: the order of §6.1's pairs. */
+const FINE_FIRST = [...REPRESENTATION_MEASURES].reverse();
 /** The pairs of §6.1, in the paper's order: CKA~OP, CKA~SVCCA, OP~SVCCA. */
-export const CONVERGENT_PAIRS: [RepresentationMeasure, RepresentationMeasure][] = [
-  ["cka", "op"],
-  ["cka", "svcca"],
-  ["op", "svcca"],
-];
+export const CONVERGENT_PAIRS: [RepresentationMeasure, RepresentationMeasure][] = FINE_FIRST.flatMap((a, i) => FINE_FIRST.slice(i + 1).map((b): [RepresentationMeasure, RepresentationMeasure] => [a, b]));
+/** The measures drawn per method in the layers experiment (method.md §8 NB4). */
+const METHOD_CURVE_MEASURES: RepresentationMeasure[] = ["cka", "op"];
 
 export interface Skipped {
   what: string;
@@ -34,16 +34,17 @@ export interface ConvergentValidity {
 
 export interface ConvergentOptions {
   /**
-   * Optional representation measures (pwcca, cka-rbf, cka-biased, op-angular, rsa) whose layer
-   * curves are correlated with the paper's three too, as extra rows and matrix columns; measured
-   * on the Standard runs only (analysis/extraMeasures.ts). Default none: the paper's three.
+   * Optional representation measures (any registered besides the paper's three: pwcca, cka-rbf, …;
+   * measures/registry.ts) whose layer curves are correlated with the paper's three too, as extra
+   * rows and matrix columns; measured on the Standard runs only (analysis/extraMeasures.ts).
+   * Default none: the paper's three.
    */
   measures?: readonly string[];
 }
 
 /** Each extra measure paired with each of the paper's three, in CONVERGENT_PAIRS's order of the three. */
 export function extraPairs(extra: readonly RepresentationMeasure[]): [RepresentationMeasure, RepresentationMeasure][] {
-  return extra.flatMap((e) => (["cka", "op", "svcca"] as RepresentationMeasure[]).map((p): [RepresentationMeasure, RepresentationMeasure] => [e, p]));
+  return extra.flatMap((e) => FINE_FIRST.map((p): [RepresentationMeasure, RepresentationMeasure] => [e, p]));
 }
 
 function standardWithCurves(store: RunStore, model: string, task: string, skipped: Skipped[]): ConfigMeasures | undefined {
@@ -144,7 +145,7 @@ export function computeLayerExperiment(store: RunStore): LayerExperiment {
     out.panels.push(panel);
     const configs = store.benchmark(model, task);
     if (configs.length >= 2) {
-      for (const measure of ["cka", "op"] as RepresentationMeasure[]) {
+      for (const measure of METHOD_CURVE_MEASURES) {
         const series = configs
           .map((c) => store.measures(c))
           .filter((cm) => cm.representation?.measures.includes(measure) && cm.layers.length === m.layers.length)

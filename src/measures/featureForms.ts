@@ -18,6 +18,9 @@ import { svccaKeptCount, type SvccaOptions } from "./svcca";
 import { symmetricEigen, symmetricEigenvalues } from "./symmetricEigen";
 import type { RepresentationMeasure } from "./representationMeasures";
 
+/** The measures with a d×d form here (the others have Gram forms only). */
+export const FEATURE_FORM_MEASURES: readonly RepresentationMeasure[] = ["svcca", "op", "cka"];
+
 export interface LayerFeatures {
   n: number;
   d: number;
@@ -196,7 +199,7 @@ export function featureDistance(a: LayerFeatures, b: LayerFeatures, c: Float64Ar
       return 1 - sum / Math.min(sa.kept, sb.kept);
     }
     default:
-      throw new RangeError(`the d×d forms cover svcca, op and cka only, not '${measure}'`);
+      throw new RangeError(`the d×d forms cover ${FEATURE_FORM_MEASURES.join(", ")} only, not '${measure}'`);
   }
 }
 

@@ -2,6 +2,7 @@
 // §5.3). The textbook chance term P_e = Σ_j p_j² is the default. The reference numbers of the
 // paper behave as if P_e = 1/N ("uniform-over-items"), under which I_κ = I_pwd·N/(N−1) exactly;
 // that variant is offered so those numbers can be matched.
+import type { MeasureDefinition } from "./measureDefinition";
 
 export type KappaChance = "textbook" | "uniform-over-items";
 
@@ -59,3 +60,10 @@ export function fleissKappa(raters: ArrayLike<number>[], numClasses: number, opt
   return (pBar - pe) / (1 - pe);
 }
 
+export const KAPPA_MEASURE: MeasureDefinition = {
+  id: "kappa",
+  label: { html: "I<sub>κ</sub>", plain: "I_κ" },
+  aliases: ["κ", "fleissKappa"],
+  paper: { name: "1 − Fleiss' kappa", rank: 3 },
+  help: "1 − Fleiss' kappa of the runs' predictions",
+};

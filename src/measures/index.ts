@@ -16,6 +16,8 @@ export * from "./kernelCka";
 export * from "./procrustesAngle";
 export * from "./rsa";
 export * from "./knnAlignment";
+export * from "./measureDefinition";
+export * from "./registry";
 export * from "./representation";
 export * from "./parallelLayers";
 export * from "./runMeasures";

@@ -2,6 +2,7 @@
 // (range [0, ln 2]), the divergence itself and not its square root, averaged over examples and
 // then over pairs (method.md §5.4). 0·log 0 is taken as 0.
 import { pairMatrix, pairMean } from "./pairs";
+import type { MeasureDefinition } from "./measureDefinition";
 
 function klTerm(p: number, m: number): number {
   return p > 0 ? p * Math.log(p / m) : 0;
@@ -41,3 +42,11 @@ export function jensenShannonMatrix(probs: Float64Array[], numClasses: number, e
 export function pairwiseJensenShannon(probs: Float64Array[], numClasses: number, examples?: ArrayLike<number>): number {
   return pairMean(jensenShannonMatrix(probs, numClasses, examples), probs.length);
 }
+
+export const JSD_MEASURE: MeasureDefinition = {
+  id: "jsd",
+  label: { html: "I<sub>JSD</sub>", plain: "I_JSD" },
+  aliases: ["js", "pairwiseJsd"],
+  paper: { name: "Jensen–Shannon divergence", rank: 4 },
+  help: "Jensen–Shannon divergence of two runs' predicted distributions, mean over pairs",
+};

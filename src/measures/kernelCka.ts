@@ -11,6 +11,7 @@
 // Per run: one kernel matrix, double-centred (H·K·H) and its norm; a pair is one n² dot product.
 import { DegenerateRepresentation } from "./degenerate";
 import { centerGram, dot, gram } from "./linalg";
+import type { MeasureDefinition } from "./measureDefinition";
 
 export type CkaKernel = "linear" | "rbf";
 
@@ -83,3 +84,23 @@ export function rbfCkaDistance(x: Float64Array, y: Float64Array, n: number, dx: 
 export function biasedLinearCkaDistance(x: Float64Array, y: Float64Array, n: number, dx: number, dy = dx): number {
   return kernelCkaFromPrepared(prepareKernelCka(gram(x, n, dx), n, "linear", {}, "X"), prepareKernelCka(gram(y, n, dy), n, "linear", {}, "Y"));
 }
+
+export const CKA_RBF_MEASURE: MeasureDefinition = {
+  id: "cka-rbf",
+  label: { html: "I<sub>CKA-RBF</sub>", plain: "I_CKArbf" },
+  help: "RBF-kernel CKA, bandwidth 0.5 of the median distance",
+  representation: {
+    preparation: { key: "cka-rbf", prepare: (l) => prepareKernelCka(l.gram, l.n, "rbf", l.settings.rbf, l.what) },
+    distance: kernelCkaFromPrepared,
+  },
+};
+
+export const CKA_BIASED_MEASURE: MeasureDefinition = {
+  id: "cka-biased",
+  label: { html: "I<sub>CKA-b</sub>", plain: "I_CKAb" },
+  help: "linear CKA, biased HSIC",
+  representation: {
+    preparation: { key: "cka-biased", prepare: (l) => prepareKernelCka(l.gram, l.n, "linear", {}, l.what) },
+    distance: kernelCkaFromPrepared,
+  },
+};

@@ -15,6 +15,7 @@
 // the other measures); per pair: O(n·k) merges of sorted lists, never an n × n matrix.
 import { DegenerateRepresentation } from "./degenerate";
 import { gram } from "./linalg";
+import type { MeasureDefinition, MeasureOption, Preparation } from "./measureDefinition";
 
 export const DEFAULT_KNN = 10;
 
@@ -180,3 +181,38 @@ export function mutualKnnDistance(x: Float64Array, y: Float64Array, n: number, d
 export function cknnaDistance(x: Float64Array, y: Float64Array, n: number, dx: number, dy = dx, k = DEFAULT_KNN): number {
   return cknnaFromPrepared(...both(x, y, n, dx, dy, k));
 }
+
+/** --knn K: read into MeasureSettings.knn. */
+export const KNN_OPTION: MeasureOption = {
+  name: "knn",
+  value: "K",
+  help: `neighbours k of mknn and cknna (default ${DEFAULT_KNN})`,
+  parse(text) {
+    const k = Number(text);
+    if (!(Number.isInteger(k) && k >= 2)) throw new RangeError("use a whole number ≥ 2 (the neighbours of mknn and cknna)");
+    return k;
+  },
+};
+
+/** Shared by mknn and cknna: the neighbour lists. */
+const KNN_PREPARATION: Preparation<KnnPrepared> = { key: "knn", prepare: (l) => prepareKnn(l.gram, l.n, l.settings.knn, l.what) };
+
+export const MKNN_MEASURE: MeasureDefinition = {
+  id: "mknn",
+  label: { html: "I<sub>mKNN</sub>", plain: "I_mKNN" },
+  help: "1 − mutual k-NN alignment, Huh et al. 2024",
+  representation: { preparation: KNN_PREPARATION, distance: mutualKnnFromPrepared },
+  options: [KNN_OPTION],
+};
+
+export const CKNNA_MEASURE: MeasureDefinition = {
+  id: "cknna",
+  label: { html: "I<sub>CKNNA</sub>", plain: "I_CKNNA" },
+  help: "1 − CKNNA, Huh et al. 2024",
+  representation: {
+    preparation: KNN_PREPARATION,
+    distance: cknnaFromPrepared,
+    undefinedReason: (p: KnnPrepared) => (Number.isNaN(p.selfCknna) ? "the masked kernel's unbiased HSIC with itself is not positive" : undefined),
+  },
+  options: [KNN_OPTION],
+};

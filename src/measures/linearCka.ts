@@ -2,6 +2,7 @@
 // matrix of each run is needed, so it is prepared once per run; a pair costs one N×N inner product.
 import { DegenerateRepresentation } from "./degenerate";
 import { dot, gram } from "./linalg";
+import type { MeasureDefinition } from "./measureDefinition";
 
 export interface CkaPrepared {
   n: number;
@@ -52,3 +53,15 @@ export function linearCkaFromPrepared(a: CkaPrepared, b: CkaPrepared): number {
 export function linearCkaDistance(x: Float64Array, y: Float64Array, n: number, dx: number, dy = dx): number {
   return linearCkaFromPrepared(prepareLinearCka(gram(x, n, dx), n, "X"), prepareLinearCka(gram(y, n, dy), n, "Y"));
 }
+
+export const CKA_MEASURE: MeasureDefinition = {
+  id: "cka",
+  label: { html: "I<sub>CKA</sub>", plain: "I_CKA" },
+  aliases: ["linearCkaDistance", "ckaDistance"],
+  paper: { name: "linear CKA", rank: 7 },
+  help: "1 − linear CKA, unbiased HSIC",
+  representation: {
+    preparation: { key: "cka", prepare: (l) => prepareLinearCka(l.gram, l.n, l.what) },
+    distance: linearCkaFromPrepared,
+  },
+};

@@ -13,6 +13,7 @@ import { DegenerateRepresentation } from "./degenerate";
 import { centerGram, dot, gram, pivotedCholeskyRows, rowDots, rowGram, SIMD_MIN } from "./linalg";
 import { symmetricEigenvalues, symmetricEigenvaluesInSimdMemory } from "./symmetricEigen";
 import { SimdKernels, simdKernels } from "./simd";
+import type { MeasureDefinition, Preparation } from "./measureDefinition";
 
 export interface ProcrustesPrepared {
   n: number;
@@ -256,3 +257,15 @@ export function orthogonalProcrustesDistance(x: Float64Array, y: Float64Array, n
     prepareOrthogonalProcrustes(gram(y, n, dy), n, "Y"),
   );
 }
+
+/** Shared by I_OP and θ_OP (procrustesAngle.ts). */
+export const OP_PREPARATION: Preparation<ProcrustesPrepared> = { key: "op", prepare: (l) => prepareOrthogonalProcrustes(l.gram, l.n, l.what) };
+
+export const OP_MEASURE: MeasureDefinition = {
+  id: "op",
+  label: { html: "I<sub>OP</sub>", plain: "I_OP" },
+  aliases: ["orthogonalProcrustesDistance", "procrustes"],
+  paper: { name: "orthogonal Procrustes", rank: 6 },
+  help: "1 − the normalised orthogonal Procrustes similarity",
+  representation: { preparation: OP_PREPARATION, distance: orthogonalProcrustesFromPrepared },
+};

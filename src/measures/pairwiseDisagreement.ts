@@ -2,6 +2,7 @@
 // (method.md §5.2).
 import { pairMatrix, pairMean } from "./pairs";
 import { allExamples } from "./taskMetrics";
+import type { MeasureDefinition } from "./measureDefinition";
 
 /** d_ab = (1/N)·Σ_i 1[ŷ_a(i) ≠ ŷ_b(i)] over `examples` (default all). */
 export function disagreementRate(a: ArrayLike<number>, b: ArrayLike<number>, examples?: ArrayLike<number>): number {
@@ -22,3 +23,11 @@ export function pairwiseDisagreementMatrix(preds: ArrayLike<number>[], examples?
 export function pairwiseDisagreement(preds: ArrayLike<number>[], examples?: ArrayLike<number>): number {
   return pairMean(pairwiseDisagreementMatrix(preds, examples), preds.length);
 }
+
+export const PWD_MEASURE: MeasureDefinition = {
+  id: "pwd",
+  label: { html: "I<sub>pwd</sub>", plain: "I_pwd" },
+  aliases: ["pairwiseDisagreement", "disagreement"],
+  paper: { name: "pairwise disagreement", rank: 2 },
+  help: "share of test examples two runs predict differently, mean over pairs",
+};

@@ -5,7 +5,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
 import type { DegenerateLayer } from "./degenerate";
-import { emptyMatrices, REPRESENTATION_MEASURES, RepresentationMatrices, representationMatrices, RepresentationMeasure, RepresentationOptions } from "./representation";
+import type { MeasureSettings } from "./measureDefinition";
+import { workerModules } from "./registry";
+import { emptyMatrices, measureSettings, REPRESENTATION_MEASURES, RepresentationMatrices, representationMatrices, RepresentationMeasure, RepresentationOptions } from "./representation";
 
 interface LayerTask {
   layer: number;
@@ -13,9 +15,9 @@ interface LayerTask {
   n: number;
   d: number;
   measures: RepresentationMeasure[];
-  threshold?: number;
-  rbfThreshold?: number;
-  knn?: number;
+  settings: MeasureSettings;
+  /** Modules that register measures the worker does not know (MeasureDefinition.module). */
+  modules: string[];
   runNames?: string[];
   examples?: number[];
 }
@@ -38,8 +40,10 @@ export async function representationMatricesParallel(
   opts: ParallelOptions = {},
 ): Promise<RepresentationMatrices> {
   const measures = [...(opts.measures ?? REPRESENTATION_MEASURES)];
-  const workers = Math.max(1, Math.min(opts.workers ?? os.cpus().length, layers.length));
-  if (workers === 1) return representationMatrices(hiddenAt, runs, n, d, layers, opts);
+  // A measure registered without a module cannot be loaded by a worker: measure in this thread.
+  const modules = workerModules(measures);
+  const workers = modules ? Math.max(1, Math.min(opts.workers ?? os.cpus().length, layers.length)) : 1;
+  if (workers === 1 || !modules) return representationMatrices(hiddenAt, runs, n, d, layers, opts);
   const results = new Map<number, Record<RepresentationMeasure, Float64Array>>();
   const degenerate = new Map<number, DegenerateLayer[]>();
   let next = 0;
@@ -61,9 +65,8 @@ export async function representationMatricesParallel(
                 n,
                 d,
                 measures,
-                threshold: opts.svcca?.threshold,
-                rbfThreshold: opts.rbf?.threshold,
-                knn: opts.knn,
+                settings: measureSettings(opts),
+                modules,
                 runNames: opts.runNames,
                 examples: opts.examples ? Array.from(opts.examples) : undefined,
               };
@@ -93,11 +96,10 @@ if (!isMainThread && parentPort) {
   const port = parentPort;
   port.on("message", (task: LayerTask) => {
     try {
+      for (const m of task.modules) require(m);
       const r = representationMatrices((run) => task.hidden[run], task.hidden.length, task.n, task.d, [task.layer], {
         measures: task.measures,
-        svcca: { threshold: task.threshold },
-        rbf: { threshold: task.rbfThreshold },
-        knn: task.knn,
+        settings: task.settings,
         runNames: task.runNames,
         examples: task.examples,
       });

@@ -5,7 +5,8 @@
 // is a metric on shapes. It needs exactly the per-run work of I_OP (orthogonalProcrustes.ts),
 // so the two share one preparation.
 import { gram } from "./linalg";
-import { orthogonalProcrustesFromPrepared, prepareOrthogonalProcrustes, ProcrustesPrepared } from "./orthogonalProcrustes";
+import { OP_PREPARATION, orthogonalProcrustesFromPrepared, prepareOrthogonalProcrustes, ProcrustesPrepared } from "./orthogonalProcrustes";
+import type { MeasureDefinition } from "./measureDefinition";
 
 /** θ from I_OP = 1 − cos θ, clamped to arccos's domain against round-off. */
 export function procrustesAngleFromOp(op: number): number {
@@ -21,3 +22,10 @@ export function procrustesAngleFromPrepared(a: ProcrustesPrepared, b: Procrustes
 export function procrustesAngleDistance(x: Float64Array, y: Float64Array, n: number, dx: number, dy = dx): number {
   return procrustesAngleFromPrepared(prepareOrthogonalProcrustes(gram(x, n, dx), n, "X"), prepareOrthogonalProcrustes(gram(y, n, dy), n, "Y"));
 }
+
+export const OP_ANGULAR_MEASURE: MeasureDefinition = {
+  id: "op-angular",
+  label: { html: "θ<sub>OP</sub>", plain: "θ_OP" },
+  help: "the angular Procrustes metric, radians",
+  representation: { preparation: OP_PREPARATION, distance: procrustesAngleFromPrepared },
+};

@@ -24,6 +24,7 @@ import { DegenerateRepresentation } from "./degenerate";
 import { gram, rowDots, rowGram } from "./linalg";
 import { svccaKeptCount, SvccaOptions } from "./svcca";
 import { symmetricEigen, symmetricEigenPartial } from "./symmetricEigen";
+import type { MeasureDefinition } from "./measureDefinition";
 
 export interface PwccaPrepared {
   n: number;
@@ -100,3 +101,13 @@ export function pwccaFromPrepared(a: PwccaPrepared, b: PwccaPrepared): number {
 export function pwccaDistance(x: Float64Array, y: Float64Array, n: number, dx: number, dy = dx, opts: SvccaOptions = {}): number {
   return pwccaFromPrepared(preparePwcca(gram(x, n, dx), n, opts, "X"), preparePwcca(gram(y, n, dy), n, opts, "Y"));
 }
+
+export const PWCCA_MEASURE: MeasureDefinition = {
+  id: "pwcca",
+  label: { html: "I<sub>PWCCA</sub>", plain: "I_PWCCA" },
+  help: "projection-weighted CCA",
+  representation: {
+    preparation: { key: "pwcca", prepare: (l) => preparePwcca(l.gram, l.n, l.settings.svcca, l.what) },
+    distance: pwccaFromPrepared,
+  },
+};

@@ -2,18 +2,13 @@
 // prepared once (one Gram matrix, then the per-measure reductions) and every pair reuses it;
 // layers are processed one at a time so only one layer's preparations are in memory.
 import { DegenerateRepresentation, type DegenerateLayer } from "./degenerate";
-import { ALL_REPRESENTATION_MEASURES, isRepresentationMeasure, REPRESENTATION_MEASURES, type RepresentationMeasure } from "./representationMeasures";
-import { featureCross, featureDistance, type LayerFeatures, prepareFeatures } from "./featureForms";
-import { KernelCkaPrepared, kernelCkaFromPrepared, prepareKernelCka, RbfOptions } from "./kernelCka";
+import { FEATURE_FORM_MEASURES, featureCross, featureDistance, type LayerFeatures, prepareFeatures } from "./featureForms";
+import type { RbfOptions } from "./kernelCka";
 import { gram } from "./linalg";
-import { CkaPrepared, linearCkaFromPrepared, prepareLinearCka } from "./linearCka";
-import { orthogonalProcrustesFromPrepared, prepareOrthogonalProcrustes, ProcrustesPrepared } from "./orthogonalProcrustes";
+import type { LayerInput, MeasureSettings, RepresentationKernel } from "./measureDefinition";
 import { pairMean } from "./pairs";
-import { procrustesAngleFromPrepared } from "./procrustesAngle";
-import { preparePwcca, pwccaFromPrepared, PwccaPrepared } from "./pwcca";
-import { prepareRsa, rowSums, rsaFromPrepared, RsaPrepared } from "./rsa";
-import { cknnaFromPrepared, type KnnPrepared, mutualKnnFromPrepared, prepareKnn } from "./knnAlignment";
-import { prepareSvcca, SvccaOptions, svccaFromPrepared, SvccaPrepared } from "./svcca";
+import { REPRESENTATION_MEASURES, representationKernel, type RepresentationMeasure } from "./representationMeasures";
+import type { SvccaOptions } from "./svcca";
 
 export * from "./representationMeasures";
 
@@ -22,18 +17,10 @@ export interface PreparedLayer {
   n: number;
   /** Measures this layer is degenerate for (constant across examples), with the reason: their pairs are NaN. */
   degenerate?: Partial<Record<RepresentationMeasure, string>>;
-  svcca?: SvccaPrepared;
-  /** Shared by op and op-angular. */
-  op?: ProcrustesPrepared;
-  cka?: CkaPrepared;
-  /** Instead of the three above: the d×d forms of every measure asked for (featureForms.ts). */
+  /** Each measure's preparation, by its key (measures sharing one, like op and op-angular, share the entry). */
+  prepared?: Record<string, unknown>;
+  /** Instead of `prepared`: the d×d forms of every measure asked for (featureForms.ts). */
   features?: LayerFeatures;
-  pwcca?: PwccaPrepared;
-  ckaRbf?: KernelCkaPrepared;
-  ckaBiased?: KernelCkaPrepared;
-  rsa?: RsaPrepared;
-  /** Shared by mknn and cknna. */
-  knn?: KnnPrepared;
 }
 
 /**
@@ -51,9 +38,17 @@ export interface PrepareOptions {
   rbf?: RbfOptions;
   /** Neighbours k of mknn and cknna (default 10). */
   knn?: number;
+  /** Settings of other measures, by their option's name (MeasureDefinition.options). */
+  settings?: MeasureSettings;
   /** Used in error messages, e.g. "run seed-3, layer 24". */
   what?: string;
   forms?: MeasureForms;
+}
+
+/** The settings the preparations read, as plain data (they travel to worker threads). */
+export function measureSettings(opts: PrepareOptions): MeasureSettings {
+  const named = Object.entries({ svcca: opts.svcca, rbf: opts.rbf, knn: opts.knn }).filter(([, v]) => v !== undefined);
+  return { ...opts.settings, ...Object.fromEntries(named) };
 }
 
 /** Prepares hidden states X ([n, d] row-major, float64) of one run at one layer. */
@@ -61,40 +56,39 @@ export function prepareLayer(x: Float64Array, n: number, d: number, opts: Prepar
   if (x.length !== n * d) throw new RangeError(`hidden states have ${x.length} values, expected ${n}×${d}`);
   const measures = opts.measures ?? REPRESENTATION_MEASURES;
   const what = opts.what ?? "representation";
-  for (const m of measures) if (!isRepresentationMeasure(m)) throw new RangeError(`unknown representation measure '${m}': use ${ALL_REPRESENTATION_MEASURES.join(", ")}`);
+  const kernels = measures.map((m) => representationKernel(m)); // an unknown id fails here, before any work
+  const settings = measureSettings(opts);
   const forms = opts.forms ?? "auto";
-  // The d×d forms cover the paper's three measures; the optional ones use the Gram forms.
-  const paperOnly = measures.every((m) => (REPRESENTATION_MEASURES as readonly string[]).includes(m));
-  if (forms === "features" && !paperOnly) throw new RangeError(`the d×d forms cover ${REPRESENTATION_MEASURES.join(", ")} only, not ${measures.join(", ")}`);
-  const cheaper = paperOnly && d < n && (measures.some((m) => m !== "cka") || d * d <= n);
+  // The d×d forms cover the paper's three measures; the others use the Gram forms.
+  const featureForms = measures.every((m) => FEATURE_FORM_MEASURES.includes(m));
+  if (forms === "features" && !featureForms) throw new RangeError(`the d×d forms cover ${FEATURE_FORM_MEASURES.join(", ")} only, not ${measures.join(", ")}`);
+  const cheaper = featureForms && d < n && (measures.some((m) => m !== "cka") || d * d <= n);
   if (forms === "features" || (forms === "auto" && cheaper)) {
-    const features = prepareFeatures(x, n, d, measures, opts.svcca, what);
+    const features = prepareFeatures(x, n, d, measures, settings.svcca, what);
     return { n, features, ...(features.degenerate ? { degenerate: features.degenerate } : {}) };
   }
-  const k = gram(x, n, d);
-  const p: PreparedLayer = { n };
-  // A degenerate layer is data, not a crash (measures/degenerate.ts): its pairs become NaN.
-  const attempt = (m: RepresentationMeasure, prepare: () => void) => {
-    try {
-      prepare();
-    } catch (err) {
-      if (!(err instanceof DegenerateRepresentation)) throw err;
-      (p.degenerate ??= {})[m] = err.reason;
+  const layer: LayerInput = { x, n, d, gram: gram(x, n, d), settings, what };
+  return prepareGramForms(layer, measures, kernels);
+}
+
+/** Each measure's preparation, once per key; a degenerate layer is data, not a crash (degenerate.ts): its pairs become NaN. */
+function prepareGramForms(layer: LayerInput, measures: readonly RepresentationMeasure[], kernels: RepresentationKernel[]): PreparedLayer {
+  const p: PreparedLayer = { n: layer.n, prepared: {} };
+  const failed: Record<string, string> = {};
+  measures.forEach((m, i) => {
+    const { preparation, undefinedReason } = kernels[i];
+    const key = preparation.key;
+    if (!(key in failed) && !(key in p.prepared!)) {
+      try {
+        p.prepared![key] = preparation.prepare(layer);
+      } catch (err) {
+        if (!(err instanceof DegenerateRepresentation)) throw err;
+        failed[key] = err.reason;
+      }
     }
-  };
-  if (measures.includes("cka")) attempt("cka", () => (p.cka = prepareLinearCka(k, n, what)));
-  if (measures.includes("op") || measures.includes("op-angular")) attempt("op", () => (p.op = prepareOrthogonalProcrustes(k, n, what)));
-  if (measures.includes("svcca")) attempt("svcca", () => (p.svcca = prepareSvcca(k, n, opts.svcca, what)));
-  if (measures.includes("pwcca")) attempt("pwcca", () => (p.pwcca = preparePwcca(k, n, opts.svcca, what)));
-  if (measures.includes("cka-rbf")) attempt("cka-rbf", () => (p.ckaRbf = prepareKernelCka(k, n, "rbf", opts.rbf, what)));
-  if (measures.includes("cka-biased")) attempt("cka-biased", () => (p.ckaBiased = prepareKernelCka(k, n, "linear", {}, what)));
-  if (measures.includes("rsa")) attempt("rsa", () => (p.rsa = prepareRsa(k, rowSums(x, n, d), n, d, what)));
-  const knn = measures.filter((m) => m === "mknn" || m === "cknna");
-  if (knn.length) {
-    attempt(knn[0], () => (p.knn = prepareKnn(k, n, opts.knn, what)));
-    if (p.degenerate?.[knn[0]]) for (const m of knn) p.degenerate[m] = p.degenerate[knn[0]];
-    else if (measures.includes("cknna") && Number.isNaN(p.knn!.selfCknna)) (p.degenerate ??= {}).cknna = "the masked kernel's unbiased HSIC with itself is not positive";
-  }
+    const reason = failed[key] ?? undefinedReason?.(p.prepared![key]);
+    if (reason !== undefined) (p.degenerate ??= {})[m] = reason;
+  });
   return p;
 }
 
@@ -109,36 +103,16 @@ export function preparedDistances(a: PreparedLayer, b: PreparedLayer, measures: 
 
 /** The distance `measure` between two prepared layers (both must have been prepared for it). */
 export function preparedDistance(a: PreparedLayer, b: PreparedLayer, measure: RepresentationMeasure): number {
-  const prepared = measure === "op-angular" ? "op" : measure; // op-angular shares OP's preparation
-  if (a.degenerate?.[prepared] || b.degenerate?.[prepared]) return NaN;
+  if (a.degenerate?.[measure] || b.degenerate?.[measure]) return NaN;
   if (a.features && b.features) return featureDistance(a.features, b.features, featureCross(a.features, b.features), measure);
-  switch (measure) {
-    case "cka":
-      return linearCkaFromPrepared(need(a.cka, measure), need(b.cka, measure));
-    case "op":
-      return orthogonalProcrustesFromPrepared(need(a.op, measure), need(b.op, measure));
-    case "svcca":
-      return svccaFromPrepared(need(a.svcca, measure), need(b.svcca, measure));
-    case "pwcca":
-      return pwccaFromPrepared(need(a.pwcca, measure), need(b.pwcca, measure));
-    case "cka-rbf":
-      return kernelCkaFromPrepared(need(a.ckaRbf, measure), need(b.ckaRbf, measure));
-    case "cka-biased":
-      return kernelCkaFromPrepared(need(a.ckaBiased, measure), need(b.ckaBiased, measure));
-    case "op-angular":
-      return procrustesAngleFromPrepared(need(a.op, measure), need(b.op, measure));
-    case "rsa":
-      return rsaFromPrepared(need(a.rsa, measure), need(b.rsa, measure));
-    case "mknn":
-      return mutualKnnFromPrepared(need(a.knn, measure), need(b.knn, measure));
-    case "cknna":
-      return cknnaFromPrepared(need(a.knn, measure), need(b.knn, measure));
-  }
+  const kernel = representationKernel(measure);
+  return kernel.distance(preparedFor(a, kernel, measure), preparedFor(b, kernel, measure));
 }
 
-function need<T>(v: T | undefined, measure: string): T {
-  if (v === undefined) throw new RangeError(`layer was not prepared for '${measure}'`);
-  return v;
+function preparedFor(p: PreparedLayer, kernel: RepresentationKernel, measure: string): unknown {
+  const key = kernel.preparation.key;
+  if (!p.prepared || !(key in p.prepared)) throw new RangeError(`layer was not prepared for '${measure}'`);
+  return p.prepared[key];
 }
 
 export interface RepresentationMatrices {

@@ -1,19 +1,41 @@
-// The names of the representation measures (a leaf module: the measure files and
-// representation.ts all import it, and it imports none of them).
+// The representation measures by id, read from the measure registry (registry.ts): which exist,
+// which are the paper's, and the checks and words every caller uses for a list of them.
+import type { MeasureDefinition, RepresentationKernel } from "./measureDefinition";
+import { measureDefinition, paperMeasures, registeredMeasures } from "./registry";
 
 /**
- * svcca, op, cka: the paper's three (the default). The others are optional: pwcca (pwcca.ts),
- * cka-rbf and cka-biased (kernelCka.ts: biased-HSIC CKA, RBF or linear kernel), op-angular
- * (procrustesAngle.ts: θ in radians), rsa (rsa.ts), mknn and cknna (knnAlignment.ts: 1 − mutual k-NN
- * alignment and 1 − CKNNA, k nearest neighbours). All are distances, 0 = identical.
+ * The id of a registered representation measure. Built in: svcca, op, cka (the paper's three, the
+ * default), pwcca, cka-rbf, cka-biased, op-angular, rsa, mknn, cknna; registerMeasure adds more.
+ * All are distances, 0 = identical.
  */
-export type RepresentationMeasure = "svcca" | "op" | "cka" | "pwcca" | "cka-rbf" | "cka-biased" | "op-angular" | "rsa" | "mknn" | "cknna";
-export const REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = ["svcca", "op", "cka"];
-export const EXTRA_REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = ["pwcca", "cka-rbf", "cka-biased", "op-angular", "rsa", "mknn", "cknna"];
-export const ALL_REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = [...REPRESENTATION_MEASURES, ...EXTRA_REPRESENTATION_MEASURES];
+export type RepresentationMeasure = string;
+
+/** The paper's three, coarse to fine: svcca, op, cka. */
+export const REPRESENTATION_MEASURES: readonly RepresentationMeasure[] = paperMeasures().filter((m) => m.representation).map((m) => m.id);
+
+function representationDefinitions(): MeasureDefinition[] {
+  return registeredMeasures().filter((m) => m.representation);
+}
+
+/** The representation measures besides the paper's three, in registry order. */
+export function extraRepresentationMeasures(): RepresentationMeasure[] {
+  return representationDefinitions().filter((m) => !m.paper).map((m) => m.id);
+}
+
+/** The paper's three, then the others. */
+export function allRepresentationMeasures(): RepresentationMeasure[] {
+  return [...REPRESENTATION_MEASURES, ...extraRepresentationMeasures()];
+}
 
 export function isRepresentationMeasure(name: string): name is RepresentationMeasure {
-  return (ALL_REPRESENTATION_MEASURES as readonly string[]).includes(name);
+  return measureDefinition(name)?.representation !== undefined;
+}
+
+/** How measure `id` is computed; an unknown id is an error listing the valid ones. */
+export function representationKernel(id: string): RepresentationKernel {
+  const kernel = measureDefinition(id)?.representation;
+  if (!kernel) throw new RangeError(`unknown representation measure '${id}': use ${allRepresentationMeasures().join(", ")}`);
+  return kernel;
 }
 
 /**
@@ -31,4 +53,9 @@ export function measureNamesProblem(names: readonly string[]): string | undefine
 /** The paper's three followed by `extra` (the report's and findings' measure set: the three are always there). */
 export function withPaperMeasures(extra: readonly RepresentationMeasure[]): RepresentationMeasure[] {
   return [...REPRESENTATION_MEASURES, ...extra.filter((m) => !REPRESENTATION_MEASURES.includes(m))];
+}
+
+/** The optional measures for usage texts: "pwcca (projection-weighted CCA), cka-rbf (…), …". */
+export function describeExtraMeasures(): string {
+  return extraRepresentationMeasures().map((id) => `${id} (${measureDefinition(id)!.help})`).join(", ");
 }

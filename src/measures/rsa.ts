@@ -9,6 +9,7 @@
 // centred and scaled to unit norm; a pair is then one dot product of length n(n − 1)/2.
 import { DegenerateRepresentation } from "./degenerate";
 import { dot, gram } from "./linalg";
+import type { MeasureDefinition } from "./measureDefinition";
 
 export interface RsaPrepared {
   n: number;
@@ -96,3 +97,13 @@ export function rowSums(x: Float64Array, n: number, d: number): Float64Array {
 export function rsaDistance(x: Float64Array, y: Float64Array, n: number, dx: number, dy = dx): number {
   return rsaFromPrepared(prepareRsa(gram(x, n, dx), rowSums(x, n, dx), n, dx, "X"), prepareRsa(gram(y, n, dy), rowSums(y, n, dy), n, dy, "Y"));
 }
+
+export const RSA_MEASURE: MeasureDefinition = {
+  id: "rsa",
+  label: { html: "I<sub>RSA</sub>", plain: "I_RSA" },
+  help: "1 − Spearman of correlation-distance RDMs",
+  representation: {
+    preparation: { key: "rsa", prepare: (l) => prepareRsa(l.gram, rowSums(l.x, l.n, l.d), l.n, l.d, l.what) },
+    distance: rsaFromPrepared,
+  },
+};

@@ -9,6 +9,7 @@ import { pairwiseDisagreementMatrix } from "./pairwiseDisagreement";
 import { representationMatricesParallel } from "./parallelLayers";
 import { layerCurves, REPRESENTATION_MEASURES, RepresentationMatrices, representationMatrices, RepresentationMeasure } from "./representation";
 import { RbfOptions } from "./kernelCka";
+import type { MeasureSettings } from "./measureDefinition";
 import { standardDeviation } from "./standardDeviation";
 import { predictions, softmax, TaskMetric, taskMetric } from "./taskMetrics";
 
@@ -43,6 +44,8 @@ export interface MeasureOptions {
   rbf?: RbfOptions;
   /** Neighbours k of mknn and cknna (default 10). */
   knn?: number;
+  /** Settings of other measures, by their option's name (MeasureDefinition.options). */
+  settings?: MeasureSettings;
   /** Measure on these examples only (sub-sampling, method.md §7.4); default all. */
   examples?: ArrayLike<number>;
   onLayer?: (done: number, total: number) => void;
@@ -105,6 +108,7 @@ function representationArgs(set: RunSet, opts: MeasureOptions) {
       measures: opts.measures ?? REPRESENTATION_MEASURES,
       rbf: opts.rbf,
       knn: opts.knn,
+      settings: opts.settings,
       onLayer: opts.onLayer,
       examples: opts.examples,
       runNames: runs.map((r) => r.name),

@@ -1,15 +1,17 @@
-// WebAssembly SIMD (f64x2) versions of the three inner loops that dominate the representation
+// WebAssembly SIMD (f64x2) versions of the inner loops that dominate the representation
 // measures: blocks of dot products (Gram matrices, the Procrustes pair product) and the symmetric
-// matrix-vector product and rank-2 update of the Householder tridiagonalisation. Scalar JS does
-// one multiply-add per instruction pair and bounds-checks every typed-array access; f64x2 does two
-// and the wasm memory needs no per-access checks, which measured ~2× faster on the pair product.
+// matrix-vector product and rank-2 update of the Householder tridiagonalisation, apart and fused
+// into one pass. Scalar JS does one multiply-add per instruction pair and bounds-checks every
+// typed-array access; f64x2 does two and the wasm memory needs no per-access checks, which
+// measured ~2× faster on the pair product.
 //
-// The module is three small functions, assembled below from readable instruction lists (not a
-// binary blob). It works on one shared linear memory: callers reserve space, copy operands in
-// through `f64()`, and pass BYTE offsets (8 × the element offsets that `alloc` returns). When wasm SIMD is unavailable (or INSTABILITY_NO_SIMD=1)
+// The module is four small functions (dots4, symvLower, syr2Lower, syr2Symv), assembled below
+// from readable instruction lists (not a binary blob). It works on one shared linear memory:
+// callers reserve space, copy operands in through `f64()`, and pass BYTE offsets (8 × the element
+// offsets that `alloc` returns). When wasm SIMD is unavailable (or INSTABILITY_NO_SIMD=1)
 // `simdKernels()` returns null and callers use their scalar loops. Summation order differs from the
 // scalar loops (two lanes), so results agree with them to round-off (~1e-15 relative), not bit-wise.
-import { uleb, wasmModuleBytes } from "../util/wasmModule";
+import { addTo, advance, F64, I32, op, V128, wasmModuleBytes } from "../util/wasmModule";
 
 export interface SimdKernels {
   /** Float64 view of the whole memory. Take it again after `alloc`, which may grow the memory. */
@@ -33,60 +35,8 @@ export interface SimdKernels {
   syr2Symv(aPtr: number, rowBytes: number, m: number, vPtr: number, wPtr: number, xPtr: number, pPtr: number): void;
 }
 
-// ---- the opcodes used below (LEB128 and the module layout: util/wasmModule.ts) ----
+// The opcodes, LEB128 and the module layout: util/wasmModule.ts (shared with model/kernels).
 
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) return [...out, b];
-    out.push(b | 0x80);
-  }
-}
-
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  if: [0x04, 0x40],
-  end: [0x0b],
-  br: (depth: number) => [0x0c, depth],
-  brIf: (depth: number) => [0x0d, depth],
-  select: [0x1b],
-  get: (i: number) => [0x20, ...uleb(i)],
-  set: (i: number) => [0x21, ...uleb(i)],
-  tee: (i: number) => [0x22, ...uleb(i)],
-  i32: (v: number) => [0x41, ...sleb(v)],
-  i32Add: [0x6a],
-  i32Sub: [0x6b],
-  i32Mul: [0x6c],
-  i32And: [0x71],
-  i32Shl: [0x74],
-  i32GeS: [0x4e],
-  f64Load: [0x2b, 3, 0], // memarg: align 2^3, offset 0
-  f64Store: [0x39, 3, 0],
-  f64Const0: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
-  f64Add: [0xa0],
-  f64Sub: [0xa1],
-  f64Mul: [0xa2],
-  v128Load: [0xfd, 0x00, 3, 0], // unaligned-tolerant; rows need not start on 16 bytes
-  v128Store: [0xfd, 0x0b, 3, 0],
-  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
-  f64x2Splat: [0xfd, 0x14],
-  f64x2Lane: (lane: number) => [0xfd, 0x21, lane],
-  f64x2Add: [0xfd, ...uleb(0xf0)],
-  f64x2Sub: [0xfd, ...uleb(0xf1)],
-  f64x2Mul: [0xfd, ...uleb(0xf2)],
-};
-
-/** `local += bytes` for an i32 pointer local. */
-const advance = (local: number, bytes: number) => [...op.get(local), ...op.i32(bytes), ...op.i32Add, ...op.set(local)];
-/** `local += other` for i32 locals. */
-const addTo = (local: number, other: number) => [...op.get(local), ...op.get(other), ...op.i32Add, ...op.set(local)];
 /** Pushes (count & ~1) << 3 + base: the byte address where the paired (f64x2) part of a row ends. */
 const pairEnd = (base: number[], count: number[]) => [...base, ...count, ...op.i32(-2), ...op.i32And, ...op.i32(3), ...op.i32Shl, ...op.i32Add];
 
@@ -128,7 +78,7 @@ function dots4Fn(): Fn {
       ...op.get(outPtr), ...op.get(outStride), ...op.i32(q), ...op.i32Mul, ...op.i32Add,
       ...op.get(acc[q]), ...op.f64x2Lane(0), ...op.get(acc[q]), ...op.f64x2Lane(1), ...op.f64Add,
       ...op.get(pa), ...op.f64Load, ...op.get(pb[q]), ...op.f64Load, ...op.f64Mul,
-      ...op.f64Const0, ...op.get(len), ...op.i32(1), ...op.i32And, ...op.select, ...op.f64Add,
+      ...op.f64Const(0), ...op.get(len), ...op.i32(1), ...op.i32And, ...op.select, ...op.f64Add,
       ...op.f64Store,
     ]),
     ...addTo(aPtr, aStep), ...addTo(bPtr, bStep), ...addTo(outPtr, outStep),

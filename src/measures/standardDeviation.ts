@@ -1,5 +1,6 @@
 // SD, the coarsest instability measure: the spread of the task metric over runs. Population SD
 // (divide by R, not R−1), as in the reference outputs (method.md §5.1).
+import type { MeasureDefinition } from "./measureDefinition";
 
 /** Population standard deviation of `values` (optionally of values[runs[i]], repeats allowed). */
 export function standardDeviation(values: ArrayLike<number>, runs?: ArrayLike<number>): number {
@@ -13,3 +14,12 @@ export function standardDeviation(values: ArrayLike<number>, runs?: ArrayLike<nu
   for (let i = 0; i < r; i++) ss += (at(i) - mean) ** 2;
   return Math.sqrt(ss / r);
 }
+
+/** SD: the paper's coarsest measure, over the runs' task metric (runMeasures.ts computes it). */
+export const SD_MEASURE: MeasureDefinition = {
+  id: "sd",
+  label: { html: "SD", plain: "SD" },
+  aliases: ["std"],
+  paper: { name: "standard deviation of the task metric", rank: 1 },
+  help: "standard deviation of the task metric over runs",
+};

@@ -11,6 +11,7 @@
 import { DegenerateRepresentation } from "./degenerate";
 import { gram, rowDots, rowGram } from "./linalg";
 import { symmetricEigenPartial, symmetricEigenvalues } from "./symmetricEigen";
+import type { MeasureDefinition } from "./measureDefinition";
 
 export interface SvccaOptions {
   /** Share of the sum of singular values to keep (default 0.99). */
@@ -186,3 +187,15 @@ export function svccaFromPrepared(a: SvccaPrepared, b: SvccaPrepared): number {
 export function svccaDistance(x: Float64Array, y: Float64Array, n: number, dx: number, dy = dx, opts: SvccaOptions = {}): number {
   return svccaFromPrepared(prepareSvcca(gram(x, n, dx), n, opts, "X"), prepareSvcca(gram(y, n, dy), n, opts, "Y"));
 }
+
+export const SVCCA_MEASURE: MeasureDefinition = {
+  id: "svcca",
+  label: { html: "I<sub>SVCCA</sub>", plain: "I_SVCCA" },
+  aliases: ["svccaDistance"],
+  paper: { name: "SVCCA", rank: 5 },
+  help: "1 − mean canonical correlation of the SVD-reduced hidden states",
+  representation: {
+    preparation: { key: "svcca", prepare: (l) => prepareSvcca(l.gram, l.n, l.settings.svcca, l.what) },
+    distance: svccaFromPrepared,
+  },
+};

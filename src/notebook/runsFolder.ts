@@ -7,8 +7,9 @@ import * as path from "node:path";
 import { describeDegenerate } from "../measures/degenerate";
 import { KappaChance } from "../measures/fleissKappa";
 import { measureRunsDetailed, type InstabilityReport } from "../measures/runMeasures";
-import { ALL_REPRESENTATION_MEASURES, measureNamesProblem, REPRESENTATION_MEASURES, type RepresentationMeasure } from "../measures/representationMeasures";
+import { allRepresentationMeasures, measureNamesProblem, REPRESENTATION_MEASURES, type RepresentationMeasure } from "../measures/representationMeasures";
 import { describeMetric, TASK_METRICS, type TaskMetric } from "../measures/taskMetrics";
+import type { MeasureSettings } from "../measures/measureDefinition";
 import { describeIndexing, entriesOfBlocks } from "../runs/layerIndexing";
 import { describeSkipped, findRunsDirectories, listRunFolders } from "../runs/runDefinition";
 import { loadRuns, type RunSet } from "../runs/runFolder";
@@ -61,7 +62,7 @@ function storeRootHint(dir: string): void {
 }
 
 export interface ShowMeasuresOptions {
-  /** Representation measures (default the paper's svcca, op, cka); see ALL_REPRESENTATION_MEASURES. */
+  /** Representation measures (default the paper's svcca, op, cka); any of allRepresentationMeasures(), registered ones included. */
   measures?: readonly string[];
   /** Task metric of SD (default metrics.json's "metric" when every run has the same one, else accuracy). */
   metric?: TaskMetric;
@@ -71,6 +72,8 @@ export interface ShowMeasuresOptions {
   layers?: number[];
   /** Neighbours k of mknn and cknna (default 10). */
   knn?: number;
+  /** Settings of other measures by their option's name, e.g. a registered measure's (measures/registry.ts). */
+  settings?: MeasureSettings;
   /** Show the prediction-level table (default true; false when a cell before has shown it). */
   predictions?: boolean;
 }
@@ -86,7 +89,7 @@ export function showMeasures(set: RunSet, o: ShowMeasuresOptions = {}): Instabil
   if (!TASK_METRICS.includes(metric)) throw new Error(`showMeasures: metric '${metric}': use ${TASK_METRICS.map((m) => `"${m}"`).join(", ")}`);
   if (o.layers && set.layers === undefined) throw new Error(`showMeasures: layers given but the runs in ${set.dir} have no hidden.npy; leave layers out`);
   const entries = o.layers && set.layers !== undefined ? entriesOfBlocks(set.layerIndexing!.indexing, set.layers, o.layers) : undefined;
-  const { report, pairs } = measureRunsDetailed(set, { metric, chance: o.chance, measures, layers: entries, knn: o.knn });
+  const { report, pairs } = measureRunsDetailed(set, { metric, chance: o.chance, measures, layers: entries, knn: o.knn, settings: o.settings });
   const p = report.prediction;
   if (o.predictions ?? true) showTable([{ [`SD (${describeMetric(metric, set.numClasses)})`]: p.sd, I_pwd: p.pwd, I_κ: p.kappa, I_JSD: p.jsd }], {
     caption: `Prediction-level instability of ${report.runs.length} runs (${o.chance ?? "textbook"} chance term for I_κ)`,
@@ -110,10 +113,10 @@ export function showMeasures(set: RunSet, o: ShowMeasuresOptions = {}): Instabil
 
 function checkedMeasures(names: readonly string[] | undefined): RepresentationMeasure[] {
   if (names === undefined) return [...REPRESENTATION_MEASURES];
-  if (!Array.isArray(names)) throw new Error(`showMeasures: measures must be an array of names, e.g. ["cka", "pwcca"]; use ${ALL_REPRESENTATION_MEASURES.join(", ")}`);
+  if (!Array.isArray(names)) throw new Error(`showMeasures: measures must be an array of names, e.g. ["cka", "pwcca"]; use ${allRepresentationMeasures().join(", ")}`);
   const problem = measureNamesProblem(names);
-  if (problem) throw new Error(`showMeasures: measures ${JSON.stringify(names)}: ${problem}; use ${ALL_REPRESENTATION_MEASURES.join(", ")}`);
-  return names as RepresentationMeasure[];
+  if (problem) throw new Error(`showMeasures: measures ${JSON.stringify(names)}: ${problem}; use ${allRepresentationMeasures().join(", ")}`);
+  return [...names];
 }
 
 /** The metric every run's metrics.json names (the exporter writes it), else accuracy. */

@@ -29,8 +29,8 @@ export interface ReportOptions {
   footer?: string;
   chance?: KappaChance;
   /**
-   * Optional representation measures (pwcca, cka-rbf, cka-biased, op-angular, rsa) added to the
-   * convergent-validity section as extra rows and heatmap columns; default none (the paper's three).
+   * Optional representation measures (any registered besides the paper's three, measures/registry.ts)
+   * added to the convergent-validity section as extra rows and heatmap columns; default none.
    */
   measures?: readonly string[];
   bootstrap?: BootstrapOptions;

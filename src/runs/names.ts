@@ -9,34 +9,22 @@ export { escapeHtml };
 
 export type LabelFormat = "html" | "plain";
 
-interface Label {
+export interface Label {
   html: string;
   plain: string;
 }
 
-/** The seven measures, coarse to fine (method.md §5), then the optional ones, keyed by their canonical short name. */
-export const MEASURE_LABELS: Readonly<Record<string, Label>> = {
-  sd: { html: "SD", plain: "SD" },
-  pwd: { html: "I<sub>pwd</sub>", plain: "I_pwd" },
-  kappa: { html: "I<sub>κ</sub>", plain: "I_κ" },
-  jsd: { html: "I<sub>JSD</sub>", plain: "I_JSD" },
-  svcca: { html: "I<sub>SVCCA</sub>", plain: "I_SVCCA" },
-  op: { html: "I<sub>OP</sub>", plain: "I_OP" },
-  cka: { html: "I<sub>CKA</sub>", plain: "I_CKA" },
-  // The optional representation measures (measures/representationMeasures.ts), folded as fold() does.
-  pwcca: { html: "I<sub>PWCCA</sub>", plain: "I_PWCCA" },
-  ckarbf: { html: "I<sub>CKA-RBF</sub>", plain: "I_CKArbf" },
-  ckabiased: { html: "I<sub>CKA-b</sub>", plain: "I_CKAb" },
-  opangular: { html: "θ<sub>OP</sub>", plain: "θ_OP" },
-  rsa: { html: "I<sub>RSA</sub>", plain: "I_RSA" },
-  mknn: { html: "I<sub>mKNN</sub>", plain: "I_mKNN" },
-  cknna: { html: "I<sub>CKNNA</sub>", plain: "I_CKNNA" },
-};
+// The measures' spellings are not typed here: each measure's definition carries its own, and
+// measures/registry.ts registers them (runs/ sits below measures/ and cannot read that table).
+const measureLabels = new Map<string, Label>();
+const measureAliases = new Map<string, string>();
 
-/** The paper's order of the six measures used in benchmarking and bootstrapping (§7.1–7.2). */
-export const BENCHMARK_MEASURES = ["sd", "jsd", "kappa", "pwd", "cka", "op"] as const;
-/** The representation measures, in the order the layer plots draw them. */
-export const REPRESENTATION_MEASURES = ["svcca", "op", "cka"] as const;
+/** Makes `label()` and `measureLabel()` spell measure `id` (and its `aliases`) as `spelling`; called by measures/registry.ts. */
+export function registerMeasureName(id: string, spelling: Label, aliases: readonly string[] = []): void {
+  const key = plainKey(id);
+  measureLabels.set(key, spelling);
+  for (const a of aliases) measureAliases.set(plainKey(a), key);
+}
 
 export const METHOD_LABELS: Readonly<Record<string, Label>> = {
   standard: { html: "Standard", plain: "Standard" },
@@ -61,45 +49,36 @@ const OTHER_LABELS: Readonly<Record<string, Label>> = {
 };
 
 // Analyses may spell a measure "I_kappa", "kappa", "κ", "fleissKappa", "linearCkaDistance" …;
-// all of them fold to one key so that a figure never shows two spellings of one measure.
-const ALIASES: Readonly<Record<string, string>> = {
-  std: "sd",
-  κ: "kappa",
-  fleisskappa: "kappa",
-  pairwisedisagreement: "pwd",
-  disagreement: "pwd",
-  js: "jsd",
-  pairwisejsd: "jsd",
-  svccadistance: "svcca",
-  orthogonalprocrustesdistance: "op",
-  procrustes: "op",
-  linearckadistance: "cka",
-  ckadistance: "cka",
+// all of them fold to one key so that a figure never shows two spellings of one measure (the
+// measures' aliases are registered with their names).
+const METHOD_ALIASES: Readonly<Record<string, string>> = {
   reinitialization: "reinit",
   wd: "wdpre",
 };
 
-function fold(name: string): string {
-  let k = name.trim().toLowerCase().replace(/[\s_\-]/g, "");
-  // "I_pwd", "Iκ", "I<sub>CKA</sub>"
-  k = k.replace(/<\/?sub>/g, "");
-  if (/^i[a-zκ]/.test(k) && k.length > 1 && (MEASURE_LABELS[k.slice(1)] || ALIASES[k.slice(1)])) {
-    k = k.slice(1);
-  }
-  return ALIASES[k] ?? k;
+function plainKey(name: string): string {
+  // "I_pwd" → "ipwd", "I<sub>CKA</sub>" → "icka"
+  return name.trim().toLowerCase().replace(/[\s_\-]/g, "").replace(/<\/?sub>/g, "");
 }
 
-/** Canonical key ("sd", "pwd", "kappa", "jsd", "svcca", "op", "cka") or undefined if not a measure. */
+function fold(name: string): string {
+  let k = plainKey(name);
+  const measure = (key: string) => measureLabels.has(key) || measureAliases.has(key);
+  if (/^i[a-zκ]/.test(k) && k.length > 1 && measure(k.slice(1))) k = k.slice(1);
+  return measureAliases.get(k) ?? METHOD_ALIASES[k] ?? k;
+}
+
+/** Canonical key ("sd", "pwd", "kappa", "jsd", "svcca", "op", "cka", …) or undefined if not a registered measure. */
 export function measureKey(name: string): string | undefined {
   const k = fold(name);
-  return MEASURE_LABELS[k] ? k : undefined;
+  return measureLabels.has(k) ? k : undefined;
 }
 
 /** The paper's spelling of a measure, e.g. measureLabel("I_kappa") → "I<sub>κ</sub>". */
 export function measureLabel(name: string, format: LabelFormat = "html"): string {
   const k = measureKey(name);
-  if (!k) throw new Error(`measureLabel: unknown measure "${name}"; use one of ${Object.keys(MEASURE_LABELS).join(", ")}`);
-  return MEASURE_LABELS[k][format];
+  if (!k) throw new Error(`measureLabel: unknown measure "${name}"; use one of ${[...measureLabels.keys()].join(", ")}`);
+  return measureLabels.get(k)![format];
 }
 
 /**
@@ -108,7 +87,7 @@ export function measureLabel(name: string, format: LabelFormat = "html"): string
  */
 export function label(name: string, format: LabelFormat = "html"): string {
   const k = fold(name);
-  const known = MEASURE_LABELS[k] ?? METHOD_LABELS[k] ?? OTHER_LABELS[k];
+  const known = measureLabels.get(k) ?? METHOD_LABELS[k] ?? OTHER_LABELS[k];
   if (known) return known[format];
   return format === "html" ? escapeHtml(name) : name;
 }

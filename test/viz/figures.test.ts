@@ -17,6 +17,7 @@ import {
 } from "../../src/viz";
 import { Random } from "../../src/util/random";
 import { linearFit } from "../../src/analysis/regression";
+import "../../src/measures/registry"; // registers the measures' spellings with runs/names.ts, as every entry point does
 
 const NAMES = ["sd", "jsd", "kappa", "pwd", "cka", "op"];
 

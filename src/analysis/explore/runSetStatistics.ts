@@ -4,7 +4,7 @@
 // runs, as the findings' CIs), I_κ from the drawn runs' predictions.
 import { fleissKappa } from "../../measures/fleissKappa";
 import { measureRunsDetailed, predictionInputs } from "../../measures/runMeasures";
-import type { RepresentationMeasure } from "../../measures/representationMeasures";
+import { REPRESENTATION_MEASURES, type RepresentationMeasure } from "../../measures/representationMeasures";
 import { standardDeviation } from "../../measures/standardDeviation";
 import { TASK_METRICS, type TaskMetric } from "../../measures/taskMetrics";
 import { defaultLayerEntries, setLayerIndexing, blockNumbers } from "../../runs/layerIndexing";
@@ -47,7 +47,7 @@ export function recordedMetric(set: RunSet): TaskMetric {
 
 export function runSetStatistics(set: RunSet, o: StatisticsOptions = {}): RunSetStatistics {
   const metric = o.metric ?? recordedMetric(set);
-  const measures = o.measures ?? ["svcca", "op", "cka"];
+  const measures = o.measures ?? REPRESENTATION_MEASURES;
   const info = setLayerIndexing(set);
   const top = info && set.layers !== undefined ? defaultLayerEntries(info.indexing, set.layers).pop() : undefined;
   const withRep = measures.length > 0 && top !== undefined;

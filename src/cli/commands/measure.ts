@@ -1,16 +1,19 @@
-// `instability measure RUNS_DIR`: the seven instability measures of a directory of runs.
+// `instability measure RUNS_DIR`: the seven instability measures of a directory of runs. Parses
+// the flags and prints; the folder is opened and measured in analysis/runsFolderMeasures.ts.
 import { CliError, parseCliArgs } from "../command";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { terminalText } from "../../util/displayText";
-import { describeIndexing, describeSkipped, entriesOfBlocks, findRunsDirectories, listRunFolders, loadRuns, RunFormatError } from "../../runs";
-import { describeMetric, KappaChance, measureRunsDetailedParallel, TASK_METRICS, TaskMetric } from "../../measures";
-import { ALL_REPRESENTATION_MEASURES, measureNamesProblem, REPRESENTATION_MEASURES, RepresentationMeasure } from "../../measures/representation";
+import { RunFormatError } from "../../runs";
+import { describeMetric, KappaChance, TASK_METRICS, TaskMetric } from "../../measures";
+import { REPRESENTATION_MEASURES, RepresentationMeasure } from "../../measures/representation";
+import type { MeasureSettings } from "../../measures/measureDefinition";
+import { layerEntries, measureRunsFolder, openRunsFolder, undefinedPairsByLayer } from "../../analysis/runsFolderMeasures";
 import { label } from "../../runs/names";
+import { extraMeasuresUsage, measureOptionFlags, measureOptionsSynopsis, measureOptionsUsage, parseMeasureList, readMeasureSettings } from "../measureFlags";
 
-const USAGE = `usage: instability measure RUNS_DIR [--metric accuracy|f1|mcc] [--layers 0,3,5]
+function usage(): string {
+  return `usage: instability measure RUNS_DIR [--metric accuracy|f1|mcc] [--layers 0,3,5]
                            [--chance textbook|uniform-over-items] [--measures svcca,op,cka]
-                           [--knn K] [--json]
+                           ${measureOptionsSynopsis()}[--json]
 
 Measures the instability of the runs in RUNS_DIR (one sub-folder per run holding logits.npy,
 labels.npy and optionally hidden.npy [L, n, d]): SD of the task metric, pairwise disagreement
@@ -24,28 +27,10 @@ I_pwd, I_kappa = 1 − Fleiss' kappa, I_JSD, and per layer I_SVCCA, I_OP and I_C
              first-token state is the same vector for every input; the choice is printed
   --chance   chance term of Fleiss' kappa (default textbook; uniform-over-items matches the
              paper's reference numbers, where I_kappa = I_pwd·N/(N−1))
-  --measures comma-separated representation measures (default svcca,op,cka, the paper's three);
-             also pwcca (projection-weighted CCA), cka-rbf (RBF-kernel CKA, bandwidth 0.5 of the
-             median distance), cka-biased (linear CKA, biased HSIC), op-angular (the angular
-             Procrustes metric, radians), rsa (1 − Spearman of correlation-distance RDMs),
-             mknn and cknna (1 − mutual k-NN alignment and 1 − CKNNA, Huh et al. 2024)
-  --knn      neighbours k of mknn and cknna (default 10)
+  --measures comma-separated representation measures (default ${REPRESENTATION_MEASURES.join(",")}, the paper's three);
+${extraMeasuresUsage(13)}
+${measureOptionsUsage().join("\n")}
   --json     print exactly one JSON object instead of a table ("layers": the block numbers measured)`;
-
-function parseMeasures(text: string): RepresentationMeasure[] {
-  const names = text.split(",").map((s) => s.trim());
-  const problem = measureNamesProblem(names);
-  if (problem) throw new CliError(`--measures '${text}': ${problem}; use a comma-separated list of ${ALL_REPRESENTATION_MEASURES.join(", ")}`);
-  return names as RepresentationMeasure[];
-}
-
-/**
- * hidden.npy holds L+1 layers in Hugging Face's output_hidden_states order (the run format);
- * index 0 is the embeddings, constant in the first position, so the default skips it.
- */
-function blockLayers(stored: number | undefined): number[] | undefined {
-  if (stored === undefined || stored < 2) return undefined;
-  return Array.from({ length: stored - 1 }, (_, i) => i + 1);
 }
 
 function parseLayers(text: string): number[] {
@@ -61,24 +46,17 @@ function fmt(v: number): string {
   return v.toFixed(4);
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCliArgs("measure", {
-    args: argv,
-    allowPositionals: true,
-    options: {
-      metric: { type: "string", default: "accuracy" },
-      layers: { type: "string" },
-      chance: { type: "string", default: "textbook" },
-      measures: { type: "string" },
-      knn: { type: "string" },
-      json: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(USAGE + "\n");
-    return 0;
-  }
+interface MeasureFlags {
+  dir: string;
+  metric: TaskMetric;
+  chance: KappaChance;
+  blocks?: number[];
+  measures: RepresentationMeasure[];
+  settings: MeasureSettings;
+  json: boolean;
+}
+
+function parseFlags(values: Record<string, string | boolean | undefined>, positionals: string[]): MeasureFlags {
   if (positionals.length !== 1) {
     throw new CliError(`expected one RUNS_DIR argument, got ${positionals.length}; see instability measure --help`);
   }
@@ -88,91 +66,93 @@ export async function run(argv: string[]): Promise<number> {
   if (chance !== "textbook" && chance !== "uniform-over-items") {
     throw new CliError(`--chance '${values.chance}': use textbook or uniform-over-items`);
   }
-  const layers = values.layers !== undefined ? parseLayers(values.layers) : undefined;
-  const measures = values.measures !== undefined ? parseMeasures(values.measures) : [...REPRESENTATION_MEASURES];
-  const knn = values.knn === undefined ? undefined : Number(values.knn);
-  if (knn !== undefined && !(Number.isInteger(knn) && knn >= 2)) throw new CliError(`--knn '${values.knn}': use a whole number ≥ 2 (the neighbours of mknn and cknna)`);
-  if (knn !== undefined && !measures.some((m) => m === "mknn" || m === "cknna")) throw new CliError(`--knn given but --measures has neither mknn nor cknna; add them, e.g. --measures cka,mknn,cknna`);
+  const blocks = values.layers !== undefined ? parseLayers(values.layers as string) : undefined;
+  const measures = values.measures !== undefined ? parseMeasureList(values.measures as string) : [...REPRESENTATION_MEASURES];
+  return { dir: positionals[0], metric, chance, blocks, measures, settings: readMeasureSettings(values, measures), json: Boolean(values.json) };
+}
 
-  let details;
-  let indexingNote = ""; // said once the measures succeeded, so that an error stays one line
+/** Measures the folder; notes for stderr come back to be written once the measures succeeded (an error stays one line). */
+async function measureFolder(f: MeasureFlags) {
   try {
-    const listing = fs.existsSync(positionals[0]) && fs.statSync(positionals[0]).isDirectory() ? listRunFolders(positionals[0]) : undefined;
-    if (listing && listing.runs.length === 0) {
-      // A store's root (or a model/task folder): name the runs folders inside instead of failing on it.
-      const inside = findRunsDirectories(positionals[0]).filter((r) => r.dir !== positionals[0]);
-      if (inside.length) {
-        const shown = inside.slice(0, 4).map((r) => `${path.relative(positionals[0], r.dir)} (${r.runs} runs)`).join(", ");
-        throw new CliError(
-          `${positionals[0]} is a run store, not a runs folder: measure one of its ${inside.length} configuration folder(s), e.g. ${path.join(positionals[0], path.relative(positionals[0], inside[0].dir))}; they are ${shown}${inside.length > 4 ? ", …" : ""}`,
-        );
-      }
-    }
-    const set = loadRuns(positionals[0]);
-    if (set.skipped?.length) process.stderr.write(`instability measure: ${terminalText(describeSkipped(set.skipped))}\n`);
-    if (layers && set.layers === undefined) {
-      throw new CliError(`--layers given but the runs in ${positionals[0]} have no hidden.npy`);
-    }
-    const progress = !values.json && process.stderr.isTTY;
-    let entries: number[] | undefined;
-    if (set.layers !== undefined) {
-      if (layers) entries = entriesOfBlocks(set.layerIndexing!.indexing, set.layers, layers);
-      else indexingNote = `instability measure: ${describeIndexing(set.layerIndexing!, set.layers)}\n`;
-    }
-    details = { numClasses: set.numClasses, ...(await measureRunsDetailedParallel(set, {
-      metric,
-      layers: entries,
-      chance,
-      measures,
-      knn,
+    const folder = openRunsFolder(f.dir);
+    if (folder.skipped) process.stderr.write(`instability measure: ${terminalText(folder.skipped)}\n`);
+    const { entries, indexing } = layerEntries(folder.set, f.blocks);
+    const progress = !f.json && process.stderr.isTTY && folder.set.layers !== undefined;
+    const details = await measureRunsFolder(folder.set, entries, {
+      metric: f.metric,
+      chance: f.chance,
+      measures: f.measures,
+      settings: f.settings,
       onLayer: progress ? (done, total) => process.stderr.write(`\rlayers ${done}/${total}`) : undefined,
-    })) };
-    if (progress && set.layers !== undefined) process.stderr.write("\n");
+    });
+    if (progress) process.stderr.write("\n");
+    return { details, indexingNote: indexing ? `instability measure: ${indexing}` : "" };
   } catch (err) {
     if (err instanceof RunFormatError || err instanceof RangeError) throw new CliError(err.message);
     throw err;
   }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCliArgs("measure", {
+    args: argv,
+    allowPositionals: true,
+    options: {
+      metric: { type: "string", default: "accuracy" },
+      layers: { type: "string" },
+      chance: { type: "string", default: "textbook" },
+      measures: { type: "string" },
+      ...measureOptionFlags(),
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(usage() + "\n");
+    return 0;
+  }
+  const f = parseFlags(values, positionals);
+  const { details, indexingNote } = await measureFolder(f);
   const { report } = details;
   if (indexingNote) process.stderr.write(indexingNote.trimEnd().split("\n").map(terminalText).join("\n") + "\n");
-  const degenerate = details.pairs.representation?.degenerate ?? [];
   const R = report.runs.length;
-  if (details.layers.includes(0) && degenerate.filter((g) => g.layer === 0).length === R) {
+  const undefinedPairs = undefinedPairsByLayer(details.pairs.representation?.degenerate ?? [], R);
+  if (details.layers.includes(0) && undefinedPairs.some((u) => u.entry === 0 && u.runNames.length === R)) {
     throw new CliError(`every run's hidden states are constant across examples at hidden.npy entry 0, so the representation measures are undefined there. Layer 0 is the embedding output (Hugging Face indexing): its first-token state is the same for every input; leave it out of --layers`);
   }
   // Undefined pairs are data (measures/degenerate.ts): say which, keep the defined ones.
-  for (const entry of [...new Set(degenerate.map((g) => g.layer))]) {
-    const at = degenerate.filter((g) => g.layer === entry);
-    const bad = R - at.length;
-    const undefinedPairs = (R * (R - 1)) / 2 - (bad * (bad - 1)) / 2;
-    process.stderr.write(`note: ${undefinedPairs} of ${(R * (R - 1)) / 2} pairs at hidden.npy entry ${entry} are undefined: ${at.map((g) => `run ${terminalText(g.runName)}`).join(", ")} ${at.length === 1 ? "is" : "are"} constant across examples there; means use the defined pairs\n`);
+  for (const u of undefinedPairs) {
+    process.stderr.write(`note: ${u.undefinedPairs} of ${u.pairs} pairs at hidden.npy entry ${u.entry} are undefined: ${u.runNames.map((name) => `run ${terminalText(name)}`).join(", ")} ${u.runNames.length === 1 ? "is" : "are"} constant across examples there; means use the defined pairs\n`);
   }
-  if (values.json) {
+  if (f.json) {
     process.stdout.write(JSON.stringify(report) + "\n");
     return 0;
   }
+  // Run and folder names are the user's: their control characters are shown, not obeyed.
+  process.stdout.write(tableLines(f, details).map(terminalText).join("\n") + "\n");
+  return 0;
+}
+
+function tableLines(f: MeasureFlags, details: Awaited<ReturnType<typeof measureRunsFolder>>): string[] {
+  const { report } = details;
   const lines: string[] = [];
-  lines.push(`runs: ${report.runs.length} in ${positionals[0]}`);
+  lines.push(`runs: ${report.runs.length} in ${f.dir}`);
   const nameWidth = Math.max(4, ...report.runs.map((r) => r.length));
-  lines.push(`  ${"run".padEnd(nameWidth)}  ${describeMetric(metric, details.numClasses)}`);
+  lines.push(`  ${"run".padEnd(nameWidth)}  ${describeMetric(f.metric, details.numClasses)}`);
   report.runs.forEach((name, i) => lines.push(`  ${name.padEnd(nameWidth)}  ${fmt(report.scores[i])}`));
   lines.push("");
   lines.push("prediction-level instability");
-  lines.push(`  SD (${describeMetric(metric, details.numClasses)})   ${fmt(report.prediction.sd)}`);
+  lines.push(`  SD (${describeMetric(f.metric, details.numClasses)})   ${fmt(report.prediction.sd)}`);
   lines.push(`  I_pwd           ${fmt(report.prediction.pwd)}`);
-  lines.push(`  I_kappa         ${fmt(report.prediction.kappa)}   (${chance} chance)`);
+  lines.push(`  I_kappa         ${fmt(report.prediction.kappa)}   (${f.chance} chance)`);
   lines.push(`  I_JSD           ${fmt(report.prediction.jsd)}`);
-  if (report.representation) {
-    const rep = report.representation;
-    lines.push("");
-    lines.push(`representation-level instability (mean over run pairs; layer = block number, 0 = the embedding output)`);
-    lines.push(`  ${"layer".padStart(5)}${measures.map((m) => `  ${label(m, "plain").padStart(8)}`).join("")}`);
-    report.layers!.blocks.forEach((l, t) => {
-      lines.push(`  ${String(l).padStart(5)}${measures.map((m) => `  ${fmt(rep[m]![t]).padStart(8)}`).join("")}`);
-    });
-  } else {
-    lines.push("", "no hidden.npy in the runs: representation measures skipped");
-  }
-  // Run and folder names are the user's: their control characters are shown, not obeyed.
-  process.stdout.write(lines.map(terminalText).join("\n") + "\n");
-  return 0;
+  if (!report.representation) return [...lines, "", "no hidden.npy in the runs: representation measures skipped"];
+  const rep = report.representation;
+  lines.push("");
+  lines.push(`representation-level instability (mean over run pairs; layer = block number, 0 = the embedding output)`);
+  lines.push(`  ${"layer".padStart(5)}${f.measures.map((m) => `  ${label(m, "plain").padStart(8)}`).join("")}`);
+  report.layers!.blocks.forEach((l, t) => {
+    lines.push(`  ${String(l).padStart(5)}${f.measures.map((m) => `  ${fmt(rep[m]![t]).padStart(8)}`).join("")}`);
+  });
+  return lines;
 }

@@ -7,6 +7,8 @@ import * as path from "node:path";
 import { defaultModelDir } from "../../model/defaultModel";
 import { CliError, parseCliArgs } from "../command";
 import { extraMeasureList } from "../../analysis/extraMeasures";
+import { extraRepresentationMeasures } from "../../measures/representationMeasures";
+import { wrapUsage } from "../measureFlags";
 import { writeAnalysisReport } from "../../report";
 import { escapeHtml } from "../../runs/names";
 import { makeDirs } from "../../util/makeDirs";
@@ -21,7 +23,7 @@ import { shellQuote } from "../../train/sweep/commands";
 import type { SlurmResources } from "../../train/sweep/slurmScript";
 import { checkOneLine, SLURM_FLAGS, SLURM_USAGE, slurmResources, wantsSlurmSubmit } from "../slurmFlags";
 
-const USAGE = `usage: instability reproduce [options]
+const usage = () => `usage: instability reproduce [options]
 
 Runs the fine-tuning sweeps of a preset into OUT/runs (finished runs are kept; rerunning resumes),
 then every analysis of the paper, and writes OUT/report.html and OUT/tables/*.csv.
@@ -41,9 +43,10 @@ With no options: the embedded model, the embedded tasks and the quick preset.
                            and the report say which runs were read, and whether they are the preset's grid)
   --chance textbook|uniform-over-items
                            Fleiss' κ chance term (default textbook; the paper's numbers: uniform-over-items)
-  --measures pwcca,rsa,…   optional representation measures (pwcca, cka-rbf, cka-biased, op-angular,
-                           rsa, mknn, cknna with k = 10) added to the convergent-validity section, each
-                           correlated with CKA, OP and SVCCA (measured on the Standard runs only); default: the paper's three
+  --measures pwcca,rsa,…   optional representation measures added to the convergent-validity section,
+                           each correlated with CKA, OP and SVCCA (measured on the Standard runs only,
+                           with their default settings); default: the paper's three. Choices:
+${wrapUsage(extraRepresentationMeasures().join(", "), 27)}
 ${SLURM_USAGE}
                            (reproduce then exits; run the same command again once the jobs are
                            done: it reuses their runs and writes the report)`;
@@ -186,7 +189,7 @@ export async function run(argv: string[]): Promise<number> {
     strict: true,
   });
   if (values.help) {
-    process.stdout.write(USAGE + "\n");
+    process.stdout.write(usage() + "\n");
     return 0;
   }
   const preset = PRESETS[values.preset ?? "quick"];

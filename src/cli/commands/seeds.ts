@@ -3,7 +3,7 @@
 // --compare the seeds per configuration that tell two run sets apart at 80% power.
 import { CliError, parseCliArgs } from "../command";
 import { compareSeedPlans, computeSeedPlan, type SeedPlan } from "../../analysis/explore/seedPlan";
-import { ALL_REPRESENTATION_MEASURES, measureNamesProblem, type RepresentationMeasure } from "../../measures/representationMeasures";
+import { parseMeasureList } from "../measureFlags";
 import { loadRuns, RunFormatError } from "../../runs";
 import { label } from "../../runs/names";
 import { seedPlanFigure, writeFigurePage } from "../../report/explore";
@@ -23,14 +23,6 @@ half-width is extrapolated by the 1/√n rule, and marked so.
   --resamples   bootstrap resamples per number of seeds (default 200)
   --json        one JSON object
   --figure F    also write the half-width curves as a standalone HTML page`;
-
-function parseMeasures(text: string): RepresentationMeasure[] {
-  if (text === "none") return [];
-  const names = text.split(",").map((s) => s.trim());
-  const problem = measureNamesProblem(names);
-  if (problem) throw new CliError(`--measures '${text}': ${problem}; use none or a comma-separated list of ${ALL_REPRESENTATION_MEASURES.join(", ")}`);
-  return names as RepresentationMeasure[];
-}
 
 function positive(flag: string, text: string | undefined, integer: boolean): number | undefined {
   if (text === undefined) return undefined;
@@ -57,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new CliError(`expected one RUNS_DIR argument, got ${positionals.length}; see instability seeds --help`);
   const target = positive("target", values.target, false);
   const resamples = positive("resamples", values.resamples, true);
-  const measures = values.measures !== undefined ? parseMeasures(values.measures) : undefined;
+  const measures = values.measures !== undefined ? parseMeasureList(values.measures, true) : undefined;
   const plan = (dir: string): SeedPlan => {
     try {
       return computeSeedPlan(loadRuns(dir), { target, resamples, measures });

@@ -8,6 +8,7 @@ import { mean } from "../stats";
 import { loadConfiguration, type Configuration, type RunStore } from "../store";
 import type { Gate } from "./finding";
 import { fmt } from "./finding";
+import type { SectionInputs } from "./findingSection";
 
 /** A method acts when its same-seed distance is at least this share of the seed-to-seed distance. */
 export const MIN_ACTION_RATIO = 0.5;
@@ -52,6 +53,9 @@ export function methodActions(store: RunStore): MethodAction[] {
   }
   return out;
 }
+
+/** Every method's action check, computed once for the sections that read it (benchmark, kendall). */
+export const sharedActions = (inputs: SectionInputs): MethodAction[] => inputs.shared("actions", () => methodActions(inputs.store));
 
 export function actionRows(a: MethodAction[]): Row[] {
   return a.map((x) => ({ ...x }));

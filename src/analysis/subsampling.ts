@@ -64,6 +64,22 @@ function fullValues(m: ConfigMeasures, runs: number[], chance?: KappaChance): { 
   return { pred, curves };
 }
 
+/** Per measure of a panel: its largest deviation over the repetitions, absolute and relative to its full value. */
+function summaryRows(panel: SubsamplingPanel): Row[] {
+  const { model, task, rate, examples } = panel;
+  const rows: Row[] = [];
+  for (const p of panel.pred) {
+    const dev = Math.max(...p.repetitions.map((v) => Math.abs(v - p.full)));
+    rows.push({ model, task, rate, examples, measure: p.measure, full: p.full, maxAbsDeviation: dev, relative: p.full !== 0 ? dev / Math.abs(p.full) : NaN });
+  }
+  for (const c of panel.curves) {
+    const dev = Math.max(...c.repetitions.flatMap((rep) => rep.map((v, l) => Math.abs(v - c.full[l]))));
+    const scale = Math.max(...c.full.map(Math.abs));
+    rows.push({ model, task, rate, examples, measure: c.measure, full: c.full[c.full.length - 1], maxAbsDeviation: dev, relative: scale > 0 ? dev / scale : NaN });
+  }
+  return rows;
+}
+
 export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {}): Subsampling {
   const rates = opts.rates ?? [0.1, 0.5];
   const reps = opts.repetitions ?? 4;
@@ -129,15 +145,7 @@ export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {
           m.layers.forEach((layer, l) => out.rows.push({ ...row, measure: c.measure, layer, value: values[l], full: c.full[l], deviation: values[l] - c.full[l] }));
         }
       }
-      for (const p of panel.pred) {
-        const dev = Math.max(...p.repetitions.map((v) => Math.abs(v - p.full)));
-        out.summary.push({ model, task, rate, examples: count, measure: p.measure, full: p.full, maxAbsDeviation: dev, relative: p.full !== 0 ? dev / Math.abs(p.full) : NaN });
-      }
-      for (const c of panel.curves) {
-        const dev = Math.max(...c.repetitions.flatMap((rep) => rep.map((v, l) => Math.abs(v - c.full[l]))));
-        const scale = Math.max(...c.full.map(Math.abs));
-        out.summary.push({ model, task, rate, examples: count, measure: c.measure, full: c.full[c.full.length - 1], maxAbsDeviation: dev, relative: scale > 0 ? dev / scale : NaN });
-      }
+      out.summary.push(...summaryRows(panel));
       out.panels.push(panel);
     }
     if (cache && cacheChanged) store.loaded.saveRepresentationCache(std, cache);

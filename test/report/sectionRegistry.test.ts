@@ -3,7 +3,6 @@
 // section (id, title, compute) and its rendering, with no other list to edit.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { finding, findingSection, type SectionInputs } from "../../src/analysis/findings";
 import { RunStore } from "../../src/analysis/store";
@@ -39,7 +38,7 @@ test("the report's sections, ids and titles are the table's, in its order; title
   assert.deepEqual(built.report.sections.map((s) => s.title), REPORT_SECTIONS.map((s) => s.title));
   for (const f of built.findings) assert.equal(f.title, REPORT_SECTIONS.find((s) => s.id === f.id)!.title, `${f.id}: one title`);
   // computeFindings is the table's too: the report's findings, in the report's order, with the same verdicts.
-  const plain = (fs: { id: string; verdict: string; sentence: string }[]) => fs.map((f) => [f.id, f.verdict, f.sentence]);
+  const plain = (found: { id: string; verdict: string; sentence: string }[]) => found.map((f) => [f.id, f.verdict, f.sentence]);
   assert.deepEqual(plain(computeFindings(new RunStore(dir), OPTIONS)), plain(built.findings));
   assert.throws(() => reportSection(new RunStore(dir), "nope" as never), /unknown report section 'nope'; use one of learning, benchmark, layers/);
 });

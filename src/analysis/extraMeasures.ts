@@ -26,6 +26,7 @@ export function extraMatrices(store: RunStore, c: Configuration, measures: reado
   let byConfig = cache.get(store);
   if (!byConfig) cache.set(store, (byConfig = new Map()));
   const key = `${c.dir}\0${measures.join(",")}`;
-  if (!byConfig.has(key)) byConfig.set(key, measureConfiguration(c, "best", { ...store.options, measures }).representation);
+  // Through the store's loaded runs: the Standard runs' hidden states are kept from their first measuring.
+  if (!byConfig.has(key)) byConfig.set(key, measureConfiguration(c, "best", { ...store.options, measures }, store.loaded).representation);
   return byConfig.get(key);
 }

@@ -6,12 +6,11 @@ import { fleissKappa, KappaChance } from "../measures/fleissKappa";
 import { pairMean } from "../measures/pairs";
 import { measureRunsDetailed } from "../measures/runMeasures";
 import { standardDeviation } from "../measures/standardDeviation";
-import type { HiddenStates, Run, RunSet } from "../runs/runFolder";
 import { Random } from "../util/random";
 import type { Row } from "../util/row";
 import { toFrame, type DataFrame } from "./frame";
-import { configurationName, ConfigMeasures, firstSeeds, loadConfiguration, RunStore } from "./store";
-import { cachedSubsample, readRepresentationCache, storeSubsample, subsamplingKey, writeRepresentationCache } from "./store";
+import { configurationName, ConfigMeasures, firstSeeds, RunStore } from "./store";
+import { cachedSubsample, storeSubsample, subsamplingKey } from "./store";
 import { CURVE_MEASURES, Skipped } from "./validity";
 
 export const PREDICTION_MEASURES = ["sd", "kappa", "jsd", "pwd"] as const;
@@ -47,35 +46,6 @@ export interface Subsampling {
   skipped: Skipped[];
 }
 
-/** The runs `runs` of a set restricted to the examples `examples` (hidden states included). */
-export function subsetRunSet(set: RunSet, runs: number[], examples: ArrayLike<number>): RunSet {
-  const k = examples.length;
-  const pick = (r: Run): Run => {
-    const C = r.numClasses;
-    const logits = new Float64Array(k * C);
-    const labels = new Int32Array(k);
-    for (let t = 0; t < k; t++) {
-      const i = examples[t];
-      logits.set(r.logits.subarray(i * C, (i + 1) * C), t * C);
-      labels[t] = r.labels[i];
-    }
-    let hidden: HiddenStates | undefined;
-    if (r.hidden) {
-      const { layers, n, width } = r.hidden;
-      const data = new Float64Array(layers * k * width);
-      for (let l = 0; l < layers; l++) {
-        for (let t = 0; t < k; t++) {
-          const src = (l * n + examples[t]) * width;
-          data.set(r.hidden.data.subarray(src, src + width), (l * k + t) * width);
-        }
-      }
-      hidden = { layers, n: k, width, data };
-    }
-    return { ...r, logits, labels, n: k, hidden };
-  };
-  return { ...set, runs: runs.map((i) => pick(set.runs[i])), n: k };
-}
-
 /** `count` distinct example indices out of n, sorted (so rate 1 gives the original order). */
 export function sampleExamples(n: number, count: number, rng: Random): Int32Array {
   return Int32Array.from(rng.permutation(n).slice(0, count)).sort();
@@ -92,6 +62,22 @@ function fullValues(m: ConfigMeasures, runs: number[], chance?: KappaChance): { 
   const curves: Partial<Record<RepresentationMeasure, number[]>> = {};
   for (const k of m.representation?.measures ?? []) curves[k] = m.representation!.matrices[k].map((mat) => pairMean(mat, R, runs));
   return { pred, curves };
+}
+
+/** Per measure of a panel: its largest deviation over the repetitions, absolute and relative to its full value. */
+function summaryRows(panel: SubsamplingPanel): Row[] {
+  const { model, task, rate, examples } = panel;
+  const rows: Row[] = [];
+  for (const p of panel.pred) {
+    const dev = Math.max(...p.repetitions.map((v) => Math.abs(v - p.full)));
+    rows.push({ model, task, rate, examples, measure: p.measure, full: p.full, maxAbsDeviation: dev, relative: p.full !== 0 ? dev / Math.abs(p.full) : NaN });
+  }
+  for (const c of panel.curves) {
+    const dev = Math.max(...c.repetitions.flatMap((rep) => rep.map((v, l) => Math.abs(v - c.full[l]))));
+    const scale = Math.max(...c.full.map(Math.abs));
+    rows.push({ model, task, rate, examples, measure: c.measure, full: c.full[c.full.length - 1], maxAbsDeviation: dev, relative: scale > 0 ? dev / scale : NaN });
+  }
+  return rows;
 }
 
 export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {}): Subsampling {
@@ -111,10 +97,13 @@ export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {
     const sampler = opts.seed ?? 0;
     const measured = CURVE_MEASURES.filter((k) => m.representation?.measures.includes(k));
     const keyOf = (rate: number, rep: number) => subsamplingKey(rate, rep, sampler, runs.map((i) => m.runs[i]));
-    // Hidden states are read only when some repetition's curves are not cached.
-    const cache = readRepresentationCache(std, "best");
+    // Hidden states are read only when some repetition's curves are not cached (the store keeps
+    // the Standard runs' from their measuring, so they are not read twice).
+    const cache = store.loaded.representationCache(std, "best");
     const allCached = rates.every((rate) => Array.from({ length: reps }, (_, rep) => measured.every((k) => cachedSubsample(cache, keyOf(rate, rep), k))).every(Boolean));
-    const set = loadConfiguration(std, "best", allCached ? { hidden: false } : {});
+    const set = store.runs(std, "best", { hidden: !allCached });
+    // The seeds' runs; each repetition measures them on its examples (no copies of the hidden states).
+    const seedRuns = { ...set, runs: runs.map((i) => set.runs[i]) };
     const canMeasure = set.layers !== undefined && m.layers.length > 0;
     let cacheChanged = false;
     for (const rate of rates) {
@@ -136,10 +125,9 @@ export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {
       };
       for (let rep = 0; rep < reps; rep++) {
         const examples = sampleExamples(m.n, count, rng);
-        const sub = subsetRunSet(set, runs, examples);
         const key = keyOf(rate, rep);
         const missing = measured.filter((k) => !cachedSubsample(cache, key, k));
-        const d = measureRunsDetailed(sub, { metric: m.metric, chance, layers: m.layers.length ? m.layers : undefined, representation: canMeasure && missing.length > 0, measures: missing });
+        const d = measureRunsDetailed(seedRuns, { metric: m.metric, chance, examples, layers: m.layers.length ? m.layers : undefined, representation: canMeasure && missing.length > 0, measures: missing });
         const curveOf = (k: RepresentationMeasure): number[] => {
           const values = cachedSubsample(cache, key, k) ?? d.report.representation?.[k];
           if (values && cache && !cachedSubsample(cache, key, k)) (storeSubsample(cache, key, k, values), (cacheChanged = true));
@@ -157,18 +145,10 @@ export function computeSubsampling(store: RunStore, opts: SubsamplingOptions = {
           m.layers.forEach((layer, l) => out.rows.push({ ...row, measure: c.measure, layer, value: values[l], full: c.full[l], deviation: values[l] - c.full[l] }));
         }
       }
-      for (const p of panel.pred) {
-        const dev = Math.max(...p.repetitions.map((v) => Math.abs(v - p.full)));
-        out.summary.push({ model, task, rate, examples: count, measure: p.measure, full: p.full, maxAbsDeviation: dev, relative: p.full !== 0 ? dev / Math.abs(p.full) : NaN });
-      }
-      for (const c of panel.curves) {
-        const dev = Math.max(...c.repetitions.flatMap((rep) => rep.map((v, l) => Math.abs(v - c.full[l]))));
-        const scale = Math.max(...c.full.map(Math.abs));
-        out.summary.push({ model, task, rate, examples: count, measure: c.measure, full: c.full[c.full.length - 1], maxAbsDeviation: dev, relative: scale > 0 ? dev / scale : NaN });
-      }
+      out.summary.push(...summaryRows(panel));
       out.panels.push(panel);
     }
-    if (cache && cacheChanged) writeRepresentationCache(std, cache);
+    if (cache && cacheChanged) store.loaded.saveRepresentationCache(std, cache);
   }
   return out;
 }

@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { RunStore } from "../analysis/store";
 import { packageRoot } from "../util/packageRoot";
+import { defaultRunStore } from "../train/sweep/defaultStore";
 import { escapeHtml, publish } from "./display";
 import { writeSyntheticStore } from "./syntheticStore";
 
@@ -18,7 +19,7 @@ export interface DemoRuns {
 }
 
 export interface DemoRunsOptions {
-  /** The main job's run store (default out/reproduce/runs in this checkout). */
+  /** The main job's run store (default: `instability reproduce`'s, train/sweep/defaultStore.ts). */
   store?: string;
   /** Where synthetic runs are written when the store has none (default runs/notebooks/demo). */
   syntheticDir?: string;
@@ -31,7 +32,7 @@ const HOW_TO = "To measure your own runs, set RUNS_DIR in the first code cell to
 
 /** The demo runs folder, written if needed, with a note in the cell saying what it is and how to use your own. */
 export function demoRuns(o: DemoRunsOptions = {}): DemoRuns {
-  const demo = mainJobRuns(o.store ?? path.join(packageRoot(), "out", "reproduce", "runs")) ?? syntheticRuns(o.syntheticDir ?? path.join(packageRoot(), "runs", "notebooks", "demo"));
+  const demo = mainJobRuns(o.store ?? defaultRunStore()) ?? syntheticRuns(o.syntheticDir ?? path.join(packageRoot(), "runs", "notebooks", "demo"));
   if (o.show ?? true) {
     publish({
       "text/html": `<p><b>RUNS_DIR is not set: this notebook measures a demo folder.</b> ${escapeHtml(demo.description)}</p><p>${escapeHtml(HOW_TO)}</p>`,

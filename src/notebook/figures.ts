@@ -1,6 +1,6 @@
 // Figures that only the notebooks need (the paper's figures live in src/viz).
 import type { RunSet } from "../runs";
-import { loadConfiguration, type RunStore } from "../analysis/store";
+import type { RunStore } from "../analysis/store";
 import { label } from "../runs/names";
 import { predictions } from "../measures";
 import { BASE_CONFIG, baseLayout, layoutGrid, tableHtml, toCsv, type FigureSpec, type TableInput, type TableOptions as VizTableOptions, type Trace } from "../viz";
@@ -59,7 +59,7 @@ export function storeCorrectnessMap(store: RunStore, o: { model?: string; task?:
   const configs = store.benchmark(where.model, where.task);
   if (configs.length === 0) throw new Error(`storeCorrectnessMap: ${where.model}/${where.task} has no Standard configuration with 2 or more runs; fine-tune more seeds first`);
   return correctnessMap(
-    configs.map((c) => ({ name: label(c.method), set: loadConfiguration(c, "best", { hidden: false }) })),
+    configs.map((c) => ({ name: label(c.method), set: store.runs(c) })),
     { title: o.title ?? `Right (blue) and wrong (orange) per run and test example: ${label(where.model)}/${label(where.task)}` },
   );
 }

@@ -22,7 +22,7 @@ import { runSweep, type SweepResult } from "../train/sweep/pool";
 import { QUICK_PRESET, learningRateFor } from "../train/sweep/presets";
 import { modelFamily, presetFinetuneArgs, storeModelName } from "../train/sweep/presetSweep";
 import { canPublish } from "./display";
-import { packageRoot } from "../util/packageRoot";
+import { defaultRunStore } from "../train/sweep/defaultStore";
 import { watchSweep } from "./sweepProgress";
 
 export interface FineTuneCellOptions {
@@ -35,7 +35,7 @@ export interface FineTuneCellOptions {
   /** A Hugging Face checkpoint folder (default: the embedded model). */
   modelDir?: string;
   glueDir?: string;
-  /** The run store (default: out/reproduce/runs, shared with `instability reproduce`). */
+  /** The run store (default: `instability reproduce`'s, train/sweep/defaultStore.ts). */
   store?: string;
   workers?: number;
   /** Kernel threads of each run (default: the cores shared out among the runs at once; the same bytes for any count). */
@@ -47,7 +47,7 @@ export async function fineTune(o: FineTuneCellOptions): Promise<RunSet> {
   const standard = QUICK_PRESET.parts.find((p) => p.role === "standard")!;
   const lr = o.learningRate ?? learningRateFor(standard.learningRate, modelFamily(o.modelDir));
   if (o.threads !== undefined && !(Number.isInteger(o.threads) && o.threads >= 1)) throw new Error(`fineTune: threads must be an integer ≥ 1, got ${JSON.stringify(o.threads)}`);
-  const store = path.resolve(o.store ?? path.join(packageRoot(), "out", "reproduce", "runs"));
+  const store = path.resolve(o.store ?? defaultRunStore());
   const model = storeModelName(o.modelDir);
   const mitigation = o.mitigation ?? "none";
   let runs: RunSpec[];

@@ -21,6 +21,8 @@ export { notebookRuns, fineTuningAvailable } from "./notebookRuns";
 export { evidenceStore, DEFAULT_EVIDENCE } from "./evidence";
 export type { NotebookRunsOptions, NotebookRuns, Preset } from "./notebookRuns";
 export { showFinding, showSection } from "./section";
+// The sections a cell can show, and every finding as an object, from the report's one table of sections.
+export { computeFindings, SECTION_IDS, type SectionId } from "../report/sectionRegistry";
 export { showUndecidable } from "./undecidable";
 export type { ShowSectionOptions } from "./section";
 export { showPaperTau } from "./paperFigures";

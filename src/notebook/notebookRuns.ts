@@ -1,8 +1,8 @@
 // The runs an analysis notebook reads. One call in a notebook's first cells decides where they
 // come from and makes sure they exist, resuming whatever is already there:
 //   - fine-tuned runs: the sweep of `instability reproduce --preset P [--glue-dir DIR]`, restricted
-//     to the parts the notebook needs, into reproduce's own store (out/reproduce/runs), so a
-//     reproduce run feeds the notebooks and the other way round;
+//     to the parts the notebook needs, into reproduce's own default store (train/sweep/defaultStore.ts),
+//     so a reproduce run feeds the notebooks and the other way round;
 //   - a synthetic store (writeSyntheticStore) while this build cannot fine-tune (no engine or no
 //     embedded model), so the notebooks run end to end; it is labelled synthetic wherever it shows.
 import * as fs from "node:fs";
@@ -15,6 +15,7 @@ import type { SweepResult } from "../train/sweep/pool";
 import { canPublish } from "./display";
 import { DEFAULT_EVIDENCE, evidenceStore } from "./evidence";
 import { packageRoot } from "../util/packageRoot";
+import { defaultRunStore } from "../train/sweep/defaultStore";
 import { watchSweep } from "./sweepProgress";
 import { writeSyntheticStore } from "./syntheticStore";
 
@@ -29,8 +30,9 @@ export interface NotebookRunsOptions {
   /** Also the failed-run sweep (Standard at a larger learning rate, final models kept). */
   failedRuns?: boolean;
   /**
-   * The run store for fine-tuned runs (default: out/reproduce/runs in this checkout, the store of
-   * `instability reproduce`, shared by all notebooks); synthetic runs go to runs/notebooks/synthetic.
+   * The run store for fine-tuned runs (default: `instability reproduce`'s, defaultRunStore():
+   * $INSTABILITY_OUT/runs, else out/reproduce/runs in this package; shared by all notebooks);
+   * synthetic runs go to runs/notebooks/synthetic.
    */
   store?: string;
   /**
@@ -126,7 +128,7 @@ export async function notebookRuns(o: NotebookRunsOptions = {}): Promise<Noteboo
   // restricted to the parts this notebook reads, so the notebooks and reproduce share runs.
   const p = PRESETS[preset];
   const roles = new Set(["standard", ...(o.methods === "all" ? ["methods"] : []), ...(o.failedRuns ? ["failed"] : [])]);
-  const store = o.store ?? path.join(packageRoot(), "out", "reproduce", "runs");
+  const store = o.store ?? defaultRunStore();
   const tasks = o.glueDir ? p.tasks.glue : p.tasks.embedded;
   const include = (x: { role: string }) => roles.has(x.role);
   const { runs } = presetRuns(p, storeModelName(o.model), tasks, modelFamily(o.model), include);

@@ -4,7 +4,8 @@
 import type { Finding } from "../analysis/findings";
 import type { RunStore } from "../analysis/store";
 import { findingHtml } from "../report/findingHtml";
-import { reportSection, type ReportOptions, type SectionId } from "../report/buildReport";
+import { reportSection, type ReportOptions } from "../report/buildReport";
+import type { SectionId } from "../report/sectionRegistry";
 import { escapeHtml } from "../runs/names";
 import { publish } from "./display";
 import { show } from "./plotly";
@@ -24,10 +25,11 @@ export interface ShowSectionOptions extends Omit<ReportOptions, "chance"> {
 }
 
 /**
- * Shows one section of the report (see report/buildReport.ts SECTION_IDS). Returns nothing, so a
- * cell shows the section and not its finding object as text; the objects are
- * `analysis.findings.computeFindings(store)`, or one of them, e.g. `analysis.findings.layersFinding(store)`. Measuring configurations that are
- * not yet measured shows one status display, updated in place, when it takes a second or more.
+ * Shows one section of the report (`id`: one of notebook.SECTION_IDS, the report's table of
+ * sections, report/sectionRegistry.ts). Returns nothing, so a cell shows the section and not its
+ * finding object as text; the objects are `notebook.computeFindings(store)`, or one of them, e.g.
+ * `analysis.findings.layersFinding(store)`. Measuring configurations that are not yet measured
+ * shows one status display, updated in place, when it takes a second or more.
  */
 export function showSection(store: RunStore, id: SectionId, opts: ShowSectionOptions = {}): void {
   const parts = new Set(opts.parts ?? ["finding", "figures", "tables"]);

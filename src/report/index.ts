@@ -2,3 +2,4 @@
 // figures into the standalone HTML report and docs-style Markdown.
 export * from "./buildReport";
 export * from "./findingHtml";
+export * from "./sectionRegistry";

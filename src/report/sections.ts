@@ -1,6 +1,7 @@
-// One report section per finding: the paper's claim, the finding rendered (verdict, sentence,
-// preconditions), its figures and its tables (linked as CSV). Sections decide nothing: verdicts
-// and sentences come from analysis/findings.
+// How each finding section is rendered: the paper's claim, the finding (verdict, sentence,
+// preconditions), its figures and its tables (linked as CSV). Each takes what its section computed
+// (analysis/findings, which decides every verdict and sentence); the heading (id, title) is the
+// section's own, added by the table of sections (sectionRegistry.ts).
 import type { SdAgreement } from "../analysis/agreement";
 import { linearFit } from "../analysis/regression";
 import { SIX_MEASURES } from "../analysis/benchmark";
@@ -28,7 +29,17 @@ import { shortConfigurationLabels } from "./configLabels";
 import { findingHtml } from "./findingHtml";
 import { where } from "./text";
 
-type Csv = (name: string, rows: Row[]) => string;
+/** Registers a table as CSV under `name` and returns its link. */
+export type Csv = (name: string, rows: Row[]) => string;
+
+/** A rendered section without its heading. */
+export type SectionBody = Omit<ReportSection, "id" | "title">;
+
+/** What a section with a finding computed: the finding and the data its figures and tables draw. */
+interface Computed<D> {
+  finding: Finding;
+  data: D;
+}
 
 /** Rows beyond this are only in the CSV: a 5,000-row HTML table helps nobody. */
 const MAX_HTML_ROWS = 60;
@@ -38,11 +49,11 @@ function tbl(caption: string, rows: Row[], csvPath: string, options?: ReportTabl
   return { caption, html: `<p>${rows.length} rows: see the CSV file.</p>`, csv: csvPath };
 }
 
-function section(f: Finding, figures: ReportFigure[], tables: ReportTable[], extra = ""): ReportSection {
-  return { id: f.id, title: f.title, paperFinding: escapeHtml(f.paper), ourFinding: findingHtml(f) + extra, figures, tables };
+function section(f: Finding, figures: ReportFigure[], tables: ReportTable[], extra = ""): SectionBody {
+  return { paperFinding: escapeHtml(f.paper), ourFinding: findingHtml(f) + extra, figures, tables };
 }
 
-export function learningSection(f: Finding, all: ConfigLearning[], csv: Csv): ReportSection {
+export function learningSection({ finding: f, data: all }: Computed<ConfigLearning[]>, csv: Csv): SectionBody {
   const rows = all.map(learningRow);
   const metric = all[0]?.metric ?? "accuracy";
   const { labels, common } = shortConfigurationLabels(all.map((l) => ({ ...l.config, final: l.variant === "final" })));
@@ -67,7 +78,7 @@ export function learningSection(f: Finding, all: ConfigLearning[], csv: Csv): Re
   return section(f, figures, [tbl("Per configuration: mean test metric with 95% CI over seeds, the range and the constant baseline", rows, csv("learning", rows), { formats: { learningRate: { sig: 2 } }, headers })]);
 }
 
-export function benchmarkSection(b: MethodBenchmark[], actions: MethodAction[], csv: Csv): ReportSection {
+export function benchmarkSection({ data: { benchmarks: b, actions } }: { data: { benchmarks: MethodBenchmark[]; actions: MethodAction[] } }, csv: Csv): SectionBody {
   const rows = benchmarkRows(b);
   const figures = b.map((g) => ({
     spec: methodValues({
@@ -87,8 +98,6 @@ export function benchmarkSection(b: MethodBenchmark[], actions: MethodAction[], 
     }),
   }));
   return {
-    id: "benchmark",
-    title: "Benchmark of the mitigation methods",
     paperFinding: escapeHtml(PAPER_CLAIMS.benchmark),
     ourFinding: `<p>${b.length ? `${b.map((g) => `${where(g.model, g.task)}: ${g.methods.length} methods, ${g.methods.map((x) => `${label(x.m.config.method)} ${x.m.runs.length} runs`).join(", ")}`).join("; ")}. Every value has its 95% bootstrap CI over seeds; rankings are compared in the Kendall section.` : "No Standard configuration."}</p>`,
     figures: [...figures, ...winFigures],
@@ -100,7 +109,7 @@ export function benchmarkSection(b: MethodBenchmark[], actions: MethodAction[], 
   };
 }
 
-export function layersSection(f: Finding, l: LayerExperiment, csv: Csv): ReportSection {
+export function layersSection({ finding: f, data: l }: Computed<LayerExperiment>, csv: Csv): SectionBody {
   const figures: ReportFigure[] = l.panels.length
     ? [{
         spec: layerLinesGrid({
@@ -118,13 +127,13 @@ export function layersSection(f: Finding, l: LayerExperiment, csv: Csv): ReportS
   return section(f, figures, [tbl("Rise from layer 1 to the top layer with 95% CI over seeds", f.observed, csv("layers_summary", f.observed)), tbl("Per-layer values (Standard runs)", l.rows, csv("layers", l.rows))]);
 }
 
-export function convergentSection(f: Finding, c: ConvergentValidity, csv: Csv): ReportSection {
+export function convergentSection({ finding: f, data: c }: Computed<ConvergentValidity>, csv: Csv): SectionBody {
   const figures = c.panels.length ? [{ spec: heatmapGrid({ panels: c.panels.map((p) => ({ title: where(p.model, p.task), matrix: p.matrix })), names: c.names, valueName: "r", title: "Pearson r between layer curves (Standard runs)" }) }] : [];
   const extra = c.names.length > CURVE_MEASURES.length ? ` (the optional ${c.names.slice(CURVE_MEASURES.length).join(", ")} each with CKA, OP and SVCCA after the paper's three pairs; the verdict is about CKA~OP)` : "";
   return section(f, figures, [tbl(`Pearson r between the layer curves of two measures, with 95% CI over seeds${extra}`, f.observed, csv("convergent_validity", f.observed))]);
 }
 
-export function failedSection(f: Finding, sf: SuccessfulVsFailed, csv: Csv): ReportSection {
+export function failedSection({ finding: f, data: sf }: Computed<SuccessfulVsFailed>, csv: Csv): SectionBody {
   const figures: { spec: FigureSpec; caption?: string }[] = sf.groups.map((g) => ({
     spec: groupComparison({
       measures: g.curves.map((c) => ({ measure: c.measure, groups: [{ name: "both successful", n: g.successful.length, values: c.successful }, { name: "both failed", n: g.failed.length, values: c.failed }] })),
@@ -140,7 +149,7 @@ export function failedSection(f: Finding, sf: SuccessfulVsFailed, csv: Csv): Rep
   return section(f, figures, [tbl("Failed runs per (model, task)", sf.counts, csv("failed_counts", sf.counts), { formats: { learningRate: { sig: 2 } } }), tbl("Per layer: group means, difference, effect sizes and permutation p", sf.rows, csv("successful_vs_failed", sf.rows))]);
 }
 
-export function kendallSection(f: Finding, tau: { panels: { model: string; task: string; methods: string[]; matrix: number[][] }[]; rows: Row[] }, csv: Csv): ReportSection {
+export function kendallSection({ finding: f, data: tau }: Computed<{ panels: { model: string; task: string; methods: string[]; matrix: number[][] }[]; rows: Row[] }>, csv: Csv): SectionBody {
   const figures = tau.panels.length ? [{ spec: heatmapGrid({ panels: tau.panels.map((p) => ({ title: `${where(p.model, p.task)} (${p.methods.length} methods)`, matrix: p.matrix })), names: [...SIX_MEASURES], valueName: "τ", title: "Kendall's τ-b between method rankings" }) }] : [];
   return section(f, figures, [tbl("Kendall's τ-b between the rankings of two measures", tau.rows, csv("kendall_tau", tau.rows)), tbl("Granularity gap with 95% CI", f.observed, csv("kendall_gap", f.observed))]);
 }
@@ -148,7 +157,7 @@ export function kendallSection(f: Finding, tau: { panels: { model: string; task:
 /** Whether a (model, task) has its methods at more than one learning rate (their panels then name it). */
 const severalRates = (bs: Bootstrap) => bs.configs.some((c) => bs.configs.some((d) => d.model === c.model && d.task === c.task && d.method === c.method && d.learningRate !== c.learningRate));
 
-export function bootstrapSection(f: Finding, bs: Bootstrap, csv: Csv): ReportSection {
+export function bootstrapSection({ finding: f, data: bs }: Computed<Bootstrap>, csv: Csv): SectionBody {
   const figures: ReportFigure[] = bs.configs.length ? [{ spec: heatmapGrid({ panels: bs.configs.map((c) => ({ title: `${where(c.model, c.task)} ${label(c.method)}${severalRates(bs) ? ` lr ${c.learningRate.toExponential()}` : ""} (${c.runs} runs)`, matrix: c.matrix })), names: [...SIX_MEASURES], valueName: "r", title: `Pearson r across ${bs.resamples} resamples of the seeds`, cols: 3 }) }] : [];
   const std = bs.configs.find((c) => c.method === "standard") ?? bs.configs[0];
   if (std) {
@@ -158,7 +167,7 @@ export function bootstrapSection(f: Finding, bs: Bootstrap, csv: Csv): ReportSec
   return section(f, figures, [tbl("Pearson r between two measures across resamples", bs.rows, csv("bootstrap_correlations", bs.rows)), tbl("Close vs far pairs per configuration", f.observed, csv("bootstrap_granularity", f.observed))]);
 }
 
-export function agreementSection(f: Finding, a: SdAgreement, csv: Csv): ReportSection {
+export function agreementSection({ finding: f, data: a }: Computed<SdAgreement>, csv: Csv): SectionBody {
   const figures = f.observed.filter((o) => Number.isFinite(o.r as number)).map((o) => {
     const points = a.points.filter((p) => p.model === o.model && Number.isFinite(p.z as number)).map((p) => ({ x: p.sd as number, y: p.z as number, group: String(p.measure), text: `${p.task} ${p.method} lr ${Number(p.learningRate).toExponential()}` }));
     const fit = linearFit(points.map((p) => p.x), points.map((p) => p.y));
@@ -175,7 +184,7 @@ export function agreementSection(f: Finding, a: SdAgreement, csv: Csv): ReportSe
   return section(f, figures, [tbl("Pearson r between SD and standardised agreement, CI over configurations", f.observed, csv("sd_agreement", f.observed)), tbl("Points", a.points, csv("sd_agreement_points", a.points))]);
 }
 
-export function subsamplingSection(f: Finding, s: Subsampling, csv: Csv): ReportSection {
+export function subsamplingSection({ finding: f, data: s }: Computed<Subsampling>, csv: Csv): SectionBody {
   const figures = s.panels.length
     ? [{ spec: subsamplingGrid({ panels: s.panels.map((p) => ({ title: `${where(p.model, p.task)}, rate ${p.rate} (${p.examples} examples)`, curves: p.curves.map((c) => ({ measure: c.measure, repetitions: c.repetitions })), pred: p.pred })), layers: s.panels[0].layers, title: "Repetitions on random subsets of the test examples (Standard runs)" }) }]
     : [];

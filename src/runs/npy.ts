@@ -124,11 +124,11 @@ function makeView(dtype: NpyDtype, buffer: ArrayBuffer): NpyData {
   }
 }
 
-/** Reads a .npy file from disk. */
-export function readNpy(file: string): NpyArray {
+/** Reads a .npy file from disk (through `read`, e.g. a store's file cache: analysis/store/runFiles.ts). */
+export function readNpy(file: string, read: (file: string) => Buffer = readRegularFile): NpyArray {
   let bytes: Buffer;
   try {
-    bytes = readRegularFile(file); // a FIFO is an error, not a hang; over 2 GiB is read in parts
+    bytes = read(file); // a FIFO is an error, not a hang; over 2 GiB is read in parts
   } catch (err) {
     if (!(err as NodeJS.ErrnoException).code) throw new NpyError(file, (err as Error).message.slice(file.length + 2));
     const code = (err as NodeJS.ErrnoException).code;

@@ -12,7 +12,7 @@ import { HIDDEN_JSON, hiddenJsonRecord, type LayerIndexing, type LayerIndexingIn
 import { describeSkipped, listRunFolders, notReplaceableReason, type RunFolderListing, type SkippedFolder } from "./runDefinition";
 import { NpyArray, NpyData, NpyError, readNpy, toFloat64, writeNpy } from "./npy";
 import { makeDirs } from "../util/makeDirs";
-import { NotARegularFileError, readRegularText } from "../util/readRegularFile";
+import { NotARegularFileError, readRegularFile } from "../util/readRegularFile";
 
 export class RunFormatError extends Error {
   constructor(message: string) {
@@ -59,9 +59,14 @@ export interface RunSet {
   width?: number;
 }
 
+/** How a run's files are read: by default from disk each time; a store passes its cache (analysis/store/runFiles.ts). */
+export type ReadFile = (file: string) => Buffer;
+
 export interface LoadRunsOptions {
   /** Read hidden.npy when present (default true). */
   hidden?: boolean;
+  /** Reads each file (default readRegularFile: a regular file, from disk). */
+  read?: ReadFile;
   /** Fewer runs than this is an error (default 2: pairwise measures need a pair). */
   minRuns?: number;
   /** "best" (default): each run folder itself; "final": each run's final/ sub-folder (written with --save-final). */
@@ -77,11 +82,11 @@ export function hiddenLayer(h: HiddenStates, layer: number): Float64Array {
   return Float64Array.from(h.data.subarray(layer * size, (layer + 1) * size));
 }
 
-function readJson(file: string): Record<string, unknown> | undefined {
+function readJson(file: string, read: ReadFile = readRegularFile): Record<string, unknown> | undefined {
   if (!fs.existsSync(file)) return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(readRegularText(file));
+    value = JSON.parse(read(file).toString("utf8"));
   } catch (err) {
     if (err instanceof NotARegularFileError) throw new RunFormatError(err.message);
     throw new RunFormatError(`${file}: not valid JSON (${(err as Error).message}); fix or delete the file`);
@@ -100,10 +105,10 @@ function assertFinite(values: ArrayLike<number>, file: string): void {
   }
 }
 
-function readArray(file: string): NpyArray {
+function readArray(file: string, read?: ReadFile): NpyArray {
   if (!fs.existsSync(file)) throw new RunFormatError(`${file}: missing; every run folder needs logits.npy and labels.npy`);
   try {
-    return readNpy(file);
+    return readNpy(file, read);
   } catch (err) {
     if (err instanceof NpyError) throw new RunFormatError(err.message);
     throw err;
@@ -111,11 +116,11 @@ function readArray(file: string): NpyArray {
 }
 
 /** Reads one run folder and checks it is internally consistent. */
-export function loadRun(dir: string, opts: { hidden?: boolean } = {}): Run {
+export function loadRun(dir: string, opts: { hidden?: boolean; read?: ReadFile } = {}): Run {
   const name = path.basename(dir);
   const logitsFile = path.join(dir, "logits.npy");
   const labelsFile = path.join(dir, "labels.npy");
-  const logitsArr = readArray(logitsFile);
+  const logitsArr = readArray(logitsFile, opts.read);
   if (logitsArr.shape.length !== 2 || logitsArr.shape[0] < 1 || logitsArr.shape[1] < 2) {
     throw new RunFormatError(`${logitsFile}: expected shape [n, C] with n ≥ 1 and C ≥ 2, got [${logitsArr.shape.join(", ")}]`);
   }
@@ -126,7 +131,7 @@ export function loadRun(dir: string, opts: { hidden?: boolean } = {}): Run {
   const logits = toFloat64(logitsArr, logitsFile);
   assertFinite(logits, logitsFile);
 
-  const labelsArr = readArray(labelsFile);
+  const labelsArr = readArray(labelsFile, opts.read);
   if (labelsArr.shape.length !== 1 || labelsArr.shape[0] !== n) {
     throw new RunFormatError(`${labelsFile}: expected shape [${n}] (one label per row of logits.npy), got [${labelsArr.shape.join(", ")}]`);
   }
@@ -146,7 +151,7 @@ export function loadRun(dir: string, opts: { hidden?: boolean } = {}): Run {
   const run: Run = { name, dir, logits, labels, n, numClasses };
   const hiddenFile = path.join(dir, "hidden.npy");
   if ((opts.hidden ?? true) && fs.existsSync(hiddenFile)) {
-    const h = readArray(hiddenFile);
+    const h = readArray(hiddenFile, opts.read);
     if (h.shape.length !== 3 || h.shape[1] !== n || h.shape[0] < 1 || h.shape[2] < 1) {
       throw new RunFormatError(`${hiddenFile}: expected shape [L, ${n}, d] (layers × examples × width), got [${h.shape.join(", ")}]`);
     }
@@ -156,8 +161,8 @@ export function loadRun(dir: string, opts: { hidden?: boolean } = {}): Run {
     assertFinite(h.data, hiddenFile);
     run.hidden = { layers: h.shape[0], n, width: h.shape[2], data: h.data };
   }
-  run.metrics = readJson(path.join(dir, "metrics.json"));
-  run.config = readJson(path.join(dir, "config.json")) ?? (path.basename(dir) === "final" ? readJson(path.join(dir, "..", "config.json")) : undefined);
+  run.metrics = readJson(path.join(dir, "metrics.json"), opts.read);
+  run.config = readJson(path.join(dir, "config.json"), opts.read) ?? (path.basename(dir) === "final" ? readJson(path.join(dir, "..", "config.json"), opts.read) : undefined);
   if (run.hidden) {
     try {
       run.hidden.indexing = resolveIndexing(dir, run.hidden.layers, run.hidden, run.config);

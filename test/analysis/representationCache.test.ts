@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { RunStore } from "../../src/analysis";
-import { computeFindings } from "../../src/analysis/findings";
+import { computeFindings } from "../../src/report";
 import { cacheFile } from "../../src/analysis/store";
 import { writeNpy } from "../../src/runs/npy";
 import { mkdtemp } from "../helpers/tempDir";

@@ -2,12 +2,23 @@
 // configuration, so they are not independent: the verdict uses a CI from resampling whole
 // configurations, and needs enough configurations per model (the paper has 15).
 import { Random } from "../../util/random";
-import type { SdAgreement } from "../agreement";
+import { computeSdAgreement, type SdAgreement } from "../agreement";
 import { pearson } from "../stats";
 import { decideText, percentileInterval } from "./ci";
 import { countGate } from "./gates";
 import { finding, fmt, fmtCi, type Finding, type Gate } from "./finding";
 import { PAPER_CLAIMS } from "./paperClaims";
+import { findingSection } from "./findingSection";
+import { sharedBootstrap } from "./bootstrapFinding";
+
+export const agreementSection = findingSection({
+  id: "agreement",
+  title: "Do measures agree more where instability is larger?",
+  compute: (inputs) => {
+    const data = computeSdAgreement(sharedBootstrap(inputs), inputs.options.agreement);
+    return { finding: agreementFinding(data), data };
+  },
+});
 
 export const MIN_AGREEMENT_CONFIGURATIONS = 10;
 
@@ -30,8 +41,8 @@ export function agreementFinding(a: SdAgreement): Finding {
   if (gates.length === 0) gates.push({ name: "enough configurations", ok: false, detail: a.skipped.map((s) => `${s.what}: ${s.reason}`).join("; ") || "no bootstrapped configurations" });
   return finding(
     {
-      id: "agreement",
-      title: "Do measures agree more where instability is larger?",
+      id: agreementSection.id,
+      title: agreementSection.title,
       section: "method.md §7.3 (NB7)",
       paper: PAPER_CLAIMS.agreement,
       observed,

@@ -4,12 +4,22 @@
 // pairs two or more apart ("far").
 import { label } from "../../runs/names";
 import { SIX_MEASURES } from "../benchmark";
-import type { Bootstrap, ConfigBootstrap } from "../bootstrap";
+import { computeBootstrap, type Bootstrap, type ConfigBootstrap } from "../bootstrap";
 import { mean } from "../stats";
 import { configurationName, type RunStore } from "../store";
 import { finding, fmt, type Finding, type Gate } from "./finding";
 import { configLabel, countGate, learning, learnsGate, MIN_SEEDS } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
+import { findingSection, type SectionInputs } from "./findingSection";
+
+/** The bootstrap over seeds, computed once for the sections that read it (bootstrap, agreement). */
+export const sharedBootstrap = (inputs: SectionInputs): Bootstrap => inputs.shared("bootstrap", () => computeBootstrap(inputs.store, { chance: inputs.store.options.chance, ...inputs.options.bootstrap }));
+
+export const bootstrapSection = findingSection({
+  id: "bootstrap",
+  title: "Do measures of closer granularity correlate more across resamples?",
+  compute: (inputs) => ({ finding: bootstrapFinding(inputs.store, sharedBootstrap(inputs)), data: sharedBootstrap(inputs) }),
+});
 
 const LEVEL: Record<string, number> = { sd: 0, pwd: 1, kappa: 1, jsd: 2, cka: 3, op: 3 };
 /** Configurations a "holds" needs, and the share of them that must show the pattern. */
@@ -40,7 +50,7 @@ export function bootstrapFinding(store: RunStore, boot: Bootstrap): Finding {
   });
   gates.push(countGate("enough configurations", "bootstrapped configurations", boot.configs.length, MIN_CONFIGURATIONS, "configurations"));
   return finding(
-    { id: "bootstrap", title: "Do measures of closer granularity correlate more across resamples?", section: "method.md §7.2 (NB6)", paper: PAPER_CLAIMS.bootstrap, observed, gates, notes: ["Close pairs: granularity levels at most one apart (SD | I_pwd, I_κ | I_JSD | I_CKA, I_OP); far: two or more apart."] },
+    { id: bootstrapSection.id, title: bootstrapSection.title, section: "method.md §7.2 (NB6)", paper: PAPER_CLAIMS.bootstrap, observed, gates, notes: ["Close pairs: granularity levels at most one apart (SD | I_pwd, I_κ | I_JSD | I_CKA, I_OP); far: two or more apart."] },
     () => {
       const labels = new Map(observed.map((o, i) => [o, configLabel(store, boot.configs[i])]));
       const finite = observed.filter((o) => Number.isFinite(o.gap));

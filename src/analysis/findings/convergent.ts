@@ -10,7 +10,18 @@ import { finding, fmtCi, type Finding, type Gate } from "./finding";
 import { countGate, standardRuns } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
 import { extraMeasureList } from "../extraMeasures";
-import { CONVERGENT_PAIRS, extraPairs, standardMatrices, type ConvergentOptions } from "../validity";
+import { computeConvergentValidity, CONVERGENT_PAIRS, extraPairs, standardMatrices, type ConvergentOptions } from "../validity";
+import { findingSection } from "./findingSection";
+
+export const convergentSection = findingSection({
+  id: "convergent",
+  title: "Do CKA and OP agree across layers?",
+  compute: ({ store, options }) => {
+    const o = { measures: options.measures };
+    const finding = convergentFinding(store, o);
+    return { finding, data: computeConvergentValidity(store, o) };
+  },
+});
 
 /** A correlation between curves of L points: below this many layers it says little. */
 export const MIN_LAYERS_FOR_CORRELATION = 5;
@@ -48,8 +59,8 @@ export function convergentFinding(store: RunStore, o: ConvergentOptions = {}): F
   if (gates.length === 0) gates.push({ name: "Standard runs", ok: false, detail: "no Standard configuration with at least 2 runs" });
   return finding(
     {
-      id: "convergent",
-      title: "Do CKA and OP agree across layers?",
+      id: convergentSection.id,
+      title: convergentSection.title,
       section: "method.md §6.1 (NB8)",
       paper: PAPER_CLAIMS.convergent,
       observed,

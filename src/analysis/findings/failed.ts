@@ -10,6 +10,16 @@ import { runsForSignificance } from "./ci";
 import { finding, fmt, type Finding, type Gate } from "./finding";
 import { degenerateNotes, MIN_GROUP_RUNS } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
+import { findingSection } from "./findingSection";
+
+export const failedSection = findingSection({
+  id: "failed",
+  title: "Are failed runs less unstable than successful ones?",
+  compute: ({ store, options }) => {
+    const data = computeSuccessfulVsFailed(store, options.failure);
+    return { finding: failedFinding(store, options.failure, data), data };
+  },
+});
 
 export const ALPHA = 0.05;
 
@@ -34,7 +44,7 @@ export function failedFinding(store: RunStore, opts: FailureOptions = {}, sf: Su
     for (const r of sf.rows.filter((x) => x.model === g.model && x.task === g.task && x.layer === L)) top.push({ ...r, failedRuns: g.failed.length, successfulRuns: g.successful.length });
   }
   return finding(
-    { id: "failed", title: "Are failed runs less unstable than successful ones?", section: "method.md §6.2 (NB10)", paper: PAPER_CLAIMS.failed, observed: top, gates, notes: [`Permutation test over run labels (${sf.permutations} shuffles), α = ${ALPHA}; Cohen's d over pairs is descriptive (pairs share runs).`, ...degenerate] },
+    { id: failedSection.id, title: failedSection.title, section: "method.md §6.2 (NB10)", paper: PAPER_CLAIMS.failed, observed: top, gates, notes: [`Permutation test over run labels (${sf.permutations} shuffles), α = ${ALPHA}; Cohen's d over pairs is descriptive (pairs share runs).`, ...degenerate] },
     () => {
       const ckaOp = top.filter((r) => r.measure === "cka" || r.measure === "op");
       const text = ckaOp.map((r) => `${label(String(r.measure), "plain")} ${r.model}/${r.task} at layer ${r.layer}: failed ${fmt(r.failed as number)} vs successful ${fmt(r.successful as number)} (p = ${fmt(r.p as number)})`).join("; ");

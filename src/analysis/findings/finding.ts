@@ -24,7 +24,7 @@ export interface Finding {
   title: string;
   /** Where the method is specified (method.md §…). */
   section: string;
-  /** What the paper reported, with its numbers (from findings/paper.ts). */
+  /** What the paper reported, with its numbers (findings/paperClaims.ts, from paperNumbers.ts). */
   paper: string;
   /** What these runs show: one row per model/task (or configuration), CIs and run counts included. */
   observed: Row[];

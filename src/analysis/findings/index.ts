@@ -1,58 +1,22 @@
 // The paper's findings as library objects (one per section of method.md §6–§7), each with its
-// preconditions, CIs, verdict and sentence. The report and the notebooks render these; nothing
-// above this module decides a verdict.
-import { computeSdAgreement } from "../agreement";
-import { computeBootstrap, type BootstrapOptions } from "../bootstrap";
-import { computeSuccessfulVsFailed, type FailureOptions } from "../failedRuns";
-import type { RunStore } from "../store";
-import { computeSubsampling, type SubsamplingOptions } from "../subsampling";
-import { agreementFinding } from "./agreement";
-import { bootstrapFinding } from "./bootstrapFinding";
-import { convergentFinding } from "./convergent";
-import { failedFinding } from "./failed";
-import type { Finding } from "./finding";
-import { kendallFinding } from "./kendall";
-import { layersFinding } from "./layers";
-import { learningFinding } from "./learning";
-import { subsamplingFinding } from "./subsamplingFinding";
-import type { ConvergentOptions } from "../validity";
-
+// preconditions, CIs, verdict and sentence, and each finding's section (id, title, compute:
+// findingSection.ts). The report's table of sections orders them and renders them
+// (report/sectionRegistry.ts); nothing above this module decides a verdict.
 export * from "./finding";
+export * from "./findingSection";
 export * from "./ci";
 export * from "./gates";
-export { configurationLearning, learningFinding, learningRow, type ConfigLearning } from "./learning";
-export { layersFinding, layerRise } from "./layers";
-export { convergentFinding, AGREE_R, MIN_LAYERS_FOR_CORRELATION } from "./convergent";
-export { failedFinding } from "./failed";
-export { kendallFinding, methodBenchmarks, benchmarkRows, granularityGap, type MethodBenchmark } from "./kendall";
+export { configurationLearning, learningFinding, learningRow, learningSection, type ConfigLearning } from "./learning";
+export { layersFinding, layerRise, layersSection } from "./layers";
+export { convergentFinding, convergentSection, AGREE_R, MIN_LAYERS_FOR_CORRELATION } from "./convergent";
+export { failedFinding, failedSection } from "./failed";
+export { kendallFinding, kendallSection, sharedBenchmarks, methodBenchmarks, benchmarkRows, granularityGap, type MethodBenchmark } from "./kendall";
 export { resampleSix, type MethodResamples } from "./methodResamples";
-export { methodActions, actionRows, actsGate, MIN_ACTION_RATIO, type MethodAction } from "./methodsAct";
-export { bootstrapFinding, closeMinusFar } from "./bootstrapFinding";
-export { agreementFinding, MIN_AGREEMENT_CONFIGURATIONS } from "./agreement";
-export { subsamplingFinding } from "./subsamplingFinding";
+export { methodActions, sharedActions, actionRows, actsGate, MIN_ACTION_RATIO, type MethodAction } from "./methodsAct";
+export { bootstrapFinding, bootstrapSection, sharedBootstrap, closeMinusFar } from "./bootstrapFinding";
+export { agreementFinding, agreementSection, MIN_AGREEMENT_CONFIGURATIONS } from "./agreement";
+export { subsamplingFinding, subsamplingSection } from "./subsamplingFinding";
+export { benchmarkSection } from "./benchmarkSection";
 export { PAPER_CLAIMS } from "./paperClaims";
 export { REAL_MODEL_EVIDENCE, structuralSentence } from "./realModelEvidence";
 export * as paper from "./paperNumbers";
-
-export interface FindingsOptions {
-  /** Extra measures in the convergent-validity finding (default the paper's three only). */
-  convergent?: ConvergentOptions;
-  bootstrap?: BootstrapOptions;
-  failure?: FailureOptions;
-  subsampling?: SubsamplingOptions;
-}
-
-/** Every finding of the paper on one store, in the paper's order. */
-export function computeFindings(store: RunStore, o: FindingsOptions = {}): Finding[] {
-  const boot = computeBootstrap(store, { chance: store.options.chance, ...o.bootstrap });
-  return [
-    learningFinding(store),
-    layersFinding(store),
-    convergentFinding(store, o.convergent),
-    failedFinding(store, o.failure, computeSuccessfulVsFailed(store, o.failure)),
-    kendallFinding(store),
-    bootstrapFinding(store, boot),
-    agreementFinding(computeSdAgreement(boot)),
-    subsamplingFinding(store, computeSubsampling(store, o.subsampling)),
-  ];
-}

@@ -4,15 +4,29 @@
 // the other five, with a CI from resampling each method's seeds.
 import { label } from "../../runs/names";
 import type { Row } from "../../util/row";
-import { SIX_MEASURES, type SixMeasure } from "../benchmark";
+import { computeBenchmark, SIX_MEASURES, type SixMeasure } from "../benchmark";
 import { kendallTauB, mean } from "../stats";
 import type { RunStore } from "../store";
 import { decideText, percentileInterval, type Ci } from "./ci";
 import { finding, fmt, fmtCi, type Finding, type Gate } from "./finding";
 import { countGate, learning, learnsGate, MIN_METHODS, MIN_SEEDS } from "./gates";
-import { actsGate, methodActions } from "./methodsAct";
+import { actsGate, methodActions, sharedActions } from "./methodsAct";
 import { resampleSix, type MethodResamples, type SixValues } from "./methodResamples";
 import { PAPER_CLAIMS } from "./paperClaims";
+import { findingSection, type SectionInputs } from "./findingSection";
+
+/** Every method's benchmark of (model, task), computed once for the sections that read it. */
+export const sharedBenchmarks = (inputs: SectionInputs): MethodBenchmark[] => inputs.shared("benchmarks", () => methodBenchmarks(inputs.store));
+
+// The τ rows (measure pairs), not the benchmark's per-method rows, under the τ caption.
+export const kendallSection = findingSection({
+  id: "kendall",
+  title: "Do measures of similar granularity rank the methods alike?",
+  compute: (inputs) => {
+    const b = computeBenchmark(inputs.store);
+    return { finding: kendallFinding(inputs.store, sharedBenchmarks(inputs), sharedActions(inputs)), data: { panels: b.panels, rows: b.tau } };
+  },
+});
 
 const PREDICTION: SixMeasure[] = ["pwd", "kappa", "jsd"];
 
@@ -78,7 +92,7 @@ export function kendallFinding(store: RunStore, benchmarks = methodBenchmarks(st
   if (gates.length === 0) gates.push({ name: "enough methods", ok: false, detail: "no (model, task) with 2 or more methods at the Standard learning rate" });
   const observed = benchmarks.map((g) => ({ model: g.model, task: g.task, methods: g.methods.length, runsPerMethod: g.gap.runs, gap: g.gap.value, gapLower: g.gap.lower, gapUpper: g.gap.upper }));
   return finding(
-    { id: "kendall", title: "Do measures of similar granularity rank the methods alike?", section: "method.md §7.1 (NB3, NB5)", paper: PAPER_CLAIMS.kendall, observed, gates, notes: ["Gap = mean τ-b among I_pwd, I_κ, I_JSD minus mean τ-b of SD with the other five; CI: each method's seeds resampled (1000 times)."] },
+    { id: kendallSection.id, title: kendallSection.title, section: "method.md §7.1 (NB3, NB5)", paper: PAPER_CLAIMS.kendall, observed, gates, notes: ["Gap = mean τ-b among I_pwd, I_κ, I_JSD minus mean τ-b of SD with the other five; CI: each method's seeds resampled (1000 times)."] },
     () => {
       const text = benchmarks.map((g) => `${g.model}/${g.task}: gap ${fmtCi(g.gap, 2)} over ${g.methods.length} methods`).join("; ");
       if (benchmarks.every((g) => g.gap.lower > 0)) return { verdict: "holds", reason: text, sentence: `The prediction measures rank the methods more alike than SD does (${text}).` };

@@ -8,6 +8,17 @@ import { decideText, distinctPairMean, seedCi, type Ci } from "./ci";
 import { finding, fmtCi, type Finding, type Gate } from "./finding";
 import { standardRuns } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
+import { findingSection } from "./findingSection";
+import { computeLayerExperiment } from "../validity";
+
+export const layersSection = findingSection({
+  id: "layers",
+  title: "Does instability grow with depth?",
+  compute: ({ store }) => {
+    const finding = layersFinding(store);
+    return { finding, data: computeLayerExperiment(store) };
+  },
+});
 
 const RISING = ["cka", "op"] as const;
 
@@ -38,7 +49,7 @@ export function layersFinding(store: RunStore): Finding {
   }
   if (gates.length === 0) gates.push({ name: "Standard runs", ok: false, detail: "no Standard configuration with at least 2 runs" });
   return finding(
-    { id: "layers", title: "Does instability grow with depth?", section: "method.md §6.2 (NB9)", paper: PAPER_CLAIMS.layers, observed, gates, notes: ["Rise = top-layer minus layer-1 mean over pairs; CI: bootstrap over seeds, pairs of distinct runs only.", ...degenerate] },
+    { id: layersSection.id, title: layersSection.title, section: "method.md §6.2 (NB9)", paper: PAPER_CLAIMS.layers, observed, gates, notes: ["Rise = top-layer minus layer-1 mean over pairs; CI: bootstrap over seeds, pairs of distinct runs only.", ...degenerate] },
     () => {
       const text = rises.map((r) => `${label(r.measure, "plain")} ${r.what} rises by ${fmtCi(r.ci)}`).join("; ");
       const up = rises.filter((r) => r.ci.lower > 0);

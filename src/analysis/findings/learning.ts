@@ -6,6 +6,16 @@ import type { Configuration, RunStore, Variant } from "../store";
 import { fmt, fmtCi, finding, type Finding } from "./finding";
 import { configLabel, learning, type Learning } from "./gates";
 import { PAPER_CLAIMS } from "./paperClaims";
+import { findingSection } from "./findingSection";
+
+export const learningSection = findingSection({
+  id: "learning",
+  title: "Do the runs learn?",
+  compute: ({ store }) => {
+    const data = configurationLearning(store);
+    return { finding: learningFinding(store, data), data };
+  },
+});
 
 export interface ConfigLearning extends Learning {
   config: Configuration;
@@ -60,7 +70,7 @@ export function learningFinding(store: RunStore, all = configurationLearning(sto
         : { name: "Standard-rate configurations found", ok: true, detail: `${judged.length} configuration(s) at the Standard learning rate` }]
     : [{ name: "Standard-rate configurations found", ok: false, detail: "no Standard configuration with at least 2 runs" }];
   return finding(
-    { id: "learning", title: "Do the runs learn?", section: "method.md §2–§3", paper: PAPER_CLAIMS.learning, observed: all.map(learningRow), gates, notes: ["CI: percentile bootstrap over seeds (1000 resamples). Baseline: the best constant prediction on the test half."] },
+    { id: learningSection.id, title: learningSection.title, section: "method.md §2–§3", paper: PAPER_CLAIMS.learning, observed: all.map(learningRow), gates, notes: ["CI: percentile bootstrap over seeds (1000 resamples). Baseline: the best constant prediction on the test half."] },
     () => {
       const failing = judged.filter((l) => !l.learns);
       const name = (l: ConfigLearning) => configLabel(store, l.config);

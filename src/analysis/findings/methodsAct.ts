@@ -5,9 +5,10 @@
 import { label } from "../../runs/names";
 import type { Row } from "../../util/row";
 import { mean } from "../stats";
-import { loadConfiguration, type Configuration, type RunStore } from "../store";
+import type { Configuration, RunStore } from "../store";
 import type { Gate } from "./finding";
 import { fmt } from "./finding";
+import type { SectionInputs } from "./findingSection";
 
 /** A method acts when its same-seed distance is at least this share of the seed-to-seed distance. */
 export const MIN_ACTION_RATIO = 0.5;
@@ -18,8 +19,8 @@ function rms(a: Float64Array, b: Float64Array): number {
   return Math.sqrt(s / a.length);
 }
 
-function logitsBySeed(c: Configuration): Map<number, Float64Array> {
-  const set = loadConfiguration(c, "best", { hidden: false });
+function logitsBySeed(store: RunStore, c: Configuration): Map<number, Float64Array> {
+  const set = store.runs(c);
   return new Map(set.runs.map((r, i) => [c.seeds[i], r.logits]));
 }
 
@@ -38,13 +39,13 @@ export function methodActions(store: RunStore): MethodAction[] {
   for (const { model, task } of store.modelTasks()) {
     const std = store.standard(model, task);
     if (!std) continue;
-    const base = logitsBySeed(std);
+    const base = logitsBySeed(store, std);
     const seeds = [...base.keys()];
     const cross: number[] = [];
     for (let i = 0; i < seeds.length; i++) for (let j = i + 1; j < seeds.length; j++) cross.push(rms(base.get(seeds[i])!, base.get(seeds[j])!));
     const seedToSeed = mean(cross);
     for (const c of store.benchmark(model, task).filter((x) => x !== std)) {
-      const own = logitsBySeed(c);
+      const own = logitsBySeed(store, c);
       const same = [...own.keys()].filter((s) => base.has(s)).map((s) => rms(own.get(s)!, base.get(s)!));
       const sameSeed = same.length ? mean(same) : NaN;
       out.push({ model, task, method: c.method, seeds: same.length, sameSeed, seedToSeed, ratio: sameSeed / seedToSeed });
@@ -52,6 +53,9 @@ export function methodActions(store: RunStore): MethodAction[] {
   }
   return out;
 }
+
+/** Every method's action check, computed once for the sections that read it (benchmark, kendall). */
+export const sharedActions = (inputs: SectionInputs): MethodAction[] => inputs.shared("actions", () => methodActions(inputs.store));
 
 export function actionRows(a: MethodAction[]): Row[] {
   return a.map((x) => ({ ...x }));

@@ -9,6 +9,17 @@ import { finding, fmt, type Finding, type Gate } from "./finding";
 import { countGate, standardRuns } from "./gates";
 import { resampleSix } from "./methodResamples";
 import { PAPER_CLAIMS } from "./paperClaims";
+import { findingSection } from "./findingSection";
+import { computeSubsampling } from "../subsampling";
+
+export const subsamplingSection = findingSection({
+  id: "subsampling",
+  title: "Are the measures insensitive to sub-sampling the test half?",
+  compute: ({ store, options }) => {
+    const data = computeSubsampling(store, options.subsampling);
+    return { finding: subsamplingFinding(store, data), data };
+  },
+});
 
 export const JUDGED_RATE = 0.5;
 
@@ -33,7 +44,7 @@ export function subsamplingFinding(store: RunStore, s: Subsampling): Finding {
   const judged = observed.filter((o) => o.rate === JUDGED_RATE);
   gates.push(countGate(`sub-samples at rate ${JUDGED_RATE}`, "measures", judged.length, 1, "measured"));
   return finding(
-    { id: "subsampling", title: "Are the measures insensitive to sub-sampling the test half?", section: "method.md §7.4 (NB11)", paper: PAPER_CLAIMS.subsampling, observed, gates, notes: [`Judged at rate ${JUDGED_RATE}: a measure is insensitive when its largest deviation over repetitions is within the half-width of its 95% CI over seeds (CKA and OP at the top layer).`, ...notes] },
+    { id: subsamplingSection.id, title: subsamplingSection.title, section: "method.md §7.4 (NB11)", paper: PAPER_CLAIMS.subsampling, observed, gates, notes: [`Judged at rate ${JUDGED_RATE}: a measure is insensitive when its largest deviation over repetitions is within the half-width of its 95% CI over seeds (CKA and OP at the top layer).`, ...notes] },
     () => {
       const out = judged.filter((o) => !o.withinNoise);
       // With several models or tasks a measure appears once per (model, task): say which.

@@ -8,9 +8,10 @@ import { REPRESENTATION_MEASURES, RepresentationMatrices, RepresentationMeasure 
 import { measureRunsDetailed, predictionInputs, withRepresentation, type InstabilityDetails } from "../../measures/runMeasures";
 import { TaskMetric } from "../../measures/taskMetrics";
 import { defaultLayerEntries, setLayerIndexing } from "../../runs/layerIndexing";
-import { configurationName, loadConfiguration, type Configuration, type Variant } from "./configurations";
+import { configurationName, type Configuration, type Variant } from "./configurations";
 import { failureLabels, type FailureSource } from "./failureLabels";
-import { cachedMatrices, newRepresentationCache, readRepresentationCache, storeMatrices, writeRepresentationCache } from "./representationCache";
+import { LoadedRuns } from "./loadedRuns";
+import { cachedMatrices, storeMatrices } from "./representationCache";
 import { taskMetricFor } from "./taskMetric";
 
 /** Everything the analyses need from one configuration, computed once. */
@@ -47,12 +48,13 @@ export interface StoreOptions {
   log?: (line: string) => void;
 }
 
-export function measureConfiguration(c: Configuration, variant: Variant = "best", opts: StoreOptions = {}): ConfigMeasures {
+/** Measures `c`, reading its runs and cache through `loaded` (a store's: each file read once). */
+export function measureConfiguration(c: Configuration, variant: Variant = "best", opts: StoreOptions = {}, loaded = new LoadedRuns(() => false)): ConfigMeasures {
   const measures = opts.measures ?? REPRESENTATION_MEASURES;
-  const cache = readRepresentationCache(c, variant);
+  const cache = loaded.representationCache(c, variant);
   let cached = cache && cachedMatrices(cache, measures);
   // With every matrix cached, hidden states are not read at all (evidence folders have none).
-  const set = loadConfiguration(c, variant, cached ? { hidden: false } : {});
+  const set = loaded.runs(c, variant, { hidden: !cached });
   // Without hidden states, the measures the cache has are all there is.
   if (!cached && cache && set.layers === undefined) cached = cachedMatrices(cache, measures.filter((k) => cache.matrices[k]));
   const metric = taskMetricFor(c.task, set.runs[0].metrics);
@@ -65,9 +67,9 @@ export function measureConfiguration(c: Configuration, variant: Variant = "best"
     opts.log?.(`measuring ${configurationName(c)}${variant === "final" ? " (final models)" : ""}: ${set.runs.length} runs, ${layers.length} layers`);
     details = measureRunsDetailed(set, { metric, chance: opts.chance, layers: layers.length ? layers : undefined, measures, representation: layers.length > 0 });
     if (details.pairs.representation && details.report.layers) {
-      const updated = cache ?? newRepresentationCache(c, variant, details.layers, details.report.layers);
+      const updated = cache ?? loaded.newRepresentationCache(c, variant, details.layers, details.report.layers);
       storeMatrices(updated, details.pairs.representation);
-      writeRepresentationCache(c, updated);
+      loaded.saveRepresentationCache(c, updated);
     }
     opts.log?.(`  done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }

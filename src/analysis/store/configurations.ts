@@ -2,9 +2,9 @@
 // finished runs (layout: runs/storeLayout.ts), how to name one, and how to load its runs.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { NotARegularFileError, readRegularText } from "../../util/readRegularFile";
+import { NotARegularFileError, readRegularFile } from "../../util/readRegularFile";
 import { METHOD_ORDER, methodKey } from "../../runs/methods";
-import { loadRuns, LoadRunsOptions, RunFormatError, RunSet } from "../../runs/runFolder";
+import { loadRuns, LoadRunsOptions, RunFormatError, RunSet, type ReadFile } from "../../runs/runFolder";
 import { listRunFolders } from "../../runs/runDefinition";
 import { configurationFolder, parseConfigurationFolder, parseSeedFolder } from "../../runs/storeLayout";
 
@@ -36,8 +36,8 @@ function subdirs(dir: string): string[] {
     .sort();
 }
 
-/** Every configuration folder of a run store, in a stable order (model, task, method, lr). */
-export function findConfigurations(store: string): Configuration[] {
+/** Every configuration folder of a run store, in a stable order (model, task, method, lr); files are read with `read`. */
+export function findConfigurations(store: string, read: ReadFile = readRegularFile): Configuration[] {
   if (!fs.existsSync(store) || !fs.statSync(store).isDirectory()) {
     throw new RunFormatError(`${store}: run store not found; pass the folder that holds <model>/<task>/<method>-lr<lr>/seed-NN/ (runs/storeLayout.ts)`);
   }
@@ -52,7 +52,7 @@ export function findConfigurations(store: string): Configuration[] {
         const finished = listRunFolders(dir).runs.map((s) => path.join(dir, s));
         // A diverged run keeps the outputs of its best checkpoint so far (instability finetune);
         // at a large learning rate it is exactly a failed run, so it stays in and is listed.
-        const diverged = finished.filter((d) => readMetrics(d)?.diverged === true);
+        const diverged = finished.filter((d) => readMetrics(d, read)?.diverged === true);
         const runDirs = finished;
         if (runDirs.length === 0) continue;
         const seeds = runDirs.map((d, i) => parseSeedFolder(path.basename(d)) ?? i);
@@ -84,20 +84,20 @@ export function configurationName(c: Pick<Configuration, "model" | "task" | "met
 }
 
 /** Loads a configuration's runs: the best checkpoints, or the final models (RUN_DIR/final). */
-export function loadConfiguration(c: Configuration, variant: Variant = "best", opts: Pick<LoadRunsOptions, "hidden"> = {}): RunSet {
+export function loadConfiguration(c: Configuration, variant: Variant = "best", opts: Pick<LoadRunsOptions, "hidden" | "read"> = {}): RunSet {
   if (c.runDirs.length < 2) throw new RunFormatError(`${c.dir}: ${c.runDirs.length} finished run(s); pairwise measures need at least 2`);
   const set = loadRuns(c.dir, { ...opts, checkpoint: variant });
   // Labels such as "failed" live in the run's own metrics.json; final/ may not repeat them.
-  if (variant === "final") for (const run of set.runs) run.metrics = { ...(readMetrics(path.join(c.dir, run.name)) ?? {}), ...(run.metrics ?? {}) };
+  if (variant === "final") for (const run of set.runs) run.metrics = { ...(readMetrics(path.join(c.dir, run.name), opts.read) ?? {}), ...(run.metrics ?? {}) };
   return set;
 }
 
 /** A run's metrics.json, or undefined when it has none. */
-export function readMetrics(runDir: string): Record<string, unknown> | undefined {
+export function readMetrics(runDir: string, read: ReadFile = readRegularFile): Record<string, unknown> | undefined {
   const f = path.join(runDir, "metrics.json");
   if (!fs.existsSync(f)) return undefined;
   try {
-    return JSON.parse(readRegularText(f));
+    return JSON.parse(read(f).toString("utf8"));
   } catch (err) {
     if (err instanceof NotARegularFileError) throw new RunFormatError(err.message);
     throw new RunFormatError(`${f}: not valid JSON (${(err as Error).message}); fix or delete the file`);

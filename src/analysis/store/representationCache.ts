@@ -13,6 +13,7 @@ import * as path from "node:path";
 import type { DegenerateLayer } from "../../measures/degenerate";
 import type { RepresentationMatrices, RepresentationMeasure } from "../../measures/representation";
 import type { InstabilityReport } from "../../measures/runMeasures";
+import type { ReadFile } from "../../runs/runFolder";
 import type { Configuration, Variant } from "./configurations";
 
 const FORMAT = "instability-representation-cache/1";
@@ -36,14 +37,14 @@ export function cacheFile(c: Pick<Configuration, "dir">, variant: Variant): stri
   return path.join(c.dir, variant === "final" ? "representation-cache.final.json" : "representation-cache.json");
 }
 
-/** sha256 over each run's name, config.json and logits.npy (the variant's), in store order. */
-export function runsFingerprint(c: Pick<Configuration, "runDirs">, variant: Variant): string {
+/** sha256 over each run's name, config.json and logits.npy (the variant's), in store order; files read with `read`. */
+export function runsFingerprint(c: Pick<Configuration, "runDirs">, variant: Variant, read: ReadFile = (f) => fs.readFileSync(f)): string {
   const h = createHash("sha256");
   for (const dir of c.runDirs) {
     const outputs = variant === "final" ? path.join(dir, "final") : dir;
     h.update(`${path.basename(dir)}\0`);
     for (const f of [path.join(dir, "config.json"), path.join(outputs, "logits.npy")]) {
-      h.update(fs.existsSync(f) ? fs.readFileSync(f) : Buffer.from("missing"));
+      h.update(fs.existsSync(f) ? read(f) : Buffer.from("missing"));
       h.update("\0");
     }
   }
@@ -51,13 +52,13 @@ export function runsFingerprint(c: Pick<Configuration, "runDirs">, variant: Vari
 }
 
 /** The configuration's cache when it was made from exactly these runs, else undefined. */
-export function readRepresentationCache(c: Configuration, variant: Variant): RepresentationCache | undefined {
+export function readRepresentationCache(c: Configuration, variant: Variant, read?: ReadFile): RepresentationCache | undefined {
   const file = cacheFile(c, variant);
   if (!fs.existsSync(file)) return undefined;
   try {
     const cache = JSON.parse(fs.readFileSync(file, "utf8")) as RepresentationCache;
     if (cache.format !== FORMAT || cache.variant !== variant) return undefined;
-    if (cache.fingerprint !== runsFingerprint(c, variant)) return undefined;
+    if (cache.fingerprint !== runsFingerprint(c, variant, read)) return undefined;
     return cache;
   } catch {
     return undefined; // unreadable: measured again (and rewritten) where hidden states exist
@@ -65,8 +66,8 @@ export function readRepresentationCache(c: Configuration, variant: Variant): Rep
 }
 
 /** An empty cache for these runs. */
-export function newRepresentationCache(c: Configuration, variant: Variant, layers: number[], layerInfo: RepresentationCache["layerInfo"]): RepresentationCache {
-  return { format: FORMAT, variant, fingerprint: runsFingerprint(c, variant), runs: c.runDirs.map((d) => path.basename(d)), layers, layerInfo, matrices: {}, degenerate: [], subsampling: {} };
+export function newRepresentationCache(c: Configuration, variant: Variant, layers: number[], layerInfo: RepresentationCache["layerInfo"], read?: ReadFile): RepresentationCache {
+  return { format: FORMAT, variant, fingerprint: runsFingerprint(c, variant, read), runs: c.runDirs.map((d) => path.basename(d)), layers, layerInfo, matrices: {}, degenerate: [], subsampling: {} };
 }
 
 /**

@@ -1,17 +1,29 @@
-// A run store for the analyses: its configurations, their measurements cached per configuration
-// and variant, and which configurations each analysis takes (Standard, benchmark, failed runs).
-import { configurationName, findConfigurations, loadConfiguration, type Configuration, type Variant } from "./configurations";
+// A run store for the analyses: its configurations, their runs read once and their measurements,
+// both cached per configuration and variant (loadedRuns.ts says what is kept and how memory is
+// bounded), and which configurations each analysis takes (Standard, benchmark, failed runs).
+import type { RunSet } from "../../runs/runFolder";
+import { configurationName, findConfigurations, type Configuration, type Variant } from "./configurations";
 import { measureConfiguration, type ConfigMeasures, type StoreOptions } from "./configMeasures";
 import { failureLabels, type FailureSource } from "./failureLabels";
+import { LoadedRuns } from "./loadedRuns";
 
-/** A run store with its measurements cached per configuration and variant. */
+/** A run store with its runs and measurements cached per configuration and variant. */
 export class RunStore {
   readonly configurations: Configuration[];
+  /** The runs and representation caches as read (each file once); the analyses read through it. */
+  readonly loaded: LoadedRuns;
   private cache = new Map<string, ConfigMeasures>();
   private onMeasure: ((name: string) => void) | null = null;
 
   constructor(readonly dir: string, readonly options: StoreOptions = {}) {
-    this.configurations = findConfigurations(dir);
+    // Only the Standard runs' hidden states are read again after measuring (sub-sampling, extra measures).
+    this.loaded = new LoadedRuns((c, variant) => variant === "best" && this.standard(c.model, c.task) === c);
+    this.configurations = findConfigurations(dir, this.loaded.files.read);
+  }
+
+  /** A configuration's runs (best checkpoints by default), hidden states only when asked for. */
+  runs(c: Configuration, variant: Variant = "best", opts: { hidden: boolean } = { hidden: false }): RunSet {
+    return this.loaded.runs(c, variant, opts);
   }
 
   measures(c: Configuration, variant: Variant = "best"): ConfigMeasures {
@@ -19,7 +31,7 @@ export class RunStore {
     let m = this.cache.get(key);
     if (!m) {
       this.onMeasure?.(`${configurationName(c)}${variant === "final" ? " (final models)" : ""}`);
-      m = measureConfiguration(c, variant, this.options);
+      m = measureConfiguration(c, variant, this.options, this.loaded);
       this.cache.set(key, m);
     }
     return m;
@@ -91,7 +103,7 @@ export class RunStore {
     let closest: { config?: Configuration; variant: Variant; failed: number; total: number; source?: FailureSource } = { variant: "best", failed: 0, total: 0 };
     for (const c of cands) {
       const variant: Variant = c.hasFinal ? "final" : "best";
-      const f = failureLabels(loadConfiguration(c, variant, { hidden: false }));
+      const f = failureLabels(this.runs(c, variant));
       const failed = f.failed.filter(Boolean).length;
       const total = f.failed.length;
       const result = { config: c, variant, failed, total, source: f.source };

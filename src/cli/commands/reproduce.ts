@@ -17,6 +17,7 @@ import { markdownCode, markdownText } from "../../util/displayText";
 import type { RunSpec } from "../../train/sweep/grid";
 import type { RunCommand, SweepResult } from "../../train/sweep/pool";
 import { PRESETS, type ReproducePreset } from "../../train/sweep/presets";
+import { defaultReproduceOut } from "../../train/sweep/defaultStore";
 import { StaleRunsError, submitPreset, sweepPreset } from "../../train/sweep/presetSweep";
 import { describeStoreContents, isPresetGrid, readStoreContents, type StoreContents } from "../../train/sweep/storeContents";
 import { shellQuote } from "../../train/sweep/commands";
@@ -37,7 +38,8 @@ With no options: the embedded model, the embedded tasks and the quick preset.
   --glue-dir DIR           GLUE data: use the GLUE tasks (or set GLUE_DIR)
   --model DIR              checkpoint (default: the embedded model)
   --model-name NAME        the model's folder name in the store (default: the checkpoint's folder name)
-  --out DIR                output folder (default: out/reproduce)
+  --out DIR                output folder (default: $INSTABILITY_OUT, else out/reproduce in the package's
+                           folder, wherever you start: the store the notebooks read)
   --workers N              fine-tuning worker processes (default: number of cores)
   --no-sweep               analyse OUT/runs as it is, without fine-tuning anything (findings.md
                            and the report say which runs were read, and whether they are the preset's grid)
@@ -212,7 +214,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.model !== undefined && !fs.existsSync(path.join(values.model, "config.json"))) {
     throw new CliError(`--model ${values.model}: no config.json there; pass a Hugging Face checkpoint folder`);
   }
-  const out = values.out ?? path.join("out", "reproduce");
+  const out = values.out ?? defaultOut();
   checkWritableOut(out); // before the sweep and the analysis, not after them
   if (wantsSlurmSubmit(values)) {
     if (values["no-sweep"]) throw new CliError("--submit slurm and --no-sweep cannot be combined: --no-sweep trains nothing to submit");
@@ -269,6 +271,15 @@ function submitToCluster(preset: ReproducePreset, out: string, model: string | u
   say(`follow with: instability status --store ${store}`);
   say(`when the jobs are done, run the same command again; it reuses their runs and writes the report:\n  ${again}`);
   return true;
+}
+
+/** The default --out, shared with the notebooks (train/sweep/defaultStore.ts); a bad INSTABILITY_OUT is a usage error. */
+function defaultOut(): string {
+  try {
+    return defaultReproduceOut();
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
 }
 
 /** Refuses an --out that cannot take the report (a file, read-only, full), with the fix, before any work. */

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../util/random";
 import { initBackend } from "./backend";
-import { type EncoderConfig, configToJson, parseConfig } from "./config";
+import { configToJson, parseConfig } from "./config";
 import { EncoderModel } from "./encoder";
 import { defaultHeads, initialValue } from "./init";
 import { type NamedArray, readSafetensors, writeSafetensors } from "./safetensors";

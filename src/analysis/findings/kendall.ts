@@ -14,8 +14,6 @@ import { actsGate, methodActions } from "./methodsAct";
 import { resampleSix, type MethodResamples, type SixValues } from "./methodResamples";
 import { PAPER_CLAIMS } from "./paperClaims";
 
-const PREDICTION: SixMeasure[] = ["pwd", "kappa", "jsd"];
-
 /** Mean τ among the prediction measures minus mean τ of SD with the others, for one draw of values per method. */
 export function granularityGap(values: SixValues[]): number {
   const tau = (a: SixMeasure, b: SixMeasure) => kendallTauB(values.map((v) => v[a]), values.map((v) => v[b]));

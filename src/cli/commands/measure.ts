@@ -39,15 +39,6 @@ function parseMeasures(text: string): RepresentationMeasure[] {
   return names as RepresentationMeasure[];
 }
 
-/**
- * hidden.npy holds L+1 layers in Hugging Face's output_hidden_states order (the run format);
- * index 0 is the embeddings, constant in the first position, so the default skips it.
- */
-function blockLayers(stored: number | undefined): number[] | undefined {
-  if (stored === undefined || stored < 2) return undefined;
-  return Array.from({ length: stored - 1 }, (_, i) => i + 1);
-}
-
 function parseLayers(text: string): number[] {
   const parts = text.split(",").map((s) => s.trim());
   const layers = parts.map((p) => Number(p));

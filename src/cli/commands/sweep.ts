@@ -1,6 +1,5 @@
 // `instability sweep`: fine-tune a grid of runs into a run store, N worker processes at a time,
 // resuming whatever is missing; or print the commands / a Slurm array script for a cluster.
-import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_MODEL_NAME, defaultModelDir } from "../../model/defaultModel";

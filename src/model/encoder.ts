@@ -142,17 +142,17 @@ export class EncoderModel {
     const b = `${this.prefix}.encoder.layer.${l}`;
     const lin = (x: tf.Tensor2D, name: string, rows: tf.Tensor1D | undefined) => this.linearLayer(x, `${b}.${name}`, pass.opts, rows);
     const firstOnly = pass.rows.firstOnly(l);
-    const rows = pass.rows.queryRows(l);
-    // The query rows, and below the residual rows: two slices, taken before the key projection
-    // and after the value projection, so that backpropagation sums h's four gradients in the
-    // same order as the full layer (residual, value, key, query) and gives the same bytes.
-    const queryRows = () => (firstOnly ? firstTokens(h, pass.batchSize) : h); // [n, hidden]
-    const q = lin(queryRows(), "attention.self.query", rows); // [n, hidden]
+    const rows = pass.rows.fusedRows(l); // of the query, attention output and feed-forward
+    // h's rows this layer outputs: for the query, and below for the residual. Two slices, taken
+    // before the key projection and after the value projection, so that backpropagation sums h's
+    // four gradients in the same order as the full layer (residual, value, key, query): same bytes.
+    const hRows = () => (firstOnly ? firstTokens(h, pass.batchSize) : h); // [n, hidden]
+    const q = lin(hRows(), "attention.self.query", rows); // [n, hidden]
     const k = lin(h, "attention.self.key", pass.rows.kept); // [seq·batch, hidden]
     const v = lin(h, "attention.self.value", pass.rows.kept); // [seq·batch, hidden]
     const ctx = this.selfAttention(q, k, v, mask, firstOnly, pass); // [n, hidden]
     const attnOut = this.drop(lin(ctx, "attention.output.dense", rows), pass.rates.hidden, pass);
-    const h1 = this.layerNormOf(tf.add(attnOut, queryRows()), `${b}.attention.output.LayerNorm`); // [n, hidden]
+    const h1 = this.layerNormOf(tf.add(attnOut, hRows()), `${b}.attention.output.LayerNorm`); // [n, hidden]
     const inter = gelu(lin(h1, "intermediate.dense", rows)); // [n, intermediate]
     const out = this.drop(lin(inter, "output.dense", rows), pass.rates.hidden, pass); // [n, hidden]
     return this.layerNormOf(tf.add(out, h1), `${b}.output.LayerNorm`);

@@ -58,7 +58,7 @@ export class RowPlan {
    * The rows the fused layers compute for layer l's queries, attention output and feed-forward:
    * the kept rows, or all of them in a first-only layer (every row there is a kept first token).
    */
-  queryRows(l: number): tf.Tensor1D | undefined {
+  fusedRows(l: number): tf.Tensor1D | undefined {
     return this.firstOnly(l) ? undefined : this.kept;
   }
 

@@ -31,7 +31,17 @@ import { linear } from "./ops/linear";
 import { firstTokens, RowPlan } from "./skippedRows";
 import { type Heads, prefixOf, weightSpecs } from "./weights";
 
-export type * from "./encoderTypes";
+export type {
+  Batch,
+  ClassifierOutput,
+  DropoutRates,
+  EncoderOutput,
+  ForwardOptions,
+  LastLayerRows,
+  MlmOutput,
+  PretrainingOutput,
+  PretrainingTargets,
+} from "./encoderTypes";
 export { positionIds } from "./batchLayout";
 
 /** What the layers of one pass share. */

@@ -7,6 +7,7 @@ import { lossAndGrads } from "../../model/train-step";
 import { accuracy, predictions } from "../../measures/taskMetrics";
 import { Random } from "../../util/random";
 import type { AdamW } from "../adamw";
+import { globalGradNorm } from "../clipGradients";
 import type { UpdateSchedule } from "../schedule";
 import { applyUpdate } from "../update";
 import type { PretrainCorpus } from "./corpus";
@@ -58,11 +59,12 @@ export function trainStep(model: EncoderModel, optimizer: AdamW, schedule: Updat
     return out.loss;
   });
   if (!Number.isFinite(loss)) {
+    const gradNorm = globalGradNorm(grads);
     tf.dispose([...grads.values()]);
-    throw divergedError(k + 1, `loss ${loss}`);
+    throw divergedError(k + 1, loss, gradNorm);
   }
   const update = applyUpdate(optimizer, schedule, grads, { maxGradNorm: o.maxGradNorm });
-  if (update.diverged) throw divergedError(update.k, `loss ${loss}, gradient norm ${update.gradNorm}`);
+  if (update.diverged) throw divergedError(update.k, loss, update.gradNorm);
   return { loss, nextSentenceAccuracy, lr: update.lr, gradNorm: update.gradNorm, tokens };
 }
 
@@ -88,9 +90,9 @@ function maskedBatch(corpus: PretrainCorpus, k: number, seed: number): StepBatch
   };
 }
 
-function divergedError(update: number, what: string): Error {
+function divergedError(update: number, loss: number, gradNorm: number): Error {
   return new Error(
-    `pre-training diverged at update ${update} (${what}); ` +
+    `pre-training diverged at update ${update} (loss ${loss}, gradient norm ${gradNorm}); ` +
       `the last checkpoint is kept: lower --lr or lengthen --warmup and start a new --out`,
   );
 }

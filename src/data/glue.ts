@@ -3,7 +3,6 @@
 // Files are tab-separated with quoting off (sentences may begin with `"`), so a row is split on
 // tabs only. Every row is checked: a wrong column count or an unknown label is an error that
 // names the file and line, because a silently dropped or shifted row would change every measure.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { readRegularText } from "../util/readRegularFile";
 import type { Example, TaskMetricName } from "./types";

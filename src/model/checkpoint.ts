@@ -5,11 +5,11 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../util/random";
 import { initBackend } from "./backend";
-import { type EncoderConfig, configToJson, parseConfig } from "./config";
+import { type EncoderConfig, type ModelType, configToJson, parseConfig } from "./config";
 import { EncoderModel } from "./encoder";
 import { defaultHeads, initialValue } from "./init";
 import { type NamedArray, readSafetensors, writeSafetensors } from "./safetensors";
-import { type Heads, memoryShape, weightSpecs } from "./weights";
+import { type Heads, memoryShape, type WeightSpec, weightSpecs } from "./weights";
 
 export const TOKENIZER_FILES = [
   "tokenizer.json",
@@ -50,6 +50,38 @@ function canonicalName(name: string, prefix: string): string {
 /** Loads a checkpoint directory in HF layout. */
 export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<EncoderModel> {
   await initBackend();
+  const config = readCheckpointConfig(dir);
+  const weightsFile = path.join(dir, "model.safetensors");
+  const tensors = readCheckpointWeights(dir, weightsFile, config.model_type);
+  const heads = headsToBuild(config, tensors, opts, weightsFile);
+  const values = new Map<string, tf.Tensor>();
+  const initialized: string[] = [];
+  const rng = new Random(opts.seed ?? 0).fork("head-init");
+  try {
+    for (const spec of weightSpecs(config, heads)) {
+      const t = tensors.get(spec.name);
+      let data: Float32Array;
+      if (t) data = checkedWeight(t, spec, weightsFile);
+      else {
+        checkMayInitialise(spec, opts.seed, dir, weightsFile);
+        data = initialValue(spec, config, rng);
+        initialized.push(spec.name);
+      }
+      values.set(spec.name, tf.tensor(data, memoryShape(spec)));
+    }
+    const model = new EncoderModel(config, heads, values) as LoadedModel;
+    model.sourceDir = dir;
+    model.initializedFromSeed = initialized;
+    model.ignoredFromCheckpoint = ignoredWeights(tensors, new Set(values.keys()));
+    const report = initializationReport(model, dir, opts.seed ?? 0);
+    if (report) opts.log?.(report);
+    return model;
+  } finally {
+    for (const t of values.values()) t.dispose();
+  }
+}
+
+function readCheckpointConfig(dir: string): EncoderConfig {
   const configFile = path.join(dir, "config.json");
   if (!fs.existsSync(configFile)) {
     throw new Error(`${dir}: no config.json; expected a Hugging Face checkpoint directory (try \`instability models pull NAME\`)`);
@@ -60,8 +92,11 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
   } catch (err) {
     throw new Error(`${configFile}: not valid JSON (${(err as Error).message})`);
   }
-  const config = parseConfig(json, configFile);
-  const weightsFile = path.join(dir, "model.safetensors");
+  return parseConfig(json, configFile);
+}
+
+/** model.safetensors' float32 tensors under today's HF names. */
+function readCheckpointWeights(dir: string, weightsFile: string, modelType: ModelType): Map<string, NamedArray> {
   if (!fs.existsSync(weightsFile)) {
     const hint = fs.existsSync(path.join(dir, "pytorch_model.bin"))
       ? " (only pytorch_model.bin is present: convert it with transformers' save_pretrained(safe_serialization=True))"
@@ -70,8 +105,12 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
   }
   const raw = readSafetensors(weightsFile, { skipOtherDtypes: true });
   const tensors = new Map<string, NamedArray>();
-  for (const [name, t] of raw) tensors.set(canonicalName(name, config.model_type), t);
+  for (const [name, t] of raw) tensors.set(canonicalName(name, modelType), t);
+  return tensors;
+}
 
+/** The heads the loaded model gets (see LoadOptions.heads); sets config.num_labels when numLabels is given. */
+function headsToBuild(config: EncoderConfig, tensors: Map<string, NamedArray>, opts: LoadOptions, weightsFile: string): Heads {
   const hasClassifier = [...tensors.keys()].some((k) => k.startsWith("classifier."));
   const hasMlm = tensors.has("cls.predictions.bias");
   const hasNsp = tensors.has("cls.seq_relationship.weight");
@@ -87,7 +126,7 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
     }
     config.num_labels = opts.numLabels;
   }
-  const heads = defaultHeads(config, {
+  return defaultHeads(config, {
     classifier: opts.numLabels !== undefined || hasClassifier,
     // Fine-tuning (numLabels given) does not carry the pre-training head along.
     mlm: hasMlm && opts.numLabels === undefined,
@@ -95,43 +134,26 @@ export async function loadModel(dir: string, opts: LoadOptions = {}): Promise<En
     nsp: hasNsp && opts.numLabels === undefined && opts.heads?.pooler !== false,
     ...opts.heads,
   });
+}
 
-  const values = new Map<string, tf.Tensor>();
-  const initialized: string[] = [];
-  const rng = new Random(opts.seed ?? 0).fork("head-init");
-  try {
-    for (const spec of weightSpecs(config, heads)) {
-      const t = tensors.get(spec.name);
-      let data: Float32Array;
-      if (t) {
-        if (t.shape.join(",") !== spec.diskShape.join(",")) {
-          throw new Error(`${weightsFile}: ${spec.name} has shape [${t.shape}] but config.json implies [${spec.diskShape}]`);
-        }
-        data = t.data;
-        const bad = firstNonFinite(data);
-        if (bad >= 0) {
-          throw new Error(`${weightsFile}: ${spec.name} holds ${data[bad]} at index ${bad}; the checkpoint is broken, download or export it again`);
-        }
-      } else {
-        const isHead = spec.name.startsWith("classifier.") || spec.name.includes(".pooler.") || spec.name.startsWith("cls.");
-        if (!isHead) throw new Error(`${weightsFile}: missing encoder weight ${spec.name}; the checkpoint is incomplete or of another architecture`);
-        if (opts.seed === undefined && spec.name.startsWith("classifier.")) {
-          throw new Error(`${dir}: the checkpoint has no classification head; pass a seed to initialise one`);
-        }
-        data = initialValue(spec, config, rng);
-        initialized.push(spec.name);
-      }
-      values.set(spec.name, tf.tensor(data, memoryShape(spec)));
-    }
-    const model = new EncoderModel(config, heads, values) as LoadedModel;
-    model.sourceDir = dir;
-    model.initializedFromSeed = initialized;
-    model.ignoredFromCheckpoint = ignoredWeights(tensors, new Set(values.keys()));
-    const report = initializationReport(model, dir, opts.seed ?? 0);
-    if (report) opts.log?.(report);
-    return model;
-  } finally {
-    for (const t of values.values()) t.dispose();
+/** The checkpoint's values of `spec`, refused when their shape is not the config's or one is not finite. */
+function checkedWeight(t: NamedArray, spec: WeightSpec, weightsFile: string): Float32Array {
+  if (t.shape.join(",") !== spec.diskShape.join(",")) {
+    throw new Error(`${weightsFile}: ${spec.name} has shape [${t.shape}] but config.json implies [${spec.diskShape}]`);
+  }
+  const bad = firstNonFinite(t.data);
+  if (bad >= 0) {
+    throw new Error(`${weightsFile}: ${spec.name} holds ${t.data[bad]} at index ${bad}; the checkpoint is broken, download or export it again`);
+  }
+  return t.data;
+}
+
+/** Only a head may be missing from the checkpoint, and a classification head only with a seed to initialise it. */
+function checkMayInitialise(spec: WeightSpec, seed: number | undefined, dir: string, weightsFile: string): void {
+  const isHead = spec.name.startsWith("classifier.") || spec.name.includes(".pooler.") || spec.name.startsWith("cls.");
+  if (!isHead) throw new Error(`${weightsFile}: missing encoder weight ${spec.name}; the checkpoint is incomplete or of another architecture`);
+  if (seed === undefined && spec.name.startsWith("classifier.")) {
+    throw new Error(`${dir}: the checkpoint has no classification head; pass a seed to initialise one`);
   }
 }
 

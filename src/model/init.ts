@@ -37,8 +37,6 @@ function hasPaddingRow(name: string, config: EncoderConfig): boolean {
   return config.model_type === "roberta" && name.endsWith("position_embeddings.weight");
 }
 
-export const DEFAULT_HEADS: Heads = { pooler: true, classifier: true, mlm: false, nsp: false };
-
 /** Default heads for an architecture: BERT has a pooler; RoBERTa's classifier does not use one. */
 export function defaultHeads(config: EncoderConfig, heads: Partial<Heads> = {}): Heads {
   return {

@@ -58,63 +58,11 @@ export function writeSyntheticStore(dir: string, o: SyntheticStoreOptions = {}):
   const lr = o.learningRate ?? 2e-5;
   const failedLr = o.failedLearningRate ?? 5e-5;
   const n = o.n ?? 150;
-  const d = Math.max(o.width ?? 160, n);
-  const L = o.blocks ?? 6;
+  const shape = { n, d: Math.max(o.width ?? 160, n), L: o.blocks ?? 6 };
   let written = 0;
   let existing = 0;
   tasks.forEach((task, t) => {
-    const root = new Random((o.seed ?? 0) * 1000 + t + 1);
-    // 58% class 0, the majority class a failed run predicts everywhere
-    const labels = Int32Array.from({ length: n }, () => (root.next() < 0.58 ? 0 : 1));
-    const evidence = Float64Array.from(labels, (y) => (2 * y - 1) * 1.1 + root.normal());
-    const base: Float64Array[] = [Float64Array.from({ length: n * d }, () => root.normal())];
-    for (let l = 1; l <= L; l++) base.push(Float64Array.from(base[l - 1], (v) => 0.8 * v + 0.6 * root.normal()));
-
-    const outputs = (rng: Random, method: string, strength: number) => {
-      const { scale, profile } = METHODS[method] ?? METHODS.none;
-      const k = scale * strength;
-      const logits = new Float32Array(n * 2);
-      const shift = 0.3 * k * rng.normal(); // a run-wide bias toward one class moves the score
-      for (let i = 0; i < n; i++) {
-        const s = evidence[i] + shift + 0.9 * k * rng.normal();
-        logits[i * 2] = -s / 2;
-        logits[i * 2 + 1] = s / 2;
-      }
-      const hidden = new Float32Array((L + 1) * n * d);
-      for (let l = 0; l <= L; l++) {
-        const noise = 0.05 + 0.55 * k * profile(l, L);
-        for (let j = 0; j < n * d; j++) hidden[l * n * d + j] = base[l][j] + noise * rng.normal();
-      }
-      return { logits, hidden };
-    };
-    const collapsed = (rng: Random) => {
-      const logits = new Float32Array(n * 2);
-      const hidden = new Float32Array((L + 1) * n * d);
-      for (let i = 0; i < n; i++) {
-        logits[i * 2] = 1 + 0.05 * rng.normal();
-        logits[i * 2 + 1] = -1 + 0.05 * rng.normal();
-      }
-      for (let l = 0; l <= L; l++) {
-        // collapse deepens with depth: the top layers keep little of the example's own state
-        const keep = l === 0 ? 1 : Math.max(0.02, 1 - l / (0.6 * L));
-        const centre = Float64Array.from({ length: d }, () => rng.normal());
-        for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) {
-          hidden[(l * n + i) * d + j] = keep * base[l][i * d + j] + (1 - keep) * centre[j] + 0.05 * rng.normal();
-        }
-      }
-      return { logits, hidden };
-    };
-    const save = (runDir: string, out: { logits: Float32Array; hidden: Float32Array }, metrics: Record<string, unknown>, config: Record<string, unknown>) => {
-      // overwrite: a run folder without its final/ model (an interrupted write) is redone whole
-      writeRun(runDir, {
-        logits: { data: out.logits, shape: [n, 2] },
-        labels: { data: labels, shape: [n] },
-        hidden: { data: out.hidden, shape: [L + 1, n, d] },
-        metrics: { metric: "accuracy", accuracy: accuracyOf(out.logits, labels), ...metrics },
-        config: { synthetic: true, model, task, ...config },
-      }, { overwrite: true });
-    };
-
+    const world = new SyntheticTask(model, task, (o.seed ?? 0) * 1000 + t + 1, shape);
     const configs = methods.map((method) => ({ method, lr, failed: false }));
     if (o.failedRuns) configs.push({ method: "none", lr: failedLr, failed: true });
     for (const c of configs) {
@@ -129,18 +77,101 @@ export function writeSyntheticStore(dir: string, o: SyntheticStoreOptions = {}):
         const rng = new Random(seed + 1).fork(`${model}/${task}/${c.method}/${c.lr}`);
         const config = { mitigation: c.method, learningRate: c.lr, seed };
         if (!c.failed) {
-          save(runDir, outputs(rng, c.method, 1), { seed }, config);
+          world.save(runDir, world.outputs(rng, c.method, 1), { seed }, config);
         } else {
           // seeds alternate between failing and not, so both groups are there with any seed list
           const fails = (seed + t) % 2 === 0;
-          save(runDir, outputs(rng, c.method, 1.3), { seed, failed: fails }, config);
-          save(path.join(runDir, "final"), fails ? collapsed(rng) : outputs(rng, c.method, 1.3), { seed, failed: fails }, { ...config, final: true });
+          world.save(runDir, world.outputs(rng, c.method, 1.3), { seed, failed: fails }, config);
+          world.save(path.join(runDir, "final"), fails ? world.collapsed(rng) : world.outputs(rng, c.method, 1.3), { seed, failed: fails }, { ...config, final: true });
         }
         written++;
       }
     }
   });
   return { dir, written, existing };
+}
+
+interface RunOutputs {
+  logits: Float32Array;
+  hidden: Float32Array;
+}
+
+/**
+ * One task of the store: its labels, each example's evidence for class 1 and the base hidden
+ * states of every layer, all drawn from the task's seed; a run adds its own noise to them.
+ */
+class SyntheticTask {
+  readonly labels: Int32Array;
+  private readonly evidence: Float64Array;
+  private readonly base: Float64Array[];
+
+  constructor(
+    readonly model: string,
+    readonly task: string,
+    seed: number,
+    /** n examples, width d, L blocks. */
+    readonly shape: { n: number; d: number; L: number },
+  ) {
+    const { n, d, L } = shape;
+    const root = new Random(seed);
+    // 58% class 0, the majority class a failed run predicts everywhere
+    this.labels = Int32Array.from({ length: n }, () => (root.next() < 0.58 ? 0 : 1));
+    this.evidence = Float64Array.from(this.labels, (y) => (2 * y - 1) * 1.1 + root.normal());
+    this.base = [Float64Array.from({ length: n * d }, () => root.normal())];
+    for (let l = 1; l <= L; l++) this.base.push(Float64Array.from(this.base[l - 1], (v) => 0.8 * v + 0.6 * root.normal()));
+  }
+
+  /** A run of `method` whose instability is scaled by `strength`. */
+  outputs(rng: Random, method: string, strength: number): RunOutputs {
+    const { n, d, L } = this.shape;
+    const { scale, profile } = METHODS[method] ?? METHODS.none;
+    const k = scale * strength;
+    const logits = new Float32Array(n * 2);
+    const shift = 0.3 * k * rng.normal(); // a run-wide bias toward one class moves the score
+    for (let i = 0; i < n; i++) {
+      const s = this.evidence[i] + shift + 0.9 * k * rng.normal();
+      logits[i * 2] = -s / 2;
+      logits[i * 2 + 1] = s / 2;
+    }
+    const hidden = new Float32Array((L + 1) * n * d);
+    for (let l = 0; l <= L; l++) {
+      const noise = 0.05 + 0.55 * k * profile(l, L);
+      for (let j = 0; j < n * d; j++) hidden[l * n * d + j] = this.base[l][j] + noise * rng.normal();
+    }
+    return { logits, hidden };
+  }
+
+  /** A failed run: the majority class everywhere, hidden states collapsing toward one point per layer. */
+  collapsed(rng: Random): RunOutputs {
+    const { n, d, L } = this.shape;
+    const logits = new Float32Array(n * 2);
+    const hidden = new Float32Array((L + 1) * n * d);
+    for (let i = 0; i < n; i++) {
+      logits[i * 2] = 1 + 0.05 * rng.normal();
+      logits[i * 2 + 1] = -1 + 0.05 * rng.normal();
+    }
+    for (let l = 0; l <= L; l++) {
+      // collapse deepens with depth: the top layers keep little of the example's own state
+      const keep = l === 0 ? 1 : Math.max(0.02, 1 - l / (0.6 * L));
+      const centre = Float64Array.from({ length: d }, () => rng.normal());
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) {
+        hidden[(l * n + i) * d + j] = keep * this.base[l][i * d + j] + (1 - keep) * centre[j] + 0.05 * rng.normal();
+      }
+    }
+    return { logits, hidden };
+  }
+
+  save(runDir: string, out: RunOutputs, metrics: Record<string, unknown>, config: Record<string, unknown>): void {
+    const { n, d, L } = this.shape;
+    // overwrite: a run folder without its final/ model (an interrupted write) is redone whole
+    writeRun(runDir, {
+      logits: { data: out.logits, shape: [n, 2] },
+      labels: { data: this.labels, shape: [n] },
+      hidden: { data: out.hidden, shape: [L + 1, n, d] },
+      metrics: { metric: "accuracy", accuracy: accuracyOf(out.logits, this.labels), ...metrics },
+      config: { synthetic: true, model: this.model, task: this.task, ...config },
+    }, { overwrite: true });
+  }
 }
 
 function accuracyOf(logits: Float32Array, labels: Int32Array): number {

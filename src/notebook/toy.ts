@@ -38,6 +38,7 @@ export function rotateAndScale(x: Float64Array, n: number, d: number, scale: num
 
 /** Each column of X multiplied by its own factor in [lo, hi]: an invertible map that is not a rotation. */
 export function scaleColumns(x: Float64Array, n: number, d: number, seed: number, lo = 0.2, hi = 5): Float64Array {
+  if (x.length !== n * d) throw new Error(`scaleColumns: x has ${x.length} entries, expected n·d = ${n}·${d}; pass X's own shape`);
   const rng = new Random(seed);
   const f = Float64Array.from({ length: d }, () => lo * Math.pow(hi / lo, rng.next()));
   return Float64Array.from(x, (v, idx) => v * f[idx % d]);

@@ -1,6 +1,5 @@
 // Small helpers for the generated "what this run found" sentences.
-import { escapeHtml, label } from "../runs/names";
-import type { Skipped } from "../analysis/validity";
+import { label } from "../runs/names";
 
 /** A number for prose: fixed decimals, a typographic minus, "undefined" for NaN. */
 export function num(v: number | null | undefined, decimals = 2): string {
@@ -10,21 +9,9 @@ export function num(v: number | null | undefined, decimals = 2): string {
   return s.replace(/^-/, "−");
 }
 
-/** p for prose: "p = 0.003", "p < 0.001". */
-export function pText(p: number): string {
-  if (Number.isNaN(p)) return "p undefined";
-  return p < 0.001 ? "p < 0.001" : `p = ${num(p, 3)}`;
-}
-
 /** "BERT/RTE", using the paper's names where known. */
 export function where(model: string, task: string): string {
   return `${label(model)}/${label(task)}`;
-}
-
-export function skippedHtml(skipped: Skipped[]): string {
-  if (skipped.length === 0) return "";
-  const items = skipped.map((s) => `<li>${escapeHtml(s.what)}: ${escapeHtml(s.reason)}</li>`).join("");
-  return `<p>Not analysed:</p><ul>${items}</ul>`;
 }
 
 export function list(items: string[]): string {

@@ -36,26 +36,19 @@ export function linearWarmupDecayFactor(t: number, totalSteps: number, warmupSte
   return Math.max(0, (totalSteps - t) / (totalSteps - warmupSteps));
 }
 
-export class LinearWarmupSchedule {
-  readonly stepsPerEpoch: number;
-  /** T = epochs · S. */
-  readonly totalSteps: number;
-  /** W = warmupRatio · T, not rounded. */
-  readonly warmupSteps: number;
+/** What an update needs of a schedule (train/update.ts): the LR factor of the k-th update. */
+export interface UpdateSchedule {
+  factorForUpdate(k: number): number;
+}
 
-  constructor(config: ScheduleConfig) {
-    const batchSize = config.batchSize ?? 16;
-    const warmupRatio = config.warmupRatio ?? 0.1;
-    if (!Number.isInteger(config.epochs) || config.epochs < 1) {
-      throw new Error(`epochs must be a positive integer, got ${config.epochs}`);
-    }
-    if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
-      throw new Error(`warmupRatio must lie in [0, 1], got ${warmupRatio}`);
-    }
-    this.stepsPerEpoch = stepsPerEpoch(config.trainExamples, batchSize);
-    this.totalSteps = config.epochs * this.stepsPerEpoch;
-    this.warmupSteps = warmupRatio * this.totalSteps;
-  }
+/** Warm-up over `warmupSteps` updates, then decay to 0 at `totalSteps` (pre-training gives both). */
+export class StepsSchedule implements UpdateSchedule {
+  constructor(
+    /** T. */
+    readonly totalSteps: number,
+    /** W, may be fractional. */
+    readonly warmupSteps: number,
+  ) {}
 
   /** f(t) for t finished updates. */
   factor(t: number): number {
@@ -66,5 +59,25 @@ export class LinearWarmupSchedule {
   factorForUpdate(k: number): number {
     if (!Number.isInteger(k) || k < 1) throw new Error(`update number k must be an integer ≥ 1, got ${k}`);
     return this.factor(k - 1);
+  }
+}
+
+/** The paper's schedule: T = epochs · S updates, W = warmupRatio · T (not rounded). */
+export class LinearWarmupSchedule extends StepsSchedule {
+  readonly stepsPerEpoch: number;
+
+  constructor(config: ScheduleConfig) {
+    const batchSize = config.batchSize ?? 16;
+    const warmupRatio = config.warmupRatio ?? 0.1;
+    if (!Number.isInteger(config.epochs) || config.epochs < 1) {
+      throw new Error(`epochs must be a positive integer, got ${config.epochs}`);
+    }
+    if (!(warmupRatio >= 0 && warmupRatio <= 1)) {
+      throw new Error(`warmupRatio must lie in [0, 1], got ${warmupRatio}`);
+    }
+    const perEpoch = stepsPerEpoch(config.trainExamples, batchSize);
+    const totalSteps = config.epochs * perEpoch;
+    super(totalSteps, warmupRatio * totalSteps);
+    this.stepsPerEpoch = perEpoch;
   }
 }

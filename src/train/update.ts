@@ -5,7 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { AdamW } from "./adamw";
 import { clipCoefficient, globalGradNorm } from "./clipGradients";
-import { LinearWarmupSchedule } from "./schedule";
+import type { UpdateSchedule } from "./schedule";
 
 export interface UpdateResult {
   /** Number of this update (1-based); when diverged, the update that was not applied. */
@@ -28,7 +28,7 @@ export interface UpdateOptions {
 /** Applies one update and disposes the gradients (also when the run diverged or a step throws). */
 export function applyUpdate(
   optimizer: AdamW,
-  schedule: LinearWarmupSchedule,
+  schedule: UpdateSchedule,
   grads: Map<string, tf.Tensor>,
   options: UpdateOptions = {},
 ): UpdateResult {

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as m from "../../src/measures";
-import { gaussianMatrix, lowRankPlusNoise, toyPredictions } from "../../src/notebook/toy";
+import { lowRankPlusNoise, toyPredictions } from "../../src/notebook/toy";
 import { accuracyBySeed, sdIsNotEnoughSentence, sevenMeasures, sevenMeasuresFigure, sevenMeasuresTable, toyStore, type SevenValues } from "../../src/notebook/lessons/sdIsNotEnough";
 import {
   identityAndSymmetry, invariance, kappaChanceFigure, kappaChanceSentence, kappaChanceTerms, predictionIdentityAndOrder,

@@ -158,6 +158,20 @@ test("a resume with other settings is refused, naming the setting", async () => 
   await assert.rejects(pretrain(tinyOptions(dir, { lr: 5e-3 })), /lr = 0\.01.*lr = 0\.005.*another --out/);
 });
 
+test("a run that diverges (a huge learning rate) stops at that update with one line naming it and the fix; the checkpoint before it stays", async () => {
+  const dir = tmpDir("diverge");
+  const err = await pretrain(tinyOptions(dir, { lr: 1e12, warmupSteps: 0, checkpointEverySteps: 1 })).then(() => null, (e: Error) => e);
+  assert.ok(err, "a learning rate of 1e12 must break the run");
+  assert.match(err.message, /^pre-training diverged at update \d+ \(loss (NaN|-?Infinity), gradient norm [^)]+\); .*lower --lr/);
+  assert.ok(!err.message.includes("\n"));
+  const update = Number(/at update (\d+)/.exec(err.message)![1]);
+  assert.ok(update >= 2, `update ${update}: the first update at full LR is what breaks the model`);
+  // Every update before the broken one is logged and checkpointed; the broken one is neither.
+  const steps = readLog(path.join(dir, "log.jsonl")).filter((e) => e.type === "train").map((e) => e.step);
+  assert.deepEqual(steps, Array.from({ length: update - 1 }, (_, i) => i + 1));
+  assert.equal(readTrainerState(findCheckpoint(dir)!).step, update - 1);
+});
+
 test("the held-out split depends only on the text, holds out about 2%, and data order is a permutation per epoch", () => {
   const docs = tinyCorpus(5000, 9);
   const { train, heldOut } = splitHeldOut(docs);

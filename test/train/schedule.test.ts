@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { LinearWarmupSchedule, linearWarmupDecayFactor, stepsPerEpoch } from "../../src/train/schedule";
+import { LinearWarmupSchedule, linearWarmupDecayFactor, StepsSchedule, stepsPerEpoch } from "../../src/train/schedule";
 
 test("steps per epoch keep the last partial batch", () => {
   assert.equal(stepsPerEpoch(2490, 16), 156); // RTE train: 155 full batches + one of 10
@@ -45,4 +45,14 @@ test("edge cases: no warm-up, all warm-up, bad input", () => {
   assert.equal(linearWarmupDecayFactor(10, 10, 10), 0);
   assert.throws(() => new LinearWarmupSchedule({ trainExamples: 10, epochs: 0 }), /epochs/);
   assert.throws(() => new LinearWarmupSchedule({ trainExamples: 10, epochs: 1, warmupRatio: 1.5 }), /warmupRatio/);
+});
+
+test("pre-training's schedule in updates: --warmup 4 of --max-steps 10 by hand, and the epochs schedule is the same one", () => {
+  const s = new StepsSchedule(10, 4);
+  const hand = [0, 0.25, 0.5, 0.75, 1, 5 / 6, 4 / 6, 3 / 6, 2 / 6, 1 / 6];
+  hand.forEach((want, i) => assert.ok(Math.abs(s.factorForUpdate(i + 1) - want) < 1e-15, `update ${i + 1}`));
+  assert.throws(() => s.factorForUpdate(1.5), /k must be an integer/);
+  const epochs = new LinearWarmupSchedule({ trainExamples: 160, batchSize: 16, epochs: 5, warmupRatio: 0.1 });
+  const steps = new StepsSchedule(50, 5);
+  for (let k = 1; k <= 50; k++) assert.equal(epochs.factorForUpdate(k), steps.factorForUpdate(k));
 });

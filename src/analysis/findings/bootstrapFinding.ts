@@ -2,7 +2,6 @@
 // granularity correlate more? Granularity levels (§5): SD 0; I_pwd, I_κ 1; I_JSD 2; I_CKA, I_OP 3.
 // Per configuration: mean Pearson r over pairs one level apart or less ("close") minus mean r over
 // pairs two or more apart ("far").
-import { label } from "../../runs/names";
 import { SIX_MEASURES } from "../benchmark";
 import { computeBootstrap, type Bootstrap, type ConfigBootstrap } from "../bootstrap";
 import { mean } from "../stats";

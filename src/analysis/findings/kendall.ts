@@ -28,8 +28,6 @@ export const kendallSection = findingSection({
   },
 });
 
-const PREDICTION: SixMeasure[] = ["pwd", "kappa", "jsd"];
-
 /** Mean τ among the prediction measures minus mean τ of SD with the others, for one draw of values per method. */
 export function granularityGap(values: SixValues[]): number {
   const tau = (a: SixMeasure, b: SixMeasure) => kendallTauB(values.map((v) => v[a]), values.map((v) => v[b]));

@@ -72,42 +72,71 @@ function checkWritable(dir: string): void {
   }
 }
 
+const OPTIONS = {
+  out: { type: "string" },
+  layers: { type: "string" },
+  hidden: { type: "string" },
+  heads: { type: "string" },
+  ffn: { type: "string" },
+  "max-length": { type: "string" },
+  "vocab-size": { type: "string" },
+  batch: { type: "string" },
+  lr: { type: "string" },
+  warmup: { type: "string" },
+  "max-steps": { type: "string" },
+  "max-minutes": { type: "string" },
+  seed: { type: "string" },
+  "weight-decay": { type: "string" },
+  "max-grad-norm": { type: "string" },
+  beta2: { type: "string" },
+  dropout: { type: "string" },
+  "eval-every": { type: "string" },
+  "eval-sequences": { type: "string" },
+  "checkpoint-every-minutes": { type: "string" },
+  "init-from": { type: "string" },
+  "next-sentence": { type: "boolean", default: false },
+  threads: { type: "string" },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+type Values = ReturnType<typeof parseCliArgs<{ args: string[]; options: typeof OPTIONS }>>["values"];
+
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseCliArgs("pretrain", {
-    args: argv,
-    options: {
-      out: { type: "string" },
-      layers: { type: "string" },
-      hidden: { type: "string" },
-      heads: { type: "string" },
-      ffn: { type: "string" },
-      "max-length": { type: "string" },
-      "vocab-size": { type: "string" },
-      batch: { type: "string" },
-      lr: { type: "string" },
-      warmup: { type: "string" },
-      "max-steps": { type: "string" },
-      "max-minutes": { type: "string" },
-      seed: { type: "string" },
-      "weight-decay": { type: "string" },
-      "max-grad-norm": { type: "string" },
-      beta2: { type: "string" },
-      dropout: { type: "string" },
-      "eval-every": { type: "string" },
-      "eval-sequences": { type: "string" },
-      "checkpoint-every-minutes": { type: "string" },
-      "init-from": { type: "string" },
-      "next-sentence": { type: "boolean", default: false },
-      threads: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
+  const { values } = parseCliArgs("pretrain", { args: argv, options: OPTIONS });
   if (values.help) {
     process.stdout.write(USAGE + "\n");
     return 0;
   }
   applyThreadsFlag(values.threads);
   if (!values.out) throw new CliError("--out DIR is required: the folder for the tokenizer, checkpoints and log");
+  const settings = runSettings(values);
+  const session = sessionSettings(values);
+  const initFrom = values["init-from"] === undefined ? undefined : path.resolve(values["init-from"]);
+  if (initFrom && !fs.existsSync(path.join(initFrom, "model.safetensors"))) {
+    throw new CliError(`--init-from ${initFrom}: no model.safetensors there; give a pre-training checkpoint or model folder`);
+  }
+  const outDir = path.resolve(values.out);
+  checkWritable(outDir);
+
+  const { pretrainingCorpus } = await import("../../data/pretrainingCorpus");
+  const { pretrain } = await import("../../train/pretrain/loop");
+  return withStopSignals(async (signal) => {
+    const result = await pretrain({
+      ...settings,
+      ...(initFrom ? { initFrom } : {}),
+      ...(values["next-sentence"] ? { nextSentence: true } : {}),
+      outDir,
+      documents: pretrainingCorpus(),
+      ...session,
+      signal,
+    });
+    process.stdout.write(JSON.stringify({ ...result, lastEval: result.lastEval }) + "\n");
+    return result.finished || !signal.aborted ? 0 : 130;
+  });
+}
+
+/** The settings that define the run (a resume must repeat them), checked. */
+function runSettings(values: Values) {
   const maxSteps = positiveInt("max-steps", values["max-steps"], 3000);
   const settings = {
     layers: positiveInt("layers", values.layers, 4),
@@ -130,19 +159,24 @@ export async function run(argv: string[]): Promise<number> {
   if (settings.maxLength < 8) throw new CliError(`--max-length must be at least 8, got ${settings.maxLength}`);
   if (settings.vocabSize < 256) throw new CliError(`--vocab-size must be at least 256 (special tokens + alphabet), got ${settings.vocabSize}`);
   if (settings.warmupSteps > maxSteps) throw new CliError(`--warmup ${settings.warmupSteps} is longer than --max-steps ${maxSteps}`);
-  const maxMinutes = values["max-minutes"] === undefined ? undefined : number("max-minutes", values["max-minutes"], 0, (x) => x > 0, "a number of minutes > 0");
-  const evalEvery = positiveInt("eval-every", values["eval-every"], 100);
-  const evalSequences = positiveInt("eval-sequences", values["eval-sequences"], 512);
-  const checkpointEveryMinutes = number("checkpoint-every-minutes", values["checkpoint-every-minutes"], 5, (x) => x > 0, "a number of minutes > 0");
-  const initFrom = values["init-from"] === undefined ? undefined : path.resolve(values["init-from"]);
-  if (initFrom && !fs.existsSync(path.join(initFrom, "model.safetensors"))) {
-    throw new CliError(`--init-from ${initFrom}: no model.safetensors there; give a pre-training checkpoint or model folder`);
-  }
-  const outDir = path.resolve(values.out);
-  checkWritable(outDir);
+  return settings;
+}
 
-  const { pretrainingCorpus } = await import("../../data/pretrainingCorpus");
-  const { pretrain } = await import("../../train/pretrain/loop");
+/** How this session runs: when it stops, evaluates and checkpoints. */
+function sessionSettings(values: Values) {
+  return {
+    maxMinutes: values["max-minutes"] === undefined ? undefined : number("max-minutes", values["max-minutes"], 0, (x) => x > 0, "a number of minutes > 0"),
+    evalEvery: positiveInt("eval-every", values["eval-every"], 100),
+    evalSequences: positiveInt("eval-sequences", values["eval-sequences"], 512),
+    checkpointEveryMinutes: number("checkpoint-every-minutes", values["checkpoint-every-minutes"], 5, (x) => x > 0, "a number of minutes > 0"),
+  };
+}
+
+/**
+ * Runs `train` with an abort signal that SIGINT/SIGTERM raise (the run finishes its update and
+ * writes a checkpoint; a second signal quits at once); bad state on disk becomes a one-line error.
+ */
+async function withStopSignals(train: (signal: AbortSignal) => Promise<number>): Promise<number> {
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -153,20 +187,7 @@ export async function run(argv: string[]): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const result = await pretrain({
-      ...settings,
-      ...(initFrom ? { initFrom } : {}),
-      ...(values["next-sentence"] ? { nextSentence: true } : {}),
-      outDir,
-      documents: pretrainingCorpus(),
-      maxMinutes,
-      evalEvery,
-      evalSequences,
-      checkpointEveryMinutes,
-      signal: controller.signal,
-    });
-    process.stdout.write(JSON.stringify({ ...result, lastEval: result.lastEval }) + "\n");
-    return result.finished || !controller.signal.aborted ? 0 : 130;
+    return await train(controller.signal);
   } catch (err) {
     if (err instanceof CliError) throw err;
     const msg = (err as Error).message;

@@ -4,7 +4,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { defaultModelDir } from "../../model/defaultModel";
 import { CliError, parseCliArgs } from "../command";
 import { extraMeasureList } from "../../analysis/extraMeasures";
 import { extraRepresentationMeasures } from "../../measures/representationMeasures";

@@ -66,7 +66,7 @@ export class KernelPool {
   private readonly control = new Int32Array(new SharedArrayBuffer(16));
   private readonly index: Map<string, number>;
 
-  constructor(private readonly memory: object, private readonly module: object, private readonly names: string[], private readonly local: KernelSet) {
+  constructor(private readonly memory: object, private readonly module: object, names: string[], private readonly local: KernelSet) {
     this.index = new Map(names.map((n, i) => [n, i]));
   }
 

@@ -43,7 +43,7 @@ const fusedLinearRowsOp = (rows: tf.Tensor1D) =>
  * x: [n, in], w: [out, in] (nn.Linear layout), b: [out] → [n, out]. With `rows` (int32, ascending)
  * the fused kernels compute those rows only and leave the others zero, and the backward assumes
  * the others' gradient is zero (padded positions when the loss reads real tokens only, see
- * EncoderModel.encode); the composite ops compute every row.
+ * model/skippedRows.ts); the composite ops compute every row.
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, rows?: tf.Tensor1D): tf.Tensor2D {
   if (fusedLinearAvailable(x.shape[0], x.shape[1], w.shape[0])) {

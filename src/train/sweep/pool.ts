@@ -112,21 +112,10 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
           continue;
         }
         const log = logPath(opts.store, run);
-        const { command, args } = opts.commandFor(run, runDir);
-        const out = fs.openSync(log, "w");
-        // Workers exit when this process goes away, even by kill -9 (parentWatch.ts).
         const threadsFile = `${log}.threads`;
-        const env = { ...process.env, ...share.start(threadsFile), ...opts.env, [PARENT_ENV]: String(process.pid) };
-        const child = spawn(command, args, { stdio: ["ignore", out, out], env });
-        claim.lock.setWorker(child.pid);
-        children.add(child);
-        const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-          child.on("exit", (c, s) => resolve([c, s]));
-          child.on("error", () => resolve([null, null]));
-        });
-        children.delete(child);
+        const env = { ...process.env, ...share.start(threadsFile), ...opts.env };
+        const [code, signal] = await runLogged(opts.commandFor(run, runDir), log, env, children, (pid) => claim.lock.setWorker(pid));
         share.finished(threadsFile, next >= todo.length);
-        fs.closeSync(out);
         if (code === 0 && isRunComplete(opts.store, run)) {
           result.completed.push(run);
           clearFailure(opts.store, run);
@@ -152,4 +141,29 @@ export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
   }
   progress.finish();
   return result;
+}
+
+/**
+ * Runs one worker process with its stdout and stderr in `log`, listed in `children` while it runs
+ * (so a signal reaches it); resolves with its exit code and signal ([null, null] if it could not start).
+ */
+async function runLogged(
+  { command, args }: RunCommand,
+  log: string,
+  env: NodeJS.ProcessEnv,
+  children: Set<ChildProcess>,
+  started: (pid: number | undefined) => void,
+): Promise<[number | null, NodeJS.Signals | null]> {
+  const out = fs.openSync(log, "w");
+  // Workers exit when this process goes away, even by kill -9 (parentWatch.ts).
+  const child = spawn(command, args, { stdio: ["ignore", out, out], env: { ...env, [PARENT_ENV]: String(process.pid) } });
+  started(child.pid);
+  children.add(child);
+  const exit = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+    child.on("exit", (c, s) => resolve([c, s]));
+    child.on("error", () => resolve([null, null]));
+  });
+  children.delete(child);
+  fs.closeSync(out);
+  return exit;
 }

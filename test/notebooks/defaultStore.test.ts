@@ -35,6 +35,13 @@ test("without INSTABILITY_OUT the default is out/reproduce in the package's fold
   assert.equal(defaultRunStore({}), path.join(here, "runs"));
 });
 
+test("an installed copy (inside node_modules) keeps its runs in the installing project, not in the package a reinstall replaces", () => {
+  assert.equal(defaultReproduceOut({}, "/home/u/proj/node_modules/instability-lab"), path.join("/home/u/proj", "out", "reproduce"));
+  assert.equal(defaultReproduceOut({}, "/home/u/proj/node_modules/@scope/x/node_modules/instability-lab"), path.join("/home/u/proj/node_modules/@scope/x", "out", "reproduce"));
+  assert.equal(defaultReproduceOut({}, "/work/instability-lab"), path.join("/work/instability-lab", "out", "reproduce"));
+  assert.equal(defaultReproduceOut({ [OUT_ENV]: "/data/runs-here" }, "/home/u/proj/node_modules/instability-lab"), "/data/runs-here");
+});
+
 test("INSTABILITY_OUT moves the store of the CLI and the notebooks alike; a relative one is an error naming it", async () => {
   const out = mkdtemp("default-store-out-");
   writeSyntheticStore(path.join(out, "runs"), { configs: fiveMethods([0, 1, 2, 3]), n: 30, blocks: 2 });

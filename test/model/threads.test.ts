@@ -42,7 +42,7 @@ for (const shape of shapes) {
     const model = await createRandomModel(config, 7);
     setMinWorkPerThread(1);
     try {
-      for (const [B, S] of [[5, 11], [4, 16]]) {
+      for (const [B, S] of [[5, 11], [4, 16], [10, 30]]) { // 10 × 30: three K-blocks of dW (the threaded dW path)
         const { batch, labels } = batchOf(B, S, config.vocab_size, B * 100 + S);
         const run = (threads: number) => {
           setThreads(threads);

@@ -31,17 +31,7 @@ import { linear } from "./ops/linear";
 import { firstTokens, RowPlan } from "./skippedRows";
 import { type Heads, prefixOf, weightSpecs } from "./weights";
 
-export type {
-  Batch,
-  ClassifierOutput,
-  DropoutRates,
-  EncoderOutput,
-  ForwardOptions,
-  LastLayerRows,
-  MlmOutput,
-  PretrainingOutput,
-  PretrainingTargets,
-} from "./encoderTypes";
+export type * from "./encoderTypes"; // the pass types, where callers have always imported them
 export { positionIds } from "./batchLayout";
 
 /** What the layers of one pass share. */

@@ -7,10 +7,11 @@ import * as path from "node:path";
 import { classicalMds, computeRunMap } from "../../src/analysis/explore/runMap";
 import { measureRunsDetailed } from "../../src/measures";
 import { loadRuns, writeRun } from "../../src/runs";
-import { setDisplaySink, showComparison, showExamples, showRunMap, showSeeds, type MimeBundle } from "../../src/notebook";
+import { showComparison, showExamples, showRunMap, showSeeds, type MimeBundle } from "../../src/notebook";
 import { Random } from "../../src/util/random";
 import { mkdtemp } from "../helpers/tempDir";
 import { writeRandomRuns } from "../helpers/randomRuns";
+import { captureDisplay } from "../helpers/captureDisplay";
 
 test("classical MDS of Euclidean distances between 2-D points gives back those distances", () => {
   const rng = new Random(3);
@@ -49,19 +50,6 @@ test("the map's matrix is the measure's pair matrix; a failed run, unlike the ot
   assert.throws(() => computeRunMap(set, { measure: "nope" }), /run map measure 'nope': use pwd, jsd or a representation measure/);
 });
 
-function capture<T>(fn: () => T): { value: T; bundles: MimeBundle[]; lines: string[] } {
-  const bundles: MimeBundle[] = [];
-  const lines: string[] = [];
-  const previous = setDisplaySink((b) => bundles.push(b));
-  const log = console.log;
-  console.log = (...args: unknown[]) => lines.push(args.join(" "));
-  try {
-    return { value: fn(), bundles, lines };
-  } finally {
-    console.log = log;
-    setDisplaySink(previous);
-  }
-}
 
 test("notebook cells: showExamples, showSeeds, showComparison and showRunMap show tables and figures, return the numbers", () => {
   const a = mkdtemp("nb-explore-a-");
@@ -70,17 +58,17 @@ test("notebook cells: showExamples, showSeeds, showComparison and showRunMap sho
   writeRandomRuns(b, { runs: 5, n: 50, hidden: { layers: 3, width: 4 }, accuracy: 0.6, seed: 5 });
   const figures = (bs: MimeBundle[]) => bs.filter((x) => "application/vnd.plotly.v1+json" in x).length;
   const tables = (bs: MimeBundle[]) => bs.filter((x) => String(x["text/html"] ?? "").includes("<table")).length;
-  const ex = capture(() => showExamples(a, { top: 5 }));
+  const ex = captureDisplay(() => showExamples(a, { top: 5 }));
   assert.equal(ex.value.rows.length, 50);
   assert.match(ex.lines.join("\n"), /50 test examples, 5 runs: mean disagreement .* \(= I_pwd\)/);
   assert.deepEqual([tables(ex.bundles), figures(ex.bundles)], [1, 1]);
-  const seeds = capture(() => showSeeds(a, { target: 0.05, compare: b, resamples: 50 }));
+  const seeds = captureDisplay(() => showSeeds(a, { target: 0.05, compare: b, resamples: 50 }));
   assert.ok(seeds.value.comparison!.find((c) => c.name === "metric")!.difference > 0.2);
   assert.deepEqual([tables(seeds.bundles), figures(seeds.bundles)], [2, 1]);
-  const cmp = capture(() => showComparison(path.resolve(a), b, { resamples: 100 }));
+  const cmp = captureDisplay(() => showComparison(path.resolve(a), b, { resamples: 100 }));
   assert.ok(cmp.value.rows[0].lower > 0);
   assert.equal(tables(cmp.bundles), 1);
-  const map = capture(() => showRunMap(a));
+  const map = captureDisplay(() => showRunMap(a));
   assert.equal(map.value.measure, "cka");
   assert.equal(figures(map.bundles), 2);
   assert.throws(() => showExamples(42 as never), /showExamples: pass a runs folder/);

@@ -6,10 +6,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkRuns, setDisplaySink, showMeasures, type MimeBundle } from "../../src/notebook";
+import { checkRuns, showMeasures } from "../../src/notebook";
 import { procrustesAngleDistance, pwccaDistance, rsaDistance, taskMetric, predictions, standardDeviation } from "../../src/measures";
 import { writeRun } from "../../src/runs";
 import { Random } from "../../src/util/random";
+import { captureDisplay } from "../helpers/captureDisplay";
 
 const n = 30;
 const d = 5;
@@ -41,19 +42,6 @@ function writeRuns(dir: string, constantBlock?: { run: number; entry: number }):
   return { hidden, logits, labels };
 }
 
-function capture<T>(fn: () => T): { value: T; bundles: MimeBundle[]; lines: string[] } {
-  const bundles: MimeBundle[] = [];
-  const lines: string[] = [];
-  const previous = setDisplaySink((b) => bundles.push(b));
-  const log = console.log;
-  console.log = (...args: unknown[]) => lines.push(args.join(" "));
-  try {
-    return { value: fn(), bundles, lines };
-  } finally {
-    console.log = log;
-    setDisplaySink(previous);
-  }
-}
 
 function pairMeanOf(f: (x: Float64Array, y: Float64Array, n: number, d: number) => number, hidden: Float64Array[], entry: number): number {
   const at = (r: number) => hidden[r].slice(entry * n * d, (entry + 1) * n * d);
@@ -66,7 +54,7 @@ test("checkRuns shows one row per run and how hidden.npy is read; a missing fold
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nb-runs-"));
   try {
     writeRuns(dir);
-    const { value: set, bundles, lines } = capture(() => checkRuns(dir));
+    const { value: set, bundles, lines } = captureDisplay(() => checkRuns(dir));
     assert.deepEqual(set.runs.map((r) => r.name), ["seed-0", "seed-1", "seed-2"]);
     assert.equal(bundles.length, 1);
     const text = String(bundles[0]["text/plain"]);
@@ -86,8 +74,8 @@ test("showMeasures: the extra measures equal the pure functions' pair means per 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nb-runs-"));
   try {
     const { hidden, logits, labels } = writeRuns(dir);
-    const set = capture(() => checkRuns(dir)).value;
-    const { value: report, bundles } = capture(() => showMeasures(set, { measures: ["pwcca", "op-angular", "rsa"] }));
+    const set = captureDisplay(() => checkRuns(dir)).value;
+    const { value: report, bundles } = captureDisplay(() => showMeasures(set, { measures: ["pwcca", "op-angular", "rsa"] }));
     assert.equal(report.metric, "mcc");
     const scores = logits.map((z) => taskMetric("mcc", predictions(z, n, 3), labels, undefined, 3));
     assert.ok(Math.abs(report.prediction.sd - standardDeviation(scores)) < 1e-12);
@@ -110,7 +98,7 @@ test("showMeasures: the extra measures equal the pure functions' pair means per 
     assert.deepEqual(figure.data.map((t) => t.x), [[1, 2, 3], [1, 2, 3], [1, 2, 3]]);
 
     // layers are block numbers; the default measures are the paper's three.
-    const two = capture(() => showMeasures(set, { layers: [2], predictions: false }));
+    const two = captureDisplay(() => showMeasures(set, { layers: [2], predictions: false }));
     assert.deepEqual(Object.keys(two.value.representation!), ["svcca", "op", "cka"]);
     assert.deepEqual(two.value.layers!.entries, [2]);
     assert.equal(two.bundles.filter((b) => /<table/.test(String(b["text/html"]))).length, 1, "predictions: false leaves out the prediction table");
@@ -123,7 +111,7 @@ test("showMeasures: bad options are errors that name the option and the choices"
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nb-runs-"));
   try {
     writeRuns(dir);
-    const set = capture(() => checkRuns(dir)).value;
+    const set = captureDisplay(() => checkRuns(dir)).value;
     assert.throws(() => showMeasures(set, { measures: ["rbf-cka"] }), /measures \["rbf-cka"\]: unknown measure 'rbf-cka'; use svcca, op, cka, pwcca, cka-rbf, cka-biased, op-angular, rsa/);
     assert.throws(() => showMeasures(set, { measures: ["cka", "cka"] }), /each measure once/);
     assert.throws(() => showMeasures(set, { measures: "cka" as unknown as string[] }), /measures must be an array of names/);
@@ -137,8 +125,8 @@ test("showMeasures: a block where a run is constant is NaN only where every pair
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nb-runs-"));
   try {
     const { hidden } = writeRuns(dir, { run: 2, entry: 2 });
-    const set = capture(() => checkRuns(dir)).value;
-    const { value: report, lines } = capture(() => showMeasures(set, { measures: ["cka", "rsa"] }));
+    const set = captureDisplay(() => checkRuns(dir)).value;
+    const { value: report, lines } = captureDisplay(() => showMeasures(set, { measures: ["cka", "rsa"] }));
     assert.deepEqual(lines, ["note: block 2: 2 of 3 pairs undefined for cka, rsa (seed-2: the centred Gram matrix is zero (hidden states constant across examples)); means use the defined pairs"]);
     // The one defined pair (seed-0, seed-1) is the mean.
     const at = (r: number) => hidden[r].slice(2 * n * d, 3 * n * d);

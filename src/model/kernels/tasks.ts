@@ -4,6 +4,7 @@
 // so a task travels between them as its index in the table and its numeric arguments.
 
 import { ATTENTION_TASKS } from "./attention-heads";
+import { LINEAR_ROWS_TASKS } from "./linear-rows";
 
 /** A function of the kernels' module: numeric arguments, no result. */
 export type KernelFunction = (...args: number[]) => void;
@@ -17,7 +18,7 @@ export interface KernelSet {
 /** A task in JS: its arguments are numbers, as for a wasm function. */
 export type JsTask = (k: KernelSet, args: ArrayLike<number>) => void;
 
-const JS_TASKS: Record<string, JsTask> = { ...ATTENTION_TASKS };
+const JS_TASKS: Record<string, JsTask> = { ...ATTENTION_TASKS, ...LINEAR_ROWS_TASKS };
 
 /** One task for one thread: a task name (a wasm export or a JS task) and its arguments. */
 export interface Call {

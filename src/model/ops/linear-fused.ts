@@ -13,6 +13,7 @@ import * as tf from "@tensorflow/tfjs";
 import { GEMM_FMA, GEMM_FMA_12, type GemmFn, gemmColumns, gemmFits } from "../kernels/gemm";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 import { splitRange, threadsFor } from "../kernels/split";
+import { ROW_BLOCK, ROW_UNIT, backwardRowsArgs, forwardRowsArgs } from "../kernels/linear-rows";
 import type { Call } from "../kernels/tasks";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
@@ -21,8 +22,6 @@ const BACKWARD = "InstabilityLinearGrad";
 const FORWARD_ROWS = "InstabilityLinearRows";
 const BACKWARD_ROWS = "InstabilityLinearRowsGrad";
 const K_BLOCK = 128;
-// A multiple of both kernels' rows (3 and 4), so that only a product's last block has leftover rows.
-const ROW_BLOCK = 120;
 
 /** The kernels when they take this shape (in % 8 = out % 8 = 0, any number of rows), else null. */
 export function fusedLinearAvailable(rows: number, inDim: number, outDim: number): FusedKernels | null {
@@ -104,15 +103,17 @@ function linearForward(fk: FusedKernels, px: number, pw: number, pb: number, py:
 const denseBlocks = (n: number): [number, number][] =>
   Array.from({ length: Math.ceil(n / K_BLOCK) }, (_, i) => [i * K_BLOCK, Math.min(K_BLOCK, n - i * K_BLOCK)]);
 
-/**
- * dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy at byte addresses, over n rows; dW sums each K-block of
- * rows (kBlocks: [first row, rows]) on its own and adds the blocks in order.
- */
-function linearBackward(fk: FusedKernels, pdy: number, px: number, pw: number, pdx: number, pdw: number, pdb: number, n: number, inDim: number, outDim: number, kBlocks = denseBlocks(n)): void {
+/** dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy at byte addresses, over n rows. */
+function linearBackward(fk: FusedKernels, pdy: number, px: number, pw: number, pdx: number, pdw: number, pdb: number, n: number, inDim: number, outDim: number): void {
   const gx = gemmFor(fk, inDim);
   const wp = packB(fk, gx, pw, inDim * 4, 4, outDim, inDim);
   gemmPackedB(fk, gx, pdy, outDim * 4, wp, pdx, inDim * 4, 0, 0, n, inDim, outDim);
   fk.free(wp);
+  weightGradients(fk, pdy, px, pdw, pdb, n, inDim, outDim, denseBlocks(n));
+}
+
+/** dW = dyᵀ·x and db = Σ_rows dy over n rows, dW summing each K-block of rows (kBlocks: [first row, rows]) on its own and adding the blocks in order. */
+function weightGradients(fk: FusedKernels, pdy: number, px: number, pdw: number, pdb: number, n: number, inDim: number, outDim: number, kBlocks: [number, number][]): void {
   // dW [out, in] = Σ over K-blocks of rows r: dy[r, :]ᵀ · x[r, :]
   const gw = gemmFor(fk, inDim, outDim);
   const ap = fk.malloc(4 * K_BLOCK * outDim);
@@ -154,11 +155,13 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
 }
 
 // The same layer on the rows listed in `rows` only (int32, ascending): they are gathered into a
-// compact matrix, run through the dense kernels above, and scattered back; every other row of y
-// (and of dx) is zero, and dW and db sum over the listed rows. For rows whose gradient is exactly
-// zero (a padded position when the loss reads real tokens only), that is the full layer's dW, db
-// and dx on the listed rows: the rows left out only add zeros. dW's K-blocks stay those of the
-// full rows (each listed row in the block of its own index), so its partial sums group alike.
+// compact matrix, multiplied, and scattered back; every other row of y (and of dx) is zero, and dW
+// and db sum over the listed rows. The gathers, products, scatters and zeroing run on every thread,
+// each on its own range of the listed rows (kernels/linear-rows.ts); dW and db then run on the
+// compact rows as in the dense kernel. For rows whose gradient is exactly zero (a padded position
+// when the loss reads real tokens only), that is the full layer's dW, db and dx on the listed rows:
+// the rows left out only add zeros. dW's K-blocks stay those of the full rows (each listed row in
+// the block of its own index), so its partial sums group alike.
 
 /** dW's K-blocks over the compact rows: the listed rows of each K_BLOCK of the full n rows. */
 function listedBlocks(rows: Int32Array, n: number): [number, number][] {
@@ -172,19 +175,12 @@ function listedBlocks(rows: Int32Array, n: number): [number, number][] {
   return blocks;
 }
 
-/** Zeroes the rows of the [n, cols] matrix at byte address p that `rows` (ascending) does not list. */
-function zeroOtherRows(fk: FusedKernels, p: number, n: number, cols: number, rows: Int32Array): void {
-  const f = fk.f32();
-  let next = 0;
-  for (const r of [...rows, n]) {
-    if (r > next) f.fill(0, (p >> 2) + next * cols, (p >> 2) + r * cols);
-    next = r + 1;
-  }
-}
-
 /** The rows table of a kernel input, copied out of the wasm memory (it is small). */
 const rowList = (fk: FusedKernels, rows: tf.TensorInfo): Int32Array =>
   new Int32Array(fk.f32().buffer, fk.ptr(rows), rows.shape[0]).slice();
+
+/** Threads for a rows kernel of `work` multiply-adds, and their ranges of the T listed rows. */
+const rowRanges = (fk: FusedKernels, T: number, work: number): [number, number][] => splitRange(T, threadsFor(fk.threads(), work), ROW_UNIT);
 
 function forwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const fk = fusedKernels()!;
@@ -193,15 +189,13 @@ function forwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const outDim = w.shape[0];
   const T = rows.shape[0];
   const y = fk.output([n, outDim]);
-  const [py, pt] = [fk.ptr(y), fk.ptr(rows)];
-  const xc = fk.malloc(4 * T * inDim);
-  const yc = fk.malloc(4 * T * outDim);
-  fk.gatherRows(fk.ptr(x), inDim * 4, xc, inDim * 4, pt, T, inDim);
-  linearForward(fk, xc, fk.ptr(w), fk.ptr(b), yc, T, inDim, outDim);
-  fk.scatterRows(yc, outDim * 4, py, outDim * 4, pt, T, outDim);
-  fk.free(xc);
-  fk.free(yc);
-  zeroOtherRows(fk, py, n, outDim, rowList(fk, rows));
+  if (T === 0) return zeroed(fk, y, n * outDim);
+  const g = gemmFor(fk, outDim);
+  const wt = packB(fk, g, fk.ptr(w), 4, inDim * 4, inDim, outDim); // Wᵀ[i, o] = W[o, i]
+  const [xc, yc] = [fk.malloc(4 * T * inDim), fk.malloc(4 * T * outDim)];
+  const common = { x: fk.ptr(x), inDim, outDim, table: fk.ptr(rows), T, n, xc, wt, bias: fk.ptr(b), yc, y: fk.ptr(y), wide12: g.name === "gemm12" ? 1 : 0 };
+  fk.parallel(rowRanges(fk, T, T * inDim * outDim).map(([i0, count]) => [{ task: "linearForwardRows", args: forwardRowsArgs({ ...common, i0, i1: i0 + count }) }]));
+  [wt, xc, yc].forEach((p) => fk.free(p));
   return y;
 }
 
@@ -214,20 +208,24 @@ function backwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const dx = fk.output([n, inDim]);
   const dw = fk.output([outDim, inDim]);
   const db = fk.output([outDim]);
-  const [pdx, pt] = [fk.ptr(dx), fk.ptr(rows)];
-  const dyc = fk.malloc(4 * T * outDim);
-  const xc = fk.malloc(4 * T * inDim);
-  const dxc = fk.malloc(4 * T * inDim);
-  fk.gatherRows(fk.ptr(dy), outDim * 4, dyc, outDim * 4, pt, T, outDim);
-  fk.gatherRows(fk.ptr(x), inDim * 4, xc, inDim * 4, pt, T, inDim);
-  const listed = rowList(fk, rows);
-  linearBackward(fk, dyc, xc, fk.ptr(w), dxc, fk.ptr(dw), fk.ptr(db), T, inDim, outDim, listedBlocks(listed, n));
-  fk.scatterRows(dxc, inDim * 4, pdx, inDim * 4, pt, T, inDim);
-  fk.free(dyc);
-  fk.free(xc);
-  fk.free(dxc);
-  zeroOtherRows(fk, pdx, n, inDim, listed);
+  if (T === 0) return [zeroed(fk, dx, n * inDim), zeroed(fk, dw, outDim * inDim), zeroed(fk, db, outDim)];
+  // dx = dy·W and the gathered rows of dy and x, split over threads by rows; then dW and db
+  const g = gemmFor(fk, inDim);
+  const wp = packB(fk, g, fk.ptr(w), inDim * 4, 4, outDim, inDim);
+  const [dyc, xc, dxc] = [fk.malloc(4 * T * outDim), fk.malloc(4 * T * inDim), fk.malloc(4 * T * inDim)];
+  const common = { dy: fk.ptr(dy), x: fk.ptr(x), inDim, outDim, table: fk.ptr(rows), T, n, dyc, xc, wp, dxc, dx: fk.ptr(dx), wide12: g.name === "gemm12" ? 1 : 0 };
+  fk.parallel(rowRanges(fk, T, T * inDim * outDim).map(([i0, count]) => [{ task: "linearBackwardRows", args: backwardRowsArgs({ ...common, i0, i1: i0 + count }) }]));
+  [wp, dxc].forEach((p) => fk.free(p));
+  weightGradients(fk, dyc, xc, fk.ptr(dw), fk.ptr(db), T, inDim, outDim, listedBlocks(rowList(fk, rows), n));
+  [dyc, xc].forEach((p) => fk.free(p));
   return [dx, dw, db];
+}
+
+/** t filled with `count` zeros. */
+function zeroed(fk: FusedKernels, t: tf.TensorInfo, count: number): tf.TensorInfo {
+  const p = fk.ptr(t) >> 2;
+  fk.f32().fill(0, p, p + count);
+  return t;
 }
 
 export function fusedLinearForward(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor): tf.Tensor {

@@ -1,0 +1,96 @@
+// The per-thread part of a linear layer on listed rows (ops/linear-fused.ts's rows kernels), free
+// of tfjs so that kernel threads run it too. Threads split the LISTED rows into contiguous ranges;
+// each gathers its own rows into the compact matrix, runs the gemm on them, scatters its results
+// back and zeroes the unlisted rows between its first and last: the row moves that used to run on
+// the main thread alone (a third of a small model's step at 2 threads) now run beside each other.
+// A row's gemm result does not depend on the rows around it (kernels/gemm.ts), so the bytes are
+// those of one thread doing all rows. Offsets are BYTES unless a name says otherwise.
+import { GEMM_FMA, GEMM_FMA_12, gemmColumns } from "./gemm";
+
+/** A function of the kernels' module (tasks.ts's KernelFunction; not imported, to keep imports one-way). */
+type KernelFunction = (...args: number[]) => void;
+/** What a kernel thread hands a JS task (tasks.ts's KernelSet). */
+type RowsTask = (k: { fn: Record<string, KernelFunction>; f32(): Float32Array }, args: ArrayLike<number>) => void;
+
+/** Rows of A per gemm call, so that a block's rows stay in L2 while all of B's panels stream by;
+ * a multiple of both block shapes' rows (3 and 4), so only a range's last block has leftover rows. */
+export const ROW_BLOCK = 120;
+/** Threads' ranges of listed rows start at multiples of this (both block shapes' rows divide it). */
+export const ROW_UNIT = 12;
+
+/** The gemm export for B's panels of `wide12` (1: 3 × 12 blocks, 0: 4 × 8), its rows and panel width. */
+export function gemmShape(wide12: number): { name: string; rows: number; cols: number } {
+  return wide12 ? { name: "gemm12", rows: GEMM_FMA_12.rows, cols: gemmColumns(GEMM_FMA_12) } : { name: "gemm", rows: GEMM_FMA.rows, cols: gemmColumns(GEMM_FMA) };
+}
+
+/**
+ * C rows [m0, m1) = A rows [m0, m1) · B (+ D's row, bias-like, when d ≠ 0 and ldd = 0; + D's rows
+ * otherwise), in blocks of ROW_BLOCK rows, for B packed into the gemm's panels (K × N) and A a
+ * plain matrix (row stride lda bytes). `call` receives each gemm call's arguments.
+ */
+export function plainRowBlocks(wide12: number, a: number, lda: number, bp: number, c: number, ldc: number, d: number, ldd: number, m0: number, m1: number, N: number, K: number, call: (...args: number[]) => void): void {
+  const { rows: R, cols: W } = gemmShape(wide12);
+  for (let m = m0; m < m1; m += ROW_BLOCK) {
+    const rows = Math.min(ROW_BLOCK, m1 - m);
+    call(a + m * lda, lda, 4, R * lda, bp, 4 * W, 4 * W * K, c + m * ldc, ldc, d === 0 ? 0 : d + m * ldd, ldd, rows, N, K, 1);
+  }
+}
+
+/**
+ * Zeroes the rows of the [n, cols] matrix at byte address p that table[i0..i1) (ascending) leaves
+ * out, from the first thread's row 0 (else from table[i0]) to the last's row n (else to table[i1]):
+ * the ranges of neighbouring threads meet without overlap.
+ */
+function zeroGaps(f32: Float32Array, p: number, cols: number, table: Int32Array, i0: number, i1: number, n: number): void {
+  const start = i0 === 0 ? 0 : table[i0];
+  const end = i1 === table.length ? n : table[i1];
+  const base = p >> 2;
+  let next = start;
+  for (let i = i0; i < i1; i++) {
+    if (table[i] > next) f32.fill(0, base + next * cols, base + table[i] * cols);
+    next = table[i] + 1;
+  }
+  if (end > next) f32.fill(0, base + next * cols, base + end * cols);
+}
+
+// A task's arguments, in these key orders.
+const FORWARD_KEYS = ["x", "inDim", "outDim", "table", "T", "n", "i0", "i1", "xc", "wt", "bias", "yc", "y", "wide12"] as const;
+const BACKWARD_KEYS = ["dy", "x", "inDim", "outDim", "table", "T", "n", "i0", "i1", "dyc", "xc", "wp", "dxc", "dx", "wide12"] as const;
+export type ForwardRowsArgs = Record<(typeof FORWARD_KEYS)[number], number>;
+export type BackwardRowsArgs = Record<(typeof BACKWARD_KEYS)[number], number>;
+
+const toArgs = <K extends string>(keys: readonly K[], o: Record<K, number>): number[] => keys.map((key) => o[key]);
+const fromArgs = <K extends string>(keys: readonly K[], args: ArrayLike<number>): Record<K, number> =>
+  Object.fromEntries(keys.map((key, i) => [key, args[i]])) as Record<K, number>;
+
+export const forwardRowsArgs = (o: ForwardRowsArgs): number[] => toArgs(FORWARD_KEYS, o);
+export const backwardRowsArgs = (o: BackwardRowsArgs): number[] => toArgs(BACKWARD_KEYS, o);
+
+const tableOf = (f32: Float32Array, table: number, T: number) => new Int32Array(f32.buffer, table, T);
+
+/** Listed rows [i0, i1) of y = x·Wᵀ + b: gathered into xc, multiplied into yc, scattered into y (wt: Wᵀ packed). */
+const forwardRows: RowsTask = (k, args) => {
+  const o = fromArgs(FORWARD_KEYS, args);
+  const [rowIn, rowOut, rows] = [4 * o.inDim, 4 * o.outDim, o.i1 - o.i0];
+  const gemm = k.fn[gemmShape(o.wide12).name];
+  k.fn.gatherRows(o.x, rowIn, o.xc + o.i0 * rowIn, rowIn, o.table + 4 * o.i0, rows, o.inDim);
+  plainRowBlocks(o.wide12, o.xc, rowIn, o.wt, o.yc, rowOut, o.bias, 0, o.i0, o.i1, o.outDim, o.inDim, gemm);
+  k.fn.scatterRows(o.yc + o.i0 * rowOut, rowOut, o.y, rowOut, o.table + 4 * o.i0, rows, o.outDim);
+  zeroGaps(k.f32(), o.y, o.outDim, tableOf(k.f32(), o.table, o.T), o.i0, o.i1, o.n);
+};
+
+/** Listed rows [i0, i1) of dx = dy·W, with dy's and x's rows gathered into dyc and xc for dW (wp: W packed). */
+const backwardRows: RowsTask = (k, args) => {
+  const o = fromArgs(BACKWARD_KEYS, args);
+  const [rowIn, rowOut, rows] = [4 * o.inDim, 4 * o.outDim, o.i1 - o.i0];
+  const gemm = k.fn[gemmShape(o.wide12).name];
+  const table = o.table + 4 * o.i0;
+  k.fn.gatherRows(o.dy, rowOut, o.dyc + o.i0 * rowOut, rowOut, table, rows, o.outDim);
+  k.fn.gatherRows(o.x, rowIn, o.xc + o.i0 * rowIn, rowIn, table, rows, o.inDim);
+  plainRowBlocks(o.wide12, o.dyc, rowOut, o.wp, o.dxc, rowIn, 0, 0, o.i0, o.i1, o.inDim, o.outDim, gemm);
+  k.fn.scatterRows(o.dxc + o.i0 * rowIn, rowIn, o.dx, rowIn, table, rows, o.inDim);
+  zeroGaps(k.f32(), o.dx, o.inDim, tableOf(k.f32(), o.table, o.T), o.i0, o.i1, o.n);
+};
+
+/** The JS tasks of kernel threads (tasks.ts). */
+export const LINEAR_ROWS_TASKS: Record<string, RowsTask> = { linearForwardRows: forwardRows, linearBackwardRows: backwardRows };

@@ -1,13 +1,15 @@
 // One entry point for every task: GLUE tasks read from a directory in the GLUE layout, split by
 // the paper's protocol, and the embedded tasks built from npm-shipped corpora. Parsed tasks are
 // cached per process (keyed by name and resolved directory), so a sweep that asks for the same
-// task once per run pays for parsing once. The returned task is frozen (arrays and examples), so
+// task once per run pays for parsing once, and the embedded tasks' splits are kept on disk between
+// processes (taskCache.ts). The returned task is frozen (arrays and examples), so
 // code that shuffles a split in place fails loudly instead of changing it for every later caller:
 // copy first (`[...task.train]`).
 import * as path from "node:path";
 import { GLUE_SPECS, glueTaskName, readGlueSplit, type GlueTaskName } from "./glue";
 import { applyDevSplit, devSplitIndices } from "./devSplit";
 import { EMBEDDED_TASK_NAMES, buildEmbeddedTask, embeddedTaskName } from "./embeddedTasks";
+import { cachedTaskBuild } from "./taskCache";
 import type { TaskData } from "./types";
 
 export interface LoadTaskOptions {
@@ -40,7 +42,7 @@ export function loadTask(name: string, options: LoadTaskOptions = {}): TaskData 
     return cached(`glue:${glue}:${dir}`, () => loadGlueTask(glue, dir));
   }
   const embedded = embeddedTaskName(name);
-  if (embedded) return cached(`embedded:${embedded}`, () => buildEmbeddedTask(embedded));
+  if (embedded) return cached(`embedded:${embedded}`, () => cachedTaskBuild(embedded, () => buildEmbeddedTask(embedded)));
   throw new Error(`unknown task '${name}': valid tasks are ${taskNames().join(", ")} (GLUE names are case-insensitive; sst-2 is accepted)`);
 }
 

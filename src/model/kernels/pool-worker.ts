@@ -1,7 +1,7 @@
 // A kernel thread (pool.ts): instantiates the kernels' module on the shared wasm memory, then for
 // ever waits for a dispatch, runs its call list and counts itself done.
 import { workerData } from "node:worker_threads";
-import { DONE, FAILED, GENERATION, READY, SPINS, type WorkerSetup, runSegment } from "./pool";
+import { DONE, FAILED, GENERATION, READY, WORKER_SPIN_MS, type WorkerSetup, runSegment } from "./pool";
 import { type KernelSet, kernelSet, taskNames } from "./tasks";
 
 interface WasmInstanceApi {
@@ -27,8 +27,9 @@ function serve(setup: WorkerSetup): void {
   Atomics.add(ctl, READY, 1);
   let seen = setup.generation;
   for (;;) {
+    const spinUntil = performance.now() + WORKER_SPIN_MS;
     for (let spin = 0; Atomics.load(ctl, GENERATION) === seen; spin++) {
-      if (spin > SPINS) Atomics.wait(ctl, GENERATION, seen);
+      if ((spin & 255) === 0 && performance.now() > spinUntil) Atomics.wait(ctl, GENERATION, seen);
     }
     seen = Atomics.load(ctl, GENERATION);
     try {

@@ -4,7 +4,8 @@
 // memory and the threads meet through Atomics on a small control block (a generation counter the
 // main thread bumps, a done counter the workers bump), not through messages: a dispatch costs a
 // few microseconds, and there are a few hundred per training step. Workers are unref'd, so they
-// never keep a process alive, and they wait in Atomics.wait (no CPU) between dispatches.
+// never keep a process alive; between dispatches they poll for a millisecond, then wait in
+// Atomics.wait (no CPU).
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { type Call, type KernelSet, runTask } from "./tasks";
@@ -20,8 +21,17 @@ const START_TIMEOUT_MS = 60_000;
 /** Doubles per worker's call list; a dispatch larger than this is split by the caller. */
 export const SEGMENT_DOUBLES = 1 << 14;
 export const ERROR_BYTES = 1024;
-/** Atomics.load polls before sleeping in Atomics.wait: a worker woken from a futex takes tens of µs. */
+/** Atomics.load polls before the main thread sleeps in Atomics.wait (it waits for workers that are running). */
 export const SPINS = 20000;
+/**
+ * How long a worker polls for the next dispatch before it sleeps in Atomics.wait. A worker woken
+ * from a futex starts tens to hundreds of µs late (in a VM, the vCPU itself has to be woken), and
+ * a small model's step leaves gaps of that size between its few hundred dispatches (the main
+ * thread's serial work). 1 ms spans most gaps within a step; between steps, evaluations and runs
+ * the worker sleeps. Measured on the whole spam run at 2 threads (bench/PROFILE.md): 0.03 ms
+ * 12.1–13.8 s, 1 ms 11.5–11.9 s.
+ */
+export const WORKER_SPIN_MS = 1;
 
 export interface WorkerSetup {
   memory: object;

@@ -92,5 +92,38 @@ const backwardRows: RowsTask = (k, args) => {
   zeroGaps(k.f32(), o.dx, o.inDim, tableOf(k.f32(), o.table, o.T), o.i0, o.i1, o.n);
 };
 
+const WEIGHT_GRAD_KEYS = ["dy", "x", "inDim", "outDim", "dw", "wide12", "n0", "cols", "scratch"] as const;
+export type WeightGradArgs = Record<(typeof WEIGHT_GRAD_KEYS)[number], number>;
+
+/** A weightGrad task's numbers: the keys, then [first row, rows] of each K-block. */
+export const weightGradArgs = (o: WeightGradArgs, kBlocks: [number, number][]): number[] => [...toArgs(WEIGHT_GRAD_KEYS, o), ...kBlocks.flat()];
+
+/**
+ * Columns [n0, n0 + cols) of dW [out, in] = Σ over K-blocks of rows r: dy[r, :]ᵀ · x[r, :], each
+ * block summed on its own and added to the blocks before it in order (dW = 0 when every block is
+ * empty). Each thread packs its own columns of the block's x into its scratch (kb × cols floats);
+ * Aᵀ is read where it lies, dy with its strides swapped (a block's rows of dy stay in cache while
+ * the block runs). Both used to be packed on the main thread before every block, one dispatch per
+ * block: a serial pass that left the other threads waiting (a small model's step ran ~100 of them).
+ */
+const weightGrad: RowsTask = (k, args) => {
+  const o = fromArgs(WEIGHT_GRAD_KEYS, args);
+  const { name, rows: R, cols: W } = gemmShape(o.wide12);
+  const [rowIn, rowOut] = [4 * o.inDim, 4 * o.outDim];
+  let first = true;
+  for (let at = WEIGHT_GRAD_KEYS.length; at < args.length; at += 2) {
+    const [k0, kb] = [args[at], args[at + 1]];
+    if (kb === 0) continue; // adds exact zeros
+    const c = o.dw + 4 * o.n0;
+    k.fn.packPanels(o.x + k0 * rowIn + 4 * o.n0, rowIn, 4, o.scratch, kb, o.cols, W); // this thread's columns of the block's x
+    for (let m = 0; m < o.outDim; m += ROW_BLOCK) {
+      const rows = Math.min(ROW_BLOCK, o.outDim - m);
+      k.fn[name](o.dy + k0 * rowOut + 4 * m, 4, rowOut, 4 * R, o.scratch, 4 * W, 4 * W * kb, c + m * rowIn, rowIn, first ? 0 : c + m * rowIn, rowIn, rows, o.cols, kb, 1);
+    }
+    first = false;
+  }
+  if (first) for (let m = 0; m < o.outDim; m++) k.f32().fill(0, (o.dw >> 2) + m * o.inDim + o.n0, (o.dw >> 2) + m * o.inDim + o.n0 + o.cols);
+};
+
 /** The JS tasks of kernel threads (tasks.ts). */
-export const LINEAR_ROWS_TASKS: Record<string, RowsTask> = { linearForwardRows: forwardRows, linearBackwardRows: backwardRows };
+export const LINEAR_ROWS_TASKS: Record<string, RowsTask> = { linearForwardRows: forwardRows, linearBackwardRows: backwardRows, linearWeightGrad: weightGrad };

@@ -4,7 +4,8 @@
 // blocks) (packPanels: one pass over B, then sequential reads by every row block) and runs over
 // blocks of ROW_BLOCK rows of A, so that the block's rows stay in L2 while all of B's panels stream by:
 //   forward  y = x·Wᵀ + b      (B = Wᵀ: W's rows become panel columns; b added as the gemm stores)
-//   backward dx = dy·W,  dW = dyᵀ·x (in K-blocks of 128 rows of x, A = dyᵀ packed too),
+//   backward dx = dy·W,  dW = dyᵀ·x (in K-blocks of 128 rows of x; threads split dW's columns,
+//            each packing its columns of x, A = dyᵀ read in place: kernels/linear-rows.ts),
 //            db = column sums of dy (kernels/rows.ts columnSums).
 // Packing moves operands, not arithmetic: every sum runs over k in the same order as the strided
 // products did, so results are the same bytes. Same arithmetic as linear.ts up to float32 rounding
@@ -13,7 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { GEMM_FMA, GEMM_FMA_12, type GemmFn, gemmColumns, gemmFits } from "../kernels/gemm";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 import { splitRange, threadsFor } from "../kernels/split";
-import { ROW_BLOCK, ROW_UNIT, backwardRowsArgs, forwardRowsArgs } from "../kernels/linear-rows";
+import { ROW_BLOCK, ROW_UNIT, backwardRowsArgs, forwardRowsArgs, weightGradArgs } from "../kernels/linear-rows";
 import type { Call } from "../kernels/tasks";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
@@ -114,21 +115,14 @@ function linearBackward(fk: FusedKernels, pdy: number, px: number, pw: number, p
 
 /** dW = dyᵀ·x and db = Σ_rows dy over n rows, dW summing each K-block of rows (kBlocks: [first row, rows]) on its own and adding the blocks in order. */
 function weightGradients(fk: FusedKernels, pdy: number, px: number, pdw: number, pdb: number, n: number, inDim: number, outDim: number, kBlocks: [number, number][]): void {
-  // dW [out, in] = Σ over K-blocks of rows r: dy[r, :]ᵀ · x[r, :]
-  const gw = gemmFor(fk, inDim, outDim);
-  const ap = fk.malloc(4 * K_BLOCK * outDim);
-  const bp = fk.malloc(4 * K_BLOCK * inDim);
-  let first = true;
-  for (const [k0, kb] of kBlocks) {
-    if (kb === 0) continue; // adds exact zeros
-    fk.packPanels(pdy + k0 * outDim * 4, outDim * 4, 4, ap, kb, outDim, gw.rows); // A[o, r] = dy[r, o]
-    fk.packPanels(px + k0 * inDim * 4, inDim * 4, 4, bp, kb, inDim, gw.cols);
-    gemmPackedB(fk, gw, ap, null, bp, pdw, inDim * 4, first ? 0 : pdw, inDim * 4, outDim, inDim, kb);
-    first = false;
-  }
-  if (first) fk.f32().fill(0, pdw >> 2, (pdw >> 2) + outDim * inDim);
-  fk.free(ap);
-  fk.free(bp);
+  // dW [out, in] = Σ over K-blocks of rows r: dy[r, :]ᵀ · x[r, :], threads splitting dW's columns
+  const g = gemmFor(fk, inDim, outDim);
+  const common = { dy: pdy, x: px, inDim, outDim, dw: pdw, wide12: g.name === "gemm12" ? 1 : 0 };
+  const ranges = splitRange(inDim, threadsFor(fk.threads(), n * inDim * outDim), g.cols);
+  const kMax = Math.max(...kBlocks.map(([, kb]) => kb));
+  const scratch = ranges.map(([, cols]) => fk.malloc(4 * kMax * cols));
+  fk.parallel(ranges.map(([n0, cols], t) => [{ task: "linearWeightGrad", args: weightGradArgs({ ...common, n0, cols, scratch: scratch[t] }, kBlocks) }]));
+  scratch.forEach((p) => fk.free(p));
   fk.columnSums(pdy, outDim * 4, pdb, n, outDim);
 }
 

@@ -144,6 +144,11 @@ export const op = {
   f32x4Lane: (lane: number) => simd(0x1f, lane),
   f64x2Lane: (lane: number) => simd(0x21, lane),
   f32x4Lt: simd(0x43),
+  /** a ≠ b per lane: all ones or zero (true for NaN). */
+  f32x4Ne: simd(0x42),
+  v128Or: simd(0x50),
+  /** 1 if any bit of the vector is set, else 0. */
+  v128AnyTrue: simd(0x53),
   v128AndNot: simd(0x4f),
   /** (a & mask) | (b & ~mask) for a, b, mask on the stack. */
   v128Bitselect: simd(0x52),

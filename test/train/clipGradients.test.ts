@@ -94,6 +94,19 @@ test("on the wasm backend the norm (summed in wasm) is the float64 JS loop's exa
     assert.equal(globalGradNorm(grads), jsNorm(values));
     const withNaN = tf.tensor([1, Number.NaN, 2]);
     assert.ok(Number.isNaN(globalGradNorm([...grads, withNaN])));
+    // Mostly-zero gradients (an embedding table's): all-zero groups of 16 are skipped, the rest
+    // summed in order; a lone value, −0, a NaN or an Infinity inside a zero run still counts.
+    const sparse = [37, 160, 999].map((n) => Float32Array.from({ length: n }, (_, i) => (i % 23 === 5 ? r.normal() : i % 7 === 0 ? -0 : 0)));
+    assert.equal(globalGradNorm(sparse.map((v) => tf.tensor(v))), jsNorm(sparse));
+    const lone = new Float32Array(64);
+    lone[47] = 3;
+    assert.equal(globalGradNorm([tf.tensor(lone)]), 3);
+    for (const special of [Number.NaN, Infinity]) {
+      const z = new Float32Array(64);
+      z[33] = special;
+      assert.equal(globalGradNorm([tf.tensor(z), ...grads]), special === Infinity ? Infinity : NaN);
+    }
+    assert.ok(Object.is(globalGradNorm([tf.tensor(new Float32Array(48).fill(-0))]), 0));
     tf.dispose([...grads, withNaN]);
   } finally {
     await tf.setBackend(before);

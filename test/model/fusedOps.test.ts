@@ -218,6 +218,30 @@ test("fused GELU = composite GELU (forward, gradient, finite differences), and x
   }
 });
 
+test("fused GELU: vectors of +0 (padded rows, not evaluated) give the bytes the formula gives a +0 beside a number", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  // elements 0–7: all +0, skipped; 8–15: +0s beside a 2, evaluated; 16–19: −0s, evaluated (not
+  // +0 bits); 20–27: +0 with dy = +0, skipped backward too
+  const xs = Float32Array.from({ length: 28 }, (_, i) => (i === 15 ? 2 : i >= 16 && i < 20 ? -0 : 0));
+  const dys = Float32Array.from({ length: 28 }, (_, i) => (i === 3 || i === 9 || i >= 20 ? 0 : 1.5));
+  const [y, dx] = withFused(true, () =>
+    tf.tidy(() => {
+      const x = tf.tensor(xs);
+      const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(gelu(v), tf.tensor(dys))))(x);
+      return [gelu(x).dataSync(), g.dataSync()];
+    }),
+  );
+  for (let i = 0; i < 8; i++) {
+    assert.ok(Object.is(y[i], y[8]) && Object.is(y[i], 0), `gelu(+0) at ${i}: ${y[i]}`);
+    // dx = dy·Φ(0): Φ(0) saved by the skipped forward equals the evaluated one, bit for bit
+    assert.ok(Object.is(dx[i], dys[i] === 0 ? dx[9] : dx[8]), `gelu'(+0)·dy at ${i}: ${dx[i]} vs ${dx[8]}`);
+  }
+  assert.ok(Math.abs(dx[8] - 0.75) < 1e-6, `Φ(0)·1.5 = ${dx[8]}`);
+  assert.ok(Object.is(y[16], -0), "gelu(−0) = −0, evaluated");
+  for (let i = 20; i < 28; i++) assert.ok(Object.is(dx[i], 0) && Object.is(y[i], 0), `+0 row at ${i}`);
+});
+
 /** Φ(x) in float64: the series of erf for |x|/√2 < 3, the continued fraction of erfc beyond. */
 function phi64(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;

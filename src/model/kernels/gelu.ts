@@ -4,6 +4,8 @@
 // Reusing Φ leaves the backward one exp per vector instead of the whole erfc, with the same bytes.
 // Each loop iteration evaluates two vectors: their long dependency chains (a degree-9 Horner
 // polynomial, a division, exp) then overlap, 8–10% faster than one vector per iteration here.
+// Vectors whose inputs are all +0 (the rows of padded positions, a quarter of a spam batch's)
+// are stored as the formula gives them (y = +0, Φ(0), dx = +0) without evaluating it.
 // Φ comes from erfc: with z = |x|/√2 and t = 1/(1 + z/2), erfc(z) = t·exp(−z² + P(t)) for the
 // degree-9 Chebyshev-fitted P of Numerical Recipes' erfcc (fractional error < 1.2e-7 for every
 // z ≥ 0), and Φ(x) = 1 − erfc(z)/2 for x ≥ 0, erfc(z)/2 for x < 0. Unlike 1 + erf(x/√2), this keeps
@@ -34,16 +36,25 @@ function cdf(x: number, z: number, t: number, e: [number, number, number]): numb
 /**
  * `for (j = 0; j < bytes; j += 16·U) { body(0) … body(U−1) }`, then single vectors up to `bytes`;
  * body(u) handles the vector at byte offset 16u from the pointers, which advance after each step.
+ * With `zero`, a step whose vectors at the `tested` pointers are all +0 bits (a padded row's) runs
+ * zero(u) for each vector instead of body(u).
  */
-function unrolledLoop(j: number, bytes: number, ptrs: number[], U: number, body: (u: number) => number[]): number[] {
-  const loop = (step: number, count: number) => [
+function unrolledLoop(j: number, bytes: number, ptrs: number[], U: number, body: (u: number) => number[], zero?: { tested: number[]; run: (u: number) => number[] }): number[] {
+  const step = (count: number) => {
+    const bodies = Array.from({ length: count }, (_, u) => body(u)).flat();
+    if (!zero) return bodies;
+    const vectors = zero.tested.flatMap((p) => Array.from({ length: count }, (_, u) => [...at(p, u), ...op.v128Load]));
+    const anyBit = [...vectors[0], ...vectors.slice(1).flatMap((v) => [...v, ...op.v128Or])];
+    return [...anyBit, ...op.v128AnyTrue, ...op.if, ...bodies, ...op.else, ...Array.from({ length: count }, (_, u) => zero.run(u)).flat(), ...op.end];
+  };
+  const loop = (stride: number, count: number) => [
     ...op.block,
     ...op.loop,
     // while (j + 16·count ≤ bytes)
     ...op.get(j), ...op.i32(16 * count), ...op.i32Add, ...op.get(bytes), ...op.i32GtS, ...op.brIf(1),
-    ...Array.from({ length: count }, (_, u) => body(u)).flat(),
-    ...ptrs.flatMap((p) => advance(p, step)),
-    ...advance(j, step),
+    ...step(count),
+    ...ptrs.flatMap((p) => advance(p, stride)),
+    ...advance(j, stride),
     ...op.br(0),
     ...op.end,
     ...op.end,
@@ -56,29 +67,35 @@ const at = (ptr: number, u: number) => [...op.get(ptr), ...(u ? [...op.i32(16 * 
 
 const U = 2;
 const VECTOR_LOCALS = 7; // x, z, t, e0, e1, e2, phi per unrolled vector
+const store = (ptr: number, u: number, value: number[]) => [...at(ptr, u), ...value, ...op.v128Store];
 
 export function geluForwardFn(): Fn {
   const [src, dst, cdfOut, n] = [0, 1, 2, 3];
   const [j, bytes] = [4, 5];
   const regs = (u: number) => Array.from({ length: VECTOR_LOCALS }, (_, i) => 6 + VECTOR_LOCALS * u + i);
+  const cdfOfZero = 6 + VECTOR_LOCALS * U;
   // y = x·Φ(x); with saveCdf also cdfOut = Φ(x)
   const step = (saveCdf: boolean) => (u: number) => {
     const [x, z, t, e0, e1, e2, phi] = regs(u);
     return [
       ...at(src, u), ...op.v128Load, ...op.set(x),
       ...cdf(x, z, t, [e0, e1, e2]), ...op.set(phi),
-      ...(saveCdf ? [...at(cdfOut, u), ...op.get(phi), ...op.v128Store] : []),
-      ...at(dst, u), ...op.get(x), ...op.get(phi), ...op.f32x4Mul, ...op.v128Store,
+      ...(saveCdf ? store(cdfOut, u, op.get(phi)) : []),
+      ...store(dst, u, [...op.get(x), ...op.get(phi), ...op.f32x4Mul]),
     ];
   };
+  // x = +0 (a padded row): y = +0·Φ(0) = +0, and Φ(0) as the same instructions give it
+  const zero = (saveCdf: boolean) => ({ tested: [src], run: (u: number) => [...store(dst, u, op.v128Zero), ...(saveCdf ? store(cdfOut, u, op.get(cdfOfZero)) : [])] });
+  const [x0, z0, t0, e0, e1, e2] = regs(0);
   const body = [
+    ...op.v128Zero, ...op.set(x0), ...cdf(x0, z0, t0, [e0, e1, e2]), ...op.set(cdfOfZero),
     ...op.get(n), ...op.i32(4), ...op.i32Mul, ...op.set(bytes),
     ...op.get(cdfOut), ...op.i32Eqz,
-    ...op.if, ...unrolledLoop(j, bytes, [src, dst], U, step(false)),
-    ...op.else, ...unrolledLoop(j, bytes, [src, dst, cdfOut], U, step(true)),
+    ...op.if, ...unrolledLoop(j, bytes, [src, dst], U, step(false), zero(false)),
+    ...op.else, ...unrolledLoop(j, bytes, [src, dst, cdfOut], U, step(true), zero(true)),
     ...op.end,
   ];
-  return { name: "geluForward", params: [I32, I32, I32, I32], locals: [I32, I32, ...new Array<number>(VECTOR_LOCALS * U).fill(V128)], body };
+  return { name: "geluForward", params: [I32, I32, I32, I32], locals: [I32, I32, ...new Array<number>(VECTOR_LOCALS * U + 1).fill(V128)], body };
 }
 
 export function geluBackwardFn(): Fn {
@@ -100,9 +117,11 @@ export function geluBackwardFn(): Fn {
       ...op.v128Store,
     ];
   };
+  // x = +0 and dy = +0 (a padded row): dx = +0·(Φ(0) + 0) = +0
+  const zero = { tested: [src, dy], run: (u: number) => store(dst, u, op.v128Zero) };
   const body = [
     ...op.get(n), ...op.i32(4), ...op.i32Mul, ...op.set(bytes),
-    ...unrolledLoop(j, bytes, [dy, src, cdfIn, dst], U, step),
+    ...unrolledLoop(j, bytes, [dy, src, cdfIn, dst], U, step, zero),
   ];
   return { name: "geluBackward", params: [I32, I32, I32, I32, I32], locals: [I32, I32, ...new Array<number>(5 * U).fill(V128)], body };
 }

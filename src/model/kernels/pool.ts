@@ -33,6 +33,11 @@ export const SPINS = 20000;
  */
 export const WORKER_SPIN_MS = 1;
 
+/** When the last dispatch ended (performance.now()); −∞ before the first. */
+let lastDispatchEnd = -Infinity;
+/** Whether the workers are still polling after the last dispatch (with a margin), so that the next one starts them at once. */
+export const workersSpinning = (): boolean => performance.now() - lastDispatchEnd < 0.8 * WORKER_SPIN_MS;
+
 export interface WorkerSetup {
   memory: object;
   module: object;
@@ -119,6 +124,7 @@ export class KernelPool {
         throw new Error(`kernel threads: ${all - Atomics.load(ctl, READY)} of ${all} worker threads did not start within ${START_TIMEOUT_MS / 1000} s; run with --threads 1 (or INSTABILITY_THREADS=1)`);
       }
     }
+    lastDispatchEnd = performance.now();
     if (localError) throw localError;
     const failed = Atomics.load(ctl, FAILED);
     if (failed) {

@@ -1,14 +1,23 @@
 // How a kernel's work is cut between threads: contiguous ranges of output rows, columns or
 // elements, each thread computing whole elements exactly as one thread would (never part of a sum).
+import { workersSpinning } from "./pool";
 import type { Call } from "./tasks";
 
 /** Multiply-adds (or element steps) below which one more thread costs more than it saves. */
 const MIN_WORK_PER_THREAD = 1 << 18;
+/**
+ * The same, ×16, when the workers have gone to sleep (no dispatch for WORKER_SPIN_MS): a worker
+ * woken from Atomics.wait starts 100–150 µs late here (a layer norm's dispatches after the main
+ * thread's residual add waited that long on average), and splitting pays only when each thread's
+ * share takes longer than that (2^22 multiply-adds ≈ 160 µs at 25 G/s).
+ */
+const ASLEEP_FACTOR = 16;
 let minWork = MIN_WORK_PER_THREAD;
 
 /** Threads worth using for `work` units of work, at most `available`. */
 export function threadsFor(available: number, work: number): number {
-  return Math.max(1, Math.min(available, Math.floor(work / minWork)));
+  const perThread = workersSpinning() ? minWork : minWork * ASLEEP_FACTOR;
+  return Math.max(1, Math.min(available, Math.floor(work / perThread)));
 }
 
 /** Tests split even tiny products (1) to exercise the threaded paths; undefined restores the default. */

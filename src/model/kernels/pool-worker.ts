@@ -3,6 +3,7 @@
 import { workerData } from "node:worker_threads";
 import { DONE, FAILED, GENERATION, READY, WORKER_SPIN_MS, type WorkerSetup, runSegment } from "./pool";
 import { type KernelSet, kernelSet, taskNames } from "./tasks";
+import { ownThreadId } from "./threadPriority";
 
 interface WasmInstanceApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
@@ -24,6 +25,7 @@ function serve(setup: WorkerSetup): void {
   const ctl = new Int32Array(setup.control);
   const segment = new Float64Array(setup.segment);
   const error = new Uint8Array(setup.error);
+  Atomics.store(new Int32Array(setup.threadId), 0, ownThreadId());
   Atomics.add(ctl, READY, 1);
   let seen = setup.generation;
   for (;;) {

@@ -9,6 +9,7 @@
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { type Call, type KernelSet, runTask } from "./tasks";
+import { lowerOtherThreads, workerThreadSlot } from "./threadPriority";
 
 /** Control block slots (Int32). */
 export const GENERATION = 0;
@@ -32,6 +33,8 @@ export const SPINS = 20000;
  * 12.1–13.8 s, 1 ms 11.5–11.9 s.
  */
 export const WORKER_SPIN_MS = 1;
+/** Dispatches between two looks for new threads of the process to lower (threadPriority.ts). */
+const PRIORITY_RESCAN = 4096;
 
 /** When the last dispatch ended (performance.now()); −∞ before the first. */
 let lastDispatchEnd = -Infinity;
@@ -44,6 +47,8 @@ export interface WorkerSetup {
   control: SharedArrayBuffer;
   segment: SharedArrayBuffer;
   error: SharedArrayBuffer;
+  /** Where the worker writes its thread id (Int32; 0 where it cannot tell). */
+  threadId: SharedArrayBuffer;
   index: number;
   /** The generation when the worker was made: it runs from the next dispatch on. */
   generation: number;
@@ -78,6 +83,9 @@ export class KernelPool {
   private readonly workers: Worker[] = [];
   private readonly segments: Float64Array[] = [];
   private readonly errors: Uint8Array[] = [];
+  private dispatches = 0;
+  /** Dispatch count at the last look for other threads to lower; −1 before the first. */
+  private prioritizedAt = -1;
   private readonly control = new Int32Array(new SharedArrayBuffer(16));
   private readonly index: Map<string, number>;
 
@@ -89,13 +97,21 @@ export class KernelPool {
     while (this.workers.length < workers) {
       const segment = new SharedArrayBuffer(8 * SEGMENT_DOUBLES);
       const error = new SharedArrayBuffer(ERROR_BYTES);
-      const setup: WorkerSetup = { memory: this.memory, module: this.module, control: this.control.buffer as SharedArrayBuffer, segment, error, index: this.workers.length, generation: Atomics.load(this.control, GENERATION) };
+      const threadId = workerThreadSlot();
+      const setup: WorkerSetup = { memory: this.memory, module: this.module, control: this.control.buffer as SharedArrayBuffer, segment, error, threadId, index: this.workers.length, generation: Atomics.load(this.control, GENERATION) };
       const worker = new Worker(path.join(__dirname, "pool-worker.js"), { workerData: setup });
       worker.unref();
       this.workers.push(worker);
       this.segments.push(new Float64Array(segment));
       this.errors.push(new Uint8Array(error));
+      this.prioritizedAt = -1; // look again once the new worker has started
     }
+  }
+
+  /** Once every worker has started, and every PRIORITY_RESCAN dispatches after: the process's other threads yield to the kernel threads. */
+  private prioritize(): void {
+    if (this.prioritizedAt >= 0 && this.dispatches - this.prioritizedAt < PRIORITY_RESCAN) return;
+    if (lowerOtherThreads()) this.prioritizedAt = this.dispatches;
   }
 
   /** Runs perThread[0] here and perThread[t] on worker t − 1; returns when every list has run. */
@@ -125,6 +141,8 @@ export class KernelPool {
       }
     }
     lastDispatchEnd = performance.now();
+    this.dispatches++;
+    this.prioritize();
     if (localError) throw localError;
     const failed = Atomics.load(ctl, FAILED);
     if (failed) {

@@ -18,6 +18,7 @@ import { KernelPool } from "../../src/model/kernels/pool";
 import { kernelSet, taskNames } from "../../src/model/kernels/tasks";
 import { moduleBytes } from "../../src/model/kernels/assemble";
 import { copyRowsFn } from "../../src/model/kernels/rows";
+import { dropoutMask, dropoutMaskJs } from "../../src/model/ops/dropout";
 
 
 test("splitRange cuts whole units, evenly, and covers the range", () => {
@@ -102,6 +103,27 @@ test("a fused AdamW update over 1, 2 and 3 threads gives the same bytes (an odd 
     setMinWorkPerThread(undefined);
     setThreads(3);
     tf.dispose([param, m, v, g]);
+  }
+});
+
+test("a dropout mask written by 1, 2 and 3 threads is the JS loop's mask (each thread from the jumped generator state)", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused wasm kernels on this machine");
+  const shape = [7, 3, 1001]; // an odd size: ranges that start mid-vector and a scalar tail
+  const expected = new Uint8Array(dropoutMaskJs(shape, 0.1, 77).buffer);
+  setMinWorkPerThread(1);
+  try {
+    for (const threads of [1, 2, 3]) {
+      setThreads(threads);
+      const before = threadedDispatches();
+      const mask = dropoutMask(shape, 0.1, 77);
+      assert.equal(threadedDispatches() - before > 0, threads > 1, `${threads} threads: dispatched to the pool or not`);
+      assert.deepEqual(bytes(mask), expected, `${threads} threads`);
+      mask.dispose();
+    }
+  } finally {
+    setMinWorkPerThread(undefined);
+    setThreads(3);
   }
 });
 

@@ -5,9 +5,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { Random } from "../../util/random";
 import { fusedKernels } from "../kernels/runtime";
+import { overElements } from "../kernels/split";
+import { type XorshiftState, xorshiftJump } from "../kernels/xorshiftJump";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
 const MASK = "InstabilityDropoutMask";
+/** Work units per element for splitting between threads (~1 ns an element). */
+const MASK_COST = 4;
 
 interface MaskAttrs {
   shape: number[];
@@ -33,11 +37,15 @@ function fusedMask(shape: number[], p: number, seed: number): tf.Tensor | null {
   return tf.engine().runKernel(MASK, {}, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
+// Threads write their own ranges of the mask, each from the generator's state at its range's
+// start (kernels/xorshiftJump.ts): the same sequence as one loop over the whole mask.
 function maskKernel({ attrs }: { attrs: MaskAttrs }): tf.TensorInfo {
   const fk = fusedKernels()!;
   const out = fk.output(attrs.shape);
-  const [x, y, z, w] = attrs.state;
-  fk.dropoutMask(fk.ptr(out), attrs.shape.reduce((a, b) => a * b, 1), x, y, z, w, attrs.threshold | 0, attrs.scale);
+  const p = fk.ptr(out);
+  const state = attrs.state as XorshiftState;
+  overElements(fk, attrs.shape.reduce((a, b) => a * b, 1), 4, MASK_COST, "dropoutMask", fk.dropoutMask, (e, n) =>
+    [p + 4 * e, n, ...xorshiftJump(state, e), attrs.threshold | 0, attrs.scale]);
   return out;
 }
 

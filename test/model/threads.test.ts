@@ -19,6 +19,7 @@ import { kernelSet, taskNames } from "../../src/model/kernels/tasks";
 import { moduleBytes } from "../../src/model/kernels/assemble";
 import { copyRowsFn } from "../../src/model/kernels/rows";
 import { dropoutMask, dropoutMaskJs } from "../../src/model/ops/dropout";
+import { gatherRows } from "../../src/model/ops/embedding";
 
 
 test("splitRange cuts whole units, evenly, and covers the range", () => {
@@ -124,6 +125,36 @@ test("a dropout mask written by 1, 2 and 3 threads is the JS loop's mask (each t
   } finally {
     setMinWorkPerThread(undefined);
     setThreads(3);
+  }
+});
+
+test("an embedding's gradient (repeated ids) over 1, 2 and 3 threads is the float32 sum of its rows in order", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused wasm kernels on this machine");
+  const [rows, width, n] = [50, 12, 300];
+  const r = new Random(8);
+  const ids = Int32Array.from({ length: n }, () => Math.floor(r.next() * r.next() * rows)); // rows near 0 repeat most
+  const dy = Float32Array.from({ length: n * width }, () => 2 * r.next() - 1);
+  const expected = new Float32Array(rows * width);
+  ids.forEach((id, i) => {
+    for (let j = 0; j < width; j++) expected[id * width + j] = Math.fround(expected[id * width + j] + dy[i * width + j]);
+  });
+  const table = tf.zeros([rows, width]) as tf.Tensor2D;
+  const upstream = tf.tensor2d(dy, [n, width]);
+  setMinWorkPerThread(1);
+  try {
+    for (const threads of [1, 2, 3]) {
+      setThreads(threads);
+      const before = threadedDispatches();
+      const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(gatherRows(x as tf.Tensor2D, ids), upstream)))(table);
+      assert.equal(threadedDispatches() - before > 0, threads > 1, `${threads} threads: dispatched to the pool or not`);
+      assert.deepEqual(bytes(g), new Uint8Array(expected.buffer), `${threads} threads`);
+      g.dispose();
+    }
+  } finally {
+    setMinWorkPerThread(undefined);
+    setThreads(3);
+    tf.dispose([table, upstream]);
   }
 });
 

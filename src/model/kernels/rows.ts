@@ -3,6 +3,9 @@
 //   copyRows:        dst_r = src_r                       (cols a multiple of 4)
 //   gatherRows:      dst_i = src_table[i]                (cols a multiple of 4; table: i32 row indices)
 //   scatterRows:     dst_table[i] = src_i                (the inverse copy)
+//   scatterAddRows:  rows lo..hi−1 of dst ← 0, then dst_table[i] += src_i for every i in order whose
+//                    table[i] is in lo..hi−1 (cols a multiple of 4): an embedding's gradient, each
+//                    thread on its own rows, every row's sum in the order of i as on one thread
 //   transposeRows:   dst[c, r] = src[r, c]               (scalar: a head's keys → [d, seq])
 //   mulRows:         out_r = a_r ⊙ b_r                   (any cols: f32x4, then a scalar tail)
 //   softmaxGradRows: g_r ← p_r ⊙ (g_r − Σ_j g_rj·p_rj)   (cols a multiple of 4, in place)
@@ -66,6 +69,36 @@ function indexedRowsFn(name: string, scatter: boolean): Fn {
 
 export const gatherRowsFn = (): Fn => indexedRowsFn("gatherRows", false);
 export const scatterRowsFn = (): Fn => indexedRowsFn("scatterRows", true);
+
+export function scatterAddRowsFn(): Fn {
+  const [src, srcRow, dst, dstRow, table, count, cols, lo, hi] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [i, j, bytes, ps, pd, r, span] = [9, 10, 11, 12, 13, 14, 15];
+  const rowAt = (row: number[]) => [...op.get(dst), ...row, ...op.get(dstRow), ...op.i32Mul, ...op.i32Add, ...op.set(pd)];
+  const body = [
+    ...op.get(cols), ...op.i32(4), ...op.i32Mul, ...op.set(bytes),
+    ...op.get(hi), ...op.get(lo), ...op.i32Sub, ...op.set(span),
+    ...forLoop(r, span, 1, [
+      ...rowAt([...op.get(lo), ...op.get(r), ...op.i32Add]),
+      ...forLoop(j, bytes, 16, [...op.get(pd), ...op.get(j), ...op.i32Add, ...op.v128Zero, ...op.v128Store]),
+    ]),
+    ...forLoop(i, count, 1, [
+      // r = table[i] − lo; rows outside lo..hi−1 wrap to ≥ span as unsigned
+      ...op.get(table), ...op.get(i), ...op.i32(4), ...op.i32Mul, ...op.i32Add, ...op.i32Load, ...op.get(lo), ...op.i32Sub, ...op.set(r),
+      ...op.get(r), ...op.get(span), ...op.i32GeU, ...op.i32Eqz,
+      ...op.if,
+      ...rowAt([...op.get(lo), ...op.get(r), ...op.i32Add]),
+      ...op.get(src), ...op.get(i), ...op.get(srcRow), ...op.i32Mul, ...op.i32Add, ...op.set(ps),
+      ...forLoop(j, bytes, 16, [
+        ...op.get(pd), ...op.get(j), ...op.i32Add,
+        ...op.get(pd), ...op.get(j), ...op.i32Add, ...op.v128Load,
+        ...op.get(ps), ...op.get(j), ...op.i32Add, ...op.v128Load,
+        ...op.f32x4Add, ...op.v128Store,
+      ]),
+      ...op.end,
+    ]),
+  ];
+  return { name: "scatterAddRows", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32, I32, I32], body };
+}
 
 export function transposeRowsFn(): Fn {
   const [src, srcRow, dst, dstRow, rows, cols] = [0, 1, 2, 3, 4, 5];

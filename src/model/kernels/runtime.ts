@@ -14,7 +14,7 @@ import { type DropoutMaskFn, dropoutMaskFn } from "./dropout";
 import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
 import { installSharedIdentity } from "./identity";
 import { type LayerNormBackwardFn, type LayerNormForwardFn, layerNormBackwardFn, layerNormForwardFn } from "./layer-norm";
-import { type RowsFn, columnSumsFn, copyRowsFn, gatherRowsFn, mulRowsFn, scatterRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
+import { type RowsFn, columnSumsFn, copyRowsFn, gatherRowsFn, mulRowsFn, scatterAddRowsFn, scatterRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
 import { type SumSquaresFn, sumSquaresFn } from "./sum-squares";
 import { KernelPool } from "./pool";
@@ -52,6 +52,8 @@ export interface FusedKernels {
   /** gatherRows / scatterRows(src, srcRowBytes, dst, dstRowBytes, table, count, cols): rows by an i32 index table (rows.ts). */
   gatherRows: RowsFn;
   scatterRows: RowsFn;
+  /** scatterAddRows(src, srcRowBytes, dst, dstRowBytes, table, count, cols, lo, hi): rows.ts. */
+  scatterAddRows: RowsFn;
   transposeRows: RowsFn;
   mulRows: RowsFn;
   softmaxGradRows: RowsFn;
@@ -92,7 +94,7 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
-const kernelFns = (fma: boolean): Fn[] => [gemmFn(fma ? GEMM_FMA : GEMM_PLAIN), gemmFn(fma ? GEMM_FMA_12 : GEMM_PLAIN_12, "gemm12"), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), gatherRowsFn(), scatterRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn(), sumSquaresFn()];
+const kernelFns = (fma: boolean): Fn[] => [gemmFn(fma ? GEMM_FMA : GEMM_PLAIN), gemmFn(fma ? GEMM_FMA_12 : GEMM_PLAIN_12, "gemm12"), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), gatherRowsFn(), scatterRowsFn(), scatterAddRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn(), sumSquaresFn()];
 
 /**
  * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished
@@ -170,6 +172,7 @@ export function fusedKernels(): FusedKernels | null {
       copyRows: exports.copyRows as unknown as RowsFn,
       gatherRows: exports.gatherRows as unknown as RowsFn,
       scatterRows: exports.scatterRows as unknown as RowsFn,
+      scatterAddRows: exports.scatterAddRows as unknown as RowsFn,
       transposeRows: exports.transposeRows as unknown as RowsFn,
       mulRows: exports.mulRows as unknown as RowsFn,
       softmaxGradRows: exports.softmaxGradRows as unknown as RowsFn,

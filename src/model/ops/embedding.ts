@@ -6,6 +6,7 @@
 // the same float32 sums in the same order.
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "../kernels/runtime";
+import { splitRange, threadsFor } from "../kernels/split";
 import { customGrad } from "./custom-grad";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
@@ -26,15 +27,31 @@ function gatherKernel({ inputs, attrs }: RowsKernelArgs): tf.TensorInfo {
   return out;
 }
 
-// [rows, width] of zeros, + dy's row i at row ids[i], for every i in order.
+/** Work units per destination row (zeroing it) for splitting between threads; every thread also reads the whole id list. */
+const ZERO_COST = 1;
+
+// [rows, width] of zeros, + dy's row i at row ids[i], for every i in order. In wasm where the width
+// is a multiple of 4 (rows.ts scatterAddRows), the threads splitting the table's rows: each zeroes
+// its rows and adds the ids that land there, so every row sums its ids in order, as one thread does.
 function scatterAddKernel({ inputs, attrs }: RowsKernelArgs): tf.TensorInfo {
   const k = fusedKernels()!;
   const width = inputs.dy.shape[1];
   const out = k.output([attrs.rows, width]);
+  const { ids } = attrs;
+  if (width % 4 === 0) {
+    const table = k.malloc(4 * Math.max(1, ids.length));
+    new Int32Array(k.f32().buffer, table, ids.length).set(ids);
+    const [src, dst, row] = [k.ptr(inputs.dy), k.ptr(out), 4 * width];
+    const ranges = splitRange(attrs.rows, threadsFor(k.threads(), (attrs.rows + ids.length) * width * ZERO_COST));
+    const args = (lo: number, count: number) => [src, row, dst, row, table, ids.length, width, lo, lo + count];
+    if (ranges.length <= 1) k.scatterAddRows(...args(0, attrs.rows));
+    else k.parallel(ranges.map(([lo, count]) => [{ task: "scatterAddRows", args: args(lo, count) }]));
+    k.free(table);
+    return out;
+  }
   const f = k.f32();
   const src = k.ptr(inputs.dy) >> 2, dst = k.ptr(out) >> 2;
   f.fill(0, dst, dst + attrs.rows * width);
-  const { ids } = attrs;
   for (let i = 0; i < ids.length; i++) {
     const d = dst + ids[i] * width, s = src + i * width;
     for (let j = 0; j < width; j++) f[d + j] += f[s + j];

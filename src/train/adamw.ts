@@ -5,7 +5,7 @@
 // lr_t = baseLr · f(t) · group.lrScale. Gradient clipping is folded in as a scale c on g
 // (m gets (1−β1)·c·g, v gets (1−β2)·c²·g²), so clipping costs no extra pass over the gradients.
 import * as tf from "@tensorflow/tfjs";
-import { fusedAdamWUpdate } from "./adamwFused";
+import { fusedAdamWUpdates } from "./adamwFused";
 import { ParameterGroup, standardGroups, validateGroups } from "./parameterGroups";
 
 export interface AdamWConfig {
@@ -110,38 +110,37 @@ export class AdamW {
       keep: this.groups.map((g) => (g.weightDecay > 0 ? tf.scalar(1 - lrT * g.lrScale * g.weightDecay) : null)),
     };
     try {
-      for (const [name, g] of grads) {
-        const slot = this.slots.get(name)!;
-        const group = this.groups[slot.group];
-        const fused = fusedAdamWUpdate(slot.param, slot.m, slot.v, g, {
-          beta1: this.beta1,
-          beta2: this.beta2,
-          eps: this.epsilon,
-          gScaleM: (1 - this.beta1) * c,
-          gScaleV: (1 - this.beta2) * c * c,
-          stepSize: lrT * group.lrScale * correction,
-          keep: group.weightDecay > 0 ? 1 - lrT * group.lrScale * group.weightDecay : 1,
-        });
-        if (fused) {
+      const entries = [...grads].map(([name, g]) => ({ slot: this.slots.get(name)!, g }));
+      const fused = fusedAdamWUpdates(
+        entries.map(({ slot, g }) => {
+          const group = this.groups[slot.group];
+          return { param: slot.param, m: slot.m, v: slot.v, g, stepSize: lrT * group.lrScale * correction, keep: group.weightDecay > 0 ? 1 - lrT * group.lrScale * group.weightDecay : 1 };
+        }),
+        { beta1: this.beta1, beta2: this.beta2, eps: this.epsilon, gScaleM: (1 - this.beta1) * c, gScaleV: (1 - this.beta2) * c * c },
+      );
+      if (fused) {
+        entries.forEach(({ slot }, i) => {
           // assign() keeps the new buffers; the variables' old ones are released.
-          slot.m.assign(fused[1]);
-          slot.v.assign(fused[2]);
-          slot.param.assign(fused[0]);
-          tf.dispose(fused);
-          continue;
-        }
-        const keep = scalars.keep[slot.group];
-        // One tidy per parameter keeps the peak memory at one parameter's temporaries.
-        tf.tidy(() => {
-          const m = tf.add(tf.mul(slot.m, scalars.beta1), tf.mul(g, scalars.gScaleM));
-          const v = tf.add(tf.mul(slot.v, scalars.beta2), tf.mul(tf.square(g), scalars.gScaleV));
-          const update = tf.div(m, tf.add(tf.sqrt(v), scalars.eps));
-          let theta = tf.sub(slot.param, tf.mul(update, scalars.stepSize[slot.group]));
-          if (keep) theta = tf.mul(theta, keep);
-          slot.m.assign(m);
-          slot.v.assign(v);
-          slot.param.assign(theta);
+          slot.m.assign(fused[i][1]);
+          slot.v.assign(fused[i][2]);
+          slot.param.assign(fused[i][0]);
+          tf.dispose(fused[i]);
         });
+      } else {
+        for (const { slot, g } of entries) {
+          const keep = scalars.keep[slot.group];
+          // One tidy per parameter keeps the peak memory at one parameter's temporaries.
+          tf.tidy(() => {
+            const m = tf.add(tf.mul(slot.m, scalars.beta1), tf.mul(g, scalars.gScaleM));
+            const v = tf.add(tf.mul(slot.v, scalars.beta2), tf.mul(tf.square(g), scalars.gScaleV));
+            const update = tf.div(m, tf.add(tf.sqrt(v), scalars.eps));
+            let theta = tf.sub(slot.param, tf.mul(update, scalars.stepSize[slot.group]));
+            if (keep) theta = tf.mul(theta, keep);
+            slot.m.assign(m);
+            slot.v.assign(v);
+            slot.param.assign(theta);
+          });
+        }
       }
     } finally {
       tf.dispose([scalars.beta1, scalars.beta2, scalars.eps, scalars.gScaleM, scalars.gScaleV, ...scalars.stepSize]);

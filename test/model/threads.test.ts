@@ -13,7 +13,7 @@ import { createRandomModel, crossEntropy, initBackend, lossAndGrads, makeConfig 
 import { fusedKernels, threadedDispatches } from "../../src/model/kernels/runtime";
 import { setMinWorkPerThread, splitRange } from "../../src/model/kernels/split";
 import { kernelThreads, setThreads } from "../../src/model/threads";
-import { type AdamWScalars, fusedAdamWUpdate } from "../../src/train/adamwFused";
+import { type AdamWScalars, fusedAdamWUpdate, fusedAdamWUpdates } from "../../src/train/adamwFused";
 import { KernelPool } from "../../src/model/kernels/pool";
 import { kernelSet, taskNames } from "../../src/model/kernels/tasks";
 import { moduleBytes } from "../../src/model/kernels/assemble";
@@ -104,6 +104,34 @@ test("a fused AdamW update over 1, 2 and 3 threads gives the same bytes (an odd 
     setMinWorkPerThread(undefined);
     setThreads(3);
     tf.dispose([param, m, v, g]);
+  }
+});
+
+test("AdamW over many parameters in one kernel (ranges across parameter boundaries, 1, 2 and 3 threads) = one update per parameter", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused wasm kernels on this machine");
+  const r = new Random(6);
+  const tensor = (size: number, scale: number) => tf.tensor1d(Float32Array.from({ length: size }, () => scale * (2 * r.next() - 1)));
+  const shared = { beta1: 0.9, beta2: 0.999, eps: 1e-6, gScaleM: 0.1 * 0.7, gScaleV: 0.001 * 0.49 };
+  const updates = [7, 1, 130, 4099, 3, 64].map((size, i) => ({
+    param: tensor(size, 1), m: tensor(size, 0.01), v: tensor(size, 0.001).abs(), g: tensor(size, 0.1),
+    stepSize: 2e-5 * (1 + i), keep: i % 2 ? 1 : 1 - 2e-7,
+  }));
+  const expected = updates.map((u) => fusedAdamWUpdate(u.param, u.m, u.v, u.g, { ...shared, stepSize: u.stepSize, keep: u.keep })!);
+  setMinWorkPerThread(1);
+  try {
+    for (const threads of [1, 2, 3]) {
+      setThreads(threads);
+      const before = threadedDispatches();
+      const outs = fusedAdamWUpdates(updates, shared)!;
+      assert.equal(threadedDispatches() - before, threads > 1 ? 1 : 0, `${threads} threads: one dispatch for every parameter`);
+      outs.forEach((o, i) => o.forEach((x, j) => assert.deepEqual(bytes(x), bytes(expected[i][j]), `${threads} threads: parameter ${i}, output ${j}`)));
+      tf.dispose(outs.flat());
+    }
+  } finally {
+    setMinWorkPerThread(undefined);
+    setThreads(3);
+    tf.dispose([...expected.flat(), ...updates.flatMap((u) => [u.param, u.m, u.v, u.g])]);
   }
 });
 

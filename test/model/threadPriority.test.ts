@@ -45,7 +45,9 @@ test("a threaded dispatch lowers the other threads to nice 19 and keeps its own 
     const exports = new wasm.Instance(module, { env: { memory } }).exports;
     const pool = new KernelPool(memory, module, taskNames(exports), kernelSet(exports, memory));
     const copy = (dst: number) => [{ task: "copyRows", args: [0, 16, dst, 16, 1, 4] }];
-    pool.run([copy(16), copy(32), copy(48)]); // 2 workers: they have started when it returns
+    pool.run([copy(16), copy(32), copy(48)]); // 2 workers; the first dispatch after they start lowers the others
+    while (!pool.started()) await new Promise((r) => setTimeout(r, 5));
+    pool.run([copy(16), copy(32), copy(48)]);
 
     assert.equal(niceOf(bystanderTid), 19, "the bystander is lowered");
     assert.equal(niceOf(process.pid), mainNice, "the dispatching thread keeps its priority");

@@ -186,7 +186,7 @@ test("an embedding's gradient (repeated ids) over 1, 2 and 3 threads is the floa
   }
 });
 
-test("a kernel thread's error reaches the caller as one line naming the thread, and the pool keeps working", () => {
+test("a kernel thread's error reaches the caller as one line naming the thread, whichever thread ran its list, and the pool keeps working", async () => {
   const wasm = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => { buffer: SharedArrayBuffer }; Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: Record<string, unknown> } } }).WebAssembly;
   const memory = new wasm.Memory({ initial: 4, maximum: 16, shared: true });
   const module = new wasm.Module(moduleBytes([copyRowsFn()], true));
@@ -195,7 +195,13 @@ test("a kernel thread's error reaches the caller as one line naming the thread, 
   const f = new Float32Array(memory.buffer);
   f.set([1, 2, 3, 4], 0);
   // copyRows(src, srcRow, dst, dstRow, rows, cols): thread 1 reads far past the memory's end
-  assert.throws(() => pool.run([[], [{ task: "copyRows", args: [1 << 30, 16, 64, 16, 1, 4] }]]), /^Error: kernel thread 1: RuntimeError: memory access out of bounds/);
+  const bad = [{ task: "copyRows", args: [1 << 30, 16, 64, 16, 1, 4] }];
+  // the worker has not started: this thread runs its list once through its own (empty) one
+  assert.throws(() => pool.run([[], bad]), /^Error: kernel thread 1: RuntimeError: memory access out of bounds/);
+  // the worker running, and this thread busy with a long list: the worker takes its own
+  while (!pool.started()) await new Promise((r) => setTimeout(r, 5));
+  const long = Array.from({ length: 1000 }, () => ({ task: "copyRows", args: [0, 16, 16, 16, 1, 4] }));
+  assert.throws(() => pool.run([long, bad]), /^Error: kernel thread 1: RuntimeError: memory access out of bounds/);
   pool.run([[{ task: "copyRows", args: [0, 16, 16, 16, 1, 4] }], [{ task: "copyRows", args: [0, 16, 32, 16, 1, 4] }]]);
   assert.deepEqual([...f.subarray(4, 12)], [1, 2, 3, 4, 1, 2, 3, 4]);
 });

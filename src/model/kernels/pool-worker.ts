@@ -1,7 +1,7 @@
 // A kernel thread (pool.ts): instantiates the kernels' module on the shared wasm memory, then for
 // ever waits for a dispatch, runs its call list and counts itself done.
 import { workerData } from "node:worker_threads";
-import { DONE, FAILED, GENERATION, READY, WORKER_SPIN_MS, type WorkerSetup, runSegment } from "./pool";
+import { CLAIMED, DONE, FAILED, GENERATION, READY, UNCLAIMED, WORKER_SPIN_MS, type WorkerSetup, runSegment } from "./pool";
 import { type KernelSet, kernelSet, taskNames } from "./tasks";
 import { ownThreadId } from "./threadPriority";
 
@@ -25,6 +25,7 @@ function serve(setup: WorkerSetup): void {
   const ctl = new Int32Array(setup.control);
   const segment = new Float64Array(setup.segment);
   const error = new Uint8Array(setup.error);
+  const claim = new Int32Array(setup.claim);
   Atomics.store(new Int32Array(setup.threadId), 0, ownThreadId());
   Atomics.add(ctl, READY, 1);
   let seen = setup.generation;
@@ -34,8 +35,10 @@ function serve(setup: WorkerSetup): void {
       if ((spin & 255) === 0 && performance.now() > spinUntil) Atomics.wait(ctl, GENERATION, seen);
     }
     seen = Atomics.load(ctl, GENERATION);
+    // the dispatching thread may have run this list already (it does when done with its own first)
+    if (Atomics.compareExchange(claim, 0, UNCLAIMED, CLAIMED) !== UNCLAIMED) continue;
     try {
-      if (ready instanceof Error) throw ready; // every dispatch reports it: the main thread throws
+      if (ready instanceof Error) throw ready; // every dispatch it runs reports it: the main thread throws
       runSegment(ready.k, ready.names, segment);
     } catch (err) {
       const message = Buffer.from(String((err as Error)?.stack ?? err)).subarray(0, error.length - 1);

@@ -1,6 +1,7 @@
 // The worker threads that run kernel tasks beside the main thread, on the shared wasm memory.
 // A dispatch hands each thread its list of calls (tasks.ts) and returns when all have run: the
-// main thread runs list 0 itself, worker w runs list w + 1. The lists travel through shared
+// main thread runs list 0 itself, worker w runs list w + 1, unless the main thread, through with
+// its own, finds it not yet started and runs it itself (a claim word per list). The lists travel through shared
 // memory and the threads meet through Atomics on a small control block (a generation counter the
 // main thread bumps, a done counter the workers bump), not through messages: a dispatch costs a
 // few microseconds, and there are a few hundred per training step. Workers are unref'd, so they
@@ -17,6 +18,9 @@ export const DONE = 1;
 export const FAILED = 2;
 /** Workers that have instantiated the module (or failed to, and said so). */
 export const READY = 3;
+/** A worker's list: not yet taken, or taken by the worker or by the dispatching thread. */
+export const UNCLAIMED = 0;
+export const CLAIMED = 1;
 /** How long a dispatch waits for workers that never started before it gives up. */
 const START_TIMEOUT_MS = 60_000;
 /** Doubles per worker's call list; a dispatch larger than this is split by the caller. */
@@ -49,6 +53,8 @@ export interface WorkerSetup {
   error: SharedArrayBuffer;
   /** Where the worker writes its thread id (Int32; 0 where it cannot tell). */
   threadId: SharedArrayBuffer;
+  /** Its list's claim (Int32): the worker runs the list only if it turns UNCLAIMED into CLAIMED. */
+  claim: SharedArrayBuffer;
   index: number;
   /** The generation when the worker was made: it runs from the next dispatch on. */
   generation: number;
@@ -83,6 +89,8 @@ export class KernelPool {
   private readonly workers: Worker[] = [];
   private readonly segments: Float64Array[] = [];
   private readonly errors: Uint8Array[] = [];
+  /** Per worker: whether its list of the current dispatch is taken (CLAIMED) or not (UNCLAIMED). */
+  private readonly claims: Int32Array[] = [];
   private dispatches = 0;
   /** Dispatch count at the last look for other threads to lower; −1 before the first. */
   private prioritizedAt = -1;
@@ -98,14 +106,21 @@ export class KernelPool {
       const segment = new SharedArrayBuffer(8 * SEGMENT_DOUBLES);
       const error = new SharedArrayBuffer(ERROR_BYTES);
       const threadId = workerThreadSlot();
-      const setup: WorkerSetup = { memory: this.memory, module: this.module, control: this.control.buffer as SharedArrayBuffer, segment, error, threadId, index: this.workers.length, generation: Atomics.load(this.control, GENERATION) };
+      const claim = new SharedArrayBuffer(4);
+      const setup: WorkerSetup = { memory: this.memory, module: this.module, control: this.control.buffer as SharedArrayBuffer, segment, error, threadId, claim, index: this.workers.length, generation: Atomics.load(this.control, GENERATION) };
       const worker = new Worker(path.join(__dirname, "pool-worker.js"), { workerData: setup });
       worker.unref();
       this.workers.push(worker);
       this.segments.push(new Float64Array(segment));
       this.errors.push(new Uint8Array(error));
+      this.claims.push(new Int32Array(claim));
       this.prioritizedAt = -1; // look again once the new worker has started
     }
+  }
+
+  /** Whether every worker has started (before that, the dispatching thread runs their lists). */
+  started(): boolean {
+    return Atomics.load(this.control, READY) >= this.workers.length;
   }
 
   /** Once every worker has started, and every PRIORITY_RESCAN dispatches after: the process's other threads yield to the kernel threads. */
@@ -114,14 +129,21 @@ export class KernelPool {
     if (lowerOtherThreads()) this.prioritizedAt = this.dispatches;
   }
 
-  /** Runs perThread[0] here and perThread[t] on worker t − 1; returns when every list has run. */
+  /**
+   * Runs perThread[0] here and perThread[t] on worker t − 1; returns when every list has run. A
+   * list its worker has not started by the time this thread is through its own runs here instead
+   * (each list is claimed once, by its worker or by this thread): a worker still waking up or
+   * pre-empted does not hold the dispatch up. Which thread runs a list changes no byte.
+   */
   run(perThread: Call[][]): void {
     const helpers = perThread.length - 1;
     this.grow(helpers);
-    this.workers.forEach((_, w) => encode(this.segments[w], w < helpers ? perThread[w + 1] : [], this.index));
     const ctl = this.control;
+    // DONE and the lists before the claims: a worker that claims a list now runs this dispatch's
     Atomics.store(ctl, DONE, 0);
     Atomics.store(ctl, FAILED, 0);
+    this.workers.forEach((_, w) => encode(this.segments[w], w < helpers ? perThread[w + 1] : [], this.index));
+    for (const claim of this.claims) Atomics.store(claim, 0, UNCLAIMED);
     Atomics.add(ctl, GENERATION, 1);
     Atomics.notify(ctl, GENERATION);
     let localError: unknown = null;
@@ -130,6 +152,15 @@ export class KernelPool {
     } catch (err) {
       localError = err; // still wait: the workers write into memory the caller may free
     }
+    this.claims.forEach((claim, w) => {
+      if (Atomics.compareExchange(claim, 0, UNCLAIMED, CLAIMED) !== UNCLAIMED) return;
+      try {
+        if (!localError && w < helpers) for (const call of perThread[w + 1]) runTask(this.local, call.task, call.args);
+      } catch (err) {
+        localError = new Error(`kernel thread ${w + 1}: ${String((err as Error)?.stack ?? err)}`);
+      }
+      Atomics.add(ctl, DONE, 1);
+    });
     const all = this.workers.length;
     const since = Date.now();
     for (let spin = 0; Atomics.load(ctl, DONE) < all; spin++) {

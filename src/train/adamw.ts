@@ -99,6 +99,31 @@ export class AdamW {
     const lrT = this.lr * lrFactor;
     // Bias correction computed in float64 and folded into one scalar per group.
     const correction = Math.sqrt(1 - Math.pow(this.beta2, k)) / (1 - Math.pow(this.beta1, k));
+    const entries = [...grads].map(([name, g]) => ({ slot: this.slots.get(name)!, g }));
+    const fused = fusedAdamWUpdates(
+      entries.map(({ slot, g }) => {
+        const group = this.groups[slot.group];
+        return { param: slot.param, m: slot.m, v: slot.v, g, stepSize: lrT * group.lrScale * correction, keep: group.weightDecay > 0 ? 1 - lrT * group.lrScale * group.weightDecay : 1 };
+      }),
+      { beta1: this.beta1, beta2: this.beta2, eps: this.epsilon, gScaleM: (1 - this.beta1) * c, gScaleV: (1 - this.beta2) * c * c },
+    );
+    if (fused) {
+      entries.forEach(({ slot }, i) => {
+        // assign() keeps the new buffers; the variables' old ones are released.
+        slot.m.assign(fused[i][1]);
+        slot.v.assign(fused[i][2]);
+        slot.param.assign(fused[i][0]);
+        tf.dispose(fused[i]);
+      });
+    } else {
+      this.compositeStep(entries, lrT, correction, c);
+    }
+    this.k = k;
+    return lrT;
+  }
+
+  /** The same update in tfjs ops (off the fused kernels). */
+  private compositeStep(entries: { slot: Slot; g: tf.Tensor }[], lrT: number, correction: number, c: number): void {
     // tf.scalar creates no intermediates, so no tidy is needed; all are disposed below.
     const scalars = {
       beta1: tf.scalar(this.beta1),
@@ -110,44 +135,24 @@ export class AdamW {
       keep: this.groups.map((g) => (g.weightDecay > 0 ? tf.scalar(1 - lrT * g.lrScale * g.weightDecay) : null)),
     };
     try {
-      const entries = [...grads].map(([name, g]) => ({ slot: this.slots.get(name)!, g }));
-      const fused = fusedAdamWUpdates(
-        entries.map(({ slot, g }) => {
-          const group = this.groups[slot.group];
-          return { param: slot.param, m: slot.m, v: slot.v, g, stepSize: lrT * group.lrScale * correction, keep: group.weightDecay > 0 ? 1 - lrT * group.lrScale * group.weightDecay : 1 };
-        }),
-        { beta1: this.beta1, beta2: this.beta2, eps: this.epsilon, gScaleM: (1 - this.beta1) * c, gScaleV: (1 - this.beta2) * c * c },
-      );
-      if (fused) {
-        entries.forEach(({ slot }, i) => {
-          // assign() keeps the new buffers; the variables' old ones are released.
-          slot.m.assign(fused[i][1]);
-          slot.v.assign(fused[i][2]);
-          slot.param.assign(fused[i][0]);
-          tf.dispose(fused[i]);
+      for (const { slot, g } of entries) {
+        const keep = scalars.keep[slot.group];
+        // One tidy per parameter keeps the peak memory at one parameter's temporaries.
+        tf.tidy(() => {
+          const m = tf.add(tf.mul(slot.m, scalars.beta1), tf.mul(g, scalars.gScaleM));
+          const v = tf.add(tf.mul(slot.v, scalars.beta2), tf.mul(tf.square(g), scalars.gScaleV));
+          const update = tf.div(m, tf.add(tf.sqrt(v), scalars.eps));
+          let theta = tf.sub(slot.param, tf.mul(update, scalars.stepSize[slot.group]));
+          if (keep) theta = tf.mul(theta, keep);
+          slot.m.assign(m);
+          slot.v.assign(v);
+          slot.param.assign(theta);
         });
-      } else {
-        for (const { slot, g } of entries) {
-          const keep = scalars.keep[slot.group];
-          // One tidy per parameter keeps the peak memory at one parameter's temporaries.
-          tf.tidy(() => {
-            const m = tf.add(tf.mul(slot.m, scalars.beta1), tf.mul(g, scalars.gScaleM));
-            const v = tf.add(tf.mul(slot.v, scalars.beta2), tf.mul(tf.square(g), scalars.gScaleV));
-            const update = tf.div(m, tf.add(tf.sqrt(v), scalars.eps));
-            let theta = tf.sub(slot.param, tf.mul(update, scalars.stepSize[slot.group]));
-            if (keep) theta = tf.mul(theta, keep);
-            slot.m.assign(m);
-            slot.v.assign(v);
-            slot.param.assign(theta);
-          });
-        }
       }
     } finally {
       tf.dispose([scalars.beta1, scalars.beta2, scalars.eps, scalars.gScaleM, scalars.gScaleV, ...scalars.stepSize]);
       for (const t of scalars.keep) if (t) t.dispose();
     }
-    this.k = k;
-    return lrT;
   }
 
   /** The LR of each group at schedule factor f: lr · f · lrScale (for logs and tests). */

@@ -49,14 +49,16 @@ const MAX_PER_KERNEL = 256;
 /** Consecutive runs of updates within those bounds. */
 function kernelChunks(updates: AdamWUpdate[]): AdamWUpdate[][] {
   const chunks: AdamWUpdate[][] = [];
-  let elements = Infinity;
+  let elements = 0;
   for (const u of updates) {
-    if (elements + u.param.size > MAX_ELEMENTS_PER_KERNEL || chunks[chunks.length - 1].length >= MAX_PER_KERNEL) {
-      chunks.push([]);
-      elements = 0;
+    const last = chunks[chunks.length - 1];
+    if (!last || elements + u.param.size > MAX_ELEMENTS_PER_KERNEL || last.length >= MAX_PER_KERNEL) {
+      chunks.push([u]);
+      elements = u.param.size;
+    } else {
+      last.push(u);
+      elements += u.param.size;
     }
-    chunks[chunks.length - 1].push(u);
-    elements += u.param.size;
   }
   return chunks;
 }
@@ -95,8 +97,7 @@ function kernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
     });
     return calls;
   });
-  if (perThread.length > 1) fk.parallel(perThread);
-  else for (const c of perThread[0] ?? []) fk.adamw(...(c.args as Parameters<typeof fk.adamw>));
+  if (perThread.length > 0) fk.parallel(perThread); // one list runs on this thread, no pool
   return outs;
 }
 

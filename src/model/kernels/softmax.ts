@@ -6,35 +6,56 @@
 // arguments below −87.34 (masked keys: x − max ≈ −1e9) give exactly 0, as exp(−1e9) does.
 import { type Fn, F32, I32, V128, addTo, advance, op } from "./assemble";
 
-/** exp of the f32x4 on the stack for lanes ≤ 0; leaves the result on the stack. Uses locals x, n, r. */
-export function expBody(x: number, n: number, r: number): number[] {
-  const poly = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+/** exp's constants (Cephes expf): the clamp below which exp is 0, ln 2 in two parts (C1 exact in a
+ * few bits), the polynomial's coefficients (highest first), and the bias that makes 2^n's bits. */
+export const EXP_MIN = -87.33654;
+export const EXP_LN2_HI = 0.693359375;
+export const EXP_LN2_LO = -2.12194440e-4;
+export const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+export const EXP_BIAS = 127 + 8388608;
+
+/**
+ * exp(a) of the f32x4 in local a (lanes ≤ 0) into local p, as statements that each end in a
+ * local.set, so that callers can interleave several vectors' (gelu.ts). Uses locals n and r.
+ */
+export function expStatements(a: number, n: number, r: number, p: number): number[][] {
+  const K = op.f32x4Const;
   return [
-    ...op.set(x),
-    ...op.get(x), ...op.f32x4Const(-87.33654), ...op.f32x4Pmax, ...op.tee(r), // r = clamped x for now
-    ...op.f32x4Const(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(n),
-    // r = x − n·C1 − n·C2 (C1 + C2 = ln 2, C1 exact in a few bits)
-    ...op.get(r), ...op.get(n), ...op.f32x4Const(0.693359375), ...op.f32x4Mul, ...op.f32x4Sub,
-    ...op.get(n), ...op.f32x4Const(-2.12194440e-4), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(r),
+    [...op.get(a), ...K(EXP_MIN), ...op.f32x4Pmax, ...op.set(r)], // r = clamped a for now
+    [...op.get(r), ...K(Math.LOG2E), ...op.f32x4Mul, ...op.f32x4Nearest, ...op.set(n)],
+    // r = a − n·C1 − n·C2 (C1 + C2 = ln 2, C1 exact in a few bits)
+    [...op.get(r), ...op.get(n), ...K(EXP_LN2_HI), ...op.f32x4Mul, ...op.f32x4Sub, ...op.get(n), ...K(EXP_LN2_LO), ...op.f32x4Mul, ...op.f32x4Sub, ...op.set(r)],
     // Horner: p = (((((c0·r + c1)·r + c2)·r + c3)·r + c4)·r + c5)
-    ...op.f32x4Const(poly[0]),
-    ...poly.slice(1).flatMap((k) => [...op.get(r), ...op.f32x4Mul, ...op.f32x4Const(k), ...op.f32x4Add]),
+    ...horner(p, EXP_POLY, r),
     // y = p·r² + r + 1
-    ...op.get(r), ...op.f32x4Mul, ...op.get(r), ...op.f32x4Mul, ...op.get(r), ...op.f32x4Add, ...op.f32x4Const(1), ...op.f32x4Add,
+    [...op.get(p), ...op.get(r), ...op.f32x4Mul, ...op.get(r), ...op.f32x4Mul, ...op.get(r), ...op.f32x4Add, ...K(1), ...op.f32x4Add, ...op.set(p)],
     // · 2^n: n + 127 + 2^23 holds n + 127 in its low mantissa bits (n is an integer in [−126, 127]),
     // and shifting them up by 23 makes the float 2^n
-    ...op.get(n), ...op.f32x4Const(127 + 8388608), ...op.f32x4Add, ...op.i32(23), ...op.i32x4Shl,
-    ...op.f32x4Mul,
+    [...op.get(p), ...op.get(n), ...K(EXP_BIAS), ...op.f32x4Add, ...op.i32(23), ...op.i32x4Shl, ...op.f32x4Mul, ...op.set(p)],
     // lanes that were below the clamp → 0
-    ...op.get(x), ...op.f32x4Const(-87.33654), ...op.f32x4Lt, ...op.v128AndNot,
+    [...op.get(p), ...op.get(a), ...K(EXP_MIN), ...op.f32x4Lt, ...op.v128AndNot, ...op.set(p)],
   ];
+}
+
+/** Horner's scheme as statements: acc = c0·x + c1, then acc = acc·x + ck for the rest. */
+export function horner(acc: number, coefficients: number[], x: number): number[][] {
+  const K = op.f32x4Const;
+  return [
+    [...K(coefficients[0]), ...op.get(x), ...op.f32x4Mul, ...K(coefficients[1]), ...op.f32x4Add, ...op.set(acc)],
+    ...coefficients.slice(2).map((k) => [...op.get(acc), ...op.get(x), ...op.f32x4Mul, ...K(k), ...op.f32x4Add, ...op.set(acc)]),
+  ];
+}
+
+/** exp of the f32x4 on the stack for lanes ≤ 0 (expStatements); leaves the result on the stack. Uses locals a, n, r, p. */
+export function expBody(a: number, n: number, r: number, p: number): number[] {
+  return [...op.set(a), ...expStatements(a, n, r, p).flat(), ...op.get(p)];
 }
 
 export function softmaxRowsFn(): Fn {
   const [src, rowBytes, mask, dst, rows, P] = [0, 1, 2, 3, 4, 5];
   const [r, j, ps, pm, pd, end] = [6, 7, 8, 9, 10, 11];
   const [mx, sum] = [12, 13];
-  const [vx, vmax, vsum, ex, en, er] = [14, 15, 16, 17, 18, 19];
+  const [vx, vmax, vsum, ex, en, er, ep] = [14, 15, 16, 17, 18, 19, 20];
   const body = [
     ...op.block,
     ...op.loop,
@@ -62,7 +83,7 @@ export function softmaxRowsFn(): Fn {
     ...op.loop,
     ...op.get(j), ...op.get(end), ...op.i32GeS, ...op.brIf(1),
     ...op.get(pd),
-    ...op.get(ps), ...op.v128Load, ...op.get(vmax), ...op.f32x4Sub, ...expBody(ex, en, er), ...op.tee(vx),
+    ...op.get(ps), ...op.v128Load, ...op.get(vmax), ...op.f32x4Sub, ...expBody(ex, en, er, ep), ...op.tee(vx),
     ...op.v128Store,
     ...op.get(vsum), ...op.get(vx), ...op.f32x4Add, ...op.set(vsum),
     ...advance(ps, 16), ...advance(pd, 16), ...advance(j, 16),
@@ -91,7 +112,7 @@ export function softmaxRowsFn(): Fn {
   return {
     name: "softmaxRows",
     params: [I32, I32, I32, I32, I32, I32],
-    locals: [I32, I32, I32, I32, I32, I32, F32, F32, V128, V128, V128, V128, V128, V128],
+    locals: [I32, I32, I32, I32, I32, I32, F32, F32, V128, V128, V128, V128, V128, V128, V128],
     body,
   };
 }

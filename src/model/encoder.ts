@@ -23,10 +23,11 @@ import type {
 } from "./encoderTypes";
 import { additiveAttentionMask, multiHeadAttention } from "./ops/attention";
 import { crossEntropy } from "./ops/cross-entropy";
-import { dropout, dropoutMask } from "./ops/dropout";
+import { dropout, dropoutMask, dropoutMaskFor } from "./ops/dropout";
 import { gatherRows } from "./ops/embedding";
 import { gelu } from "./ops/gelu";
 import { layerNorm } from "./ops/layer-norm";
+import { residualLayerNorm } from "./ops/residual-layer-norm";
 import { linear } from "./ops/linear";
 import { firstTokens, RowPlan } from "./skippedRows";
 import { type Heads, prefixOf, weightSpecs } from "./weights";
@@ -151,11 +152,9 @@ export class EncoderModel {
     const k = lin(h, "attention.self.key", pass.rows.kept); // [seq·batch, hidden]
     const v = lin(h, "attention.self.value", pass.rows.kept); // [seq·batch, hidden]
     const ctx = this.selfAttention(q, k, v, mask, firstOnly, pass); // [n, hidden]
-    const attnOut = this.drop(lin(ctx, "attention.output.dense", rows), pass.rates.hidden, pass);
-    const h1 = this.layerNormOf(tf.add(attnOut, hRows()), `${b}.attention.output.LayerNorm`); // [n, hidden]
+    const h1 = this.residualLayerNormOf(lin(ctx, "attention.output.dense", rows), hRows(), pass, `${b}.attention.output.LayerNorm`); // [n, hidden]
     const inter = gelu(lin(h1, "intermediate.dense", rows)); // [n, intermediate]
-    const out = this.drop(lin(inter, "output.dense", rows), pass.rates.hidden, pass); // [n, hidden]
-    return this.layerNormOf(tf.add(out, h1), `${b}.output.LayerNorm`);
+    return this.residualLayerNormOf(lin(inter, "output.dense", rows), h1, pass, `${b}.output.LayerNorm`);
   }
 
   /**
@@ -173,6 +172,13 @@ export class EncoderModel {
 
   private drop<T extends tf.Tensor>(x: T, rate: number, pass: Pass): T {
     return rate > 0 ? dropout(x, rate, pass.rng!.nextUint32()) : x;
+  }
+
+  /** The LayerNorm `name` of dropout(x) + residual: a sublayer's output (HF's BertSelfOutput, BertOutput). */
+  private residualLayerNormOf(x: tf.Tensor2D, residual: tf.Tensor2D, pass: Pass, name: string): tf.Tensor2D {
+    const rate = pass.rates.hidden;
+    const mask = rate > 0 ? dropoutMaskFor(x.shape, rate, pass.rng!.nextUint32()) : null;
+    return residualLayerNorm(x, residual, mask, this.param(`${name}.weight`) as tf.Tensor1D, this.param(`${name}.bias`) as tf.Tensor1D, this.config.layer_norm_eps);
   }
 
   /** The LayerNorm `name` (its .weight and .bias) applied to x. */

@@ -16,7 +16,7 @@
 import { type Fn, F32, I32, V128, addTo, advance, op } from "./assemble";
 
 /** `for (j = 0; j < limit; j += step) { body }` over the i32 local j (limit an i32 local). */
-const forLoop = (j: number, limit: number, step: number, body: number[]) => [
+export const forLoop = (j: number, limit: number, step: number, body: number[]) => [
   ...op.i32(0), ...op.set(j),
   ...op.block,
   ...op.loop,

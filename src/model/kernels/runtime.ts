@@ -15,6 +15,7 @@ import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn 
 import { installSharedIdentity } from "./identity";
 import { type LayerNormBackwardFn, type LayerNormForwardFn, layerNormBackwardFn, layerNormForwardFn } from "./layer-norm";
 import { type RowsFn, columnSumsFn, copyRowsFn, gatherRowsFn, mulRowsFn, scatterAddRowsFn, scatterRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
+import { type ResidualAddFn, residualAddFn } from "./residual-add";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
 import { type SumSquaresFn, sumSquaresFn } from "./sum-squares";
 import { KernelPool } from "./pool";
@@ -68,6 +69,8 @@ export interface FusedKernels {
   adamw: AdamWFn;
   /** Adds Σ g² (float64, in order) of a float32 buffer to the float64 at an address (sum-squares.ts). */
   sumSquares: SumSquaresFn;
+  /** x ⊙ mask + r (or x + r with mask 0), a block's LayerNorm input (residual-add.ts). */
+  residualAdd: ResidualAddFn;
   /** Float32 view of the whole wasm memory (take it again after anything that may allocate). */
   f32(): Float32Array;
   /** Byte address of a tensor's data in the wasm memory. */
@@ -94,7 +97,7 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
-const kernelFns = (fma: boolean): Fn[] => [gemmFn(fma ? GEMM_FMA : GEMM_PLAIN), gemmFn(fma ? GEMM_FMA_12 : GEMM_PLAIN_12, "gemm12"), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), gatherRowsFn(), scatterRowsFn(), scatterAddRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn(), sumSquaresFn()];
+const kernelFns = (fma: boolean): Fn[] => [gemmFn(fma ? GEMM_FMA : GEMM_PLAIN), gemmFn(fma ? GEMM_FMA_12 : GEMM_PLAIN_12, "gemm12"), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), gatherRowsFn(), scatterRowsFn(), scatterAddRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn(), sumSquaresFn(), residualAddFn()];
 
 /**
  * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished
@@ -184,6 +187,7 @@ export function fusedKernels(): FusedKernels | null {
       layerNormBackward: exports.layerNormBackward as unknown as LayerNormBackwardFn,
       adamw: exports.adamw as unknown as AdamWFn,
       sumSquares: exports.sumSquares as unknown as SumSquaresFn,
+      residualAdd: exports.residualAdd as unknown as ResidualAddFn,
       f32: () => (view.buffer === memory.buffer ? view : (view = new Float32Array(memory.buffer))),
       ptr: (t) => {
         const d = backend.dataIdMap.get(t.dataId);

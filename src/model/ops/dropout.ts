@@ -77,8 +77,19 @@ export function dropoutMask(shape: number[], p: number, seed: number): tf.Tensor
 /** x with dropout applied (training) — returns x unchanged when p is 0. */
 export function dropout<T extends tf.Tensor>(x: T, p: number, seed: number): T {
   if (p <= 0) return x;
+  checkRate(p);
+  return applyDropoutMask(x, dropoutMask(x.shape, p, seed)) as T;
+}
+
+/** The mask `dropout(x, p, seed)` applies to a tensor of x's shape, or null when p is 0. */
+export function dropoutMaskFor(shape: number[], p: number, seed: number): tf.Tensor | null {
+  if (p <= 0) return null;
+  checkRate(p);
+  return dropoutMask(shape, p, seed);
+}
+
+function checkRate(p: number): void {
   if (!(p < 1)) throw new Error(`dropout probability must be in [0, 1), got ${p}`);
-  return masked(x, dropoutMask(x.shape, p, seed)) as T;
 }
 
 /**
@@ -86,7 +97,7 @@ export function dropout<T extends tf.Tensor>(x: T, p: number, seed: number): T {
  * cast of the mask, which copies it even from float32 to float32 (0.2 s of a 2-thread spam run
  * on the main thread alone).
  */
-function masked(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+export function applyDropoutMask(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   const op = customGrad((xx: tf.Tensor, save: tf.GradSaveFunc) => {
     save([mask]);
     return { value: tf.mul(xx, mask), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, saved[0]) };

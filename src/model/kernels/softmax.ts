@@ -51,11 +51,19 @@ export function expBody(a: number, n: number, r: number, p: number): number[] {
   return [...op.set(a), ...expStatements(a, n, r, p).flat(), ...op.get(p)];
 }
 
-export function softmaxRowsFn(): Fn {
+/** Vectors whose exp the softmax interleaves: 4 runs the kernel 1.6–2.0× as fast as 1 (Zen 4). */
+const EXP_VECTORS = 4;
+
+/** `expVectors`: how many vectors' exp to interleave (tests compare 4 with 1: the same bytes). */
+export function softmaxRowsFn(expVectors = EXP_VECTORS): Fn {
   const [src, rowBytes, mask, dst, rows, P] = [0, 1, 2, 3, 4, 5];
   const [r, j, ps, pm, pd, end] = [6, 7, 8, 9, 10, 11];
   const [mx, sum] = [12, 13];
   const [vx, vmax, vsum, ex, en, er, ep] = [14, 15, 16, 17, 18, 19, 20];
+  const group = Array.from({ length: expVectors }, (_, u) => {
+    const [a, n, r, p] = [0, 1, 2, 3].map((i) => 21 + 4 * u + i);
+    return { a, p, statements: expStatements(a, n, r, p) };
+  });
   const body = [
     ...op.block,
     ...op.loop,
@@ -79,6 +87,21 @@ export function softmaxRowsFn(): Fn {
     ...op.get(mx), ...op.f32x4Splat, ...op.set(vmax),
     ...op.v128Zero, ...op.set(vsum),
     ...op.get(src), ...op.set(ps), ...op.get(dst), ...op.set(pd), ...op.i32(0), ...op.set(j),
+    // expVectors vectors at a time, their exp statements interleaved (see gelu.ts), summed in order
+    ...op.block,
+    ...op.loop,
+    ...op.get(j), ...op.i32(16 * expVectors), ...op.i32Add, ...op.get(end), ...op.i32GtS, ...op.brIf(1),
+    ...group.flatMap((g, u) => [...op.get(ps), ...(u ? [...op.i32(16 * u), ...op.i32Add] : []), ...op.v128Load, ...op.get(vmax), ...op.f32x4Sub, ...op.set(g.a)]),
+    ...group[0].statements.flatMap((_, i) => group.flatMap((g) => g.statements[i])),
+    ...group.flatMap((g, u) => [
+      ...op.get(pd), ...(u ? [...op.i32(16 * u), ...op.i32Add] : []), ...op.get(g.p), ...op.v128Store,
+      ...op.get(vsum), ...op.get(g.p), ...op.f32x4Add, ...op.set(vsum),
+    ]),
+    ...advance(ps, 16 * expVectors), ...advance(pd, 16 * expVectors), ...advance(j, 16 * expVectors),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+    // the rest one vector at a time
     ...op.block,
     ...op.loop,
     ...op.get(j), ...op.get(end), ...op.i32GeS, ...op.brIf(1),
@@ -112,7 +135,7 @@ export function softmaxRowsFn(): Fn {
   return {
     name: "softmaxRows",
     params: [I32, I32, I32, I32, I32, I32],
-    locals: [I32, I32, I32, I32, I32, I32, F32, F32, V128, V128, V128, V128, V128, V128, V128],
+    locals: [I32, I32, I32, I32, I32, I32, F32, F32, ...new Array<number>(7 + 4 * expVectors).fill(V128)],
     body,
   };
 }

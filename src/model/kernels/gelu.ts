@@ -7,7 +7,7 @@
 // a division, exp's polynomial) then run side by side, where V8 emits one vector's whole chain after
 // another's and the core waits on each result. Forward 1.7–2.0×, backward 1.2–1.6× the speed of two
 // vectors one after the other (Zen 4, 1M floats); every element sees the same operations, so the
-// same bytes (test/model/geluKernel.test.ts).
+// same bytes (softmax.ts interleaved; test/model/interleavedKernels.test.ts).
 // Vectors whose inputs are all +0 (the rows of padded positions, a quarter of a spam batch's)
 // are stored as the formula gives them (y = +0, Φ(0), dx = +0) without evaluating it.
 // Φ comes from erfc: with z = |x|/√2 and t = 1/(1 + z/2), erfc(z) = t·exp(−z² + P(t)) for the
@@ -15,7 +15,7 @@
 // z ≥ 0), and Φ(x) = 1 − erfc(z)/2 for x ≥ 0, erfc(z)/2 for x < 0. Unlike 1 + erf(x/√2), this keeps
 // float32 relative accuracy in the far negative tail too. exp is softmax.ts's Cephes expf.
 import { type Fn, I32, V128, advance, op } from "./assemble";
-import { expStatements, horner } from "./softmax";
+import { expStatements, horner, interleaved } from "./softmax";
 
 // P(t) = −1.26551223 + t·(1.00002368 + t·(0.37409196 + …)), highest coefficient first for Horner.
 const ERFC_P = [0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418, 0.37409196, 1.00002368, -1.26551223];
@@ -49,9 +49,6 @@ function cdfStatements(v: CdfLocals): number[][] {
     [...op.get(z), ...K(1), ...op.get(z), ...op.f32x4Sub, ...op.get(x), ...op.v128Zero, ...op.f32x4Lt, ...op.v128Bitselect, ...op.set(phi)],
   ];
 }
-
-/** Statement i of every vector, then statement i + 1 of every vector, … */
-const interleaved = (perVector: number[][][]): number[] => perVector[0].flatMap((_, i) => perVector.flatMap((statements) => statements[i]));
 
 /**
  * `for (j = 0; j < bytes; j += 16·U) { body(U) }`, then body(1) on single vectors up to `bytes`;

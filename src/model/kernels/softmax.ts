@@ -46,6 +46,14 @@ export function horner(acc: number, coefficients: number[], x: number): number[]
   ];
 }
 
+/**
+ * Statement i of every vector, then statement i + 1 of every vector, …: long dependency chains
+ * (exp's polynomial, GELU's erfc) of several vectors then run side by side in the core, where V8
+ * emits one vector's whole chain after another's and the core waits on each result. Every element
+ * sees the same operations in the same order, so the same bytes.
+ */
+export const interleaved = (perVector: number[][][]): number[] => perVector[0].flatMap((_, i) => perVector.flatMap((statements) => statements[i]));
+
 /** exp of the f32x4 on the stack for lanes ≤ 0 (expStatements); leaves the result on the stack. Uses locals a, n, r, p. */
 export function expBody(a: number, n: number, r: number, p: number): number[] {
   return [...op.set(a), ...expStatements(a, n, r, p).flat(), ...op.get(p)];
@@ -87,12 +95,12 @@ export function softmaxRowsFn(expVectors = EXP_VECTORS): Fn {
     ...op.get(mx), ...op.f32x4Splat, ...op.set(vmax),
     ...op.v128Zero, ...op.set(vsum),
     ...op.get(src), ...op.set(ps), ...op.get(dst), ...op.set(pd), ...op.i32(0), ...op.set(j),
-    // expVectors vectors at a time, their exp statements interleaved (see gelu.ts), summed in order
+    // expVectors vectors at a time, their exp statements interleaved, summed in order
     ...op.block,
     ...op.loop,
     ...op.get(j), ...op.i32(16 * expVectors), ...op.i32Add, ...op.get(end), ...op.i32GtS, ...op.brIf(1),
     ...group.flatMap((g, u) => [...op.get(ps), ...(u ? [...op.i32(16 * u), ...op.i32Add] : []), ...op.v128Load, ...op.get(vmax), ...op.f32x4Sub, ...op.set(g.a)]),
-    ...group[0].statements.flatMap((_, i) => group.flatMap((g) => g.statements[i])),
+    ...interleaved(group.map((g) => g.statements)),
     ...group.flatMap((g, u) => [
       ...op.get(pd), ...(u ? [...op.i32(16 * u), ...op.i32Add] : []), ...op.get(g.p), ...op.v128Store,
       ...op.get(vsum), ...op.get(g.p), ...op.f32x4Add, ...op.set(vsum),

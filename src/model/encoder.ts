@@ -23,7 +23,7 @@ import type {
 } from "./encoderTypes";
 import { additiveAttentionMask, multiHeadAttention } from "./ops/attention";
 import { crossEntropy } from "./ops/cross-entropy";
-import { dropout, dropoutMask, dropoutMaskFor } from "./ops/dropout";
+import { dropout, dropoutMask } from "./ops/dropout";
 import { gatherRows } from "./ops/embedding";
 import { gelu } from "./ops/gelu";
 import { layerNorm } from "./ops/layer-norm";
@@ -177,7 +177,7 @@ export class EncoderModel {
   /** The LayerNorm `name` of dropout(x) + residual: a sublayer's output (HF's BertSelfOutput, BertOutput). */
   private residualLayerNormOf(x: tf.Tensor2D, residual: tf.Tensor2D, pass: Pass, name: string): tf.Tensor2D {
     const rate = pass.rates.hidden;
-    const mask = rate > 0 ? dropoutMaskFor(x.shape, rate, pass.rng!.nextUint32()) : null;
+    const mask = rate > 0 ? dropoutMask(x.shape, rate, pass.rng!.nextUint32()) : null;
     return residualLayerNorm(x, residual, mask, this.param(`${name}.weight`) as tf.Tensor1D, this.param(`${name}.bias`) as tf.Tensor1D, this.config.layer_norm_eps);
   }
 

@@ -71,25 +71,14 @@ export function dropoutMaskJs(shape: number[], p: number, seed: number): Float32
 
 /** Keep-mask scaled by 1/(1-p): each entry is 0 with probability p, else 1/(1-p). */
 export function dropoutMask(shape: number[], p: number, seed: number): tf.Tensor {
+  if (!(p < 1)) throw new Error(`dropout probability must be in [0, 1), got ${p}`);
   return fusedMask(shape, p, seed) ?? tf.tensor(dropoutMaskJs(shape, p, seed), shape);
 }
 
 /** x with dropout applied (training) — returns x unchanged when p is 0. */
 export function dropout<T extends tf.Tensor>(x: T, p: number, seed: number): T {
   if (p <= 0) return x;
-  checkRate(p);
   return applyDropoutMask(x, dropoutMask(x.shape, p, seed)) as T;
-}
-
-/** The mask `dropout(x, p, seed)` applies to a tensor of x's shape, or null when p is 0. */
-export function dropoutMaskFor(shape: number[], p: number, seed: number): tf.Tensor | null {
-  if (p <= 0) return null;
-  checkRate(p);
-  return dropoutMask(shape, p, seed);
-}
-
-function checkRate(p: number): void {
-  if (!(p < 1)) throw new Error(`dropout probability must be in [0, 1), got ${p}`);
 }
 
 /**

@@ -31,12 +31,11 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const [x, r, g, b] = [inputs.x, inputs.r, inputs.gamma, inputs.beta].map((t) => fk.ptr(t));
   const mask = inputs.mask ? fk.ptr(inputs.mask) : 0;
   const [y, xh, rs] = outs.map((t) => fk.ptr(t));
-  const row = 4 * d;
-  const at = (p: number, r0: number) => (p === 0 ? 0 : p + r0 * row);
+  const at = (p: number, r0: number) => p + r0 * 4 * d;
   // rows r0 … r0 + rows − 1: their sum, then their LayerNorm (one thread's unit; one unit runs here)
   fk.parallel(
     splitRange(n, threadsFor(fk.threads(), n * d * FORWARD_COST)).map(([r0, rows]) => [
-      { task: "residualAdd", args: [at(x, r0), at(mask, r0), at(r, r0), at(s, r0), rows * d] },
+      { task: "residualAdd", args: [at(x, r0), mask ? at(mask, r0) : 0, at(r, r0), at(s, r0), rows * d] },
       { task: "layerNormForward", args: [at(s, r0), g, b, at(y, r0), at(xh, r0), rs + 4 * r0, rows, d, attrs.eps as number] },
     ]),
   );

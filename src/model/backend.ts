@@ -5,6 +5,7 @@
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { withSharedWasmMemory } from "./sharedMemory";
+import { fusedKernels } from "./kernels/runtime";
 import { backendMemoryShared, kernelThreads, threads } from "./threads";
 
 export type BackendName = "node" | "wasm" | "cpu";
@@ -96,5 +97,6 @@ export function describeBackend(name: BackendName): string {
   const simd = tf.env().getBool("WASM_HAS_SIMD_SUPPORT");
   const running = kernelThreads();
   const note = running < threads() ? ` of ${threads()} asked: the wasm memory could not be shared` : "";
-  return `wasm (simd: ${simd ? "yes" : "no"}, threads: ${running}${note})`;
+  const blas = fusedKernels()?.blas;
+  return `wasm (simd: ${simd ? "yes" : "no"}, threads: ${running}${note}, matrix products: ${blas ? blas.description : "our SIMD gemm"})`;
 }

@@ -1,14 +1,16 @@
 // A classifier's last layer computes the first tokens only (EncoderModel.encode's lastLayerRows):
 // against the full last layer, the same logits, hidden states and gradient of every parameter.
-// On the fused wasm kernels they are the same bytes; on the composite ops (INSTABILITY_FUSED=0)
-// equal to float32 rounding. Batches with padding, a batch size that is not a multiple of 4, a
-// sequence length that is not a multiple of 8, dropout on, BERT and RoBERTa.
+// On the fused wasm kernels (with our gemm, and with a BLAS library's products) they are the same
+// bytes; on the composite ops (INSTABILITY_FUSED=0) equal to float32 rounding. Batches with
+// padding, a batch size that is not a multiple of 4, a sequence length that is not a multiple of
+// 8, dropout on, BERT and RoBERTa.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { batchOf, bytes } from "../helpers/paddedBatch";
 import { type LastLayerRows, createRandomModel, crossEntropy, initBackend, lossAndGrads, makeConfig } from "../../src/model";
 import { fusedKernels } from "../../src/model/kernels/runtime";
+import { matrixProductEngines, withBlasSetting } from "../helpers/matrixProducts";
 
 
 function withFused<T>(on: boolean, f: () => Promise<T>): Promise<T> {
@@ -27,9 +29,10 @@ for (const modelType of ["bert", "roberta"] as const) {
       model_type: modelType, vocab_size: 50, hidden_size: 32, num_hidden_layers: 2, num_attention_heads: 4,
       intermediate_size: 64, num_labels: 3, max_position_embeddings: 40,
     });
-    const paths = fusedKernels() ? [true, false] : [false];
-    for (const fused of paths) {
-      await withFused(fused, async () => {
+    const engines = fusedKernels() ? matrixProductEngines() : [];
+    const paths = [...engines.map((e) => ({ fused: true, engine: e })), { fused: false, engine: null }];
+    for (const { fused, engine } of paths) {
+      await withBlasSetting(engine?.setting ?? "0", () => withFused(fused, async () => {
         const model = await createRandomModel(config, 7);
         for (const [B, S] of [[5, 11], [4, 16], [1, 3]]) {
           const { batch, labels } = batchOf(B, S, config.vocab_size, B * 100 + S);
@@ -40,7 +43,7 @@ for (const modelType of ["bert", "roberta"] as const) {
           };
           const all = run("all");
           const first = run("first-tokens");
-          const where = `${modelType} ${fused ? "fused" : "composite"} B=${B} S=${S}`;
+          const where = `${modelType} ${fused ? `fused, ${engine!.name}` : "composite"} B=${B} S=${S}`;
           const same = (a: tf.Tensor, b: tf.Tensor, what: string) => {
             if (fused) assert.deepEqual(bytes(a), bytes(b), `${where}: ${what}`);
             else {
@@ -58,7 +61,7 @@ for (const modelType of ["bert", "roberta"] as const) {
           tf.dispose([...all.grads.values(), ...first.grads.values(), all.logits, first.logits, ...all.hidden, ...first.hidden]);
         }
         model.dispose();
-      });
+      }));
     }
   });
 }

@@ -2,7 +2,9 @@
 // state and every parameter's gradient of a training step, for 1, 2 and 3 threads, on a model of
 // MiniLM's shape features (width a multiple of 12, so the 3 × 12 gemm; head size 12) and on a
 // 32-wide RoBERTa (4 × 8 gemm), with padding and dropout on. Tiny products are split too
-// (setMinWorkPerThread(1)), and the test checks that threaded dispatches ran. And one AdamW update.
+// (setMinWorkPerThread(1)), and the test checks that threaded dispatches ran. Both engines of the
+// linear layers' products: our gemm and, where installed, a BLAS library (tiles fixed by the shape:
+// blas.ts). And one AdamW update.
 process.env.INSTABILITY_THREADS = "3"; // before the backend starts: its memory becomes shared
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,6 +22,7 @@ import { moduleBytes } from "../../src/model/kernels/assemble";
 import { copyRowsFn } from "../../src/model/kernels/rows";
 import { dropoutMask, dropoutMaskJs } from "../../src/model/ops/dropout";
 import { gatherRows } from "../../src/model/ops/embedding";
+import { matrixProductEngines, withBlasSetting } from "../helpers/matrixProducts";
 
 
 test("splitRange cuts whole units, evenly, and covers the range", () => {
@@ -35,13 +38,14 @@ const shapes = [
   { name: "RoBERTa 32 wide", model_type: "roberta", hidden_size: 32, num_attention_heads: 4, intermediate_size: 64 },
 ] as const;
 
-for (const shape of shapes) {
-  test(`${shape.name}: 1, 2 and 3 threads give the same bytes`, async (t) => {
+for (const shape of shapes) for (const engine of matrixProductEngines()) {
+  test(`${shape.name}, ${engine.name}: 1, 2 and 3 threads give the same bytes`, (t) => withBlasSetting(engine.setting, async () => {
     await initBackend();
     if (!fusedKernels()) return t.skip("no fused wasm kernels on this machine");
     assert.equal(kernelThreads(), 3, "the backend's memory is shared");
     const config = makeConfig({ ...shape, vocab_size: 60, num_hidden_layers: 2, num_labels: 3, max_position_embeddings: 40 });
     const model = await createRandomModel(config, 7);
+    assert.equal(fusedKernels()!.blas === null, engine.setting === "0", `${engine.name} runs the products`);
     setMinWorkPerThread(1);
     try {
       for (const [B, S] of [[5, 11], [4, 16], [10, 30]]) { // 10 × 30: three K-blocks of dW (the threaded dW path)
@@ -72,7 +76,7 @@ for (const shape of shapes) {
       setThreads(3);
       model.dispose();
     }
-  });
+  }));
 }
 
 test("a fused AdamW update over 1, 2 and 3 threads gives the same bytes (an odd size, so the scalar tail too)", async (t) => {
@@ -191,7 +195,7 @@ test("a kernel thread's error reaches the caller as one line naming the thread, 
   const memory = new wasm.Memory({ initial: 4, maximum: 16, shared: true });
   const module = new wasm.Module(moduleBytes([copyRowsFn()], true));
   const exports = new wasm.Instance(module, { env: { memory } }).exports;
-  const pool = new KernelPool(memory, module, taskNames(exports), kernelSet(exports, memory));
+  const pool = new KernelPool(memory, module, taskNames(exports), kernelSet(exports, memory, () => null));
   const f = new Float32Array(memory.buffer);
   f.set([1, 2, 3, 4], 0);
   // copyRows(src, srcRow, dst, dstRow, rows, cols): thread 1 reads far past the memory's end

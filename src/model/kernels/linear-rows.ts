@@ -5,12 +5,13 @@
 // the main thread alone (a third of a small model's step at 2 threads) now run beside each other.
 // A row's gemm result does not depend on the rows around it (kernels/gemm.ts), so the bytes are
 // those of one thread doing all rows. Offsets are BYTES unless a name says otherwise.
+import { type Blas, gemmTiles } from "./blas";
 import { GEMM_FMA, GEMM_FMA_12, gemmColumns } from "./gemm";
 
 /** A function of the kernels' module (tasks.ts's KernelFunction; not imported, to keep imports one-way). */
 type KernelFunction = (...args: number[]) => void;
 /** What a kernel thread hands a JS task (tasks.ts's KernelSet). */
-type RowsTask = (k: { fn: Record<string, KernelFunction>; f32(): Float32Array }, args: ArrayLike<number>) => void;
+type RowsTask = (k: { fn: Record<string, KernelFunction>; f32(): Float32Array; blas: Blas | null }, args: ArrayLike<number>) => void;
 
 /** Rows of A per gemm call, so that a block's rows stay in L2 while all of B's panels stream by;
  * a multiple of both block shapes' rows (3 and 4), so only a range's last block has leftover rows. */
@@ -53,9 +54,10 @@ function zeroGaps(f32: Float32Array, p: number, cols: number, table: Int32Array,
   if (end > next) f32.fill(0, base + next * cols, base + end * cols);
 }
 
-// A task's arguments, in these key orders.
-const FORWARD_KEYS = ["x", "inDim", "outDim", "table", "T", "n", "i0", "i1", "xc", "wt", "bias", "yc", "y", "wide12"] as const;
-const BACKWARD_KEYS = ["dy", "x", "inDim", "outDim", "table", "T", "n", "i0", "i1", "dyc", "xc", "wp", "dxc", "dx", "wide12"] as const;
+// A task's arguments, in these key orders. blasTile > 0: the products run on the BLAS library in
+// padded tiles of that many compact rows (blas.ts; i0 is a multiple of it), wt / wp is W itself, not packed.
+const FORWARD_KEYS = ["x", "inDim", "outDim", "table", "T", "n", "i0", "i1", "xc", "wt", "bias", "yc", "y", "wide12", "blasTile"] as const;
+const BACKWARD_KEYS = ["dy", "x", "inDim", "outDim", "table", "T", "n", "i0", "i1", "dyc", "xc", "wp", "dxc", "dx", "wide12", "blasTile"] as const;
 export type ForwardRowsArgs = Record<(typeof FORWARD_KEYS)[number], number>;
 export type BackwardRowsArgs = Record<(typeof BACKWARD_KEYS)[number], number>;
 
@@ -66,6 +68,11 @@ const fromArgs = <K extends string>(keys: readonly K[], args: ArrayLike<number>)
 export const forwardRowsArgs = (o: ForwardRowsArgs): number[] => toArgs(FORWARD_KEYS, o);
 export const backwardRowsArgs = (o: BackwardRowsArgs): number[] => toArgs(BACKWARD_KEYS, o);
 
+const blasOf = (k: Parameters<RowsTask>[0]): Blas => {
+  if (!k.blas) throw new Error("kernel thread: a BLAS rows task without a BLAS library");
+  return k.blas;
+};
+
 const tableOf = (f32: Float32Array, table: number, T: number) => new Int32Array(f32.buffer, table, T);
 
 /** Listed rows [i0, i1) of y = x·Wᵀ + b: gathered into xc, multiplied into yc, scattered into y (wt: Wᵀ packed). */
@@ -74,7 +81,8 @@ const forwardRows: RowsTask = (k, args) => {
   const [rowIn, rowOut, rows] = [4 * o.inDim, 4 * o.outDim, o.i1 - o.i0];
   const gemm = k.fn[gemmShape(o.wide12).name];
   k.fn.gatherRows(o.x, rowIn, o.xc + o.i0 * rowIn, rowIn, o.table + 4 * o.i0, rows, o.inDim);
-  plainRowBlocks(o.wide12, o.xc, rowIn, o.wt, o.yc, rowOut, o.bias, 0, o.i0, o.i1, o.outDim, o.inDim, gemm);
+  if (o.blasTile > 0) gemmTiles(blasOf(k), k.f32(), { transA: false, transB: true, N: o.outDim, K: o.inDim, alpha: 1, a: o.xc, lda: o.inDim, b: o.wt, ldb: o.inDim, beta: 0, c: o.yc, ldc: o.outDim, bias: o.bias, tile: o.blasTile, pad: 1 }, o.i0, o.i1);
+  else plainRowBlocks(o.wide12, o.xc, rowIn, o.wt, o.yc, rowOut, o.bias, 0, o.i0, o.i1, o.outDim, o.inDim, gemm);
   k.fn.scatterRows(o.yc + o.i0 * rowOut, rowOut, o.y, rowOut, o.table + 4 * o.i0, rows, o.outDim);
   zeroGaps(k.f32(), o.y, o.outDim, tableOf(k.f32(), o.table, o.T), o.i0, o.i1, o.n);
 };
@@ -87,7 +95,8 @@ const backwardRows: RowsTask = (k, args) => {
   const table = o.table + 4 * o.i0;
   k.fn.gatherRows(o.dy, rowOut, o.dyc + o.i0 * rowOut, rowOut, table, rows, o.outDim);
   k.fn.gatherRows(o.x, rowIn, o.xc + o.i0 * rowIn, rowIn, table, rows, o.inDim);
-  plainRowBlocks(o.wide12, o.dyc, rowOut, o.wp, o.dxc, rowIn, 0, 0, o.i0, o.i1, o.inDim, o.outDim, gemm);
+  if (o.blasTile > 0) gemmTiles(blasOf(k), k.f32(), { transA: false, transB: false, N: o.inDim, K: o.outDim, alpha: 1, a: o.dyc, lda: o.outDim, b: o.wp, ldb: o.inDim, beta: 0, c: o.dxc, ldc: o.inDim, bias: 0, tile: o.blasTile, pad: 1 }, o.i0, o.i1);
+  else plainRowBlocks(o.wide12, o.dyc, rowOut, o.wp, o.dxc, rowIn, 0, 0, o.i0, o.i1, o.inDim, o.outDim, gemm);
   k.fn.scatterRows(o.dxc + o.i0 * rowIn, rowIn, o.dx, rowIn, table, rows, o.inDim);
   zeroGaps(k.f32(), o.dx, o.inDim, tableOf(k.f32(), o.table, o.T), o.i0, o.i1, o.n);
 };

@@ -2,6 +2,7 @@
 // ever waits for a dispatch, runs its call list and counts itself done.
 import { workerData } from "node:worker_threads";
 import { CLAIMED, DONE, FAILED, GENERATION, READY, UNCLAIMED, WORKER_SPIN_MS, type WorkerSetup, runSegment } from "./pool";
+import { type Blas, loadBlas } from "./blas";
 import { type KernelSet, kernelSet, taskNames } from "./tasks";
 import { ownThreadId } from "./threadPriority";
 
@@ -14,7 +15,10 @@ function instantiate(setup: WorkerSetup): { k: KernelSet; names: string[] } | Er
   try {
     const wasm = (globalThis as unknown as { WebAssembly: WasmInstanceApi }).WebAssembly;
     const exports = new wasm.Instance(setup.module, { env: { memory: setup.memory } }).exports;
-    return { k: kernelSet(exports, setup.memory as { buffer: ArrayBufferLike }), names: taskNames(exports) };
+    const library = setup.blasLibrary;
+    let blas: Blas | null | undefined; // loaded when a task first asks
+    const blasOnce = () => (blas === undefined ? (blas = library === null ? null : loadBlas(library)) : blas);
+    return { k: kernelSet(exports, setup.memory as { buffer: ArrayBufferLike }, blasOnce), names: taskNames(exports) };
   } catch (err) {
     return err as Error;
   }

@@ -9,6 +9,7 @@
 // Atomics.wait (no CPU).
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
+import { blasLibraryForWorkers } from "./blas";
 import { type Call, type KernelSet, runTask } from "./tasks";
 import { lowerOtherThreads, workerThreadSlot } from "./threadPriority";
 
@@ -58,6 +59,8 @@ export interface WorkerSetup {
   index: number;
   /** The generation when the worker was made: it runs from the next dispatch on. */
   generation: number;
+  /** The BLAS library (blas.ts) the worker loads when a task first needs it; null for none. */
+  blasLibrary: string | null;
 }
 
 /** Appends calls to a segment: [used doubles, then per call: task index, argument count, arguments]. */
@@ -107,7 +110,7 @@ export class KernelPool {
       const error = new SharedArrayBuffer(ERROR_BYTES);
       const threadId = workerThreadSlot();
       const claim = new SharedArrayBuffer(4);
-      const setup: WorkerSetup = { memory: this.memory, module: this.module, control: this.control.buffer as SharedArrayBuffer, segment, error, threadId, claim, index: this.workers.length, generation: Atomics.load(this.control, GENERATION) };
+      const setup: WorkerSetup = { memory: this.memory, module: this.module, control: this.control.buffer as SharedArrayBuffer, segment, error, threadId, claim, index: this.workers.length, generation: Atomics.load(this.control, GENERATION), blasLibrary: blasLibraryForWorkers() };
       const worker = new Worker(path.join(__dirname, "pool-worker.js"), { workerData: setup });
       worker.unref();
       this.workers.push(worker);

@@ -18,6 +18,7 @@ import { type RowsFn, columnSumsFn, copyRowsFn, gatherRowsFn, mulRowsFn, scatter
 import { type ResidualAddFn, residualAddFn } from "./residual-add";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
 import { type SumSquaresFn, sumSquaresFn } from "./sum-squares";
+import { type Blas, processBlas } from "./blas";
 import { KernelPool } from "./pool";
 import { type Call, kernelSet, runTask, taskNames } from "./tasks";
 import { kernelThreads } from "../threads";
@@ -84,6 +85,8 @@ export interface FusedKernels {
   threads(): number;
   /** Runs perThread[t]'s calls on thread t (0: this one) and returns when all have run (pool.ts). */
   parallel(perThread: Call[][]): void;
+  /** The BLAS library's sgemm the linear layers use now (blas.ts: INSTABILITY_BLAS), or null for our gemm. */
+  readonly blas: Blas | null;
 }
 
 let cached: FusedKernels | null | undefined;
@@ -140,7 +143,7 @@ export const threadedDispatches = (): number => dispatches;
 
 /** `parallel` of FusedKernels: the pool starts at the first dispatch over more than one thread. */
 function parallelRunner(memory: WasmMemory, module: object, exports: Record<string, unknown>): (perThread: Call[][]) => void {
-  const local = kernelSet(exports, memory);
+  const local = kernelSet(exports, memory, processBlas);
   let pool: KernelPool | null = null;
   return (perThread) => {
     if (perThread.length === 1) {
@@ -158,6 +161,7 @@ export function fusedKernels(): FusedKernels | null {
   if (!fusedEnabled() || tf.getBackend() !== "wasm") return null;
   const backend = tf.backend() as unknown as WasmBackendLike;
   if (cached !== undefined && cachedBackend === backend) return cached;
+  processBlas(); // first: a library named in INSTABILITY_BLAS that fails to load is an error, every time
   cachedBackend = backend;
   cached = null;
   const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
@@ -199,6 +203,9 @@ export function fusedKernels(): FusedKernels | null {
       free: (p) => backend.wasm._free(p),
       threads: () => (memory.buffer instanceof SharedArrayBuffer ? kernelThreads() : 1),
       parallel: parallelRunner(memory, module, exports),
+      get blas() {
+        return processBlas();
+      },
     };
   } catch {
     cached = null; // this engine cannot compile the module: the composite ops are used

@@ -4,21 +4,23 @@
 // so a task travels between them as its index in the table and its numeric arguments.
 
 import { ATTENTION_TASKS } from "./attention-heads";
+import { BLAS_TASKS, type Blas } from "./blas";
 import { LINEAR_ROWS_TASKS } from "./linear-rows";
 
 /** A function of the kernels' module: numeric arguments, no result. */
 export type KernelFunction = (...args: number[]) => void;
 
-/** What a task runs on: the module's functions and a float32 view of the (shared) memory. */
+/** What a task runs on: the module's functions, a float32 view of the (shared) memory, and the BLAS library's sgemm where one is used (blas.ts). */
 export interface KernelSet {
   fn: Record<string, KernelFunction>;
   f32(): Float32Array;
+  blas: Blas | null;
 }
 
 /** A task in JS: its arguments are numbers, as for a wasm function. */
 export type JsTask = (k: KernelSet, args: ArrayLike<number>) => void;
 
-const JS_TASKS: Record<string, JsTask> = { ...ATTENTION_TASKS, ...LINEAR_ROWS_TASKS };
+const JS_TASKS: Record<string, JsTask> = { ...ATTENTION_TASKS, ...LINEAR_ROWS_TASKS, ...BLAS_TASKS };
 
 /** One task for one thread: a task name (a wasm export or a JS task) and its arguments. */
 export interface Call {
@@ -40,11 +42,14 @@ export function runTask(k: KernelSet, name: string, args: ArrayLike<number>): vo
   wasm(...Array.from(args));
 }
 
-/** A KernelSet over the exports of an instance on `memory`. */
-export function kernelSet(exports: Record<string, unknown>, memory: { readonly buffer: ArrayBufferLike }): KernelSet {
+/** A KernelSet over the exports of an instance on `memory`; `blas` gives the library when a task asks. */
+export function kernelSet(exports: Record<string, unknown>, memory: { readonly buffer: ArrayBufferLike }, blas: () => Blas | null): KernelSet {
   let view = new Float32Array(memory.buffer);
   return {
     fn: exports as Record<string, KernelFunction>,
     f32: () => (view.buffer === memory.buffer ? view : (view = new Float32Array(memory.buffer))),
+    get blas() {
+      return blas();
+    },
   };
 }

@@ -12,6 +12,7 @@
 // (test/model/fusedOps.test.ts).
 import * as tf from "@tensorflow/tfjs";
 import { GEMM_FMA, GEMM_FMA_12, type GemmFn, gemmColumns, gemmFits } from "../kernels/gemm";
+import { ROW_TILE, type TiledGemm, gemmTiles, gemmTilesArgs, weightTileRows } from "../kernels/blas";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 import { splitRange, threadsFor } from "../kernels/split";
 import { ROW_BLOCK, ROW_UNIT, backwardRowsArgs, forwardRowsArgs, weightGradArgs } from "../kernels/linear-rows";
@@ -92,8 +93,23 @@ function rowBlocks(g: Gemm, a: number, lda: number | null, bp: number, c: number
   }
 }
 
+/** C's M rows of a product on the BLAS library (blas.ts), threads taking whole tiles. */
+function blasProduct(fk: FusedKernels, g: TiledGemm, M: number): void {
+  const ranges = splitRange(M, threadsFor(fk.threads(), M * g.N * g.K), g.tile);
+  if (ranges.length === 1) return gemmTiles(fk.blas!, fk.f32(), g, 0, M);
+  fk.parallel(ranges.map(([m0, rows]) => [{ task: "gemmTiles", args: gemmTilesArgs(g, m0, m0 + rows) }]));
+}
+
+/** y = x·Wᵀ (+ b), at byte addresses (W [out, in] read as it lies): a tiled product on the BLAS library. */
+const blasForward = (x: number, w: number, bias: number, y: number, inDim: number, outDim: number): TiledGemm =>
+  ({ transA: false, transB: true, N: outDim, K: inDim, alpha: 1, a: x, lda: inDim, b: w, ldb: inDim, beta: 0, c: y, ldc: outDim, bias, tile: ROW_TILE, pad: 1 });
+/** dx = dy·W: a tiled product on the BLAS library. */
+const blasInputGrad = (dy: number, w: number, dx: number, inDim: number, outDim: number): TiledGemm =>
+  ({ transA: false, transB: false, N: inDim, K: outDim, alpha: 1, a: dy, lda: outDim, b: w, ldb: inDim, beta: 0, c: dx, ldc: inDim, bias: 0, tile: ROW_TILE, pad: 1 });
+
 /** y [n, out] = x·Wᵀ + b at byte addresses. */
 function linearForward(fk: FusedKernels, px: number, pw: number, pb: number, py: number, n: number, inDim: number, outDim: number): void {
+  if (fk.blas) return blasProduct(fk, blasForward(px, pw, pb, py, inDim, outDim), n);
   const g = gemmFor(fk, outDim);
   const wt = packB(fk, g, pw, 4, inDim * 4, inDim, outDim); // Wᵀ[i, o] = W[o, i]
   gemmPackedB(fk, g, px, inDim * 4, wt, py, outDim * 4, pb, 0, n, outDim, inDim); // + b on every row
@@ -106,15 +122,20 @@ const denseBlocks = (n: number): [number, number][] =>
 
 /** dx = dy·W, dW = dyᵀ·x, db = Σ_rows dy at byte addresses, over n rows. */
 function linearBackward(fk: FusedKernels, pdy: number, px: number, pw: number, pdx: number, pdw: number, pdb: number, n: number, inDim: number, outDim: number): void {
-  const gx = gemmFor(fk, inDim);
-  const wp = packB(fk, gx, pw, inDim * 4, 4, outDim, inDim);
-  gemmPackedB(fk, gx, pdy, outDim * 4, wp, pdx, inDim * 4, 0, 0, n, inDim, outDim);
-  fk.free(wp);
+  if (fk.blas) {
+    blasProduct(fk, blasInputGrad(pdy, pw, pdx, inDim, outDim), n);
+  } else {
+    const gx = gemmFor(fk, inDim);
+    const wp = packB(fk, gx, pw, inDim * 4, 4, outDim, inDim);
+    gemmPackedB(fk, gx, pdy, outDim * 4, wp, pdx, inDim * 4, 0, 0, n, inDim, outDim);
+    fk.free(wp);
+  }
   weightGradients(fk, pdy, px, pdw, pdb, n, inDim, outDim, denseBlocks(n));
 }
 
 /** dW = dyᵀ·x and db = Σ_rows dy over n rows, dW summing each K-block of rows (kBlocks: [first row, rows]) on its own and adding the blocks in order. */
 function weightGradients(fk: FusedKernels, pdy: number, px: number, pdw: number, pdb: number, n: number, inDim: number, outDim: number, kBlocks: [number, number][]): void {
+  if (fk.blas) return blasWeightGradients(fk, pdy, px, pdw, pdb, n, inDim, outDim, kBlocks);
   // dW [out, in] = Σ over K-blocks of rows r: dy[r, :]ᵀ · x[r, :], threads splitting dW's columns
   const g = gemmFor(fk, inDim, outDim);
   const common = { dy: pdy, x: px, inDim, outDim, dw: pdw, wide12: g.name === "gemm12" ? 1 : 0 };
@@ -123,6 +144,18 @@ function weightGradients(fk: FusedKernels, pdy: number, px: number, pdw: number,
   const scratch = ranges.map(([, cols]) => fk.malloc(4 * kMax * cols));
   fk.parallel(ranges.map(([n0, cols], t) => [{ task: "linearWeightGrad", args: weightGradArgs({ ...common, n0, cols, scratch: scratch[t] }, kBlocks) }]));
   scratch.forEach((p) => fk.free(p));
+  fk.columnSums(pdy, outDim * 4, pdb, n, outDim);
+}
+
+/** weightGradients on the BLAS library: per K-block one tiled product dW (+)= dy_blockᵀ·x_block, threads taking whole tiles of dW's rows. */
+function blasWeightGradients(fk: FusedKernels, pdy: number, px: number, pdw: number, pdb: number, n: number, inDim: number, outDim: number, kBlocks: [number, number][]): void {
+  const blocks = kBlocks.filter(([, kb]) => kb > 0); // an empty block adds exact zeros
+  if (blocks.length === 0) fk.f32().fill(0, pdw >> 2, (pdw >> 2) + outDim * inDim);
+  const products = blocks.map(([k0, kb], i): TiledGemm =>
+    ({ transA: true, transB: false, N: inDim, K: kb, alpha: 1, a: pdy + 4 * k0 * outDim, lda: outDim, b: px + 4 * k0 * inDim, ldb: inDim, beta: i === 0 ? 0 : 1, c: pdw, ldc: inDim, bias: 0, tile: weightTileRows(outDim), pad: 0 }));
+  const ranges = products.length === 0 ? [] : splitRange(outDim, threadsFor(fk.threads(), n * inDim * outDim), products[0].tile);
+  if (ranges.length === 1) products.forEach((g) => gemmTiles(fk.blas!, fk.f32(), g, 0, outDim));
+  else if (ranges.length > 1) fk.parallel(ranges.map(([m0, rows]) => products.map((g) => ({ task: "gemmTiles", args: gemmTilesArgs(g, m0, m0 + rows) }))));
   fk.columnSums(pdy, outDim * 4, pdb, n, outDim);
 }
 
@@ -173,8 +206,8 @@ function listedBlocks(rows: Int32Array, n: number): [number, number][] {
 const rowList = (fk: FusedKernels, rows: tf.TensorInfo): Int32Array =>
   new Int32Array(fk.f32().buffer, fk.ptr(rows), rows.shape[0]).slice();
 
-/** Threads for a rows kernel of `work` multiply-adds, and their ranges of the T listed rows. */
-const rowRanges = (fk: FusedKernels, T: number, work: number): [number, number][] => splitRange(T, threadsFor(fk.threads(), work), ROW_UNIT);
+/** Threads for a rows kernel of `work` multiply-adds, and their ranges of the T listed rows (whole BLAS tiles where blasTile > 0). */
+const rowRanges = (fk: FusedKernels, T: number, work: number, blasTile: number): [number, number][] => splitRange(T, threadsFor(fk.threads(), work), blasTile || ROW_UNIT);
 
 function forwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const fk = fusedKernels()!;
@@ -185,11 +218,12 @@ function forwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const y = fk.output([n, outDim]);
   if (T === 0) return zeroed(fk, y, n * outDim);
   const g = gemmFor(fk, outDim);
-  const wt = packB(fk, g, fk.ptr(w), 4, inDim * 4, inDim, outDim); // Wᵀ[i, o] = W[o, i]
+  const blasTile = fk.blas ? ROW_TILE : 0;
+  const wt = fk.blas ? fk.ptr(w) : packB(fk, g, fk.ptr(w), 4, inDim * 4, inDim, outDim); // Wᵀ[i, o] = W[o, i]
   const [xc, yc] = [fk.malloc(4 * T * inDim), fk.malloc(4 * T * outDim)];
-  const common = { x: fk.ptr(x), inDim, outDim, table: fk.ptr(rows), T, n, xc, wt, bias: fk.ptr(b), yc, y: fk.ptr(y), wide12: g.name === "gemm12" ? 1 : 0 };
-  fk.parallel(rowRanges(fk, T, T * inDim * outDim).map(([i0, count]) => [{ task: "linearForwardRows", args: forwardRowsArgs({ ...common, i0, i1: i0 + count }) }]));
-  [wt, xc, yc].forEach((p) => fk.free(p));
+  const common = { x: fk.ptr(x), inDim, outDim, table: fk.ptr(rows), T, n, xc, wt, bias: fk.ptr(b), yc, y: fk.ptr(y), wide12: g.name === "gemm12" ? 1 : 0, blasTile };
+  fk.parallel(rowRanges(fk, T, T * inDim * outDim, blasTile).map(([i0, count]) => [{ task: "linearForwardRows", args: forwardRowsArgs({ ...common, i0, i1: i0 + count }) }]));
+  (fk.blas ? [xc, yc] : [wt, xc, yc]).forEach((p) => fk.free(p));
   return y;
 }
 
@@ -205,11 +239,12 @@ function backwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   if (T === 0) return [zeroed(fk, dx, n * inDim), zeroed(fk, dw, outDim * inDim), zeroed(fk, db, outDim)];
   // dx = dy·W and the gathered rows of dy and x, split over threads by rows; then dW and db
   const g = gemmFor(fk, inDim);
-  const wp = packB(fk, g, fk.ptr(w), inDim * 4, 4, outDim, inDim);
+  const blasTile = fk.blas ? ROW_TILE : 0;
+  const wp = fk.blas ? fk.ptr(w) : packB(fk, g, fk.ptr(w), inDim * 4, 4, outDim, inDim);
   const [dyc, xc, dxc] = [fk.malloc(4 * T * outDim), fk.malloc(4 * T * inDim), fk.malloc(4 * T * inDim)];
-  const common = { dy: fk.ptr(dy), x: fk.ptr(x), inDim, outDim, table: fk.ptr(rows), T, n, dyc, xc, wp, dxc, dx: fk.ptr(dx), wide12: g.name === "gemm12" ? 1 : 0 };
-  fk.parallel(rowRanges(fk, T, T * inDim * outDim).map(([i0, count]) => [{ task: "linearBackwardRows", args: backwardRowsArgs({ ...common, i0, i1: i0 + count }) }]));
-  [wp, dxc].forEach((p) => fk.free(p));
+  const common = { dy: fk.ptr(dy), x: fk.ptr(x), inDim, outDim, table: fk.ptr(rows), T, n, dyc, xc, wp, dxc, dx: fk.ptr(dx), wide12: g.name === "gemm12" ? 1 : 0, blasTile };
+  fk.parallel(rowRanges(fk, T, T * inDim * outDim, blasTile).map(([i0, count]) => [{ task: "linearBackwardRows", args: backwardRowsArgs({ ...common, i0, i1: i0 + count }) }]));
+  (fk.blas ? [dxc] : [wp, dxc]).forEach((p) => fk.free(p));
   weightGradients(fk, dyc, xc, fk.ptr(dw), fk.ptr(db), T, inDim, outDim, listedBlocks(rowList(fk, rows), n));
   [dyc, xc].forEach((p) => fk.free(p));
   return [dx, dw, db];

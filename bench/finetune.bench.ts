@@ -8,7 +8,10 @@
 // on PyTorch's), ours on every core against PyTorch's best thread count (its median wall time is
 // lowest), which it names, then the same against PyTorch's own clock, which starts after `import
 // torch` (the headline until the eighth session); the one-thread line compares CPU time, one core
-// against one core, as before threads.
+// against one core, as before threads. Our runs use the matrix-product engine a user's run would
+// (INSTABILITY_BLAS: OpenBLAS where installed, src/model/kernels/blas.ts); where that is a BLAS
+// library, every round also runs our own SIMD gemm (INSTABILITY_BLAS=0) on every core, reported
+// beside it.
 // The sides alternate over rounds (rounds.ts) and ratios are of medians: one run of each side
 // flipped a ratio between 1.96× and 2.08× within ten minutes.
 // BENCH_TORCH_LIBRARY_PATH: see torch-env.ts.
@@ -19,6 +22,7 @@ import * as path from "node:path";
 import { benchRounds, median, roundOrder } from "./rounds";
 import { torchEnv } from "./torch-env";
 import { cores, parseThreads } from "../src/model/threads";
+import { processBlas } from "../src/model/kernels/blas";
 
 const ROOT = path.join(__dirname, "..", "..");
 const MODEL = path.join(ROOT, "models", "tiny-bert-en");
@@ -38,15 +42,15 @@ interface Timing {
   blas?: string;
 }
 
-function tfjsRun(fused: string, threads: number): Timing | string {
-  const out = path.join(tmp, `run-fused${fused}-threads${threads}`);
+function tfjsRun(fused: string, threads: number, blas?: string): Timing | string {
+  const out = path.join(tmp, `run-fused${fused}-threads${threads}-blas${blas ?? ""}`);
   const t0 = performance.now();
   const r = spawnSync(
     process.execPath,
     ["--require", path.join(__dirname, "report-cpu.js"), path.join(ROOT, "dist", "src", "cli", "main.js"), "finetune",
       "--task", TASK, "--seed", SEED, "--out", out, "--max-train-examples", MAX_TRAIN, "--epochs", EPOCHS, "--lr", LR,
       "--max-length", MAX_LENGTH, "--threads", String(threads), "--overwrite", "--quiet"],
-    { encoding: "utf8", env: { ...process.env, INSTABILITY_FUSED: fused } },
+    { encoding: "utf8", env: { ...process.env, INSTABILITY_FUSED: fused, ...(blas === undefined ? {} : { INSTABILITY_BLAS: blas }) } },
   );
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) return `failed (${r.status}): ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`;
@@ -75,14 +79,22 @@ function torchRun(threads: number): Timing | string {
 const fmt = (t: Timing | string) =>
   typeof t === "string" ? t : `wall ${t.wall_s.toFixed(1)} s${t.script_wall_s === undefined ? "" : ` (${t.script_wall_s.toFixed(1)} s after import torch)`}, CPU ${t.cpu_s.toFixed(1)} s, test accuracy ${t.test_accuracy.toFixed(4)}`;
 process.stdout.write(`\nfinetune --task ${TASK} --max-train-examples ${MAX_TRAIN} --epochs ${EPOCHS} --lr ${LR} --max-length ${MAX_LENGTH} --seed ${SEED}\n`);
+const blas = processBlas();
+process.stdout.write(`  tfjs fused: matrix products on ${blas ? `${blas.description} (${blas.library}); "our gemm" rows: INSTABILITY_BLAS=0` : "our SIMD gemm (no BLAS library found)"}\n`);
 // runs[side][threads]: every round's timing of that side and thread count
 const runs = { tfjs: new Map<number, Timing[]>(), pytorch: new Map<number, Timing[]>() };
+const ourGemm: Timing[] = [];
 for (let round = 0; round < rounds; round++) {
   for (const side of roundOrder(round)) {
     for (const threads of round % 2 === 0 ? [...COUNTS].reverse() : COUNTS) {
       const t = side === "tfjs" ? tfjsRun("1", threads) : torchRun(threads);
       process.stdout.write(`  round ${round + 1} ${side === "tfjs" ? "tfjs fused" : "pytorch   "} ${threads} thread${threads > 1 ? "s" : " "} ${fmt(t)}\n`);
       if (typeof t !== "string") runs[side].set(threads, [...(runs[side].get(threads) ?? []), t]);
+    }
+    if (side === "tfjs" && blas) {
+      const t = tfjsRun("1", THREADS, "0");
+      process.stdout.write(`  round ${round + 1} tfjs fused ${THREADS} thread${THREADS > 1 ? "s" : " "} our gemm ${fmt(t)}\n`);
+      if (typeof t !== "string") ourGemm.push(t);
     }
   }
 }
@@ -101,6 +113,8 @@ if (torchBest && !Number.isNaN(ours)) {
   process.stdout.write(`  wall time fused (${THREADS} threads)/${best}, process to process, medians: ${(ours / torchBest.wall).toFixed(2)}×  (target ≤ 0.8×)\n`);
   const script = medianOf(runs.pytorch.get(torchBest.threads), "script_wall_s");
   process.stdout.write(`  the same against ${best}'s own clock after import torch (${script.toFixed(1)} s): ${(ours / script).toFixed(2)}×\n`);
+  const gemm = medianOf(ourGemm, "wall_s");
+  if (!Number.isNaN(gemm)) process.stdout.write(`  with our gemm instead (INSTABILITY_BLAS=0, ${THREADS} threads, median wall ${gemm.toFixed(1)} s of ${ourGemm.length}): ${(gemm / torchBest.wall).toFixed(2)}× ${best}\n`);
 }
 const [f1, p1] = [medianOf(runs.tfjs.get(1), "cpu_s"), medianOf(runs.pytorch.get(1), "cpu_s")];
 if (!Number.isNaN(f1) && !Number.isNaN(p1)) {

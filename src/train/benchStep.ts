@@ -103,8 +103,9 @@ export async function benchTrainStep(
   if (opts.profile) profile = await profileStep(() => step(warmup + steps));
   optimizer.dispose();
   model.dispose();
+  const blas = fusedKernels()?.blas;
   return {
-    backend,
+    backend: blas ? `${backend}, ${blas.description}` : backend,
     ms_per_step: ms,
     tokens_per_s: (shape.batch * shape.seq * 1000) / ms,
     cpu_ms_per_step: cpuMs,

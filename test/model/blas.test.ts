@@ -1,10 +1,11 @@
-// The BLAS library's products (src/model/kernels/blas.ts) on operands inside a shared wasm memory,
+// The BLAS library's products in tiles (src/model/kernels/blas.ts, gemm-tiles.ts) on operands inside a shared wasm memory,
 // against a float64 reference: every transpose combination, alpha, accumulation (beta 1), a bias
 // row, tiles whose rows do not divide M (the last one padded or not), operands at offsets. And the one-line errors of a bad
 // INSTABILITY_BLAS. Skipped where no OpenBLAS is installed (`apt-get install libopenblas0`).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type TiledGemm, gemmTiles, loadBlas, processBlas, weightTileRows } from "../../src/model/kernels/blas";
+import { loadBlas, processBlas } from "../../src/model/kernels/blas";
+import { type TiledGemm, gemmTiles, weightTileRows } from "../../src/model/kernels/gemm-tiles";
 import { withBlasSetting } from "../helpers/matrixProducts";
 
 const blas = withBlasSetting("auto", () => processBlas());

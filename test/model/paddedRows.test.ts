@@ -4,7 +4,7 @@
 // (ops/linear.ts with `rows`) against the full one: the listed rows' outputs, dx, dW and db are
 // the same bytes when the other rows' gradient is zero, and the other rows are zero. Widths that
 // take the 3 × 12 and the 4 × 8 gemm, more rows than one K-block of dW (128), dropout on. On our
-// gemm and on a BLAS library's products (blas.ts).
+// gemm and on a BLAS library's products (gemm-tiles.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";

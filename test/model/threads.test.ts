@@ -4,7 +4,7 @@
 // 32-wide RoBERTa (4 × 8 gemm), with padding and dropout on. Tiny products are split too
 // (setMinWorkPerThread(1)), and the test checks that threaded dispatches ran. Both engines of the
 // linear layers' products: our gemm and, where installed, a BLAS library (tiles fixed by the shape:
-// blas.ts). And one AdamW update.
+// gemm-tiles.ts). And one AdamW update.
 process.env.INSTABILITY_THREADS = "3"; // before the backend starts: its memory becomes shared
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -3,9 +3,10 @@
 // each gathers its own rows into the compact matrix, runs the gemm on them, scatters its results
 // back and zeroes the unlisted rows between its first and last: the row moves that used to run on
 // the main thread alone (a third of a small model's step at 2 threads) now run beside each other.
-// A row's gemm result does not depend on the rows around it (kernels/gemm.ts), so the bytes are
-// those of one thread doing all rows. Offsets are BYTES unless a name says otherwise.
-import { type Blas, gemmTiles } from "./blas";
+// A row's gemm result does not depend on the rows around it (kernels/gemm.ts; on a BLAS library,
+// calls of one fixed shape: gemm-tiles.ts), so the bytes are those of one thread doing all rows. Offsets are BYTES unless a name says otherwise.
+import type { Blas } from "./blas";
+import { gemmTiles } from "./gemm-tiles";
 import { GEMM_FMA, GEMM_FMA_12, gemmColumns } from "./gemm";
 
 /** A function of the kernels' module (tasks.ts's KernelFunction; not imported, to keep imports one-way). */
@@ -55,7 +56,7 @@ function zeroGaps(f32: Float32Array, p: number, cols: number, table: Int32Array,
 }
 
 // A task's arguments, in these key orders. blasTile > 0: the products run on the BLAS library in
-// padded tiles of that many compact rows (blas.ts; i0 is a multiple of it), wt / wp is W itself, not packed.
+// padded tiles of that many compact rows (gemm-tiles.ts; i0 is a multiple of it), wt / wp is W itself, not packed.
 const FORWARD_KEYS = ["x", "inDim", "outDim", "table", "T", "n", "i0", "i1", "xc", "wt", "bias", "yc", "y", "wide12", "blasTile"] as const;
 const BACKWARD_KEYS = ["dy", "x", "inDim", "outDim", "table", "T", "n", "i0", "i1", "dyc", "xc", "wp", "dxc", "dx", "wide12", "blasTile"] as const;
 export type ForwardRowsArgs = Record<(typeof FORWARD_KEYS)[number], number>;

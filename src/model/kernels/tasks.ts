@@ -4,7 +4,8 @@
 // so a task travels between them as its index in the table and its numeric arguments.
 
 import { ATTENTION_TASKS } from "./attention-heads";
-import { BLAS_TASKS, type Blas } from "./blas";
+import type { Blas } from "./blas";
+import { BLAS_TASKS } from "./gemm-tiles";
 import { LINEAR_ROWS_TASKS } from "./linear-rows";
 
 /** A function of the kernels' module: numeric arguments, no result. */

@@ -9,10 +9,12 @@
 //            db = column sums of dy (kernels/rows.ts columnSums).
 // Packing moves operands, not arithmetic: every sum runs over k in the same order as the strided
 // products did, so results are the same bytes. Same arithmetic as linear.ts up to float32 rounding
-// (test/model/fusedOps.test.ts).
+// (test/model/fusedOps.test.ts). Where a BLAS library is in use (kernels/blas.ts) the same three
+// products run on it instead, in tiles of fixed shapes (kernels/gemm-tiles.ts): W read as it lies,
+// nothing packed by us.
 import * as tf from "@tensorflow/tfjs";
 import { GEMM_FMA, GEMM_FMA_12, type GemmFn, gemmColumns, gemmFits } from "../kernels/gemm";
-import { ROW_TILE, type TiledGemm, gemmTiles, gemmTilesArgs, weightTileRows } from "../kernels/blas";
+import { ROW_TILE, type TiledGemm, gemmTiles, gemmTilesArgs, weightTileRows } from "../kernels/gemm-tiles";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 import { splitRange, threadsFor } from "../kernels/split";
 import { ROW_BLOCK, ROW_UNIT, backwardRowsArgs, forwardRowsArgs, weightGradArgs } from "../kernels/linear-rows";
@@ -93,7 +95,7 @@ function rowBlocks(g: Gemm, a: number, lda: number | null, bp: number, c: number
   }
 }
 
-/** C's M rows of a product on the BLAS library (blas.ts), threads taking whole tiles. */
+/** C's M rows of a product on the BLAS library (gemm-tiles.ts), threads taking whole tiles. */
 function blasProduct(fk: FusedKernels, g: TiledGemm, M: number): void {
   const ranges = splitRange(M, threadsFor(fk.threads(), M * g.N * g.K), g.tile);
   if (ranges.length === 1) return gemmTiles(fk.blas!, fk.f32(), g, 0, M);

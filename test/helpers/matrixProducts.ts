@@ -1,6 +1,7 @@
 // The two engines of the fused linear layers' matrix products: our SIMD gemm and, where one is
 // installed, a BLAS library (src/model/kernels/blas.ts). Tests of byte-for-byte properties run on both.
 import { processBlas } from "../../src/model/kernels/blas";
+import { withEnv } from "./env";
 
 export interface MatrixProducts {
   /** INSTABILITY_BLAS's value for it. */
@@ -17,21 +18,4 @@ export function matrixProductEngines(): MatrixProducts[] {
 }
 
 /** f with INSTABILITY_BLAS set to `setting`, restored after (f may return a promise). */
-export function withBlasSetting<T>(setting: string, f: () => T): T {
-  const old = process.env.INSTABILITY_BLAS;
-  process.env.INSTABILITY_BLAS = setting;
-  const restore = () => {
-    if (old === undefined) delete process.env.INSTABILITY_BLAS;
-    else process.env.INSTABILITY_BLAS = old;
-  };
-  let out: T;
-  try {
-    out = f();
-  } catch (err) {
-    restore();
-    throw err;
-  }
-  if (out instanceof Promise) return out.finally(restore) as T;
-  restore();
-  return out;
-}
+export const withBlasSetting = <T>(setting: string, f: () => T): T => withEnv("INSTABILITY_BLAS", setting, f);

@@ -10,17 +10,11 @@ import * as tf from "@tensorflow/tfjs";
 import { batchOf, bytes } from "../helpers/paddedBatch";
 import { type LastLayerRows, createRandomModel, crossEntropy, initBackend, lossAndGrads, makeConfig } from "../../src/model";
 import { fusedKernels } from "../../src/model/kernels/runtime";
+import { withEnv } from "../helpers/env";
 import { matrixProductEngines, withBlasSetting } from "../helpers/matrixProducts";
 
 
-function withFused<T>(on: boolean, f: () => Promise<T>): Promise<T> {
-  const old = process.env.INSTABILITY_FUSED;
-  process.env.INSTABILITY_FUSED = on ? "1" : "0";
-  return f().finally(() => {
-    if (old === undefined) delete process.env.INSTABILITY_FUSED;
-    else process.env.INSTABILITY_FUSED = old;
-  });
-}
+const withFused = <T>(on: boolean, f: () => Promise<T>): Promise<T> => withEnv("INSTABILITY_FUSED", on ? "1" : "0", f);
 
 for (const modelType of ["bert", "roberta"] as const) {
   test(`${modelType}: the first-token last layer gives the full layer's logits, hidden states and gradients`, async () => {

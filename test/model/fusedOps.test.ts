@@ -24,6 +24,7 @@ import { AdamW } from "../../src/train/adamw";
 import { randomBatch } from "../../src/train/benchStep";
 import { fusedKernels } from "../../src/model/kernels/runtime";
 import { dropoutMaskJs } from "../../src/model/ops/dropout";
+import { withEnv } from "../helpers/env";
 
 function randn(shape: number[], seed: number, scale = 1): tf.Tensor {
   const r = new Random(seed);
@@ -31,16 +32,7 @@ function randn(shape: number[], seed: number, scale = 1): tf.Tensor {
   return tf.tensor(Float32Array.from({ length: n }, () => r.normal() * scale), shape);
 }
 
-function withFused<T>(on: boolean, f: () => T): T {
-  const old = process.env.INSTABILITY_FUSED;
-  process.env.INSTABILITY_FUSED = on ? "1" : "0";
-  try {
-    return f();
-  } finally {
-    if (old === undefined) delete process.env.INSTABILITY_FUSED;
-    else process.env.INSTABILITY_FUSED = old;
-  }
-}
+const withFused = <T>(on: boolean, f: () => T): T => withEnv("INSTABILITY_FUSED", on ? "1" : "0", f);
 
 function maxRelDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(1e-30, tf.max(tf.abs(b)).dataSync()[0]));
@@ -171,23 +163,13 @@ async function logitsAfterTraining(): Promise<Float32Array> {
 test("training with the fused kernels is deterministic: same seed, byte-identical logits; and it tracks the composite path", async (t) => {
   await initBackend();
   if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
-  const a = await withFusedAsync(true, logitsAfterTraining);
-  const b = await withFusedAsync(true, logitsAfterTraining);
+  const a = await withFused(true, logitsAfterTraining);
+  const b = await withFused(true, logitsAfterTraining);
   assert.deepEqual(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
-  const c = await withFusedAsync(false, logitsAfterTraining);
+  const c = await withFused(false, logitsAfterTraining);
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - c[i]) <= 1e-4 * Math.max(1, Math.abs(c[i])), `logit ${i}: fused ${a[i]} vs composite ${c[i]}`);
 });
 
-async function withFusedAsync<T>(on: boolean, f: () => Promise<T>): Promise<T> {
-  const old = process.env.INSTABILITY_FUSED;
-  process.env.INSTABILITY_FUSED = on ? "1" : "0";
-  try {
-    return await f();
-  } finally {
-    if (old === undefined) delete process.env.INSTABILITY_FUSED;
-    else process.env.INSTABILITY_FUSED = old;
-  }
-}
 
 test("fused layerNorm and row gather = their composite ops", async (t) => {
   await initBackend();

@@ -69,8 +69,8 @@ export function softmaxRowsFn(expVectors = EXP_VECTORS): Fn {
   const [mx, sum] = [12, 13];
   const [vx, vmax, vsum, ex, en, er, ep] = [14, 15, 16, 17, 18, 19, 20];
   const group = Array.from({ length: expVectors }, (_, u) => {
-    const [a, n, r, p] = [0, 1, 2, 3].map((i) => 21 + 4 * u + i);
-    return { a, p, statements: expStatements(a, n, r, p) };
+    const [a, n2, r2, p] = [0, 1, 2, 3].map((i) => 21 + 4 * u + i); // a vector's own exp locals
+    return { a, p, statements: expStatements(a, n2, r2, p) };
   });
   const body = [
     ...op.block,

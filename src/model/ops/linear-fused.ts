@@ -95,12 +95,20 @@ function rowBlocks(g: Gemm, a: number, lda: number | null, bp: number, c: number
   }
 }
 
-/** C's M rows of a product on the BLAS library (gemm-tiles.ts), threads taking whole tiles. */
-function blasProduct(fk: FusedKernels, g: TiledGemm, M: number): void {
-  const ranges = splitRange(M, threadsFor(fk.threads(), M * g.N * g.K), g.tile);
-  if (ranges.length === 1) return gemmTiles(fk.blas!, fk.f32(), g, 0, M);
-  fk.parallel(ranges.map(([m0, rows]) => [{ task: "gemmTiles", args: gemmTilesArgs(g, m0, m0 + rows) }]));
+/**
+ * C's M rows of `products` (in order, all tiled alike: dW's K-blocks accumulate into one C) on the
+ * BLAS library (gemm-tiles.ts), threads taking whole tiles; `work` multiply-adds in all.
+ */
+function blasProducts(fk: FusedKernels, products: TiledGemm[], M: number, work: number): void {
+  if (products.length === 0) return;
+  const ranges = splitRange(M, threadsFor(fk.threads(), work), products[0].tile);
+  if (ranges.length === 1) {
+    const [blas, f32] = [fk.blas!, fk.f32()];
+    return products.forEach((g) => gemmTiles(blas, f32, g, 0, M));
+  }
+  fk.parallel(ranges.map(([m0, rows]) => products.map((g) => ({ task: "gemmTiles", args: gemmTilesArgs(g, m0, m0 + rows) }))));
 }
+const blasProduct = (fk: FusedKernels, g: TiledGemm, M: number): void => blasProducts(fk, [g], M, M * g.N * g.K);
 
 /** y = x·Wᵀ (+ b), at byte addresses (W [out, in] read as it lies): a tiled product on the BLAS library. */
 const blasForward = (x: number, w: number, bias: number, y: number, inDim: number, outDim: number): TiledGemm =>
@@ -155,9 +163,7 @@ function blasWeightGradients(fk: FusedKernels, pdy: number, px: number, pdw: num
   if (blocks.length === 0) fk.f32().fill(0, pdw >> 2, (pdw >> 2) + outDim * inDim);
   const products = blocks.map(([k0, kb], i): TiledGemm =>
     ({ transA: true, transB: false, N: inDim, K: kb, alpha: 1, a: pdy + 4 * k0 * outDim, lda: outDim, b: px + 4 * k0 * inDim, ldb: inDim, beta: i === 0 ? 0 : 1, c: pdw, ldc: inDim, bias: 0, tile: weightTileRows(outDim), pad: 0 }));
-  const ranges = products.length === 0 ? [] : splitRange(outDim, threadsFor(fk.threads(), n * inDim * outDim), products[0].tile);
-  if (ranges.length === 1) products.forEach((g) => gemmTiles(fk.blas!, fk.f32(), g, 0, outDim));
-  else if (ranges.length > 1) fk.parallel(ranges.map(([m0, rows]) => products.map((g) => ({ task: "gemmTiles", args: gemmTilesArgs(g, m0, m0 + rows) }))));
+  blasProducts(fk, products, outDim, n * inDim * outDim);
   fk.columnSums(pdy, outDim * 4, pdb, n, outDim);
 }
 

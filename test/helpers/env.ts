@@ -1,0 +1,21 @@
+// Runs f with an environment variable set (the switches the code reads at every call:
+// INSTABILITY_FUSED, INSTABILITY_BLAS), restoring it after, also when f throws or its promise rejects.
+
+export function withEnv<T>(name: string, value: string, f: () => T): T {
+  const old = process.env[name];
+  process.env[name] = value;
+  const restore = () => {
+    if (old === undefined) delete process.env[name];
+    else process.env[name] = old;
+  };
+  let out: T;
+  try {
+    out = f();
+  } catch (err) {
+    restore();
+    throw err;
+  }
+  if (out instanceof Promise) return out.finally(restore) as T;
+  restore();
+  return out;
+}

@@ -5,6 +5,7 @@
 // changes speed, not bytes. tfjs-free: the CLI reads and checks it before loading tfjs.
 import * as fs from "node:fs";
 import * as os from "node:os";
+import { envSwitch } from "../util/envSwitch";
 
 let chosen: number | undefined;
 /** How often a sweep's threads file is read again (train/sweep/coreShare.ts rewrites it). */
@@ -26,13 +27,13 @@ export function parseThreads(text: string, source: string): number {
 }
 
 function fromEnv(): number | undefined {
-  const v = process.env.INSTABILITY_THREADS;
+  const v = envSwitch("INSTABILITY_THREADS");
   return v === undefined || v === "" ? undefined : parseThreads(v, "INSTABILITY_THREADS");
 }
 
 /** The count in INSTABILITY_THREADS_FILE (a sweep's share for this run), read at most once a second. */
 function fromFile(): number | undefined {
-  const file = process.env.INSTABILITY_THREADS_FILE;
+  const file = envSwitch("INSTABILITY_THREADS_FILE");
   if (!file) return undefined;
   const now = Date.now();
   if (now - fileCheckedAt < FILE_CHECK_MS) return fromFileValue;

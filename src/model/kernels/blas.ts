@@ -8,6 +8,8 @@
 // Debian's libopenblas0 installs it) and otherwise uses our gemm; "0" always uses our gemm; a
 // path names a CBLAS library (it must export cblas_sgemm and run it on the calling thread).
 
+import { envSwitch } from "../../util/envSwitch";
+
 const ROW_MAJOR = 101;
 const NO_TRANS = 111;
 const TRANS = 112;
@@ -27,7 +29,7 @@ const OPENBLAS_NAMES = ["libopenblas.so.0", "libopenblas.so", "libopenblas.dylib
 
 /** The library INSTABILITY_BLAS asks for: null (our gemm), "auto", or a path. */
 export function blasSetting(): string | null {
-  const v = process.env.INSTABILITY_BLAS;
+  const v = envSwitch("INSTABILITY_BLAS");
   if (v === undefined || v === "" || v === "auto" || v === "1") return "auto";
   if (v === "0") return null;
   return v;
@@ -105,8 +107,8 @@ function findOpenBlas(): Blas | null {
 }
 
 /**
- * The Blas that INSTABILITY_BLAS asks for now (each library loaded once), or null for our gemm.
- * Read at every product, so that a process (a test) can switch between the two.
+ * The Blas that INSTABILITY_BLAS asks for (each library loaded once), or null for our gemm. Asked
+ * at every product, so that a process (a test) can switch between the two (refreshEnvSwitches).
  */
 export function processBlas(): Blas | null {
   const setting = blasSetting();

@@ -22,6 +22,7 @@ import { type Blas, processBlas } from "./blas";
 import { KernelPool } from "./pool";
 import { type Call, kernelSet, runTask, taskNames } from "./tasks";
 import { kernelThreads } from "../threads";
+import { envSwitch } from "../../util/envSwitch";
 
 // tsconfig's lib has no DOM, so the part of the WebAssembly JS API used here is typed locally.
 export interface WasmMemory {
@@ -94,7 +95,7 @@ let cachedBackend: unknown = null;
 
 /** Whether the fused path is switched on (INSTABILITY_FUSED=0 turns it off). */
 export function fusedEnabled(): boolean {
-  const v = process.env.INSTABILITY_FUSED;
+  const v = envSwitch("INSTABILITY_FUSED");
   if (v === undefined || v === "" || v === "1") return true;
   if (v === "0") return false;
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);

@@ -6,7 +6,8 @@
 //   forward  y = x·Wᵀ + b      (B = Wᵀ: W's rows become panel columns; b added as the gemm stores)
 //   backward dx = dy·W,  dW = dyᵀ·x (in K-blocks of 128 rows of x; threads split dW's columns,
 //            each packing its columns of x, A = dyᵀ read in place: kernels/linear-rows.ts),
-//            db = column sums of dy (kernels/rows.ts columnSums).
+//            db = column sums of dy (kernels/rows.ts columnSums), threads splitting db's elements
+//            in the dispatch of dW.
 // Packing moves operands, not arithmetic: every sum runs over k in the same order as the strided
 // products did, so results are the same bytes. Same arithmetic as linear.ts up to float32 rounding
 // (test/model/fusedOps.test.ts). Where a BLAS library is in use (kernels/blas.ts) the same three
@@ -99,16 +100,37 @@ function rowBlocks(g: Gemm, a: number, lda: number | null, bp: number, c: number
  * C's M rows of `products` (in order, all tiled alike: dW's K-blocks accumulate into one C) on the
  * BLAS library (gemm-tiles.ts), threads taking whole tiles; `work` multiply-adds in all.
  */
-function blasProducts(fk: FusedKernels, products: TiledGemm[], M: number, work: number): void {
-  if (products.length === 0) return;
-  const ranges = splitRange(M, threadsFor(fk.threads(), work), products[0].tile);
-  if (ranges.length === 1) {
+function blasProducts(fk: FusedKernels, products: TiledGemm[], M: number, work: number, after: (threads: number) => Call[][] = noCalls): void {
+  const ranges = products.length === 0 ? [] : splitRange(M, threadsFor(fk.threads(), work), products[0].tile);
+  if (ranges.length <= 1) {
     const [blas, f32] = [fk.blas!, fk.f32()];
-    return products.forEach((g) => gemmTiles(blas, f32, g, 0, M));
+    products.forEach((g) => gemmTiles(blas, f32, g, 0, M));
+    return runHere(fk, after(1)[0]);
   }
-  fk.parallel(ranges.map(([m0, rows]) => products.map((g) => ({ task: "gemmTiles", args: gemmTilesArgs(g, m0, m0 + rows) }))));
+  const tails = after(ranges.length);
+  fk.parallel(ranges.map(([m0, rows], t) => [...products.map((g) => ({ task: "gemmTiles", args: gemmTilesArgs(g, m0, m0 + rows) })), ...tails[t]]));
 }
 const blasProduct = (fk: FusedKernels, g: TiledGemm, M: number): void => blasProducts(fk, [g], M, M * g.N * g.K);
+
+/** No calls after a product's tiles. */
+const noCalls = (threads: number): Call[][] => Array.from({ length: threads }, () => []);
+
+/** Runs `calls` on this thread, in order. */
+const runHere = (fk: FusedKernels, calls: Call[]): void => fk.parallel([calls]);
+
+/**
+ * db = Σ_rows dy (dy [n, out], row stride out floats) as one call per thread, each on its own range
+ * of db's elements (columns of dy; every column is summed over rows in order on one thread, so the
+ * bytes are those of one call over all columns): they ride in the dispatch of dW's products.
+ */
+const biasGradCalls = (pdy: number, pdb: number, n: number, outDim: number) => (threads: number): Call[][] => {
+  const ranges = splitRange(outDim, threads, 4);
+  return Array.from({ length: threads }, (_, t) => {
+    if (t >= ranges.length) return [];
+    const [o0, count] = ranges[t];
+    return [{ task: "columnSums", args: [pdy + 4 * o0, outDim * 4, pdb + 4 * o0, n, count] }];
+  });
+};
 
 /** y = x·Wᵀ (+ b), at byte addresses (W [out, in] read as it lies): a tiled product on the BLAS library. */
 const blasForward = (x: number, w: number, bias: number, y: number, inDim: number, outDim: number): TiledGemm =>
@@ -152,9 +174,9 @@ function weightGradients(fk: FusedKernels, pdy: number, px: number, pdw: number,
   const ranges = splitRange(inDim, threadsFor(fk.threads(), n * inDim * outDim), g.cols);
   const kMax = Math.max(...kBlocks.map(([, kb]) => kb));
   const scratch = ranges.map(([, cols]) => fk.malloc(4 * kMax * cols));
-  fk.parallel(ranges.map(([n0, cols], t) => [{ task: "linearWeightGrad", args: weightGradArgs({ ...common, n0, cols, scratch: scratch[t] }, kBlocks) }]));
+  const db = biasGradCalls(pdy, pdb, n, outDim)(ranges.length);
+  fk.parallel(ranges.map(([n0, cols], t) => [{ task: "linearWeightGrad", args: weightGradArgs({ ...common, n0, cols, scratch: scratch[t] }, kBlocks) }, ...db[t]]));
   scratch.forEach((p) => fk.free(p));
-  fk.columnSums(pdy, outDim * 4, pdb, n, outDim);
 }
 
 /** weightGradients on the BLAS library: per K-block one tiled product dW (+)= dy_blockᵀ·x_block, threads taking whole tiles of dW's rows. */
@@ -163,8 +185,7 @@ function blasWeightGradients(fk: FusedKernels, pdy: number, px: number, pdw: num
   if (blocks.length === 0) fk.f32().fill(0, pdw >> 2, (pdw >> 2) + outDim * inDim);
   const products = blocks.map(([k0, kb], i): TiledGemm =>
     ({ transA: true, transB: false, N: inDim, K: kb, alpha: 1, a: pdy + 4 * k0 * outDim, lda: outDim, b: px + 4 * k0 * inDim, ldb: inDim, beta: i === 0 ? 0 : 1, c: pdw, ldc: inDim, bias: 0, tile: weightTileRows(outDim), pad: 0 }));
-  blasProducts(fk, products, outDim, n * inDim * outDim);
-  fk.columnSums(pdy, outDim * 4, pdb, n, outDim);
+  blasProducts(fk, products, outDim, n * inDim * outDim, biasGradCalls(pdy, pdb, n, outDim));
 }
 
 function forwardKernel({ inputs }: KernelArgs): tf.TensorInfo {

@@ -160,7 +160,7 @@ test("a dropout mask written by 1, 2 and 3 threads is the JS loop's mask (each t
   }
 });
 
-test("an embedding's lookup copies the rows; its gradient (repeated ids) over 1, 2 and 3 threads is the float32 sum of its rows in order", async (t) => {
+test("an embedding's gradient (repeated ids) over 1, 2 and 3 threads is the float32 sum of its rows in order", async (t) => {
   await initBackend();
   if (!fusedKernels()) return t.skip("no fused wasm kernels on this machine");
   const [rows, width, n] = [50, 12, 300];
@@ -173,10 +173,6 @@ test("an embedding's lookup copies the rows; its gradient (repeated ids) over 1,
   });
   const table = tf.zeros([rows, width]) as tf.Tensor2D;
   const upstream = tf.tensor2d(dy, [n, width]);
-  // the lookup itself: row i of the result is row ids[i] of the table
-  const looked = gatherRows(upstream, Int32Array.from([299, 0, 7, 7]));
-  assert.deepEqual(bytes(looked), new Uint8Array(Float32Array.from([299, 0, 7, 7].flatMap((i) => [...dy.subarray(i * width, i * width + width)])).buffer));
-  looked.dispose();
   setMinWorkPerThread(1);
   try {
     for (const threads of [1, 2, 3]) {
@@ -192,34 +188,6 @@ test("an embedding's lookup copies the rows; its gradient (repeated ids) over 1,
     setThreads(3);
     tf.dispose([table, upstream]);
   }
-});
-
-test("tf.add of two float32 tensors of one shape over 1, 2 and 3 threads is their float32 sum; a broadcast, an odd size and int32 run tfjs's kernel", async (t) => {
-  await initBackend();
-  if (!fusedKernels()) return t.skip("no fused wasm kernels on this machine");
-  const r = new Random(5);
-  const [a, b] = [0, 1].map(() => Float32Array.from({ length: 40 * 12 }, () => (2 * r.next() - 1) * 10 ** (4 * r.next() - 2)));
-  const expected = a.map((x, i) => Math.fround(x + b[i]));
-  const [ta, tb] = [tf.tensor2d(a, [40, 12]), tf.tensor2d(b, [40, 12])];
-  setMinWorkPerThread(1);
-  try {
-    for (const threads of [1, 2, 3]) {
-      setThreads(threads);
-      const before = threadedDispatches();
-      const sum = tf.add(ta, tb);
-      assert.equal(threadedDispatches() - before > 0, threads > 1, `${threads} threads: dispatched to the pool or not`);
-      assert.deepEqual(bytes(sum), new Uint8Array(expected.buffer), `${threads} threads`);
-      sum.dispose();
-    }
-  } finally {
-    setMinWorkPerThread(undefined);
-    setThreads(3);
-  }
-  const row = tf.tensor1d(b.subarray(0, 12));
-  assert.deepEqual([...(await tf.add(ta, row).data())], [...a].map((x, i) => Math.fround(x + b[i % 12])), "a broadcast row");
-  assert.deepEqual([...(await tf.add(tf.tensor1d([1, 2, 3]), tf.tensor1d([0.5, 0.25, 4])).data())], [1.5, 2.25, 7], "3 elements");
-  assert.deepEqual([...(await tf.add(tf.tensor1d([1, 2, 3, 4], "int32"), tf.tensor1d([5, 6, 7, 8], "int32")).data())], [6, 8, 10, 12], "int32");
-  tf.dispose([ta, tb, row]);
 });
 
 test("a kernel thread's error reaches the caller as one line naming the thread, whichever thread ran its list, and the pool keeps working", async () => {

@@ -13,7 +13,6 @@ import { GEMM_FMA, GEMM_FMA_12, GEMM_PLAIN, GEMM_PLAIN_12, type GemmFn, type Pac
 import { type DropoutMaskFn, dropoutMaskFn } from "./dropout";
 import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
 import { installSharedIdentity } from "./identity";
-import { installFusedAdd } from "./add";
 import { type LayerNormBackwardFn, type LayerNormForwardFn, layerNormBackwardFn, layerNormForwardFn } from "./layer-norm";
 import { type RowsFn, columnSumsFn, copyRowsFn, gatherRowsFn, mulRowsFn, scatterAddRowsFn, scatterRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type ResidualAddFn, residualAddFn } from "./residual-add";
@@ -171,7 +170,6 @@ export function fusedKernels(): FusedKernels | null {
   try {
     const { module, exports } = compileKernels(memory);
     installSharedIdentity();
-    installFusedAdd(fusedKernels);
     let view = new Float32Array(memory.buffer);
     cached = {
       backend,

@@ -160,7 +160,7 @@ test("a dropout mask written by 1, 2 and 3 threads is the JS loop's mask (each t
   }
 });
 
-test("an embedding's gradient (repeated ids) over 1, 2 and 3 threads is the float32 sum of its rows in order", async (t) => {
+test("an embedding's lookup copies the rows; its gradient (repeated ids) over 1, 2 and 3 threads is the float32 sum of its rows in order", async (t) => {
   await initBackend();
   if (!fusedKernels()) return t.skip("no fused wasm kernels on this machine");
   const [rows, width, n] = [50, 12, 300];
@@ -173,6 +173,10 @@ test("an embedding's gradient (repeated ids) over 1, 2 and 3 threads is the floa
   });
   const table = tf.zeros([rows, width]) as tf.Tensor2D;
   const upstream = tf.tensor2d(dy, [n, width]);
+  // the lookup itself: row i of the result is row ids[i] of the table
+  const looked = gatherRows(upstream, Int32Array.from([299, 0, 7, 7]));
+  assert.deepEqual(bytes(looked), new Uint8Array(Float32Array.from([299, 0, 7, 7].flatMap((i) => [...dy.subarray(i * width, i * width + width)])).buffer));
+  looked.dispose();
   setMinWorkPerThread(1);
   try {
     for (const threads of [1, 2, 3]) {

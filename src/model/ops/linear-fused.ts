@@ -247,12 +247,13 @@ function forwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const y = fk.output([n, outDim]);
   if (T === 0) return zeroed(fk, y, n * outDim);
   const g = gemmFor(fk, outDim);
-  const blasTile = fk.blas ? ROW_TILE : 0;
-  const wt = fk.blas ? fk.ptr(w) : packB(fk, g, fk.ptr(w), 4, inDim * 4, inDim, outDim); // Wᵀ[i, o] = W[o, i]
+  const onBlas = fk.blas !== null;
+  const blasTile = onBlas ? ROW_TILE : 0;
+  const wt = onBlas ? fk.ptr(w) : packB(fk, g, fk.ptr(w), 4, inDim * 4, inDim, outDim); // Wᵀ[i, o] = W[o, i]
   const [xc, yc] = [fk.malloc(4 * T * inDim), fk.malloc(4 * T * outDim)];
   const common = { x: fk.ptr(x), inDim, outDim, table: fk.ptr(rows), T, n, xc, wt, bias: fk.ptr(b), yc, y: fk.ptr(y), wide12: g.name === "gemm12" ? 1 : 0, blasTile };
   fk.parallel(rowRanges(fk, T, T * inDim * outDim, blasTile).map(([i0, count]) => [{ task: "linearForwardRows", args: forwardRowsArgs({ ...common, i0, i1: i0 + count }) }]));
-  (fk.blas ? [xc, yc] : [wt, xc, yc]).forEach((p) => fk.free(p));
+  (onBlas ? [xc, yc] : [wt, xc, yc]).forEach((p) => fk.free(p));
   return y;
 }
 
@@ -268,12 +269,13 @@ function backwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   if (T === 0) return [zeroed(fk, dx, n * inDim), zeroed(fk, dw, outDim * inDim), zeroed(fk, db, outDim)];
   // dx = dy·W and the gathered rows of dy and x, split over threads by rows; then dW and db
   const g = gemmFor(fk, inDim);
-  const blasTile = fk.blas ? ROW_TILE : 0;
-  const wp = fk.blas ? fk.ptr(w) : packB(fk, g, fk.ptr(w), inDim * 4, 4, outDim, inDim);
+  const onBlas = fk.blas !== null;
+  const blasTile = onBlas ? ROW_TILE : 0;
+  const wp = onBlas ? fk.ptr(w) : packB(fk, g, fk.ptr(w), inDim * 4, 4, outDim, inDim);
   const [dyc, xc, dxc] = [fk.malloc(4 * T * outDim), fk.malloc(4 * T * inDim), fk.malloc(4 * T * inDim)];
   const common = { dy: fk.ptr(dy), x: fk.ptr(x), inDim, outDim, table: fk.ptr(rows), T, n, dyc, xc, wp, dxc, dx: fk.ptr(dx), wide12: g.name === "gemm12" ? 1 : 0, blasTile };
   fk.parallel(rowRanges(fk, T, T * inDim * outDim, blasTile).map(([i0, count]) => [{ task: "linearBackwardRows", args: backwardRowsArgs({ ...common, i0, i1: i0 + count }) }]));
-  (fk.blas ? [dxc] : [wp, dxc]).forEach((p) => fk.free(p));
+  (onBlas ? [dxc] : [wp, dxc]).forEach((p) => fk.free(p));
   weightGradients(fk, dyc, xc, fk.ptr(dw), fk.ptr(db), T, inDim, outDim, listedBlocks(rowList(fk, rows), n));
   [dyc, xc].forEach((p) => fk.free(p));
   return [dx, dw, db];

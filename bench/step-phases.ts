@@ -27,8 +27,7 @@ async function main(): Promise<void> {
   const { batch, labels } = randomBatch(shape, 1);
   const vars = [...model.trainableVariables().values()];
   const t = { forward: 0, backward: 0, norm: 0, adamw: 0, evalForward: 0 };
-  const kernels = { step: 0 };
-  const run = (i: number, timed: boolean) => {
+    const run = (i: number, timed: boolean) => {
     const t0 = now();
     // Forward alone (no tape): what evaluation pays.
     tf.tidy(() => model.forward(batch, { training: false }).logits.dataSync());
@@ -68,24 +67,48 @@ async function main(): Promise<void> {
   const clock = threads > 1 ? `wall time, ${threads} threads` : "CPU time, 1 thread";
   process.stdout.write(`${backend} L=${L} H=${H} A=${A} F=${F} S=${S} B=${B}: train step ${ms(total)} ms = ${(B * S * 1000 / (total / steps)).toFixed(0)} tokens/s (${clock})\n`);
   for (const [k, v] of Object.entries(t)) process.stdout.write(`  ${k.padEnd(12)} ${ms(v)} ms\n`);
-  // Kernel dispatches of one training step (tf.profile counts every kernel, nested ones too).
-  const info = await tf.profile(() => {
-    const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(batch, { training: true, seed: 99 }).logits, labels), vars);
+  // The kernels of a few more training steps, timed by wall clock around each engine.runKernel
+  // (outermost calls only). tf.profile's own timings mislead with threads: between its kernels it
+  // reads every output, so the workers fall asleep and each dispatch waits for them to wake.
+  const byName = new Map<string, { ms: number; calls: number }>();
+  const engine = tf.engine() as unknown as { runKernel: (...args: unknown[]) => unknown };
+  const runKernel = engine.runKernel;
+  let depth = 0;
+  engine.runKernel = function (this: unknown, ...args: unknown[]) {
+    if (depth++ > 0) {
+      try {
+        return runKernel.apply(this, args);
+      } finally {
+        depth--;
+      }
+    }
+    const t0 = performance.now();
+    try {
+      return runKernel.apply(this, args);
+    } finally {
+      depth--;
+      const e = byName.get(String(args[0])) ?? { ms: 0, calls: 0 };
+      e.ms += performance.now() - t0;
+      e.calls++;
+      byName.set(String(args[0]), e);
+    }
+  };
+  const kernelSteps = Math.max(1, steps);
+  const w0 = performance.now();
+  for (let i = 0; i < kernelSteps; i++) {
+    const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(batch, { training: true, seed: 99 + i }).logits, labels), vars);
     const named = new Map(Object.entries(grads).map(([k, g]) => [model.hfName(k)!, g]));
     optimizer.step(named, { lrFactor: 1, gradScale: clipCoefficient(globalGradNorm(named)) });
+    vars[0].dataSync();
     tf.dispose([value, ...named.values()]);
-  });
-  kernels.step = info.kernels.length;
-  process.stdout.write(`  kernels per step (tf.profile, nested included): ${kernels.step}\n`);
-  const byName = new Map<string, { ms: number; calls: number }>();
-  for (const k of info.kernels) {
-    const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
-    e.ms += typeof k.kernelTimeMs === "number" ? k.kernelTimeMs : 0;
-    e.calls++;
-    byName.set(k.name, e);
   }
-  for (const [name, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 18)) {
-    process.stdout.write(`    ${name.padEnd(24)} ${e.ms.toFixed(1).padStart(7)} ms ${String(e.calls).padStart(5)} calls\n`);
+  const wall = (performance.now() - w0) / kernelSteps;
+  engine.runKernel = runKernel;
+  const inKernels = [...byName.values()].reduce((a, e) => a + e.ms, 0) / kernelSteps;
+  const per = (x: number) => (x / kernelSteps).toFixed(1).padStart(7);
+  process.stdout.write(`  kernels (wall ms a step, timers, ${kernelSteps} steps): step ${wall.toFixed(1)} = in kernels ${inKernels.toFixed(1)} + outside ${(wall - inKernels).toFixed(1)}\n`);
+  for (const [name, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20)) {
+    process.stdout.write(`    ${name.padEnd(34)} ${per(e.ms)} ms ${String(e.calls / kernelSteps).padStart(5)} calls\n`);
   }
   optimizer.dispose();
   model.dispose();

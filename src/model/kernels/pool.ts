@@ -27,8 +27,14 @@ const START_TIMEOUT_MS = 60_000;
 /** Doubles per worker's call list; a dispatch larger than this is split by the caller. */
 export const SEGMENT_DOUBLES = 1 << 14;
 export const ERROR_BYTES = 1024;
-/** Atomics.load polls before the main thread sleeps in Atomics.wait (it waits for workers that are running). */
-export const SPINS = 20000;
+/**
+ * How long the dispatching thread polls for the workers' lists to end before it sleeps in
+ * Atomics.wait. It has nothing else to do meanwhile, and a thread woken from a futex starts late in
+ * a VM (0.1–0.3 ms): polling by count (20,000 loads, 0.2–0.8 ms) left the MiniLM step's main thread
+ * asleep 74 times a step, mostly after a linear layer's rows, where the range with the odd tile
+ * runs ~0.3 ms longer. A worker pre-empted for longer than this lets the main thread sleep.
+ */
+export const MAIN_SPIN_MS = 5;
 /**
  * How long a worker polls for the next dispatch before it sleeps in Atomics.wait. A worker woken
  * from a futex starts tens to hundreds of µs late (in a VM, the vCPU itself has to be woken), and
@@ -166,8 +172,9 @@ export class KernelPool {
     });
     const all = this.workers.length;
     const since = Date.now();
+    const spinUntil = performance.now() + MAIN_SPIN_MS;
     for (let spin = 0; Atomics.load(ctl, DONE) < all; spin++) {
-      if (spin <= SPINS) continue;
+      if ((spin & 255) !== 0 || performance.now() < spinUntil) continue;
       Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 1000);
       // A worker whose script never ran cannot say so: give up rather than wait for ever.
       if (Atomics.load(ctl, READY) < all && Date.now() - since > START_TIMEOUT_MS) {

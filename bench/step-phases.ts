@@ -1,7 +1,7 @@
 // Where a training step's time goes: forward (with tape), backward, gradient norm, AdamW, each
 // timed on its own (process CPU time, robust on a busy machine; wall time when the kernels run on
-// more than one thread, as CPU time then adds the threads up) over a few steps, plus the kernels
-// one step dispatches and their tf.profile times (wall clock).
+// more than one thread, as CPU time then adds the threads up) over a few steps, then each kernel's
+// wall time a step and what ran outside kernels (the engine's and the model's own JS).
 // Usage: [INSTABILITY_THREADS=N] node dist/bench/step-phases.js LAYERS HIDDEN HEADS FFN SEQ BATCH [STEPS]
 import * as tf from "@tensorflow/tfjs";
 import { crossEntropy, initBackend } from "../src/model";

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { loadBlas, processBlas } from "../../src/model/kernels/blas";
-import { type TiledGemm, gemmTiles, weightTileRows } from "../../src/model/kernels/gemm-tiles";
+import { type TiledGemm, columnParts, gemmTiles, unitsOf, weightTileRows } from "../../src/model/kernels/gemm-tiles";
 import { withBlasSetting } from "../helpers/matrixProducts";
 
 const blas = withBlasSetting("auto", () => processBlas());
@@ -25,23 +25,23 @@ function reference(f: Float32Array, g: TiledGemm, M: number): Float64Array {
   return out;
 }
 
-test("tiled sgemm on the wasm memory = the float64 product, for every transpose, alpha, beta and bias", (t) => {
+test("tiled sgemm on the wasm memory = the float64 product, for every transpose, alpha, beta, bias and column parts", (t) => {
   if (!blas) return t.skip("no OpenBLAS here");
   const f = new Float32Array(new SharedArrayBuffer(64 * 65536)); // as the threads' wasm memory is
   let seed = 1;
   for (let i = 0; i < f.length; i++) f[i] = (((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / 2 ** 24) * 2 - 1;
   const [M, N, K] = [70, 24, 37];
-  for (const transA of [false, true]) for (const transB of [false, true]) for (const pad of transA ? [0] : [0, 1]) for (const [alpha, beta, bias] of [[1, 0, 0], [0.5, 1, 0], [1, 0, 4 * 200000]]) {
+  for (const transA of [false, true]) for (const transB of [false, true]) for (const pad of transA ? [0] : [0, 1]) for (const [alpha, beta, bias] of [[1, 0, 0], [0.5, 1, 0], [1, 0, 4 * 200000]]) for (const parts of [1, 2]) {
     // A, B with padded leading dimensions, at odd offsets; C inside a wider matrix
     const g: TiledGemm = {
       transA, transB, N, K, alpha, beta, bias,
       a: 4 * 1001, lda: (transA ? M : K) + 3, b: 4 * 50003, ldb: (transB ? K : N) + 5,
-      c: 4 * 100007, ldc: N + 2, tile: 32, pad,
+      c: 4 * 100007, ldc: N + 2, tile: 32, pad, parts,
     };
     const want = reference(f, g, M);
     const before = f.slice(g.c >> 2, (g.c >> 2) + M * g.ldc);
-    gemmTiles(blas, f, g, 0, M);
-    const where = `transA ${transA} transB ${transB} pad ${pad} alpha ${alpha} beta ${beta} bias ${bias > 0}`;
+    gemmTiles(blas, f, g, 0, unitsOf(g, M), M);
+    const where = `transA ${transA} transB ${transB} pad ${pad} alpha ${alpha} beta ${beta} bias ${bias > 0} parts ${parts}`;
     for (let m = 0; m < M; m++) {
       for (let n = 0; n < N; n++) {
         const got = f[(g.c >> 2) + m * g.ldc + n];
@@ -55,6 +55,10 @@ test("tiled sgemm on the wasm memory = the float64 product, for every transpose,
 
 test("dW's tiles: rows per call fixed by the shape alone, at least 32, at most 128", () => {
   assert.deepEqual([1, 55, 300, 1024, 2048, 100000].map(weightTileRows), [32, 32, 48, 128, 128, 128]);
+});
+
+test("y's and dx's tiles: two column parts from 384 columns on (whole 16-column blocks each), else one", () => {
+  assert.deepEqual([128, 200, 352, 384, 400, 512, 1536].map(columnParts), [1, 1, 1, 2, 1, 2, 2]);
 });
 
 test("a bad INSTABILITY_BLAS is a one-line error naming it and the fix", () => {

@@ -1,7 +1,7 @@
 // The fused kernels split over threads give the one-thread bytes: loss, eval logits, every hidden
 // state and every parameter's gradient of a training step, for 1, 2 and 3 threads, on a model of
 // MiniLM's shape features (width a multiple of 12, so the 3 × 12 gemm; head size 12) and on a
-// 32-wide RoBERTa (4 × 8 gemm), with padding and dropout on. Tiny products are split too
+// 32-wide RoBERTa (4 × 8 gemm) and a 384-wide BERT (tiles in column parts), with padding and dropout on. Tiny products are split too
 // (setMinWorkPerThread(1)), and the test checks that threaded dispatches ran. Both engines of the
 // linear layers' products: our gemm and, where installed, a BLAS library (tiles fixed by the shape:
 // gemm-tiles.ts). And one AdamW update.
@@ -36,6 +36,9 @@ test("splitRange cuts whole units, evenly, and covers the range", () => {
 const shapes = [
   { name: "MiniLM-shaped BERT (48 wide, 4 heads of 12)", model_type: "bert", hidden_size: 48, num_attention_heads: 4, intermediate_size: 192 },
   { name: "RoBERTa 32 wide", model_type: "roberta", hidden_size: 32, num_attention_heads: 4, intermediate_size: 64 },
+  // MiniLM's width: on a BLAS library each tile in two column parts, so a tile can be shared by two
+  // threads (10 × 30: three tiles of listed rows, six units; two threads share the middle tile)
+  { name: "BERT 384 wide (two column parts a tile)", model_type: "bert", hidden_size: 384, num_attention_heads: 6, intermediate_size: 384 },
 ] as const;
 
 for (const shape of shapes) for (const engine of matrixProductEngines()) {

@@ -5,9 +5,10 @@
 // small products sum in other orders), but not, in one shape, on where a row sits (tested:
 // test/model/blas.test.ts and the byte-for-byte tests that run on both engines). So a linear
 // layer's y and dx are computed in calls of exactly ROW_TILE rows — the last tile padded through
-// scratch — and every row's result is that of the one call shape, whichever rows share its batch,
-// whether padded positions are skipped, and whichever thread runs it. dW = dyᵀ·x sums over rows in
-// K-blocks of 128 rows, as our gemm does, in tiles of its own rows fixed by its shape; threads
+// scratch — and of columnParts(N) column parts, and every row's result is that of the one call
+// shape, whichever rows share its batch, whether padded positions are skipped, and whichever
+// thread runs it; threads take whole units (a tile's part). dW = dyᵀ·x sums over rows in K-blocks
+// of 128 rows, as our gemm does, in tiles of its own rows fixed by its shape (one part); threads
 // take whole tiles. Results are deterministic per machine and library, not across them: the
 // library picks its kernels for the CPU.
 
@@ -15,6 +16,17 @@ import type { Blas } from "./blas";
 
 /** Rows of every call computing a linear layer's y or dx (the last tile padded to it). */
 export const ROW_TILE = 64;
+
+/**
+ * Column parts of each tile of a product N columns wide: 2 where N ≥ 384 (each half a whole
+ * number of 16-column blocks), else 1. Threads take whole parts, so two threads split an odd
+ * number of tiles evenly: with whole tiles the range holding one more (T = 1,799 listed rows: 29
+ * tiles) ran 7–12% longer and the other thread waited for it in every linear layer. Fixed by N
+ * alone, so a row's calls are the same for any thread count and any batch. Half-width calls ran as
+ * fast as whole ones on MiniLM's shapes (0.98–1.08×; 0.94–0.98× at widths 128 and 512, so smaller
+ * products keep one part).
+ */
+export const columnParts = (N: number): number => (N >= 384 && N % 32 === 0 ? 2 : 1);
 
 /**
  * Rows per tile of dW [M, N] = dyᵀ·x: about 8 tiles (work for up to 8 threads), a multiple of
@@ -45,48 +57,55 @@ export interface TiledGemm {
   tile: number;
   /** 1: a last tile of fewer rows runs padded to `tile` rows (op(A) not transposed), so every call has the same shape. */
   pad: number;
+  /** Column parts per tile (columnParts(N), or 1): each part one call of N / parts columns. */
+  parts: number;
 }
+
+/** The work units of a product of M rows: each tile's column parts, tile after tile. */
+export const unitsOf = (g: Pick<TiledGemm, "tile" | "parts">, M: number): number => Math.ceil(M / g.tile) * g.parts;
 
 /** This thread's scratch for a padded tile's rows of A and of C (grown as needed). */
 let scratchA = new Float32Array(0);
 let scratchC = new Float32Array(0);
 const scratch = (have: Float32Array, floats: number): Float32Array => (have.length >= floats ? have : new Float32Array(floats));
 
-/** C's rows [m0, m1) of `g`, m0 a multiple of g.tile, one sgemm call per tile. */
-export function gemmTiles(blas: Blas, f32: Float32Array, g: TiledGemm, m0: number, m1: number): void {
-  const bias = g.bias === 0 ? null : f32.subarray(g.bias >> 2, (g.bias >> 2) + g.N);
-  const b = f32.subarray(g.b >> 2);
-  for (let m = m0; m < m1; m += g.tile) {
-    const rows = Math.min(g.tile, m1 - m);
+/** Units [u0, u1) of `g` (unitsOf) over its M rows: one sgemm call each, a tile's rows and a part's columns. */
+export function gemmTiles(blas: Blas, f32: Float32Array, g: TiledGemm, u0: number, u1: number, M: number): void {
+  const w = g.N / g.parts;
+  for (let u = u0; u < u1; u++) {
+    const [m, col] = [Math.floor(u / g.parts) * g.tile, (u % g.parts) * w];
+    const rows = Math.min(g.tile, M - m);
     const a = (g.a >> 2) + m * (g.transA ? 1 : g.lda); // row m of op(A)
-    const c = (g.c >> 2) + m * g.ldc;
+    const b = f32.subarray((g.b >> 2) + col * (g.transB ? g.ldb : 1)); // column col of op(B)
+    const c = (g.c >> 2) + m * g.ldc + col;
+    const bias = g.bias === 0 ? null : f32.subarray((g.bias >> 2) + col, (g.bias >> 2) + col + w);
     if (rows < g.tile && g.pad) {
-      paddedTile(blas, f32, g, a, c, rows, bias, b);
+      paddedTile(blas, f32, g, a, b, c, rows, w, bias);
       continue;
     }
     if (bias) for (let r = 0; r < rows; r++) f32.set(bias, c + r * g.ldc);
-    blas.sgemm(g.transA, g.transB, rows, g.N, g.K, g.alpha, f32.subarray(a), g.lda, b, g.ldb, bias ? 1 : g.beta, f32.subarray(c), g.ldc);
+    blas.sgemm(g.transA, g.transB, rows, w, g.K, g.alpha, f32.subarray(a), g.lda, b, g.ldb, bias ? 1 : g.beta, f32.subarray(c), g.ldc);
   }
 }
 
-/** A last tile of `rows` < g.tile rows, computed as a whole tile: its rows of A and C copied to scratch (zero rows below), then back. */
-function paddedTile(blas: Blas, f32: Float32Array, g: TiledGemm, a: number, c: number, rows: number, bias: Float32Array | null, b: Float32Array): void {
+/** A last tile of `rows` < g.tile rows and w columns, computed as a whole tile: its rows of A and C copied to scratch (zero rows below), then back. */
+function paddedTile(blas: Blas, f32: Float32Array, g: TiledGemm, a: number, b: Float32Array, c: number, rows: number, w: number, bias: Float32Array | null): void {
   if (g.transA) throw new Error("gemmTiles: padded tiles need op(A) = A");
-  const [T, K, N] = [g.tile, g.K, g.N];
+  const [T, K] = [g.tile, g.K];
   scratchA = scratch(scratchA, T * K);
-  scratchC = scratch(scratchC, T * N);
+  scratchC = scratch(scratchC, T * w);
   for (let r = 0; r < rows; r++) scratchA.set(f32.subarray(a + r * g.lda, a + r * g.lda + K), r * K);
   scratchA.fill(0, rows * K, T * K);
-  for (let r = 0; r < rows; r++) scratchC.set(bias ?? f32.subarray(c + r * g.ldc, c + r * g.ldc + N), r * N);
-  scratchC.fill(0, rows * N, T * N);
-  blas.sgemm(false, g.transB, T, N, K, g.alpha, scratchA, K, b, g.ldb, bias ? 1 : g.beta, scratchC, N);
-  for (let r = 0; r < rows; r++) f32.set(scratchC.subarray(r * N, r * N + N), c + r * g.ldc);
+  for (let r = 0; r < rows; r++) scratchC.set(bias ?? f32.subarray(c + r * g.ldc, c + r * g.ldc + w), r * w);
+  scratchC.fill(0, rows * w, T * w);
+  blas.sgemm(false, g.transB, T, w, K, g.alpha, scratchA, K, b, g.ldb, bias ? 1 : g.beta, scratchC, w);
+  for (let r = 0; r < rows; r++) f32.set(scratchC.subarray(r * w, r * w + w), c + r * g.ldc);
 }
 
-const TILED_KEYS = ["transA", "transB", "N", "K", "alpha", "a", "lda", "b", "ldb", "beta", "c", "ldc", "bias", "tile", "pad"] as const;
+const TILED_KEYS = ["transA", "transB", "N", "K", "alpha", "a", "lda", "b", "ldb", "beta", "c", "ldc", "bias", "tile", "pad", "parts"] as const;
 
-/** A "gemmTiles" task's numbers: the product, then its rows [m0, m1). */
-export const gemmTilesArgs = (g: TiledGemm, m0: number, m1: number): number[] => [...TILED_KEYS.map((key) => Number(g[key])), m0, m1];
+/** A "gemmTiles" task's numbers: the product, then its units [u0, u1) and rows M. */
+export const gemmTilesArgs = (g: TiledGemm, u0: number, u1: number, M: number): number[] => [...TILED_KEYS.map((key) => Number(g[key])), u0, u1, M];
 
 /** What a kernel thread hands a JS task (tasks.ts's KernelSet; not imported, to keep imports one-way). */
 type BlasTask = (k: { blas: Blas | null; f32(): Float32Array }, args: ArrayLike<number>) => void;
@@ -96,6 +115,7 @@ export const BLAS_TASKS: Record<string, BlasTask> = {
   gemmTiles: (k, args) => {
     if (!k.blas) throw new Error("kernel thread: gemmTiles without a BLAS library");
     const g = Object.fromEntries(TILED_KEYS.map((key, i) => [key, key === "transA" || key === "transB" ? args[i] === 1 : args[i]])) as unknown as TiledGemm;
-    gemmTiles(k.blas, k.f32(), g, args[TILED_KEYS.length], args[TILED_KEYS.length + 1]);
+    const at = TILED_KEYS.length;
+    gemmTiles(k.blas, k.f32(), g, args[at], args[at + 1], args[at + 2]);
   },
 };

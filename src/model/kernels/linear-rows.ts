@@ -1,8 +1,9 @@
 // The per-thread part of a linear layer on listed rows (ops/linear-fused.ts's rows kernels), free
-// of tfjs so that kernel threads run it too. Threads split the LISTED rows into contiguous ranges;
-// each gathers its own rows into the compact matrix, runs the gemm on them, scatters its results
-// back and zeroes the unlisted rows between its first and last: the row moves that used to run on
-// the main thread alone (a third of a small model's step at 2 threads) now run beside each other.
+// of tfjs so that kernel threads run it too. Threads split the LISTED rows' units (row blocks, or
+// on a BLAS library tiles' column parts) into contiguous ranges; each gathers the rows of its units
+// into the compact matrix, runs the products on them, scatters its blocks of the results back and
+// zeroes the unlisted rows around them: the row moves that used to run on the main thread alone (a
+// third of a small model's step at 2 threads) now run beside each other.
 // A row's gemm result does not depend on the rows around it (kernels/gemm.ts; on a BLAS library,
 // calls of one fixed shape: gemm-tiles.ts), so the bytes are those of one thread doing all rows. Offsets are BYTES unless a name says otherwise.
 import type { Blas } from "./blas";
@@ -39,26 +40,58 @@ export function plainRowBlocks(wide12: number, a: number, lda: number, bp: numbe
 }
 
 /**
- * Zeroes the rows of the [n, cols] matrix at byte address p that table[i0..i1) (ascending) leaves
- * out, from the first thread's row 0 (else from table[i0]) to the last's row n (else to table[i1]):
- * the ranges of neighbouring threads meet without overlap.
+ * Zeroes columns [col, col + width) of the rows of the [n, cols] matrix at byte address p that
+ * table[i0..i1) (ascending) leaves out, from row 0 where i0 = 0 (else from table[i0]) to row n
+ * where i1 = T (else to table[i1]): the blocks of neighbouring units meet without overlap.
  */
-function zeroGaps(f32: Float32Array, p: number, cols: number, table: Int32Array, i0: number, i1: number, n: number): void {
+function zeroGaps(f32: Float32Array, p: number, cols: number, table: Int32Array, i0: number, i1: number, n: number, col: number, width: number): void {
   const start = i0 === 0 ? 0 : table[i0];
   const end = i1 === table.length ? n : table[i1];
-  const base = p >> 2;
+  const base = (p >> 2) + col;
+  const zero = (r0: number, r1: number) => {
+    if (width === cols) f32.fill(0, base + r0 * cols, base + r1 * cols);
+    else for (let r = r0; r < r1; r++) f32.fill(0, base + r * cols, base + r * cols + width);
+  };
   let next = start;
   for (let i = i0; i < i1; i++) {
-    if (table[i] > next) f32.fill(0, base + next * cols, base + table[i] * cols);
+    if (table[i] > next) zero(next, table[i]);
     next = table[i] + 1;
   }
-  if (end > next) f32.fill(0, base + next * cols, base + end * cols);
+  if (end > next) zero(next, end);
 }
 
-// A task's arguments, in these key orders. blasTile > 0: the products run on the BLAS library in
-// padded tiles of that many compact rows (gemm-tiles.ts; i0 is a multiple of it), wt / wp is W itself, not packed.
-const FORWARD_KEYS = ["x", "inDim", "outDim", "table", "T", "n", "i0", "i1", "xc", "wt", "bias", "yc", "y", "wide12", "blasTile"] as const;
-const BACKWARD_KEYS = ["dy", "x", "inDim", "outDim", "table", "T", "n", "i0", "i1", "dyc", "xc", "wp", "dxc", "dx", "wide12", "blasTile"] as const;
+/**
+ * A task's units [u0, u1) (a tile's column part each, `parts` a tile of `tile` listed rows; T
+ * listed rows in all) as blocks [i0, i1, col, width]: listed rows [i0, i1) and columns
+ * [col, col + width) of an N-column output. Whole tiles one after another make one block.
+ */
+export function unitBlocks(u0: number, u1: number, parts: number, tile: number, T: number, N: number): [number, number, number, number][] {
+  const w = N / parts;
+  const out: [number, number, number, number][] = [];
+  for (let u = u0; u < u1; ) {
+    const t = Math.floor(u / parts);
+    const end = Math.min(u1, (t + 1) * parts);
+    const [p0, p1] = [u - t * parts, end - t * parts];
+    const [i0, i1] = [t * tile, Math.min(T, (t + 1) * tile)];
+    const last = out[out.length - 1];
+    if (p1 - p0 === parts && last && last[3] === N && last[1] === i0) last[1] = i1;
+    else out.push([i0, i1, p0 * w, (p1 - p0) * w]);
+    u = end;
+  }
+  return out;
+}
+
+/** The listed rows [first, end) of the tiles a task's units [u0, u1) have a part of. */
+const rowsOfUnits = (u0: number, u1: number, parts: number, tile: number, T: number): [number, number] =>
+  [Math.floor(u0 / parts) * tile, Math.min(T, (Math.floor((u1 - 1) / parts) + 1) * tile)];
+
+// A task's arguments, in these key orders. Its work is units [u0, u1) of the listed rows: with
+// blasTile > 0 the products run on the BLAS library in padded tiles of that many compact rows, each
+// in `parts` column parts (gemm-tiles.ts), and wt / wp is W itself, not packed; with blasTile = 0
+// a unit is ROW_UNIT rows, in one part. A tile shared with another thread (each with its own
+// parts) has its rows gathered by both: the same bytes written twice, read by each after its own write.
+const FORWARD_KEYS = ["x", "inDim", "outDim", "table", "T", "n", "u0", "u1", "xc", "wt", "bias", "yc", "y", "wide12", "blasTile", "parts"] as const;
+const BACKWARD_KEYS = ["dy", "x", "inDim", "outDim", "table", "T", "n", "u0", "u1", "dyc", "xc", "wp", "dxc", "dx", "wide12", "blasTile", "parts"] as const;
 export type ForwardRowsArgs = Record<(typeof FORWARD_KEYS)[number], number>;
 export type BackwardRowsArgs = Record<(typeof BACKWARD_KEYS)[number], number>;
 
@@ -76,31 +109,39 @@ const blasOf = (k: Parameters<RowsTask>[0]): Blas => {
 
 const tableOf = (f32: Float32Array, table: number, T: number) => new Int32Array(f32.buffer, table, T);
 
-/** Listed rows [i0, i1) of y = x·Wᵀ + b: gathered into xc, multiplied into yc, scattered into y (wt: Wᵀ packed). */
+/** Units [u0, u1) of y = x·Wᵀ + b on the listed rows: their rows gathered into xc, multiplied into yc, scattered into y (wt: Wᵀ packed). */
 const forwardRows: RowsTask = (k, args) => {
   const o = fromArgs(FORWARD_KEYS, args);
-  const [rowIn, rowOut, rows] = [4 * o.inDim, 4 * o.outDim, o.i1 - o.i0];
-  const gemm = k.fn[gemmShape(o.wide12).name];
-  k.fn.gatherRows(o.x, rowIn, o.xc + o.i0 * rowIn, rowIn, o.table + 4 * o.i0, rows, o.inDim);
-  if (o.blasTile > 0) gemmTiles(blasOf(k), k.f32(), { transA: false, transB: true, N: o.outDim, K: o.inDim, alpha: 1, a: o.xc, lda: o.inDim, b: o.wt, ldb: o.inDim, beta: 0, c: o.yc, ldc: o.outDim, bias: o.bias, tile: o.blasTile, pad: 1 }, o.i0, o.i1);
-  else plainRowBlocks(o.wide12, o.xc, rowIn, o.wt, o.yc, rowOut, o.bias, 0, o.i0, o.i1, o.outDim, o.inDim, gemm);
-  k.fn.scatterRows(o.yc + o.i0 * rowOut, rowOut, o.y, rowOut, o.table + 4 * o.i0, rows, o.outDim);
-  zeroGaps(k.f32(), o.y, o.outDim, tableOf(k.f32(), o.table, o.T), o.i0, o.i1, o.n);
+  const [rowIn, rowOut, tile] = [4 * o.inDim, 4 * o.outDim, o.blasTile || ROW_UNIT];
+  const [r0, r1] = rowsOfUnits(o.u0, o.u1, o.parts, tile, o.T);
+  k.fn.gatherRows(o.x, rowIn, o.xc + r0 * rowIn, rowIn, o.table + 4 * r0, r1 - r0, o.inDim);
+  if (o.blasTile > 0) gemmTiles(blasOf(k), k.f32(), { transA: false, transB: true, N: o.outDim, K: o.inDim, alpha: 1, a: o.xc, lda: o.inDim, b: o.wt, ldb: o.inDim, beta: 0, c: o.yc, ldc: o.outDim, bias: o.bias, tile: o.blasTile, pad: 1, parts: o.parts }, o.u0, o.u1, o.T);
+  else plainRowBlocks(o.wide12, o.xc, rowIn, o.wt, o.yc, rowOut, o.bias, 0, r0, r1, o.outDim, o.inDim, k.fn[gemmShape(o.wide12).name]);
+  scatterBlocks(k, o, o.yc, o.y, o.outDim, tile);
 };
 
-/** Listed rows [i0, i1) of dx = dy·W, with dy's and x's rows gathered into dyc and xc for dW (wp: W packed). */
+/** Units [u0, u1) of dx = dy·W on the listed rows, with dy's and x's rows gathered into dyc and xc for dW (wp: W packed). */
 const backwardRows: RowsTask = (k, args) => {
   const o = fromArgs(BACKWARD_KEYS, args);
-  const [rowIn, rowOut, rows] = [4 * o.inDim, 4 * o.outDim, o.i1 - o.i0];
-  const gemm = k.fn[gemmShape(o.wide12).name];
-  const table = o.table + 4 * o.i0;
-  k.fn.gatherRows(o.dy, rowOut, o.dyc + o.i0 * rowOut, rowOut, table, rows, o.outDim);
-  k.fn.gatherRows(o.x, rowIn, o.xc + o.i0 * rowIn, rowIn, table, rows, o.inDim);
-  if (o.blasTile > 0) gemmTiles(blasOf(k), k.f32(), { transA: false, transB: false, N: o.inDim, K: o.outDim, alpha: 1, a: o.dyc, lda: o.outDim, b: o.wp, ldb: o.inDim, beta: 0, c: o.dxc, ldc: o.inDim, bias: 0, tile: o.blasTile, pad: 1 }, o.i0, o.i1);
-  else plainRowBlocks(o.wide12, o.dyc, rowOut, o.wp, o.dxc, rowIn, 0, 0, o.i0, o.i1, o.inDim, o.outDim, gemm);
-  k.fn.scatterRows(o.dxc + o.i0 * rowIn, rowIn, o.dx, rowIn, table, rows, o.inDim);
-  zeroGaps(k.f32(), o.dx, o.inDim, tableOf(k.f32(), o.table, o.T), o.i0, o.i1, o.n);
+  const [rowIn, rowOut, tile] = [4 * o.inDim, 4 * o.outDim, o.blasTile || ROW_UNIT];
+  const [r0, r1] = rowsOfUnits(o.u0, o.u1, o.parts, tile, o.T);
+  const table = o.table + 4 * r0;
+  k.fn.gatherRows(o.dy, rowOut, o.dyc + r0 * rowOut, rowOut, table, r1 - r0, o.outDim);
+  k.fn.gatherRows(o.x, rowIn, o.xc + r0 * rowIn, rowIn, table, r1 - r0, o.inDim);
+  if (o.blasTile > 0) gemmTiles(blasOf(k), k.f32(), { transA: false, transB: false, N: o.inDim, K: o.outDim, alpha: 1, a: o.dyc, lda: o.outDim, b: o.wp, ldb: o.inDim, beta: 0, c: o.dxc, ldc: o.inDim, bias: 0, tile: o.blasTile, pad: 1, parts: o.parts }, o.u0, o.u1, o.T);
+  else plainRowBlocks(o.wide12, o.dyc, rowOut, o.wp, o.dxc, rowIn, 0, 0, r0, r1, o.inDim, o.outDim, k.fn[gemmShape(o.wide12).name]);
+  scatterBlocks(k, o, o.dxc, o.dx, o.inDim, tile);
 };
+
+/** A task's blocks of the compact result (N columns) scattered to its listed rows of `out`, and the unlisted rows around them zeroed. */
+function scatterBlocks(k: Parameters<RowsTask>[0], o: { u0: number; u1: number; parts: number; T: number; n: number; table: number }, compact: number, out: number, N: number, tile: number): void {
+  const row = 4 * N;
+  const table = tableOf(k.f32(), o.table, o.T);
+  for (const [i0, i1, col, width] of unitBlocks(o.u0, o.u1, o.parts, tile, o.T, N)) {
+    k.fn.scatterRows(compact + i0 * row + 4 * col, row, out + 4 * col, row, o.table + 4 * i0, i1 - i0, width);
+    zeroGaps(k.f32(), out, N, table, i0, i1, o.n, col, width);
+  }
+}
 
 const WEIGHT_GRAD_KEYS = ["dy", "x", "inDim", "outDim", "dw", "wide12", "n0", "cols", "scratch"] as const;
 export type WeightGradArgs = Record<(typeof WEIGHT_GRAD_KEYS)[number], number>;

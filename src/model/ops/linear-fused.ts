@@ -15,7 +15,7 @@
 // nothing packed by us.
 import * as tf from "@tensorflow/tfjs";
 import { GEMM_FMA, GEMM_FMA_12, type GemmFn, gemmColumns, gemmFits } from "../kernels/gemm";
-import { ROW_TILE, type TiledGemm, gemmTiles, gemmTilesArgs, weightTileRows } from "../kernels/gemm-tiles";
+import { ROW_TILE, type TiledGemm, columnParts, gemmTiles, gemmTilesArgs, unitsOf, weightTileRows } from "../kernels/gemm-tiles";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 import { splitRange, threadsFor } from "../kernels/split";
 import { ROW_BLOCK, ROW_UNIT, backwardRowsArgs, forwardRowsArgs, weightGradArgs } from "../kernels/linear-rows";
@@ -98,17 +98,18 @@ function rowBlocks(g: Gemm, a: number, lda: number | null, bp: number, c: number
 
 /**
  * C's M rows of `products` (in order, all tiled alike: dW's K-blocks accumulate into one C) on the
- * BLAS library (gemm-tiles.ts), threads taking whole tiles; `work` multiply-adds in all.
+ * BLAS library (gemm-tiles.ts), threads taking whole units; `work` multiply-adds in all.
  */
 function blasProducts(fk: FusedKernels, products: TiledGemm[], M: number, work: number, after: (threads: number) => Call[][] = noCalls): void {
-  const ranges = products.length === 0 ? [] : splitRange(M, threadsFor(fk.threads(), work), products[0].tile);
+  const units = products.length === 0 ? 0 : unitsOf(products[0], M);
+  const ranges = units === 0 ? [] : splitRange(units, threadsFor(fk.threads(), work));
   if (ranges.length <= 1) {
     const [blas, f32] = [fk.blas!, fk.f32()];
-    products.forEach((g) => gemmTiles(blas, f32, g, 0, M));
+    products.forEach((g) => gemmTiles(blas, f32, g, 0, units, M));
     return runHere(fk, after(1)[0]);
   }
   const tails = after(ranges.length);
-  fk.parallel(ranges.map(([m0, rows], t) => [...products.map((g) => ({ task: "gemmTiles", args: gemmTilesArgs(g, m0, m0 + rows) })), ...tails[t]]));
+  fk.parallel(ranges.map(([u0, count], t) => [...products.map((g) => ({ task: "gemmTiles", args: gemmTilesArgs(g, u0, u0 + count, M) })), ...tails[t]]));
 }
 const blasProduct = (fk: FusedKernels, g: TiledGemm, M: number): void => blasProducts(fk, [g], M, M * g.N * g.K);
 
@@ -134,10 +135,10 @@ const biasGradCalls = (pdy: number, pdb: number, n: number, outDim: number) => (
 
 /** y = x·Wᵀ (+ b), at byte addresses (W [out, in] read as it lies): a tiled product on the BLAS library. */
 const blasForward = (x: number, w: number, bias: number, y: number, inDim: number, outDim: number): TiledGemm =>
-  ({ transA: false, transB: true, N: outDim, K: inDim, alpha: 1, a: x, lda: inDim, b: w, ldb: inDim, beta: 0, c: y, ldc: outDim, bias, tile: ROW_TILE, pad: 1 });
+  ({ transA: false, transB: true, N: outDim, K: inDim, alpha: 1, a: x, lda: inDim, b: w, ldb: inDim, beta: 0, c: y, ldc: outDim, bias, tile: ROW_TILE, pad: 1, parts: columnParts(outDim) });
 /** dx = dy·W: a tiled product on the BLAS library. */
 const blasInputGrad = (dy: number, w: number, dx: number, inDim: number, outDim: number): TiledGemm =>
-  ({ transA: false, transB: false, N: inDim, K: outDim, alpha: 1, a: dy, lda: outDim, b: w, ldb: inDim, beta: 0, c: dx, ldc: inDim, bias: 0, tile: ROW_TILE, pad: 1 });
+  ({ transA: false, transB: false, N: inDim, K: outDim, alpha: 1, a: dy, lda: outDim, b: w, ldb: inDim, beta: 0, c: dx, ldc: inDim, bias: 0, tile: ROW_TILE, pad: 1, parts: columnParts(inDim) });
 
 /** y [n, out] = x·Wᵀ + b at byte addresses. */
 function linearForward(fk: FusedKernels, px: number, pw: number, pb: number, py: number, n: number, inDim: number, outDim: number): void {
@@ -184,7 +185,7 @@ function blasWeightGradients(fk: FusedKernels, pdy: number, px: number, pdw: num
   const blocks = kBlocks.filter(([, kb]) => kb > 0); // an empty block adds exact zeros
   if (blocks.length === 0) fk.f32().fill(0, pdw >> 2, (pdw >> 2) + outDim * inDim);
   const products = blocks.map(([k0, kb], i): TiledGemm =>
-    ({ transA: true, transB: false, N: inDim, K: kb, alpha: 1, a: pdy + 4 * k0 * outDim, lda: outDim, b: px + 4 * k0 * inDim, ldb: inDim, beta: i === 0 ? 0 : 1, c: pdw, ldc: inDim, bias: 0, tile: weightTileRows(outDim), pad: 0 }));
+    ({ transA: true, transB: false, N: inDim, K: kb, alpha: 1, a: pdy + 4 * k0 * outDim, lda: outDim, b: px + 4 * k0 * inDim, ldb: inDim, beta: i === 0 ? 0 : 1, c: pdw, ldc: inDim, bias: 0, tile: weightTileRows(outDim), pad: 0, parts: 1 }));
   blasProducts(fk, products, outDim, n * inDim * outDim, biasGradCalls(pdy, pdb, n, outDim));
 }
 
@@ -235,8 +236,15 @@ function listedBlocks(rows: Int32Array, n: number): [number, number][] {
 const rowList = (fk: FusedKernels, rows: tf.TensorInfo): Int32Array =>
   new Int32Array(fk.f32().buffer, fk.ptr(rows), rows.shape[0]).slice();
 
-/** Threads for a rows kernel of `work` multiply-adds, and their ranges of the T listed rows (whole BLAS tiles where blasTile > 0). */
-const rowRanges = (fk: FusedKernels, T: number, work: number, blasTile: number): [number, number][] => splitRange(T, threadsFor(fk.threads(), work), blasTile || ROW_UNIT);
+/**
+ * Threads for a rows kernel of `work` multiply-adds over T listed rows, their ranges of units
+ * [u0, count] (kernels/linear-rows.ts: BLAS tiles' column parts of an N-column product where
+ * blasTile > 0, else ROW_UNIT rows), and the parts a tile.
+ */
+function rowUnits(fk: FusedKernels, T: number, work: number, blasTile: number, N: number): { ranges: [number, number][]; parts: number } {
+  const parts = blasTile > 0 ? columnParts(N) : 1;
+  return { ranges: splitRange(Math.ceil(T / (blasTile || ROW_UNIT)) * parts, threadsFor(fk.threads(), work)), parts };
+}
 
 function forwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const fk = fusedKernels()!;
@@ -252,7 +260,8 @@ function forwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const wt = onBlas ? fk.ptr(w) : packB(fk, g, fk.ptr(w), 4, inDim * 4, inDim, outDim); // Wᵀ[i, o] = W[o, i]
   const [xc, yc] = [fk.malloc(4 * T * inDim), fk.malloc(4 * T * outDim)];
   const common = { x: fk.ptr(x), inDim, outDim, table: fk.ptr(rows), T, n, xc, wt, bias: fk.ptr(b), yc, y: fk.ptr(y), wide12: g.name === "gemm12" ? 1 : 0, blasTile };
-  fk.parallel(rowRanges(fk, T, T * inDim * outDim, blasTile).map(([i0, count]) => [{ task: "linearForwardRows", args: forwardRowsArgs({ ...common, i0, i1: i0 + count }) }]));
+  const { ranges, parts } = rowUnits(fk, T, T * inDim * outDim, blasTile, outDim);
+  fk.parallel(ranges.map(([u0, count]) => [{ task: "linearForwardRows", args: forwardRowsArgs({ ...common, u0, u1: u0 + count, parts }) }]));
   (onBlas ? [xc, yc] : [wt, xc, yc]).forEach((p) => fk.free(p));
   return y;
 }
@@ -274,7 +283,8 @@ function backwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const wp = onBlas ? fk.ptr(w) : packB(fk, g, fk.ptr(w), inDim * 4, 4, outDim, inDim);
   const [dyc, xc, dxc] = [fk.malloc(4 * T * outDim), fk.malloc(4 * T * inDim), fk.malloc(4 * T * inDim)];
   const common = { dy: fk.ptr(dy), x: fk.ptr(x), inDim, outDim, table: fk.ptr(rows), T, n, dyc, xc, wp, dxc, dx: fk.ptr(dx), wide12: g.name === "gemm12" ? 1 : 0, blasTile };
-  fk.parallel(rowRanges(fk, T, T * inDim * outDim, blasTile).map(([i0, count]) => [{ task: "linearBackwardRows", args: backwardRowsArgs({ ...common, i0, i1: i0 + count }) }]));
+  const { ranges, parts } = rowUnits(fk, T, T * inDim * outDim, blasTile, inDim);
+  fk.parallel(ranges.map(([u0, count]) => [{ task: "linearBackwardRows", args: backwardRowsArgs({ ...common, u0, u1: u0 + count, parts }) }]));
   (onBlas ? [dxc] : [wp, dxc]).forEach((p) => fk.free(p));
   weightGradients(fk, dyc, xc, fk.ptr(dw), fk.ptr(db), T, inDim, outDim, listedBlocks(rowList(fk, rows), n));
   [dyc, xc].forEach((p) => fk.free(p));

@@ -3,6 +3,8 @@
 //   layerNormForward:  mean, rstd = 1/√(var + eps); xhat = (x − mean)·rstd; y = xhat·γ + β
 //   layerNormBackward: dx = rstd·(dy·γ − mean(dy·γ) − xhat·mean(dy·γ·xhat));
 //                      dγ = Σ_rows dy·xhat, dβ = Σ_rows dy (accumulated into zeroed outputs)
+//   layerNormBackwardRows, layerNormParamGrads: the same split between threads (dx by rows, dγ and
+//                      dβ by columns)
 import { type Fn, F32, I32, V128, op } from "./assemble";
 
 /** `for (j = 0; j < bytes; j += 16) { body }` over the i32 local j. */
@@ -67,14 +69,26 @@ export function layerNormForwardFn(): Fn {
   return { name: "layerNormForward", params: [I32, I32, I32, I32, I32, I32, I32, I32, F32], locals: [I32, I32, I32, F32, F32, V128, V128, V128, V128], body };
 }
 
-export function layerNormBackwardFn(): Fn {
+/** `dγ += dy·xhat; dβ += dy` for the vectors at byte offset j (vdy, vh: dy's and xhat's). */
+const paramGradsStep = (dg: number, db: number, j: number, vdy: number[], vh: number[]) => [
+  ...at(dg, j), ...load(dg, j), ...vdy, ...vh, ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store,
+  ...at(db, j), ...load(db, j), ...vdy, ...op.f32x4Add, ...op.v128Store,
+];
+
+/**
+ * LayerNorm's backward over n rows: dx, and with `params` dγ and dβ too (zeroed, then summed over
+ * the rows in order). Without `params` ("layerNormBackwardRows") the rows are a thread's share, and
+ * layerNormParamGrads sums dγ and dβ by columns: the same operations in the same order, so the
+ * same bytes as one call.
+ */
+export function layerNormBackwardFn(params = true): Fn {
   const [dy, xh, rs, g, dx, dg, db, n, d] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [r, j, bytes] = [9, 10, 11];
   const [acc1, acc2, dh, vdy, vh, vmeanD, vmeanDX, vrstd] = [12, 13, 14, 15, 16, 17, 18, 19];
   const invD = [...op.f32Const(1), ...op.get(d), ...op.f32ConvertI32S, ...op.f32Div];
   const body = [
     ...op.get(d), ...op.i32(4), ...op.i32Mul, ...op.set(bytes),
-    ...rowLoop(j, bytes, [...at(dg, j), ...op.v128Zero, ...op.v128Store, ...at(db, j), ...op.v128Zero, ...op.v128Store]),
+    ...(params ? rowLoop(j, bytes, [...at(dg, j), ...op.v128Zero, ...op.v128Store, ...at(db, j), ...op.v128Zero, ...op.v128Store]) : []),
     ...rows(r, n, [
       ...op.v128Zero, ...op.set(acc1), ...op.v128Zero, ...op.set(acc2),
       ...rowLoop(j, bytes, [
@@ -82,8 +96,7 @@ export function layerNormBackwardFn(): Fn {
         ...op.get(vdy), ...load(g, j), ...op.f32x4Mul, ...op.set(dh),
         ...op.get(acc1), ...op.get(dh), ...op.f32x4Add, ...op.set(acc1),
         ...op.get(acc2), ...op.get(dh), ...op.get(vh), ...op.f32x4Mul, ...op.f32x4Add, ...op.set(acc2),
-        ...at(dg, j), ...load(dg, j), ...op.get(vdy), ...op.get(vh), ...op.f32x4Mul, ...op.f32x4Add, ...op.v128Store,
-        ...at(db, j), ...load(db, j), ...op.get(vdy), ...op.f32x4Add, ...op.v128Store,
+        ...(params ? paramGradsStep(dg, db, j, op.get(vdy), op.get(vh)) : []),
       ]),
       ...lanesSum(acc1), ...invD, ...op.f32Mul, ...op.f32x4Splat, ...op.set(vmeanD),
       ...lanesSum(acc2), ...invD, ...op.f32Mul, ...op.f32x4Splat, ...op.set(vmeanDX),
@@ -99,7 +112,22 @@ export function layerNormBackwardFn(): Fn {
       ...op.get(rs), ...op.i32(4), ...op.i32Add, ...op.set(rs),
     ]),
   ];
-  return { name: "layerNormBackward", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, ...new Array<number>(8).fill(V128)], body };
+  return { name: params ? "layerNormBackward" : "layerNormBackwardRows", params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32, ...new Array<number>(8).fill(V128)], body };
+}
+
+/** dγ = Σ_rows dy·xhat and dβ = Σ_rows dy over n rows (row stride `stride` bytes) for `cols` columns (cols % 4 = 0): a thread's columns. */
+export function layerNormParamGradsFn(): Fn {
+  const [dy, xh, dg, db, n, stride, cols] = [0, 1, 2, 3, 4, 5, 6];
+  const [r, j, bytes] = [7, 8, 9];
+  const body = [
+    ...op.get(cols), ...op.i32(4), ...op.i32Mul, ...op.set(bytes),
+    ...rowLoop(j, bytes, [...at(dg, j), ...op.v128Zero, ...op.v128Store, ...at(db, j), ...op.v128Zero, ...op.v128Store]),
+    ...rows(r, n, [
+      ...rowLoop(j, bytes, paramGradsStep(dg, db, j, load(dy, j), load(xh, j))),
+      ...bump(dy, stride), ...bump(xh, stride),
+    ]),
+  ];
+  return { name: "layerNormParamGrads", params: [I32, I32, I32, I32, I32, I32, I32], locals: [I32, I32, I32], body };
 }
 
 export type LayerNormForwardFn = (x: number, g: number, b: number, y: number, xhat: number, rstd: number, n: number, d: number, eps: number) => void;

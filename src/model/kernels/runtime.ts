@@ -13,7 +13,7 @@ import { GEMM_FMA, GEMM_FMA_12, GEMM_PLAIN, GEMM_PLAIN_12, type GemmFn, type Pac
 import { type DropoutMaskFn, dropoutMaskFn } from "./dropout";
 import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
 import { installSharedIdentity } from "./identity";
-import { type LayerNormBackwardFn, type LayerNormForwardFn, layerNormBackwardFn, layerNormForwardFn } from "./layer-norm";
+import { type LayerNormBackwardFn, type LayerNormForwardFn, layerNormBackwardFn, layerNormForwardFn, layerNormParamGradsFn } from "./layer-norm";
 import { type RowsFn, columnSumsFn, copyRowsFn, gatherRowsFn, mulRowsFn, scatterAddRowsFn, scatterRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type ResidualAddFn, residualAddFn } from "./residual-add";
 import { type SoftmaxRowsFn, softmaxRowsFn } from "./softmax";
@@ -101,7 +101,7 @@ export function fusedEnabled(): boolean {
   throw new Error(`INSTABILITY_FUSED=${v} is not a switch: use 1 (fused kernels, the default) or 0 (composite tfjs ops)`);
 }
 
-const kernelFns = (fma: boolean): Fn[] => [gemmFn(fma ? GEMM_FMA : GEMM_PLAIN), gemmFn(fma ? GEMM_FMA_12 : GEMM_PLAIN_12, "gemm12"), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), gatherRowsFn(), scatterRowsFn(), scatterAddRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), adamwFn(), sumSquaresFn(), residualAddFn()];
+const kernelFns = (fma: boolean): Fn[] => [gemmFn(fma ? GEMM_FMA : GEMM_PLAIN), gemmFn(fma ? GEMM_FMA_12 : GEMM_PLAIN_12, "gemm12"), packPanelsFn(), softmaxRowsFn(), copyRowsFn(), gatherRowsFn(), scatterRowsFn(), scatterAddRowsFn(), transposeRowsFn(), mulRowsFn(), softmaxGradRowsFn(), columnSumsFn(), geluForwardFn(), geluBackwardFn(), dropoutMaskFn(), layerNormForwardFn(), layerNormBackwardFn(), layerNormBackwardFn(false), layerNormParamGradsFn(), adamwFn(), sumSquaresFn(), residualAddFn()];
 
 /**
  * Instantiates a module of `fns` on `memory`. Node 20's V8 (11.3) has relaxed SIMD (a finished

@@ -3,9 +3,10 @@
 // sums of the parameter gradients); rows of a multiple of 4 floats. Results agree with
 // layer-norm.ts's float32 composite op to rounding (test/model/fusedOps.test.ts).
 import * as tf from "@tensorflow/tfjs";
-import { fusedKernels } from "../kernels/runtime";
+import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
-import { overElements } from "../kernels/split";
+import { overElements, splitRange, threadsFor } from "../kernels/split";
+import type { Call } from "../kernels/tasks";
 
 const FORWARD = "InstabilityLayerNorm";
 const BACKWARD = "InstabilityLayerNormGrad";
@@ -19,8 +20,7 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const outs = [fk.output([n, d]), fk.output([n, d]), fk.output([n])];
   const [x, g, b] = [inputs.x, inputs.gamma, inputs.beta].map((t) => fk.ptr(t));
   const [y, xh, rs] = outs.map((t) => fk.ptr(t));
-  // Rows are independent: threads split them. (The backward sums dγ and dβ over rows in order, so
-  // it stays on one thread.)
+  // Rows are independent: threads split them.
   const row = 4 * d;
   overElements(fk, n, 1, 4 * d, "layerNormForward", fk.layerNormForward, (r, rows) => [x + r * row, g, b, y + r * row, xh + r * row, rs + 4 * r, rows, d, attrs.eps as number]);
   return outs;
@@ -33,8 +33,30 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const outs = [fk.output([n, d]), fk.output([d]), fk.output([d])];
   const [dy, xh, rs, g] = [inputs.dy, inputs.xhat, inputs.rstd, inputs.gamma].map((t) => fk.ptr(t));
   const [dx, dg, db] = outs.map((t) => fk.ptr(t));
-  fk.layerNormBackward(dy, xh, rs, g, dx, dg, db, n, d);
+  layerNormBackward(fk, dy, xh, rs, g, dx, dg, db, n, d);
   return outs;
+}
+
+/** Work units per element of the backward, for splitting between threads (two passes over a row, then dγ and dβ). */
+const BACKWARD_COST = 6;
+
+/**
+ * LayerNorm's backward at byte addresses (kernels/layer-norm.ts): on one thread one call; split,
+ * each thread computes dx for its rows (then `rowsThen(r0, rows)`'s calls) and dγ, dβ for its
+ * columns, every column summed over the rows in order on one thread: the same bytes.
+ */
+export function layerNormBackward(fk: FusedKernels, dy: number, xh: number, rs: number, g: number, dx: number, dg: number, db: number, n: number, d: number, rowsThen: (r0: number, rows: number) => Call[] = () => []): void {
+  const threads = threadsFor(fk.threads(), n * d * BACKWARD_COST);
+  if (threads === 1) {
+    fk.layerNormBackward(dy, xh, rs, g, dx, dg, db, n, d);
+    return fk.parallel([rowsThen(0, n)]);
+  }
+  const [row, rowRanges, colRanges] = [4 * d, splitRange(n, threads), splitRange(d, threads, 4)];
+  fk.parallel(rowRanges.map(([r0, rows], t) => [
+    { task: "layerNormBackwardRows", args: [dy + r0 * row, xh + r0 * row, rs + 4 * r0, g, dx + r0 * row, 0, 0, rows, d] },
+    ...rowsThen(r0, rows),
+    ...(t < colRanges.length ? [{ task: "layerNormParamGrads", args: [dy + 4 * colRanges[t][0], xh + 4 * colRanges[t][0], dg + 4 * colRanges[t][0], db + 4 * colRanges[t][0], n, row, colRanges[t][1]] }] : []),
+  ]));
 }
 
 const registerOnce = registerWasmKernelsOnce({ [FORWARD]: forwardKernel, [BACKWARD]: backwardKernel });

@@ -4,21 +4,21 @@
 // kernels, on the main thread alone) and recorded them on the tape beside the LayerNorm: the
 // forward splits rows between threads, each computing its rows' x ⊙ mask + r (kernels/residual-add.ts)
 // and their LayerNorm; the backward runs LayerNorm's backward, whose dx is the residual's gradient,
-// and x's is that ⊙ mask, split by elements. The same float32 operations as the ops it replaces,
+// and x's is that ⊙ mask, each thread on its rows of both (and on its columns of dγ and dβ). The same float32 operations as the ops it replaces,
 // so the same bytes (test/model/residualLayerNorm.test.ts).
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "../kernels/runtime";
-import { overElements, splitRange, threadsFor } from "../kernels/split";
+import { splitRange, threadsFor } from "../kernels/split";
 import { customGrad } from "./custom-grad";
 import { applyDropoutMask } from "./dropout";
 import { layerNorm } from "./layer-norm";
+import { layerNormBackward } from "./layer-norm-fused";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
 
 const FORWARD = "InstabilityResidualLayerNorm";
 const BACKWARD = "InstabilityResidualLayerNormGrad";
 /** Work units per element for splitting between threads (the add, then LayerNorm's passes). */
 const FORWARD_COST = 5;
-const MUL_COST = 1;
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, unknown> };
 
@@ -50,13 +50,14 @@ function backwardKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const outs = [fk.output([n, d]), fk.output([n, d]), fk.output([d]), fk.output([d])];
   const [dy, xh, rs, g] = [inputs.dy, inputs.xhat, inputs.rstd, inputs.gamma].map((t) => fk.ptr(t));
   const [dx, dr, dg, db] = outs.map((t) => fk.ptr(t));
-  fk.layerNormBackward(dy, xh, rs, g, dr, dg, db, n, d); // dγ, dβ summed over rows in order: one thread
-  if (inputs.mask) {
-    const mask = fk.ptr(inputs.mask);
-    overElements(fk, n * d, 4, MUL_COST, "mulRows", fk.mulRows, (e, count) => [dr + 4 * e, 0, mask + 4 * e, 0, dx + 4 * e, 0, 1, count]);
-  } else {
-    fk.f32().copyWithin(dx >> 2, dr >> 2, (dr >> 2) + n * d);
-  }
+  const mask = inputs.mask ? fk.ptr(inputs.mask) : 0;
+  // each thread's rows of dx = dr ⊙ mask (or dr) right after its rows of dr
+  const at = (p: number, r0: number) => p + r0 * 4 * d;
+  layerNormBackward(fk, dy, xh, rs, g, dr, dg, db, n, d, (r0, rows) => [
+    mask
+      ? { task: "mulRows", args: [at(dr, r0), 0, at(mask, r0), 0, at(dx, r0), 0, 1, rows * d] }
+      : { task: "copyRows", args: [at(dr, r0), 4 * d, at(dx, r0), 4 * d, rows, d] },
+  ]);
   return outs;
 }
 

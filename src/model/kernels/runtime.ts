@@ -13,6 +13,7 @@ import { GEMM_FMA, GEMM_FMA_12, GEMM_PLAIN, GEMM_PLAIN_12, type GemmFn, type Pac
 import { type DropoutMaskFn, dropoutMaskFn } from "./dropout";
 import { type GeluBackwardFn, type GeluForwardFn, geluBackwardFn, geluForwardFn } from "./gelu";
 import { installSharedIdentity } from "./identity";
+import { installThreadedAdd } from "./threaded-add";
 import { type LayerNormBackwardFn, type LayerNormForwardFn, layerNormBackwardFn, layerNormForwardFn, layerNormParamGradsFn } from "./layer-norm";
 import { type RowsFn, columnSumsFn, copyRowsFn, gatherRowsFn, mulRowsFn, scatterAddRowsFn, scatterRowsFn, softmaxGradRowsFn, transposeRowsFn } from "./rows";
 import { type ResidualAddFn, residualAddFn } from "./residual-add";
@@ -170,6 +171,7 @@ export function fusedKernels(): FusedKernels | null {
   try {
     const { module, exports } = compileKernels(memory);
     installSharedIdentity();
+    installThreadedAdd(fusedKernels);
     let view = new Float32Array(memory.buffer);
     cached = {
       backend,

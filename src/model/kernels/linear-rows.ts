@@ -65,7 +65,7 @@ function zeroGaps(f32: Float32Array, p: number, cols: number, table: Int32Array,
  * listed rows in all) as blocks [i0, i1, col, width]: listed rows [i0, i1) and columns
  * [col, col + width) of an N-column output. Whole tiles one after another make one block.
  */
-export function unitBlocks(u0: number, u1: number, parts: number, tile: number, T: number, N: number): [number, number, number, number][] {
+function unitBlocks(u0: number, u1: number, parts: number, tile: number, T: number, N: number): [number, number, number, number][] {
   const w = N / parts;
   const out: [number, number, number, number][] = [];
   for (let u = u0; u < u1; ) {

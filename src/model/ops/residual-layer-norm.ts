@@ -4,8 +4,8 @@
 // kernels, on the main thread alone) and recorded them on the tape beside the LayerNorm: the
 // forward splits rows between threads, each computing its rows' x ⊙ mask + r (kernels/residual-add.ts)
 // and their LayerNorm; the backward runs LayerNorm's backward, whose dx is the residual's gradient,
-// and x's is that ⊙ mask, each thread on its rows of both (and on its columns of dγ and dβ). The same float32 operations as the ops it replaces,
-// so the same bytes (test/model/residualLayerNorm.test.ts).
+// and x's is that ⊙ mask, each thread on its rows of both (and on its columns of dγ and dβ). The
+// same float32 operations as the ops it replaces, so the same bytes (test/model/residualLayerNorm.test.ts).
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "../kernels/runtime";
 import { splitRange, threadsFor } from "../kernels/split";

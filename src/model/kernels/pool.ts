@@ -30,11 +30,13 @@ export const ERROR_BYTES = 1024;
 /**
  * How long the dispatching thread polls for the workers' lists to end before it sleeps in
  * Atomics.wait. It has nothing else to do meanwhile, and a thread woken from a futex starts late in
- * a VM (0.1–0.3 ms): polling by count (20,000 loads, 0.2–0.8 ms) left the MiniLM step's main thread
- * asleep 74 times a step, mostly after a linear layer's rows, where the range with the odd tile
- * runs ~0.3 ms longer. A worker pre-empted for longer than this lets the main thread sleep.
+ * a VM (0.1–0.3 ms, at times far more): polling by count (20,000 loads, 0.2–0.8 ms) left the MiniLM
+ * step's main thread asleep 74 times a step (paired step 0.90–0.96 with 5 ms), and 5 ms still 1–3
+ * times, after a worker's vCPU stalled (30 ms: paired 0.97–0.98; the spam shape 0.99–1.02). Only a
+ * worker held up longer than this lets the main thread sleep. Threads beyond the cores (never a
+ * sweep's, which gives workers × threads ≤ cores) would lose the polled time to it.
  */
-export const MAIN_SPIN_MS = 5;
+export const MAIN_SPIN_MS = 30;
 /**
  * How long a worker polls for the next dispatch before it sleeps in Atomics.wait. A worker woken
  * from a futex starts tens to hundreds of µs late (in a VM, the vCPU itself has to be woken), and

@@ -32,10 +32,10 @@ function run(f: (x: tf.Tensor2D, r: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D)
   });
 }
 
-test("fused residual LayerNorm = layerNorm(x ⊙ mask + r) byte for byte, forward and gradients, 1–3 threads, with and without a mask", async (t) => {
+// 2 rows: fewer row ranges than threads; 8 columns: fewer column ranges (dγ, dβ) than threads
+for (const [n, d] of [[37, 48], [2, 48], [37, 8]]) test(`fused residual LayerNorm = layerNorm(x ⊙ mask + r) byte for byte, forward and gradients, 1–3 threads, with and without a mask (${n} × ${d})`, async (t) => {
   await initBackend();
   if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
-  const [n, d] = [37, 48];
   const inputs: [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D] = [randn([n, d], 1), randn([n, d], 2), randn([1, d], 3).reshape([d]), randn([1, d], 4).reshape([d])];
   const weights = randn([n, d], 5);
   const eps = 1e-12;

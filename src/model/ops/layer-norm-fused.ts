@@ -52,11 +52,19 @@ export function layerNormBackward(fk: FusedKernels, dy: number, xh: number, rs: 
     return fk.parallel([rowsThen(0, n)]);
   }
   const [row, rowRanges, colRanges] = [4 * d, splitRange(n, threads), splitRange(d, threads, 4)];
-  fk.parallel(rowRanges.map(([r0, rows], t) => [
-    { task: "layerNormBackwardRows", args: [dy + r0 * row, xh + r0 * row, rs + 4 * r0, g, dx + r0 * row, 0, 0, rows, d] },
-    ...rowsThen(r0, rows),
-    ...(t < colRanges.length ? [{ task: "layerNormParamGrads", args: [dy + 4 * colRanges[t][0], xh + 4 * colRanges[t][0], dg + 4 * colRanges[t][0], db + 4 * colRanges[t][0], n, row, colRanges[t][1]] }] : []),
-  ]));
+  // either split can have fewer ranges than threads (few rows, or few columns): every range gets a list
+  fk.parallel(Array.from({ length: Math.max(rowRanges.length, colRanges.length) }, (_, t): Call[] => {
+    const calls: Call[] = [];
+    if (t < rowRanges.length) {
+      const [r0, rows] = rowRanges[t];
+      calls.push({ task: "layerNormBackwardRows", args: [dy + r0 * row, xh + r0 * row, rs + 4 * r0, g, dx + r0 * row, 0, 0, rows, d] }, ...rowsThen(r0, rows));
+    }
+    if (t < colRanges.length) {
+      const [c0, cols] = colRanges[t];
+      calls.push({ task: "layerNormParamGrads", args: [dy + 4 * c0, xh + 4 * c0, dg + 4 * c0, db + 4 * c0, n, row, cols] });
+    }
+    return calls;
+  }));
 }
 
 const registerOnce = registerWasmKernelsOnce({ [FORWARD]: forwardKernel, [BACKWARD]: backwardKernel });

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const { batch, labels } = randomBatch(shape, 1);
   const vars = [...model.trainableVariables().values()];
   const t = { forward: 0, backward: 0, norm: 0, adamw: 0, evalForward: 0 };
-    const run = (i: number, timed: boolean) => {
+  const run = (i: number, timed: boolean) => {
     const t0 = now();
     // Forward alone (no tape): what evaluation pays.
     tf.tidy(() => model.forward(batch, { training: false }).logits.dataSync());
@@ -75,22 +75,18 @@ async function main(): Promise<void> {
   const runKernel = engine.runKernel;
   let depth = 0;
   engine.runKernel = function (this: unknown, ...args: unknown[]) {
-    if (depth++ > 0) {
-      try {
-        return runKernel.apply(this, args);
-      } finally {
-        depth--;
-      }
-    }
+    const outermost = depth++ === 0;
     const t0 = performance.now();
     try {
       return runKernel.apply(this, args);
     } finally {
       depth--;
-      const e = byName.get(String(args[0])) ?? { ms: 0, calls: 0 };
-      e.ms += performance.now() - t0;
-      e.calls++;
-      byName.set(String(args[0]), e);
+      if (outermost) {
+        const e = byName.get(String(args[0])) ?? { ms: 0, calls: 0 };
+        e.ms += performance.now() - t0;
+        e.calls++;
+        byName.set(String(args[0]), e);
+      }
     }
   };
   const kernelSteps = Math.max(1, steps);

@@ -40,8 +40,8 @@ export function installThreadedAdd(kernels: () => AddKernels | null): void {
     kernelFunc: ((args: { inputs: { a: tf.TensorInfo; b: tf.TensorInfo } }) => {
       const { a, b } = args.inputs;
       const fk = kernels();
-      const n = a.shape.reduce((p, q) => p * q, 1);
-      const same = a.dtype === "float32" && b.dtype === "float32" && a.shape.length === b.shape.length && a.shape.every((s, i) => s === b.shape[i]);
+      const n = tf.util.sizeFromShape(a.shape);
+      const same = a.dtype === "float32" && b.dtype === "float32" && tf.util.arraysEqual(a.shape, b.shape);
       if (!fk || !same || n % 4 !== 0 || threadsFor(fk.threads(), n * ADD_COST) < 2) return tfjsAdd(args);
       const out = fk.output(a.shape);
       const [pa, pb, po] = [fk.ptr(a), fk.ptr(b), fk.ptr(out)];

@@ -13,7 +13,8 @@
 // library, every round also runs our own SIMD gemm (INSTABILITY_BLAS=0) on every core, reported
 // beside it.
 // The sides alternate over rounds (rounds.ts) and ratios are of medians: one run of each side
-// flipped a ratio between 1.96× and 2.08× within ten minutes.
+// flipped a ratio between 1.96× and 2.08× within ten minutes. The headline ratio is printed round
+// by round too (a round's runs follow each other), so a reader sees how far the drift moves it.
 // BENCH_TORCH_LIBRARY_PATH: see torch-env.ts.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -40,6 +41,8 @@ interface Timing {
   /** PyTorch's own clock, started after `import torch` (the headline before the eighth session). */
   script_wall_s?: number;
   blas?: string;
+  /** The round it ran in (0-based). */
+  round?: number;
 }
 
 function tfjsRun(fused: string, threads: number, blas?: string): Timing | string {
@@ -89,7 +92,7 @@ for (let round = 0; round < rounds; round++) {
     for (const threads of round % 2 === 0 ? [...COUNTS].reverse() : COUNTS) {
       const t = side === "tfjs" ? tfjsRun("1", threads) : torchRun(threads);
       process.stdout.write(`  round ${round + 1} ${side === "tfjs" ? "tfjs fused" : "pytorch   "} ${threads} thread${threads > 1 ? "s" : " "} ${fmt(t)}\n`);
-      if (typeof t !== "string") runs[side].set(threads, [...(runs[side].get(threads) ?? []), t]);
+      if (typeof t !== "string") runs[side].set(threads, [...(runs[side].get(threads) ?? []), { ...t, round }]);
     }
     if (side === "tfjs" && blas) {
       const t = tfjsRun("1", THREADS, "0");
@@ -111,6 +114,10 @@ if (torchBest && !Number.isNaN(ours)) {
   const best = `pytorch best (${torchBest.threads} thread${torchBest.threads > 1 ? "s" : ""})`;
   process.stdout.write(`  pytorch's BLAS: ${runs.pytorch.get(torchBest.threads)?.[0]?.blas ?? "?"}\n`);
   process.stdout.write(`  wall time fused (${THREADS} threads)/${best}, process to process, medians: ${(ours / torchBest.wall).toFixed(2)}×  (target ≤ 0.8×)\n`);
+  // The same ratio round by round (a round's runs follow each other): how far the machine's drift moves it.
+  const torchByRound = new Map((runs.pytorch.get(torchBest.threads) ?? []).map((t) => [t.round, t.wall_s]));
+  const perRound = (runs.tfjs.get(THREADS) ?? []).flatMap((t) => (torchByRound.has(t.round) ? [t.wall_s / torchByRound.get(t.round)!] : []));
+  if (perRound.length > 1) process.stdout.write(`  the same, round by round: ${perRound.map((r) => `${r.toFixed(2)}×`).join(", ")} (${perRound.filter((r) => r <= 0.8).length} of ${perRound.length} at ≤ 0.8×)\n`);
   const script = medianOf(runs.pytorch.get(torchBest.threads), "script_wall_s");
   process.stdout.write(`  the same against ${best}'s own clock after import torch (${script.toFixed(1)} s): ${(ours / script).toFixed(2)}×\n`);
   const gemm = medianOf(ourGemm, "wall_s");

@@ -131,6 +131,57 @@ test("fused first-query attention = composite first-query attention, and the fir
   }
 });
 
+// Exact, not close: the products stop at each example's last real key (the keys after it add exact
+// zeros), so an example's numbers are the same bytes in any padded batch as alone; a batch with an
+// example of one token also checks S = 1 alone (its head wrote past ctx and read dy with the wrong
+// stride before). Too few keys kept fails the comparisons with the composite op above.
+test("fused attention skips an example's keys past its last real one: its outputs and gradients in a padded batch are its bytes alone", async (t) => {
+  await initBackend();
+  if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");
+  const bytes = (x: tf.Tensor) => new Uint8Array((x.dataSync() as Float32Array).slice().buffer);
+  // S = 29: heads through scratch; S = 32: in place. Lengths from 1 to S; the longest sets P.
+  for (const [S, lengths] of [[29, [29, 5, 17, 9, 1]], [32, [12, 32, 25, 8, 31]]] as const) {
+    const [B, A, d] = [lengths.length, 2, 8];
+    const H = A * d;
+    const attn = new Int32Array(B * S);
+    lengths.forEach((len, b) => attn.fill(1, b * S, b * S + len));
+    const mask = additiveAttentionMask(attn, B, S);
+    // padded rows of q, k, v are not zero: what a padded key holds must not matter
+    const [q, k, v] = [randn([S * B, H], 21), randn([S * B, H], 22), randn([S * B, H], 23)];
+    const weights = tf.tidy(() => tf.mul(randn([S * B, H], 24), tf.tensor2d(Array.from({ length: S * B }, (_, i) => (Math.floor(i / B) < lengths[i % B] ? 1 : 0)), [S * B, 1])));
+    for (const rate of [0, 0.3]) {
+      const drop = rate > 0 ? dropoutMask([S, B * A, S], rate, 31) : null;
+      // the loss reads real query rows only, as the encoder's next layer does
+      const batchOp = (qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor) => multiHeadAttention(qq as tf.Tensor2D, kk as tf.Tensor2D, vv as tf.Tensor2D, mask, { batchSize: B, seqLength: S, numHeads: A }, drop);
+      withFused(true, () => {
+        const ctx = batchOp(q, k, v);
+        const [dq, dk, dv] = tf.grads((qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor) => tf.sum(tf.mul(batchOp(qq, kk, vv), weights)))([q, k, v]);
+        lengths.forEach((len, b) => {
+          const where = `S=${S} dropout ${rate}, example ${b} of length ${len}`;
+          // its rows s < n (copied in JS: the rows of example b are B apart)
+          const rowsOf = (x: tf.Tensor, n: number) => {
+            const all = x.dataSync() as Float32Array;
+            const out = new Float32Array(n * H);
+            for (let s = 0; s < n; s++) out.set(all.subarray((s * B + b) * H, (s * B + b + 1) * H), s * H);
+            return tf.tensor2d(out, [n, H]);
+          };
+          const alone = { mask: additiveAttentionMask(new Int32Array(len).fill(1), 1, len), drop: drop ? tf.slice(drop, [0, b * A, 0], [len, A, len]) : null };
+          const aloneOp = (qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor) => multiHeadAttention(qq as tf.Tensor2D, kk as tf.Tensor2D, vv as tf.Tensor2D, alone.mask, { batchSize: 1, seqLength: len, numHeads: A }, alone.drop);
+          const [qb, kb, vb, wb] = [q, k, v, weights].map((x) => rowsOf(x, len));
+          assert.deepEqual(bytes(aloneOp(qb, kb, vb)), bytes(rowsOf(ctx, len)), `${where}: ctx`);
+          const [dqb, dkb, dvb] = tf.grads((qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor) => tf.sum(tf.mul(aloneOp(qq, kk, vv), wb)))([qb, kb, vb]);
+          assert.deepEqual(bytes(dqb), bytes(rowsOf(dq, len)), `${where}: dq`);
+          assert.deepEqual(bytes(dkb), bytes(rowsOf(dk, len)), `${where}: dk`);
+          assert.deepEqual(bytes(dvb), bytes(rowsOf(dv, len)), `${where}: dv`);
+          // its padded keys take no gradient: +0, every byte
+          const padded = (x: tf.Tensor) => new Uint8Array((x.dataSync() as Float32Array).slice().buffer).filter((_, i) => Math.floor(i / (4 * H)) % B === b && Math.floor(i / (4 * H * B)) >= len);
+          for (const [name, g] of [["dk", dk], ["dv", dv]] as const) assert.ok(padded(g).every((x) => x === 0), `${where}: ${name} of padded keys`);
+        });
+      });
+    }
+  }
+});
+
 test("fused linear = composite linear (x·Wᵀ + b and its three gradients), more rows than one K-block, rows not a multiple of 4", async (t) => {
   await initBackend();
   if (!fusedKernels()) return t.skip("no fused kernels on this backend (they need wasm with SIMD)");

@@ -75,6 +75,31 @@ function scatterHead(k: HeadKernels, src: number, x: number, b: number, h: numbe
   k.copyRows(src << 2, d * 4, (x + b * H + h * d) << 2, B * H * 4, S, d);
 }
 
+/**
+ * Keys of example b that a product must cover: its last unmasked key + 1, rounded up to the gemm's
+ * 8 columns (at most P). Keys after it are padding: their probabilities are exactly 0 (exp of a
+ * score near −1e9), so every term they add to a sum (ctx, dv, dk, dq, Σ dP⊙P) is an exact zero and
+ * every number of theirs (a probability, dv's and dk's rows) is +0: the products and the softmax
+ * stop there, and those numbers are written as zeros — the same bytes as over all P keys, in
+ * about length / longest of the work where a batch's examples differ in length (SST-2's batches of
+ * 16: 42% of the keys; RTE's 63%; spam's ~80%).
+ */
+function keysOf(f: Float32Array, mask: number, b: number, D: Dims): number {
+  if (mask === 0) return D.P; // no mask given: every key
+  let last = D.S - 1;
+  while (last > 0 && f[mask + b * D.S + last] <= PADDED) last--;
+  return Math.min(D.P, Math.ceil((last + 1) / 8) * 8);
+}
+
+/** An additive mask at or below this is a padded key (the encoder's are −1e9; exp(−1e4) is 0 in float32 many times over). */
+const PADDED = -1e4;
+
+/** Rows [from, to) of head (b, h) of x [S·B, H], zeroed. */
+function zeroHeadRows(f: Float32Array, x: number, b: number, h: number, D: Dims, from: number, to: number): void {
+  const { at, row } = headRows(x, b, h, D);
+  for (let s = from; s < to; s++) f.fill(0, at + s * row, at + s * row + D.d);
+}
+
 /** Head (b, h) of x [S·B, H] in place: its first float and its row stride (floats). */
 function headRows(x: number, b: number, h: number, D: Dims): { at: number; row: number } {
   return { at: x + b * D.H + h * D.d, row: D.B * D.H };
@@ -83,16 +108,20 @@ function headRows(x: number, b: number, h: number, D: Dims): { at: number; row: 
 /**
  * Head (b, h) of x [S·B, H] (or the first-position rows [B, H] when M = 1) = alpha · A · src for
  * A [M, K] (byte address a, strides sam, sak, sap) and src [K, d] (rows d apart): written in
- * place when direct, else through the scratch `out`.
+ * place when direct, else through the scratch `out`; only its first `rows` rows computed (M = P
+ * otherwise: the rest zeroed).
  */
 function gemmToHead(
   k: HeadKernels, a: number, sam: number, sak: number, sap: number, src: number, out: number, x: number,
-  b: number, h: number, D: Dims, M: number, K: number, alpha: number, direct: boolean,
+  b: number, h: number, D: Dims, M: number, K: number, alpha: number, direct: boolean, rows = M,
 ): void {
   const { d } = D;
   const dst = direct ? headRows(x, b, h, D) : { at: out, row: d };
-  k.gemm(a, sam, sak, sap, src << 2, d * 4, 32, dst.at << 2, dst.row * 4, 0, 0, M, d, K, alpha);
-  if (!direct) scatterHead(k, out, x, b, h, D);
+  k.gemm(a, sam, sak, sap, src << 2, d * 4, 32, dst.at << 2, dst.row * 4, 0, 0, rows, d, K, alpha);
+  if (!direct) {
+    k.f32().fill(0, out + rows * d, out + M * d);
+    scatterHead(k, out, x, b, h, D);
+  } else if (rows < M) zeroHeadRows(k.f32(), x, b, h, D, rows, Math.min(M, D.S));
 }
 
 /** The forward of pairs c0 ≤ c < c1 (c = b·A + h), with `scratch` floats of forwardScratch(D). */
@@ -117,21 +146,24 @@ export function forwardPairs(k: HeadKernels, T: HeadTensors, D: Dims, scratch: n
     if (!direct) gatherHead(k, T.q, qs, b, h, D, false);
     gatherHead(k, T.k, kt, b, h, D, true);
     gatherHead(k, T.v, vs, b, h, D, false);
-    // scores [PQ, P] = scale · q · kt
-    k.gemm(qh.at << 2, qh.row * 4, 4, qh.row * 16, kt << 2, P * 4, 32, sc << 2, P * 4, 0, 0, PQ, P, d, scale);
+    const K = keysOf(f, T.mask, b, D); // keys after K: padding (keysOf)
+    // scores [Q, K] = scale · q · kt (rows ≥ Q, padding, are not read)
+    k.gemm(qh.at << 2, qh.row * 4, 4, qh.row * 16, kt << 2, P * 4, 32, sc << 2, P * 4, 0, 0, Q, K, d, scale);
     const base = c * PQ * P;
-    // probs rows < Q = softmax(scores + mask) (padded keys masked too); rows ≥ Q zero
-    k.softmaxRows(sc << 2, P * 4, mrow << 2, (T.probs + base) << 2, Q, P);
+    // probs rows < Q = softmax(scores + mask) (padded keys masked too), columns ≥ K and rows ≥ Q zero
+    k.softmaxRows(sc << 2, P * 4, mrow << 2, (T.probs + base) << 2, Q, K);
+    for (let i = 0; i < Q && K < P; i++) f.fill(0, T.probs + base + i * P + K, T.probs + base + i * P + P);
     f.fill(0, T.probs + base + Q * P, T.probs + base + PQ * P);
     if (T.dropMask) {
       // dropped = probs ⊙ mask on the Q × seq block (the mask's row (i, c) is at (i·n + c)·S)
-      k.mulRows((T.probs + base) << 2, P * 4, (T.dropMask + c * S) << 2, n * S * 4, (T.dropped + base) << 2, P * 4, Q, S);
-      for (let i = 0; i < Q; i++) f.fill(0, T.dropped + base + i * P + S, T.dropped + base + i * P + P);
+      const cols = Math.min(S, K);
+      k.mulRows((T.probs + base) << 2, P * 4, (T.dropMask + c * S) << 2, n * S * 4, (T.dropped + base) << 2, P * 4, Q, cols);
+      for (let i = 0; i < Q; i++) f.fill(0, T.dropped + base + i * P + cols, T.dropped + base + i * P + P);
       f.fill(0, T.dropped + base + Q * P, T.dropped + base + PQ * P);
     }
-    // ctx head [PQ, d] = dropped · vs
+    // ctx head [Q, d] = dropped · vs (in place, a head has Q rows: PQ = 8 > Q = S = 1 wrote past them)
     const ch = direct ? headRows(T.ctx, b, h, D) : { at: cs, row: d };
-    k.gemm((T.dropped + base) << 2, P * 4, 4, P * 16, vs << 2, d * 4, 32, ch.at << 2, ch.row * 4, 0, 0, PQ, d, P, 1);
+    k.gemm((T.dropped + base) << 2, P * 4, 4, P * 16, vs << 2, d * 4, 32, ch.at << 2, ch.row * 4, 0, 0, Q, d, K, 1);
     if (!direct) scatterHead(k, cs, T.ctx, b, h, D);
   }
 }
@@ -143,7 +175,7 @@ export function backwardPairs(k: HeadKernels, T: HeadTensors, D: Dims, scratch: 
   const dys = scratch, vt = dys + P * d, ks = vt + P * d, qs = ks + P * d, out = qs + P * d;
   const ds = out + P * d;
   const direct = S === P;
-  const oneQuery = Q === 1;
+  const oneQuery = PQ === 1; // first query only (not S = 1: its head is P = 8 rows of scratch)
   for (let c = c0; c < c1; c++) {
     const [b, h] = [Math.floor(c / A), c % A];
     const base = c * PQ * P;
@@ -154,17 +186,18 @@ export function backwardPairs(k: HeadKernels, T: HeadTensors, D: Dims, scratch: 
     gatherHead(k, T.v, vt, b, h, D, true);
     gatherHead(k, T.k, ks, b, h, D, false);
     if (!oneQuery) gatherHead(k, T.q, qs, b, h, D, false);
+    const K = keysOf(k.f32(), T.mask, b, D); // keys after K: padding, their dv and dk rows zero (keysOf)
     // dv [P, d] = droppedᵀ · dy
-    gemmToHead(k, (T.dropped + base) << 2, 4, P * 4, 16, dyh, out, T.dv, b, h, D, P, PQ, 1, direct);
-    // d(dropped) [PQ, P] = dy · vᵀ
-    k.gemm(dyh << 2, d * 4, 4, d * 16, vt << 2, P * 4, 32, ds << 2, P * 4, 0, 0, PQ, P, d, 1);
+    gemmToHead(k, (T.dropped + base) << 2, 4, P * 4, 16, dyh, out, T.dv, b, h, D, P, PQ, 1, direct, K);
+    // d(dropped) [PQ, K] = dy · vᵀ
+    k.gemm(dyh << 2, d * 4, 4, d * 16, vt << 2, P * 4, 32, ds << 2, P * 4, 0, 0, PQ, K, d, 1);
     // dprobs = d(dropped) ⊙ mask;  dscores = probs ⊙ (dprobs − Σ_j dprobs ⊙ probs)
     // (ds rows ≥ Q and columns ≥ S are zero: dy and vᵀ are zero-padded)
-    if (T.dropMask) k.mulRows(ds << 2, P * 4, (T.dropMask + c * S) << 2, n * S * 4, ds << 2, P * 4, Q, S);
-    k.softmaxGradRows(ds << 2, P * 4, (T.probs + base) << 2, P * 4, Q, P);
+    if (T.dropMask) k.mulRows(ds << 2, P * 4, (T.dropMask + c * S) << 2, n * S * 4, ds << 2, P * 4, Q, Math.min(S, K));
+    k.softmaxGradRows(ds << 2, P * 4, (T.probs + base) << 2, P * 4, Q, K);
     // dq = scale · dscores · k;  dk = scale · dscoresᵀ · q
-    gemmToHead(k, ds << 2, P * 4, 4, P * 16, ks, out, T.dq, b, h, D, PQ, P, scale, direct || oneQuery);
-    gemmToHead(k, ds << 2, 4, P * 4, 16, qh, out, T.dk, b, h, D, P, PQ, scale, direct);
+    gemmToHead(k, ds << 2, P * 4, 4, P * 16, ks, out, T.dq, b, h, D, PQ, K, scale, direct || oneQuery, Q); // ds rows ≥ Q are zero
+    gemmToHead(k, ds << 2, 4, P * 4, 16, qh, out, T.dk, b, h, D, P, PQ, scale, direct, K);
   }
 }
 

@@ -11,7 +11,8 @@
 // [batch·heads, P, P] with zeros outside the seq × seq block. When seq is a multiple of 8 there is
 // no padding, and the products read q and write ctx, dq, dk, dv in place (rows B·H apart)
 // instead of copying them through scratch; the operands that must be contiguous or transposed
-// (kᵀ, v, dy, k, q as B) are still copied.
+// (kᵀ, v, dy, k, q as B) are still copied. Each example's products stop at its last real key
+// (kernels/attention-heads.ts keysOf; the backward reads the additive mask for it too).
 //
 // With `firstQueryOnly` only the first position queries (a classifier's last layer, whose loss
 // reads only the first token): q, ctx, dq and the upstream dy are [batch, hidden], row b; k, v, dk,
@@ -84,18 +85,18 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   return dropMask ? [ctx, probs, dropped] : [ctx, probs];
 }
 
-// inputs dy, q, k, v [S·B, H], probs, dropped [B·A, PQ, P], dropMask (optional) → dq, dk, dv
-// (dy, q and dq are [Q·B, H]).
+// inputs dy, q, k, v [S·B, H], probs, dropped [B·A, PQ, P], mask [B·S] additive, dropMask
+// (optional) → dq, dk, dv (dy, q and dq are [Q·B, H]).
 function backwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const fk = fusedKernels()!;
-  const { dy, q, k, v, probs, dropped, dropMask } = inputs;
+  const { dy, q, k, v, probs, dropped, mask, dropMask } = inputs;
   const D = dims(attrs, q.shape[1]);
   const { B, S, H, Q } = D;
   const dq = fk.output([Q * B, H]);
   const dk = fk.output([S * B, H]);
   const dv = fk.output([S * B, H]);
   const [dyp, qp, kp, vp, pr, dr, dqp, dkp, dvp] = [dy, q, k, v, probs, dropped, dq, dk, dv].map((t) => fk.ptr(t) >> 2);
-  const T: HeadTensors = { q: qp, k: kp, v: vp, mask: 0, probs: pr, dropped: dr, dropMask: dropMask ? fk.ptr(dropMask) >> 2 : 0, ctx: 0, dy: dyp, dq: dqp, dk: dkp, dv: dvp };
+  const T: HeadTensors = { q: qp, k: kp, v: vp, mask: fk.ptr(mask) >> 2, probs: pr, dropped: dr, dropMask: dropMask ? fk.ptr(dropMask) >> 2 : 0, ctx: 0, dy: dyp, dq: dqp, dk: dkp, dv: dvp };
   overPairs(fk, D, T, backwardScratch(D), "attentionBackwardPairs");
   return [dq, dk, dv];
 }
@@ -118,10 +119,10 @@ export function fusedAttentionForward(
 }
 
 export function fusedAttentionBackward(
-  dy: tf.Tensor, q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, probs: tf.Tensor, dropped: tf.Tensor, dropMask: tf.Tensor | null,
+  dy: tf.Tensor, q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, probs: tf.Tensor, dropped: tf.Tensor, mask: tf.Tensor, dropMask: tf.Tensor | null,
   attrs: AttentionAttrs,
 ): tf.Tensor[] {
-  const inputs: Record<string, tf.Tensor> = { dy, q, k, v, probs, dropped };
+  const inputs: Record<string, tf.Tensor> = { dy, q, k, v, probs, dropped, mask };
   if (dropMask) inputs.dropMask = dropMask;
   return tf.engine().runKernel(BACKWARD, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
 }

@@ -95,13 +95,14 @@ function fusedMultiHeadAttention(
   const op = customGrad((qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor, save: tf.GradSaveFunc) => {
     const [ctx, probs, dropped] = fusedAttentionForward(qq, kk, vv, additiveMask, probsDropoutMask, attrs);
     // The masks go through save() too: tensors merely captured by the closure are freed when the
-    // forward scope ends, before the backward pass runs.
-    save(probsDropoutMask ? [qq, kk, vv, probs, dropped, probsDropoutMask] : [qq, kk, vv, probs]);
+    // forward scope ends, before the backward pass runs. (The backward reads the additive mask for
+    // each example's last key.)
+    save(probsDropoutMask ? [qq, kk, vv, probs, additiveMask, dropped, probsDropoutMask] : [qq, kk, vv, probs, additiveMask]);
     return {
       value: ctx,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sq, sk, sv, sprobs, sdropped, smask] = saved;
-        return fusedAttentionBackward(dy, sq, sk, sv, sprobs, sdropped ?? sprobs, smask ?? null, attrs);
+        const [sq, sk, sv, sprobs, sadditive, sdropped, smask] = saved;
+        return fusedAttentionBackward(dy, sq, sk, sv, sprobs, sdropped ?? sprobs, sadditive, smask ?? null, attrs);
       },
     };
   });

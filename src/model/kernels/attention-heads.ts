@@ -84,15 +84,15 @@ function scatterHead(k: HeadKernels, src: number, x: number, b: number, h: numbe
  * about length / longest of the work where a batch's examples differ in length (SST-2's batches of
  * 16: 42% of the keys; RTE's 63%; spam's ~80%).
  */
+/** An additive mask at or below this is a padded key (the encoder's are −1e9; exp(−1e4) is 0 in float32 many times over). */
+const PADDED = -1e4;
+
 function keysOf(f: Float32Array, mask: number, b: number, D: Dims): number {
   if (mask === 0) return D.P; // no mask given: every key
   let last = D.S - 1;
   while (last > 0 && f[mask + b * D.S + last] <= PADDED) last--;
   return Math.min(D.P, Math.ceil((last + 1) / 8) * 8);
 }
-
-/** An additive mask at or below this is a padded key (the encoder's are −1e9; exp(−1e4) is 0 in float32 many times over). */
-const PADDED = -1e4;
 
 /** Rows [from, to) of head (b, h) of x [S·B, H], zeroed. */
 function zeroHeadRows(f: Float32Array, x: number, b: number, h: number, D: Dims, from: number, to: number): void {
@@ -108,8 +108,8 @@ function headRows(x: number, b: number, h: number, D: Dims): { at: number; row: 
 /**
  * Head (b, h) of x [S·B, H] (or the first-position rows [B, H] when M = 1) = alpha · A · src for
  * A [M, K] (byte address a, strides sam, sak, sap) and src [K, d] (rows d apart): written in
- * place when direct, else through the scratch `out`; only its first `rows` rows computed (M = P
- * otherwise: the rest zeroed).
+ * place when direct, else through the scratch `out`; only its first `rows` rows computed, the
+ * rest of its M rows zeroed.
  */
 function gemmToHead(
   k: HeadKernels, a: number, sam: number, sak: number, sap: number, src: number, out: number, x: number,
@@ -133,20 +133,21 @@ export function forwardPairs(k: HeadKernels, T: HeadTensors, D: Dims, scratch: n
   // Without padding (S = P), or with one query row, q is read and ctx written in place, rows B·H apart.
   const direct = S === P || Q === 1;
   let maskOf = -1;
+  let K = P; // keys after K: padding (keysOf)
   for (let c = c0; c < c1; c++) {
     const [b, h] = [Math.floor(c / A), c % A];
     const f = k.f32();
     if (b !== maskOf) {
-      // This example's additive mask, padded keys masked out.
+      // This example's additive mask, padded keys masked out, and its keys.
       for (let j = 0; j < S; j++) f[mrow + j] = f[T.mask + b * S + j];
       f.fill(-1e9, mrow + S, mrow + P);
+      K = keysOf(f, T.mask, b, D);
       maskOf = b;
     }
     const qh = direct ? headRows(T.q, b, h, D) : { at: qs, row: d };
     if (!direct) gatherHead(k, T.q, qs, b, h, D, false);
     gatherHead(k, T.k, kt, b, h, D, true);
     gatherHead(k, T.v, vs, b, h, D, false);
-    const K = keysOf(f, T.mask, b, D); // keys after K: padding (keysOf)
     // scores [Q, K] = scale · q · kt (rows ≥ Q, padding, are not read)
     k.gemm(qh.at << 2, qh.row * 4, 4, qh.row * 16, kt << 2, P * 4, 32, sc << 2, P * 4, 0, 0, Q, K, d, scale);
     const base = c * PQ * P;
@@ -161,7 +162,7 @@ export function forwardPairs(k: HeadKernels, T: HeadTensors, D: Dims, scratch: n
       for (let i = 0; i < Q; i++) f.fill(0, T.dropped + base + i * P + cols, T.dropped + base + i * P + P);
       f.fill(0, T.dropped + base + Q * P, T.dropped + base + PQ * P);
     }
-    // ctx head [Q, d] = dropped · vs (in place, a head has Q rows: PQ = 8 > Q = S = 1 wrote past them)
+    // ctx head [Q, d] = dropped · vs (Q rows: in place a head has no more, though PQ = 8 where S = 1)
     const ch = direct ? headRows(T.ctx, b, h, D) : { at: cs, row: d };
     k.gemm((T.dropped + base) << 2, P * 4, 4, P * 16, vs << 2, d * 4, 32, ch.at << 2, ch.row * 4, 0, 0, Q, d, K, 1);
     if (!direct) scatterHead(k, cs, T.ctx, b, h, D);
@@ -176,8 +177,10 @@ export function backwardPairs(k: HeadKernels, T: HeadTensors, D: Dims, scratch: 
   const ds = out + P * d;
   const direct = S === P;
   const oneQuery = PQ === 1; // first query only (not S = 1: its head is P = 8 rows of scratch)
+  let [keysOfB, K] = [-1, P]; // keys after K: padding, their dv and dk rows zero (keysOf)
   for (let c = c0; c < c1; c++) {
     const [b, h] = [Math.floor(c / A), c % A];
+    if (b !== keysOfB) [keysOfB, K] = [b, keysOf(k.f32(), T.mask, b, D)];
     const base = c * PQ * P;
     // One query row is read in place (a gemm of one row ignores the row stride).
     const dyh = oneQuery ? headRows(T.dy, b, h, D).at : dys;
@@ -186,13 +189,12 @@ export function backwardPairs(k: HeadKernels, T: HeadTensors, D: Dims, scratch: 
     gatherHead(k, T.v, vt, b, h, D, true);
     gatherHead(k, T.k, ks, b, h, D, false);
     if (!oneQuery) gatherHead(k, T.q, qs, b, h, D, false);
-    const K = keysOf(k.f32(), T.mask, b, D); // keys after K: padding, their dv and dk rows zero (keysOf)
     // dv [P, d] = droppedᵀ · dy
     gemmToHead(k, (T.dropped + base) << 2, 4, P * 4, 16, dyh, out, T.dv, b, h, D, P, PQ, 1, direct, K);
     // d(dropped) [PQ, K] = dy · vᵀ
     k.gemm(dyh << 2, d * 4, 4, d * 16, vt << 2, P * 4, 32, ds << 2, P * 4, 0, 0, PQ, K, d, 1);
     // dprobs = d(dropped) ⊙ mask;  dscores = probs ⊙ (dprobs − Σ_j dprobs ⊙ probs)
-    // (ds rows ≥ Q and columns ≥ S are zero: dy and vᵀ are zero-padded)
+    // (ds rows ≥ Q are zero: dy is zero-padded; its columns ≥ K are never read)
     if (T.dropMask) k.mulRows(ds << 2, P * 4, (T.dropMask + c * S) << 2, n * S * 4, ds << 2, P * 4, Q, Math.min(S, K));
     k.softmaxGradRows(ds << 2, P * 4, (T.probs + base) << 2, P * 4, Q, K);
     // dq = scale · dscores · k;  dk = scale · dscoresᵀ · q

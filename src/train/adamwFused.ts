@@ -4,7 +4,7 @@
 // evaluated in float64 and rounded to float32 once per stored value.
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "../model/kernels/runtime";
-import { splitRange, threadsFor } from "../model/kernels/split";
+import { splitChunks, threadsFor } from "../model/kernels/split";
 import type { Call } from "../model/kernels/tasks";
 
 /** Work units per element for splitting between threads (float64 division and square root). */
@@ -87,7 +87,8 @@ function kernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
     task: "adamw",
     args: [...parts[i].at.map((at) => at + 4 * e), n, beta1, beta2, eps, gScaleM, gScaleV, stepSize[i], keep[i]],
   });
-  const perThread = splitRange(total, threadsFor(fk.threads(), total * ADAMW_COST), 2).map(([a, count]) => {
+  // elements [a, a + count) of all parts, as calls per part
+  const chunk = ([a, count]: [number, number]): Call[] => {
     const calls: Call[] = [];
     let start = 0;
     parts.forEach((p, i) => {
@@ -96,8 +97,8 @@ function kernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
       start += p.size;
     });
     return calls;
-  });
-  if (perThread.length > 0) fk.parallel(perThread); // one list runs on this thread, no pool
+  };
+  if (total > 0) fk.parallelChunks(splitChunks(total, threadsFor(fk.threads(), total * ADAMW_COST), 2, 2 * ADAMW_COST).map((chunks) => chunks.map(chunk))); // one share runs on this thread, no pool
   return outs;
 }
 

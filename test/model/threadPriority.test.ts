@@ -44,7 +44,7 @@ test("a threaded dispatch lowers the other threads to nice 19 and keeps its own 
     const module = new wasm.Module(moduleBytes([copyRowsFn()], true));
     const exports = new wasm.Instance(module, { env: { memory } }).exports;
     const pool = new KernelPool(memory, module, taskNames(exports), kernelSet(exports, memory, () => null));
-    const copy = (dst: number) => [{ task: "copyRows", args: [0, 16, dst, 16, 1, 4] }];
+    const copy = (dst: number) => [[{ task: "copyRows", args: [0, 16, dst, 16, 1, 4] }]]; // a share of one chunk
     pool.run([copy(16), copy(32), copy(48)]); // 2 workers; the first dispatch after they start lowers the others
     while (!pool.started()) await new Promise((r) => setTimeout(r, 5));
     pool.run([copy(16), copy(32), copy(48)]);

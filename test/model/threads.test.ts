@@ -197,6 +197,39 @@ test("an embedding's lookup copies the rows; its gradient (repeated ids) over 1,
   }
 });
 
+/** A pool of `workers` + 1 threads on a small shared memory with the copyRows kernel, once its workers run; f32 views that memory. */
+async function copyPool(workers: number): Promise<{ pool: KernelPool; f: Float32Array }> {
+  const wasm = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => { buffer: SharedArrayBuffer }; Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: Record<string, unknown> } } }).WebAssembly;
+  const memory = new wasm.Memory({ initial: 4, maximum: 16, shared: true });
+  const module = new wasm.Module(moduleBytes([copyRowsFn()], true));
+  const exports = new wasm.Instance(module, { env: { memory } }).exports;
+  const pool = new KernelPool(memory, module, taskNames(exports), kernelSet(exports, memory, () => null));
+  pool.run(Array.from({ length: workers + 1 }, () => [[]])); // starts the workers
+  while (!pool.started()) await new Promise((r) => setTimeout(r, 5));
+  return { pool, f: new Float32Array(memory.buffer) };
+}
+
+// copyRows(src, srcRow, dst, dstRow, rows, cols): byte addresses and row strides
+const copyRow = (src: number, dst: number) => ({ task: "copyRows", args: [src, 16, dst, 16, 1, 4] });
+
+test("every chunk of a dispatch runs exactly once, whichever thread takes it: lopsided shares, empty shares, hundreds of chunks", async () => {
+  const { pool, f } = await copyPool(2);
+  const [A, B, ZERO] = [4096, 65536, 0]; // chunk c: row A+c → row B+c, then zeros → row A+c (a second run would copy the zeros)
+  const chunk = (c: number) => [copyRow(A + 16 * c, B + 16 * c), copyRow(ZERO, A + 16 * c)];
+  for (const sizes of [[300, 1, 0], [0, 0, 300], [100, 100, 100], [1, 299, 0], [2, 2, 2]]) {
+    const n = sizes.reduce((a, b) => a + b, 0);
+    f.fill(0, 0, 4);
+    for (let c = 0; c < n; c++) f.set([c + 1, -c, c * 0.5, 7], (A >> 2) + 4 * c);
+    f.fill(-1, B >> 2, (B >> 2) + 4 * n);
+    let next = 0;
+    pool.run(sizes.map((size) => Array.from({ length: size }, () => chunk(next++))));
+    for (let c = 0; c < n; c++) {
+      assert.deepEqual([...f.subarray((B >> 2) + 4 * c, (B >> 2) + 4 * c + 4)], [c + 1, -c, c * 0.5, 7], `shares ${sizes}: chunk ${c} copied once`);
+      assert.deepEqual([...f.subarray((A >> 2) + 4 * c, (A >> 2) + 4 * c + 4)], [0, 0, 0, 0], `shares ${sizes}: chunk ${c} ran`);
+    }
+  }
+});
+
 test("a kernel thread's error reaches the caller as one line naming the thread, whichever thread ran its list, and the pool keeps working", async () => {
   const wasm = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => { buffer: SharedArrayBuffer }; Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: Record<string, unknown> } } }).WebAssembly;
   const memory = new wasm.Memory({ initial: 4, maximum: 16, shared: true });
@@ -205,14 +238,17 @@ test("a kernel thread's error reaches the caller as one line naming the thread, 
   const pool = new KernelPool(memory, module, taskNames(exports), kernelSet(exports, memory, () => null));
   const f = new Float32Array(memory.buffer);
   f.set([1, 2, 3, 4], 0);
-  // copyRows(src, srcRow, dst, dstRow, rows, cols): thread 1 reads far past the memory's end
-  const bad = [{ task: "copyRows", args: [1 << 30, 16, 64, 16, 1, 4] }];
+  // thread 1's list reads far past the memory's end
+  const bad = [[{ task: "copyRows", args: [1 << 30, 16, 64, 16, 1, 4] }]];
   // the worker has not started: this thread runs its list once through its own (empty) one
   assert.throws(() => pool.run([[], bad]), /^Error: kernel thread 1: RuntimeError: memory access out of bounds/);
   // the worker running, and this thread busy with a long list: the worker takes its own
   while (!pool.started()) await new Promise((r) => setTimeout(r, 5));
-  const long = Array.from({ length: 1000 }, () => ({ task: "copyRows", args: [0, 16, 16, 16, 1, 4] }));
+  const long = [Array.from({ length: 1000 }, () => copyRow(0, 16))];
   assert.throws(() => pool.run([long, bad]), /^Error: kernel thread 1: RuntimeError: memory access out of bounds/);
-  pool.run([[{ task: "copyRows", args: [0, 16, 16, 16, 1, 4] }], [{ task: "copyRows", args: [0, 16, 32, 16, 1, 4] }]]);
+  // a share of many chunks, its bad one last: whichever thread takes it, thread 2's list failed
+  const many = Array.from({ length: 50 }, () => [copyRow(0, 16)]);
+  assert.throws(() => pool.run([many, [], [...many, ...bad]]), /^Error: kernel thread 2: RuntimeError: memory access out of bounds/);
+  pool.run([[[copyRow(0, 16)]], [[copyRow(0, 32)]]]);
   assert.deepEqual([...f.subarray(4, 12)], [1, 2, 3, 4, 1, 2, 3, 4]);
 });

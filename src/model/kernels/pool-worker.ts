@@ -1,7 +1,8 @@
 // A kernel thread (pool.ts): instantiates the kernels' module on the shared wasm memory, then for
-// ever waits for a dispatch, runs its call list and counts itself done.
+// ever waits for a dispatch and runs chunks of it (its own share's, then others' left over),
+// counting each done.
 import { workerData } from "node:worker_threads";
-import { CLAIMED, DONE, FAILED, GENERATION, READY, UNCLAIMED, WORKER_SPIN_MS, type WorkerSetup, runSegment } from "./pool";
+import { DONE, FAILED, FAILED_CHUNK, GENERATION, READY, WORKER_SPIN_MS, type WorkerSetup, runChunk, takeChunk } from "./pool";
 import { type Blas, loadBlas } from "./blas";
 import { type KernelSet, kernelSet, taskNames } from "./tasks";
 import { ownThreadId } from "./threadPriority";
@@ -29,7 +30,6 @@ function serve(setup: WorkerSetup): void {
   const ctl = new Int32Array(setup.control);
   const segment = new Float64Array(setup.segment);
   const error = new Uint8Array(setup.error);
-  const claim = new Int32Array(setup.claim);
   Atomics.store(new Int32Array(setup.threadId), 0, ownThreadId());
   Atomics.add(ctl, READY, 1);
   let seen = setup.generation;
@@ -39,19 +39,20 @@ function serve(setup: WorkerSetup): void {
       if ((spin & 255) === 0 && performance.now() > spinUntil) Atomics.wait(ctl, GENERATION, seen);
     }
     seen = Atomics.load(ctl, GENERATION);
-    // the dispatching thread may have run this list already (it does when done with its own first)
-    if (Atomics.compareExchange(claim, 0, UNCLAIMED, CLAIMED) !== UNCLAIMED) continue;
-    try {
-      if (ready instanceof Error) throw ready; // every dispatch it runs reports it: the main thread throws
-      runSegment(ready.k, ready.names, segment);
-    } catch (err) {
-      const message = Buffer.from(String((err as Error)?.stack ?? err)).subarray(0, error.length - 1);
-      error.fill(0);
-      error.set(message);
-      Atomics.store(ctl, FAILED, setup.index + 1);
+    for (let c = takeChunk(ctl, setup.index + 1); c >= 0; c = takeChunk(ctl, setup.index + 1)) {
+      try {
+        if (ready instanceof Error) throw ready; // every dispatch it runs reports it: the main thread throws
+        runChunk(ready.k, ready.names, segment, c);
+      } catch (err) {
+        const message = Buffer.from(String((err as Error)?.stack ?? err)).subarray(0, error.length - 1);
+        error.fill(0);
+        error.set(message);
+        Atomics.store(ctl, FAILED_CHUNK, c);
+        Atomics.store(ctl, FAILED, setup.index + 1);
+      }
+      // the last chunk done wakes the main thread, should it have gone to sleep
+      if (Atomics.add(ctl, DONE, 1) + 1 === segment[0]) Atomics.notify(ctl, DONE);
     }
-    Atomics.add(ctl, DONE, 1);
-    Atomics.notify(ctl, DONE);
   }
 }
 

@@ -85,8 +85,10 @@ export interface FusedKernels {
   free(p: number): void;
   /** The threads a kernel may split its work over now (1: call the functions above directly). */
   threads(): number;
-  /** Runs perThread[t]'s calls on thread t (0: this one) and returns when all have run (pool.ts). */
+  /** Runs perThread[t]'s calls on thread t (0: this one), or on another through with its own, and returns when all have run (pool.ts). */
   parallel(perThread: Call[][]): void;
+  /** The same with each thread's share cut into chunks (lists of calls): a thread through with its share takes others' last chunks. */
+  parallelChunks(shares: Call[][][]): void;
   /** The BLAS library's sgemm the linear layers use now (blas.ts: INSTABILITY_BLAS), or null for our gemm. */
   readonly blas: Blas | null;
 }
@@ -143,18 +145,18 @@ let dispatches = 0;
 /** How many dispatches over more than one thread this process has run (tests check the threaded path ran). */
 export const threadedDispatches = (): number => dispatches;
 
-/** `parallel` of FusedKernels: the pool starts at the first dispatch over more than one thread. */
-function parallelRunner(memory: WasmMemory, module: object, exports: Record<string, unknown>): (perThread: Call[][]) => void {
+/** `parallelChunks` of FusedKernels: the pool starts at the first dispatch over more than one thread. */
+function parallelRunner(memory: WasmMemory, module: object, exports: Record<string, unknown>): (shares: Call[][][]) => void {
   const local = kernelSet(exports, memory, processBlas);
   let pool: KernelPool | null = null;
-  return (perThread) => {
-    if (perThread.length === 1) {
-      for (const call of perThread[0]) runTask(local, call.task, call.args);
+  return (shares) => {
+    if (shares.length === 1) {
+      for (const chunk of shares[0]) for (const call of chunk) runTask(local, call.task, call.args);
       return;
     }
     pool ??= new KernelPool(memory, module, taskNames(exports), local);
     dispatches++;
-    pool.run(perThread);
+    pool.run(shares);
   };
 }
 
@@ -173,6 +175,7 @@ export function fusedKernels(): FusedKernels | null {
     installSharedIdentity();
     installThreadedAdd(fusedKernels);
     let view = new Float32Array(memory.buffer);
+    const parallelChunks = parallelRunner(memory, module, exports);
     cached = {
       backend,
       gemm: exports.gemm as unknown as GemmFn,
@@ -205,7 +208,8 @@ export function fusedKernels(): FusedKernels | null {
       malloc: (bytes) => backend.wasm._malloc(bytes),
       free: (p) => backend.wasm._free(p),
       threads: () => (memory.buffer instanceof SharedArrayBuffer ? kernelThreads() : 1),
-      parallel: parallelRunner(memory, module, exports),
+      parallelChunks,
+      parallel: (perThread) => parallelChunks(perThread.map((calls) => [calls])),
       get blas() {
         return processBlas();
       },

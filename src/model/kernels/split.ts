@@ -41,19 +41,53 @@ export function splitRange(total: number, parts: number, unit = 1): [number, num
   return out;
 }
 
+/**
+ * Work (multiply-adds or element steps) below which a chunk is not cut smaller (~160 µs at
+ * 25 G/s). Each chunk costs the pool a little (its calls encoded and decoded, a compare-and-swap,
+ * a row tile's gather when a tile is split), and a stolen chunk's rows sit in the other core's
+ * cache. Measured (bench/PROFILE.md, fourteenth session; paired steps, 2 threads, against one
+ * chunk a thread): 2^17 cost 2–3% on the small shapes with both cores free; 2^22 costs 0.7–1.9%
+ * there and gains 10–11% when another process keeps one of the two cores busy.
+ */
+const MIN_CHUNK_WORK = 1 << 22;
+
+/**
+ * splitRange's ranges for `threads` threads (starts at multiples of `unit`), each cut into chunks
+ * for the pool (pool.ts): its first half, then half of the rest, and so on down to chunks of
+ * MIN_CHUNK_WORK (`unitWork` a unit), cut at multiples of `cut` units. A thread runs its own from
+ * the largest; through with them, it takes the smallest left of another thread's, so the threads
+ * end within about one small chunk of each other, however their speeds differ (a worker that
+ * starts late, runs on a busier core, or is pre-empted).
+ */
+export function splitChunks(total: number, threads: number, unit: number, unitWork: number, cut = unit): [number, number][][] {
+  if (threads <= 1) return [[[0, total]]];
+  const least = Math.max(1, Math.ceil(MIN_CHUNK_WORK / Math.max(1, cut * unitWork))); // of `cut` units
+  return splitRange(total, threads, unit).map(([start, count]) => {
+    const [chunks, end] = [[] as [number, number][], start + count];
+    for (let at = start; at < end; ) {
+      const left = Math.ceil((end - at) / cut);
+      const size = left <= 2 * least ? Math.min(left, least) : Math.ceil(left / 2);
+      const next = Math.min(end, Math.floor((at + size * cut) / cut) * cut); // > at: a multiple of cut
+      chunks.push([at, next - at]);
+      at = next;
+    }
+    return chunks;
+  });
+}
+
 /** What splitting needs of the fused kernels (runtime.ts's FusedKernels). */
 export interface Threaded {
   threads(): number;
-  parallel(perThread: Call[][]): void;
+  parallelChunks(shares: Call[][][]): void;
 }
 
 /**
  * An elementwise kernel over n elements: `run(...args(0, n))` on this thread, or, where threads are
- * worth it (`cost` units of work per element), `task` over ranges of whole `unit`s of elements,
- * each with args(start, count).
+ * worth it (`cost` units of work per element), `task` over chunks of whole `unit`s of elements
+ * (splitChunks), each with args(start, count).
  */
 export function overElements(fk: Threaded, n: number, unit: number, cost: number, task: string, run: (...args: number[]) => void, args: (start: number, count: number) => number[]): void {
-  const ranges = splitRange(n, threadsFor(fk.threads(), n * cost), unit);
-  if (ranges.length === 1) return run(...args(0, n));
-  fk.parallel(ranges.map(([start, count]) => [{ task, args: args(start, count) }]));
+  const threads = threadsFor(fk.threads(), n * cost);
+  if (threads === 1) return run(...args(0, n));
+  fk.parallelChunks(splitChunks(n, threads, unit, unit * cost).map((chunks) => chunks.map(([start, count]) => [{ task, args: args(start, count) }])));
 }

@@ -11,7 +11,7 @@ import type { Call } from "./tasks";
 /** What the override needs of the fused kernels (runtime.ts's FusedKernels). */
 export interface AddKernels {
   threads(): number;
-  parallel(perThread: Call[][]): void;
+  parallelChunks(shares: Call[][][]): void;
   output(shape: number[]): tf.TensorInfo;
   ptr(t: tf.TensorInfo): number;
   residualAdd(x: number, mask: number, r: number, out: number, n: number): void;

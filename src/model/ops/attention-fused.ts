@@ -24,7 +24,7 @@ import { gemmFits } from "../kernels/gemm";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
 import { type Dims, type HeadTensors, backwardPairs, backwardScratch, forwardPairs, forwardScratch, pairTaskArgs } from "../kernels/attention-heads";
-import { splitRange, threadsFor } from "../kernels/split";
+import { splitChunks, threadsFor } from "../kernels/split";
 
 const FORWARD = "InstabilityAttention";
 const BACKWARD = "InstabilityAttentionGrad";
@@ -49,17 +49,23 @@ export function fusedAttentionAvailable(hidden: number, numHeads: number): Fused
 }
 
 /**
- * Runs `task` over the B·A (example, head) pairs, split between the threads worth using (each
- * with its own scratch of `scratchFloats`).
+ * Runs `task` over the B·A (example, head) pairs, split between the threads worth using in chunks
+ * (split.ts; the pairs' work differs with their examples' lengths), each chunk with its own
+ * scratch of `scratchFloats`.
  */
 function overPairs(fk: FusedKernels, D: Dims, T: HeadTensors, scratchFloats: number, task: "attentionForwardPairs" | "attentionBackwardPairs"): void {
   const pairs = D.B * D.A;
-  const work = pairs * D.PQ * D.P * D.d * 2;
-  const ranges = splitRange(pairs, threadsFor(fk.threads(), work));
-  const scratch = fk.malloc(4 * scratchFloats * ranges.length);
-  const at = (t: number) => (scratch >> 2) + t * scratchFloats;
-  if (ranges.length === 1) (task === "attentionForwardPairs" ? forwardPairs : backwardPairs)(fk, T, D, at(0), 0, pairs);
-  else fk.parallel(ranges.map(([c0, count], t) => [{ task, args: pairTaskArgs(D, T, at(t), c0, c0 + count) }]));
+  const pairWork = D.PQ * D.P * D.d * 2;
+  const threads = Math.min(pairs, threadsFor(fk.threads(), pairs * pairWork));
+  const shares = splitChunks(pairs, threads, 1, pairWork);
+  const chunks = shares.flat(1);
+  const scratch = fk.malloc(4 * scratchFloats * chunks.length);
+  const at = (i: number) => (scratch >> 2) + i * scratchFloats;
+  if (threads === 1) (task === "attentionForwardPairs" ? forwardPairs : backwardPairs)(fk, T, D, at(0), 0, pairs);
+  else {
+    let i = 0;
+    fk.parallelChunks(shares.map((share) => share.map(([c0, count]) => [{ task, args: pairTaskArgs(D, T, at(i++), c0, c0 + count) }])));
+  }
   fk.free(scratch);
 }
 

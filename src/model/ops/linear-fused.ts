@@ -17,7 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import { GEMM_FMA, GEMM_FMA_12, type GemmFn, gemmColumns, gemmFits } from "../kernels/gemm";
 import { ROW_TILE, type TiledGemm, columnParts, gemmTiles, gemmTilesArgs, unitsOf, weightTileRows } from "../kernels/gemm-tiles";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
-import { splitRange, threadsFor } from "../kernels/split";
+import { splitChunks, splitRange, threadsFor } from "../kernels/split";
 import { ROW_BLOCK, ROW_UNIT, backwardRowsArgs, forwardRowsArgs, weightGradArgs } from "../kernels/linear-rows";
 import type { Call } from "../kernels/tasks";
 import { registerWasmKernelsOnce } from "./registerWasmKernels";
@@ -76,13 +76,13 @@ function packB(fk: FusedKernels, g: Gemm, src: number, sk: number, sn: number, K
 function gemmPackedB(fk: FusedKernels, g: Gemm, a: number, lda: number | null, bp: number, c: number, ldc: number, d: number, ldd: number, M: number, N: number, K: number): void {
   const threads = threadsFor(fk.threads(), M * N * K);
   if (threads === 1) return rowBlocks(g, a, lda, bp, c, ldc, d, ldd, M, N, K, (...args) => g.run(...args));
-  const perThread = splitRange(N, threads, g.cols).map(([n0, cols]) => {
+  const chunk = ([n0, cols]: [number, number]): Call[] => {
     const calls: Call[] = [];
     const [b0, c0, d0] = [bp + (n0 / g.cols) * 4 * g.cols * K, c + 4 * n0, d === 0 ? 0 : d + 4 * n0];
     rowBlocks(g, a, lda, b0, c0, ldc, d0, ldd, M, cols, K, (...args) => calls.push({ task: g.name, args }));
     return calls;
-  });
-  fk.parallel(perThread);
+  };
+  fk.parallelChunks(splitChunks(N, threads, g.cols, M * g.cols * K).map((chunks) => chunks.map(chunk)));
 }
 
 /** The gemm calls of gemmPackedB over N columns (B's panels from bp on), passed to `call`. */
@@ -102,14 +102,16 @@ function rowBlocks(g: Gemm, a: number, lda: number | null, bp: number, c: number
  */
 function blasProducts(fk: FusedKernels, products: TiledGemm[], M: number, work: number, after: (threads: number) => Call[][] = noCalls): void {
   const units = products.length === 0 ? 0 : unitsOf(products[0], M);
-  const ranges = units === 0 ? [] : splitRange(units, threadsFor(fk.threads(), work));
-  if (ranges.length <= 1) {
+  const threads = units === 0 ? 1 : Math.min(units, threadsFor(fk.threads(), work));
+  if (threads === 1) {
     const [blas, f32] = [fk.blas!, fk.f32()];
     products.forEach((g) => gemmTiles(blas, f32, g, 0, units, M));
     return runHere(fk, after(1)[0]);
   }
-  const tails = after(ranges.length);
-  fk.parallel(ranges.map(([u0, count], t) => [...products.map((g) => ({ task: "gemmTiles", args: gemmTilesArgs(g, u0, u0 + count, M) })), ...tails[t]]));
+  const tails = after(threads); // with each thread's first chunk
+  const shares = splitChunks(units, threads, 1, work / units).map((chunks, t) =>
+    chunks.map(([u0, count], i) => [...products.map((g) => ({ task: "gemmTiles", args: gemmTilesArgs(g, u0, u0 + count, M) })), ...(i === 0 ? tails[t] : [])]));
+  fk.parallelChunks(shares);
 }
 const blasProduct = (fk: FusedKernels, g: TiledGemm, M: number): void => blasProducts(fk, [g], M, M * g.N * g.K);
 
@@ -172,12 +174,13 @@ function weightGradients(fk: FusedKernels, pdy: number, px: number, pdw: number,
   // dW [out, in] = Σ over K-blocks of rows r: dy[r, :]ᵀ · x[r, :], threads splitting dW's columns
   const g = gemmFor(fk, inDim, outDim);
   const common = { dy: pdy, x: px, inDim, outDim, dw: pdw, wide12: g.name === "gemm12" ? 1 : 0 };
-  const ranges = splitRange(inDim, threadsFor(fk.threads(), n * inDim * outDim), g.cols);
+  const shares = splitChunks(inDim, Math.min(Math.ceil(inDim / g.cols), threadsFor(fk.threads(), n * inDim * outDim)), g.cols, n * g.cols * outDim);
   const kMax = Math.max(...kBlocks.map(([, kb]) => kb));
-  const scratch = ranges.map(([, cols]) => fk.malloc(4 * kMax * cols));
-  const db = biasGradCalls(pdy, pdb, n, outDim)(ranges.length);
-  fk.parallel(ranges.map(([n0, cols], t) => [{ task: "linearWeightGrad", args: weightGradArgs({ ...common, n0, cols, scratch: scratch[t] }, kBlocks) }, ...db[t]]));
-  scratch.forEach((p) => fk.free(p));
+  const scratch = fk.malloc(4 * kMax * inDim); // each chunk its columns' part
+  const db = biasGradCalls(pdy, pdb, n, outDim)(shares.length); // with each thread's first chunk
+  fk.parallelChunks(shares.map((chunks, t) => chunks.map(([n0, cols], i) =>
+    [{ task: "linearWeightGrad", args: weightGradArgs({ ...common, n0, cols, scratch: scratch + 4 * kMax * n0 }, kBlocks) }, ...(i === 0 ? db[t] : [])])));
+  fk.free(scratch);
 }
 
 /** weightGradients on the BLAS library: per K-block one tiled product dW (+)= dy_blockᵀ·x_block, threads taking whole tiles of dW's rows. */
@@ -237,13 +240,15 @@ const rowList = (fk: FusedKernels, rows: tf.TensorInfo): Int32Array =>
   new Int32Array(fk.f32().buffer, fk.ptr(rows), rows.shape[0]).slice();
 
 /**
- * Threads for a rows kernel of `work` multiply-adds over T listed rows, their ranges of units
+ * Threads' shares for a rows kernel of `work` multiply-adds over T listed rows, in chunks of units
  * [u0, count] (kernels/linear-rows.ts: BLAS tiles' column parts of an N-column product where
  * blasTile > 0, else ROW_UNIT rows), and the parts a tile.
  */
-function rowUnits(fk: FusedKernels, T: number, work: number, blasTile: number, N: number): { ranges: [number, number][]; parts: number } {
+function rowUnits(fk: FusedKernels, T: number, work: number, blasTile: number, N: number): { shares: [number, number][][]; parts: number } {
   const parts = blasTile > 0 ? columnParts(N) : 1;
-  return { ranges: splitRange(Math.ceil(T / (blasTile || ROW_UNIT)) * parts, threadsFor(fk.threads(), work)), parts };
+  const units = Math.ceil(T / (blasTile || ROW_UNIT)) * parts;
+  // threads' shares of whole units (parts: odd tile counts split evenly), their chunks of whole tiles (a tile's rows gathered once)
+  return { shares: splitChunks(units, Math.min(units, threadsFor(fk.threads(), work)), 1, work / units, parts), parts };
 }
 
 function forwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo {
@@ -260,8 +265,8 @@ function forwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo {
   const wt = onBlas ? fk.ptr(w) : packB(fk, g, fk.ptr(w), 4, inDim * 4, inDim, outDim); // Wᵀ[i, o] = W[o, i]
   const [xc, yc] = [fk.malloc(4 * T * inDim), fk.malloc(4 * T * outDim)];
   const common = { x: fk.ptr(x), inDim, outDim, table: fk.ptr(rows), T, n, xc, wt, bias: fk.ptr(b), yc, y: fk.ptr(y), wide12: g.name === "gemm12" ? 1 : 0, blasTile };
-  const { ranges, parts } = rowUnits(fk, T, T * inDim * outDim, blasTile, outDim);
-  fk.parallel(ranges.map(([u0, count]) => [{ task: "linearForwardRows", args: forwardRowsArgs({ ...common, u0, u1: u0 + count, parts }) }]));
+  const { shares, parts } = rowUnits(fk, T, T * inDim * outDim, blasTile, outDim);
+  fk.parallelChunks(shares.map((chunks) => chunks.map(([u0, count]) => [{ task: "linearForwardRows", args: forwardRowsArgs({ ...common, u0, u1: u0 + count, parts }) }])));
   (onBlas ? [xc, yc] : [wt, xc, yc]).forEach((p) => fk.free(p));
   return y;
 }
@@ -283,8 +288,8 @@ function backwardRowsKernel({ inputs }: KernelArgs): tf.TensorInfo[] {
   const wp = onBlas ? fk.ptr(w) : packB(fk, g, fk.ptr(w), inDim * 4, 4, outDim, inDim);
   const [dyc, xc, dxc] = [fk.malloc(4 * T * outDim), fk.malloc(4 * T * inDim), fk.malloc(4 * T * inDim)];
   const common = { dy: fk.ptr(dy), x: fk.ptr(x), inDim, outDim, table: fk.ptr(rows), T, n, dyc, xc, wp, dxc, dx: fk.ptr(dx), wide12: g.name === "gemm12" ? 1 : 0, blasTile };
-  const { ranges, parts } = rowUnits(fk, T, T * inDim * outDim, blasTile, inDim);
-  fk.parallel(ranges.map(([u0, count]) => [{ task: "linearBackwardRows", args: backwardRowsArgs({ ...common, u0, u1: u0 + count, parts }) }]));
+  const { shares, parts } = rowUnits(fk, T, T * inDim * outDim, blasTile, inDim);
+  fk.parallelChunks(shares.map((chunks) => chunks.map(([u0, count]) => [{ task: "linearBackwardRows", args: backwardRowsArgs({ ...common, u0, u1: u0 + count, parts }) }])));
   (onBlas ? [dxc] : [wp, dxc]).forEach((p) => fk.free(p));
   weightGradients(fk, dyc, xc, fk.ptr(dw), fk.ptr(db), T, inDim, outDim, listedBlocks(rowList(fk, rows), n));
   [dyc, xc].forEach((p) => fk.free(p));

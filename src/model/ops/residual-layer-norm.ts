@@ -8,7 +8,8 @@
 // same float32 operations as the ops it replaces, so the same bytes (test/model/residualLayerNorm.test.ts).
 import * as tf from "@tensorflow/tfjs";
 import { fusedKernels } from "../kernels/runtime";
-import { splitRange, threadsFor } from "../kernels/split";
+import { splitChunks, threadsFor } from "../kernels/split";
+import type { Call } from "../kernels/tasks";
 import { customGrad } from "./custom-grad";
 import { applyDropoutMask } from "./dropout";
 import { layerNorm } from "./layer-norm";
@@ -32,13 +33,12 @@ function forwardKernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
   const mask = inputs.mask ? fk.ptr(inputs.mask) : 0;
   const [y, xh, rs] = outs.map((t) => fk.ptr(t));
   const at = (p: number, r0: number) => p + r0 * 4 * d;
-  // rows r0 … r0 + rows − 1: their sum, then their LayerNorm (one thread's unit; one unit runs here)
-  fk.parallel(
-    splitRange(n, threadsFor(fk.threads(), n * d * FORWARD_COST)).map(([r0, rows]) => [
-      { task: "residualAdd", args: [at(x, r0), mask ? at(mask, r0) : 0, at(r, r0), at(s, r0), rows * d] },
-      { task: "layerNormForward", args: [at(s, r0), g, b, at(y, r0), at(xh, r0), rs + 4 * r0, rows, d, attrs.eps as number] },
-    ]),
-  );
+  // rows r0 … r0 + rows − 1: their sum, then their LayerNorm (a chunk; one thread's runs here)
+  const chunk = ([r0, rows]: [number, number]): Call[] => [
+    { task: "residualAdd", args: [at(x, r0), mask ? at(mask, r0) : 0, at(r, r0), at(s, r0), rows * d] },
+    { task: "layerNormForward", args: [at(s, r0), g, b, at(y, r0), at(xh, r0), rs + 4 * r0, rows, d, attrs.eps as number] },
+  ];
+  fk.parallelChunks(splitChunks(n, threadsFor(fk.threads(), n * d * FORWARD_COST), 1, d * FORWARD_COST).map((chunks) => chunks.map(chunk)));
   fk.free(s);
   return outs;
 }

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { withSharedWasmMemory } from "./sharedMemory";
 import { fusedKernels } from "./kernels/runtime";
+import { blasSetting, skippedBlas } from "./kernels/blas";
 import { backendMemoryShared, kernelThreads, threads } from "./threads";
 
 export type BackendName = "node" | "wasm" | "cpu";
@@ -98,5 +99,6 @@ export function describeBackend(name: BackendName): string {
   const running = kernelThreads();
   const note = running < threads() ? ` of ${threads()} asked: the wasm memory could not be shared` : "";
   const blas = fusedKernels()?.blas;
-  return `wasm (simd: ${simd ? "yes" : "no"}, threads: ${running}${note}, matrix products: ${blas ? blas.description : "our SIMD gemm"})`;
+  const skipped = blasSetting() === "auto" ? skippedBlas() : null;
+  return `wasm (simd: ${simd ? "yes" : "no"}, threads: ${running}${note}, matrix products: ${blas ? blas.description : `our SIMD gemm${skipped ? `; ${skipped}` : ""}`})`;
 }

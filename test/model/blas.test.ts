@@ -1,10 +1,11 @@
 // The BLAS library's products in tiles (src/model/kernels/blas.ts, gemm-tiles.ts) on operands inside a shared wasm memory,
 // against a float64 reference: every transpose combination, alpha, accumulation (beta 1), a bias
 // row, tiles whose rows do not divide M (the last one padded or not), operands at offsets. And the one-line errors of a bad
-// INSTABILITY_BLAS. Skipped where no OpenBLAS is installed (`apt-get install libopenblas0`).
+// INSTABILITY_BLAS, and the check that keeps a library whose rows change bytes with their place in a call out. Skipped where no
+// OpenBLAS is installed (`apt-get install libopenblas0`) or where it fails that check.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadBlas, processBlas } from "../../src/model/kernels/blas";
+import { type Blas, keepsRowBytes, loadBlas, processBlas, skippedBlas } from "../../src/model/kernels/blas";
 import { type TiledGemm, columnParts, gemmTiles, unitsOf, weightTileRows } from "../../src/model/kernels/gemm-tiles";
 import { withBlasSetting } from "../helpers/matrixProducts";
 
@@ -26,7 +27,7 @@ function reference(f: Float32Array, g: TiledGemm, M: number): Float64Array {
 }
 
 test("tiled sgemm on the wasm memory = the float64 product, for every transpose, alpha, beta, bias and column parts", (t) => {
-  if (!blas) return t.skip("no OpenBLAS here");
+  if (!blas) return t.skip(skippedBlas() ?? "no OpenBLAS here");
   const f = new Float32Array(new SharedArrayBuffer(64 * 65536)); // as the threads' wasm memory is
   let seed = 1;
   for (let i = 0; i < f.length; i++) f[i] = (((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / 2 ** 24) * 2 - 1;
@@ -65,4 +66,30 @@ test("a bad INSTABILITY_BLAS is a one-line error naming it and the fix", () => {
   assert.throws(() => loadBlas("/nonexistent/libblas.so"), /^Error: INSTABILITY_BLAS=\/nonexistent\/libblas\.so: cannot load its cblas_sgemm \(.*\); name a CBLAS library such as libopenblas\.so\.0, or set INSTABILITY_BLAS=0$/);
   assert.throws(() => withBlasSetting("/nonexistent/libblas.so", () => processBlas()), /INSTABILITY_BLAS=\/nonexistent\/libblas\.so/);
   assert.equal(withBlasSetting("0", () => processBlas()), null);
+});
+
+/** A row-major float32 sgemm in JS (C = alpha·op(A)·op(B) + beta·C, k in order); `perturbRow` picks rows whose sums run k backwards. */
+function jsSgemm(perturbRow: (m: number) => boolean = () => false): Pick<Blas, "sgemm"> {
+  return {
+    sgemm(transA, transB, M, N, K, alpha, a, lda, b, ldb, beta, c, ldc) {
+      for (let m = 0; m < M; m++)
+        for (let n = 0; n < N; n++) {
+          let s = 0;
+          for (let i = 0; i < K; i++) {
+            const k = perturbRow(m) ? K - 1 - i : i;
+            s = Math.fround(s + Math.fround((transA ? a[k * lda + m] : a[m * lda + k]) * (transB ? b[n * ldb + k] : b[k * ldb + n])));
+          }
+          c[m * ldc + n] = Math.fround(alpha * s + (beta === 0 ? 0 : beta * c[m * ldc + n]));
+        }
+    },
+  };
+}
+
+test("a BLAS library is used only where a row's bytes do not depend on where the row sits in a call", () => {
+  assert.equal(keepsRowBytes(jsSgemm()), true, "every row summed alike");
+  assert.equal(keepsRowBytes(jsSgemm((m) => m % 8 === 7)), false, "rows 7, 15, … summed in another order");
+  assert.equal(keepsRowBytes(jsSgemm((m) => m === 0)), false, "the first row of a call summed in another order");
+  // what INSTABILITY_BLAS=auto picked (or skipped) on this machine: the startup line says which
+  if (blas) assert.equal(keepsRowBytes(blas), true);
+  else if (skippedBlas()) assert.match(skippedBlas()!, /not used: it gives a row different bytes at different places in a call/);
 });

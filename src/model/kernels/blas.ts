@@ -7,8 +7,12 @@
 // INSTABILITY_BLAS picks the library: unset or "auto" finds OpenBLAS (libopenblas.so.0, as
 // Debian's libopenblas0 installs it) and otherwise uses our gemm; "0" always uses our gemm; a
 // path names a CBLAS library (it must export cblas_sgemm and run it on the calling thread).
+// Either way the library is used only where a row's result has the same bytes wherever the row
+// sits in a call (keepsRowBytes): the tiles rely on it (gemm-tiles.ts). OpenBLAS 0.3.21's
+// Haswell/Zen kernels do not (a Zen 1 EPYC); its SkylakeX kernels do.
 
 import { envSwitch } from "../../util/envSwitch";
+import { ROW_TILE } from "./gemm-tiles";
 
 const ROW_MAJOR = 101;
 const NO_TRANS = 111;
@@ -90,18 +94,52 @@ export function loadBlas(library: string): Blas {
   };
 }
 
+/**
+ * Whether `blas` gives each row of C = A·Bᵀ the same bytes wherever the row sits in a call: a tile
+ * of ROW_TILE rows against the same rows one place further down. Skipped padded positions,
+ * first-token layers and length-sorted batches move a row within its tile, and tests compare
+ * their bytes with the full layer's (gemm-tiles.ts). Shapes of a small model's layers.
+ */
+export function keepsRowBytes(blas: Pick<Blas, "sgemm">): boolean {
+  let state = 12345; // a fixed LCG: the check is the same in every process
+  const value = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5);
+  for (const [N, K] of [[48, 24], [128, 128]]) {
+    const [M, w] = [ROW_TILE, Float32Array.from({ length: N * K }, value)];
+    const a = Float32Array.from({ length: M * K }, value);
+    const shifted = new Float32Array(M * K);
+    shifted.set(a.subarray(0, (M - 1) * K), K); // row r of a is row r + 1 here
+    const [c, cs] = [new Float32Array(M * N), new Float32Array(M * N)];
+    blas.sgemm(false, true, M, N, K, 1, a, K, w, K, 0, c, N);
+    blas.sgemm(false, true, M, N, K, 1, shifted, K, w, K, 0, cs, N);
+    const [bytes, shiftedBytes] = [new Uint8Array(c.buffer, 0, 4 * (M - 1) * N), new Uint8Array(cs.buffer, 4 * N)];
+    if (!bytes.every((b, i) => b === shiftedBytes[i])) return false;
+  }
+  return true;
+}
+
 /** Libraries loaded so far, by INSTABILITY_BLAS's setting (null: none there). */
 const bySetting = new Map<string, Blas | null>();
 
-/** OpenBLAS where the dynamic linker or a usual place has it, else null. */
+/** Why INSTABILITY_BLAS=auto found OpenBLAS and did not use it, or null. */
+let autoSkipped: string | null = null;
+/** What the startup line says when OpenBLAS was found but not used (null where it was not found or is used). */
+export const skippedBlas = (): string | null => autoSkipped;
+
+const NOT_ROW_INVARIANT = "gives a row different bytes at different places in a call on this CPU";
+
+/** OpenBLAS where the dynamic linker or a usual place has it and keepsRowBytes, else null. */
 function findOpenBlas(): Blas | null {
   if (!koffi()) return null;
   for (const name of OPENBLAS_NAMES) {
+    let blas: Blas;
     try {
-      return loadBlas(name);
+      blas = loadBlas(name);
     } catch {
-      // not here: try the next name
+      continue; // not here: try the next name
     }
+    if (keepsRowBytes(blas)) return blas;
+    autoSkipped = `${blas.description} not used: it ${NOT_ROW_INVARIANT}`;
+    return null;
   }
   return null;
 }
@@ -114,7 +152,11 @@ export function processBlas(): Blas | null {
   const setting = blasSetting();
   if (setting === null) return null;
   if (setting === "auto") return findOpenBlasOnce();
-  if (!bySetting.has(setting)) bySetting.set(setting, loadBlas(setting));
+  if (!bySetting.has(setting)) {
+    const blas = loadBlas(setting);
+    if (!keepsRowBytes(blas)) throw new Error(`INSTABILITY_BLAS=${setting}: its sgemm ${NOT_ROW_INVARIANT}, so skipped padded rows would change results; set INSTABILITY_BLAS=0 (our gemm) or auto`);
+    bySetting.set(setting, blas);
+  }
   return bySetting.get(setting)!;
 }
 

@@ -98,7 +98,7 @@ function kernel({ inputs, attrs }: KernelArgs): tf.TensorInfo[] {
     });
     return calls;
   };
-  if (total > 0) fk.parallelChunks(splitChunks(total, threadsFor(fk.threads(), total * ADAMW_COST), 2, 2 * ADAMW_COST).map((chunks) => chunks.map(chunk))); // one share runs on this thread, no pool
+  if (total > 0) fk.parallelChunks(splitChunks(total, threadsFor(fk.threads(), total * ADAMW_COST), 2, ADAMW_COST).map((chunks) => chunks.map(chunk))); // one share runs on this thread, no pool
   return outs;
 }
 

@@ -173,7 +173,7 @@ export class KernelPool {
     }
   }
 
-  /** Whether every worker has started (until then, the threads that have take its chunks). */
+  /** Whether every worker has started (until then, the threads that have take the chunks of those that have not). */
   started(): boolean {
     return Atomics.load(this.control, READY) >= this.workers.length;
   }

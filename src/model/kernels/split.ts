@@ -46,7 +46,7 @@ export function splitRange(total: number, parts: number, unit = 1): [number, num
  * 25 G/s). Each chunk costs the pool a little (its calls encoded and decoded, a compare-and-swap,
  * a row tile's gather when a tile is split), and a stolen chunk's rows sit in the other core's
  * cache. Measured (bench/PROFILE.md, fourteenth session; paired steps, 2 threads, against one
- * chunk a thread): 2^17 cost 2–3% on the small shapes with both cores free; 2^22 costs 0.7–1.9%
+ * chunk a thread): 2^17 cost 2–3% on the small shapes with both cores free; 2^22 costs 0.7–2.2%
  * there and gains 10–11% when another process keeps one of the two cores busy.
  */
 const MIN_CHUNK_WORK = 1 << 22;
@@ -54,7 +54,7 @@ const MIN_CHUNK_WORK = 1 << 22;
 /**
  * splitRange's ranges for `threads` threads (starts at multiples of `unit`), each cut into chunks
  * for the pool (pool.ts): its first half, then half of the rest, and so on down to chunks of
- * MIN_CHUNK_WORK (`unitWork` a unit), cut at multiples of `cut` units. A thread runs its own from
+ * MIN_CHUNK_WORK (`unitWork` for each one of `total`), cut at multiples of `cut` units. A thread runs its own from
  * the largest; through with them, it takes the smallest left of another thread's, so the threads
  * end within about one small chunk of each other, however their speeds differ (a worker that
  * starts late, runs on a busier core, or is pre-empted).
@@ -89,5 +89,5 @@ export interface Threaded {
 export function overElements(fk: Threaded, n: number, unit: number, cost: number, task: string, run: (...args: number[]) => void, args: (start: number, count: number) => number[]): void {
   const threads = threadsFor(fk.threads(), n * cost);
   if (threads === 1) return run(...args(0, n));
-  fk.parallelChunks(splitChunks(n, threads, unit, unit * cost).map((chunks) => chunks.map(([start, count]) => [{ task, args: args(start, count) }])));
+  fk.parallelChunks(splitChunks(n, threads, unit, cost).map((chunks) => chunks.map(([start, count]) => [{ task, args: args(start, count) }])));
 }

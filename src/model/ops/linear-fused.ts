@@ -82,7 +82,7 @@ function gemmPackedB(fk: FusedKernels, g: Gemm, a: number, lda: number | null, b
     rowBlocks(g, a, lda, b0, c0, ldc, d0, ldd, M, cols, K, (...args) => calls.push({ task: g.name, args }));
     return calls;
   };
-  fk.parallelChunks(splitChunks(N, threads, g.cols, M * g.cols * K).map((chunks) => chunks.map(chunk)));
+  fk.parallelChunks(splitChunks(N, threads, g.cols, M * K).map((chunks) => chunks.map(chunk)));
 }
 
 /** The gemm calls of gemmPackedB over N columns (B's panels from bp on), passed to `call`. */
@@ -174,7 +174,7 @@ function weightGradients(fk: FusedKernels, pdy: number, px: number, pdw: number,
   // dW [out, in] = Σ over K-blocks of rows r: dy[r, :]ᵀ · x[r, :], threads splitting dW's columns
   const g = gemmFor(fk, inDim, outDim);
   const common = { dy: pdy, x: px, inDim, outDim, dw: pdw, wide12: g.name === "gemm12" ? 1 : 0 };
-  const shares = splitChunks(inDim, Math.min(Math.ceil(inDim / g.cols), threadsFor(fk.threads(), n * inDim * outDim)), g.cols, n * g.cols * outDim);
+  const shares = splitChunks(inDim, Math.min(Math.ceil(inDim / g.cols), threadsFor(fk.threads(), n * inDim * outDim)), g.cols, n * outDim);
   const kMax = Math.max(...kBlocks.map(([, kb]) => kb));
   const scratch = fk.malloc(4 * kMax * inDim); // each chunk its columns' part
   const db = biasGradCalls(pdy, pdb, n, outDim)(shares.length); // with each thread's first chunk

@@ -12,7 +12,12 @@
 // Haswell/Zen kernels do not (a Zen 1 EPYC); its SkylakeX kernels do.
 
 import { envSwitch } from "../../util/envSwitch";
-import { ROW_TILE } from "./gemm-tiles";
+
+/**
+ * Rows of every call computing a linear layer's y or dx (gemm-tiles.ts; the last tile padded to
+ * it): the calls keepsRowBytes checks a library at.
+ */
+export const ROW_TILE = 64;
 
 const ROW_MAJOR = 101;
 const NO_TRANS = 111;

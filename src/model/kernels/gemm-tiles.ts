@@ -2,9 +2,11 @@
 //
 // Same bytes for any thread count, and for any batch around a row: OpenBLAS's result for an
 // element can depend on the call's shape (its kernels for a few leftover rows, for one row, or for
-// small products sum in other orders), but not, in one shape, on where a row sits (tested:
-// test/model/blas.test.ts and the byte-for-byte tests that run on both engines). So a linear
-// layer's y and dx are computed in calls of exactly ROW_TILE rows — the last tile padded through
+// small products sum in other orders), and a library is used only where it does not, in one
+// shape, depend on where a row sits (blas.ts keepsRowBytes: OpenBLAS's SkylakeX kernels pass, its
+// Haswell/Zen ones do not; tested: test/model/blas.test.ts and the byte-for-byte tests that run on
+// both engines). So a linear
+// layer's y and dx are computed in calls of exactly ROW_TILE rows (blas.ts) — the last tile padded through
 // scratch — and of columnParts(N) column parts, and every row's result is that of the one call
 // shape, whichever rows share its batch, whether padded positions are skipped, and whichever
 // thread runs it; threads take whole units (a tile's part). dW = dyᵀ·x sums over rows in K-blocks
@@ -13,9 +15,6 @@
 // library picks its kernels for the CPU.
 
 import type { Blas } from "./blas";
-
-/** Rows of every call computing a linear layer's y or dx (the last tile padded to it). */
-export const ROW_TILE = 64;
 
 /**
  * Column parts of each tile of a product N columns wide: 2 where N ≥ 384 (each half a whole

@@ -15,7 +15,8 @@
 // nothing packed by us.
 import * as tf from "@tensorflow/tfjs";
 import { GEMM_FMA, GEMM_FMA_12, type GemmFn, gemmColumns, gemmFits } from "../kernels/gemm";
-import { ROW_TILE, type TiledGemm, columnParts, gemmTiles, gemmTilesArgs, unitsOf, weightTileRows } from "../kernels/gemm-tiles";
+import { ROW_TILE } from "../kernels/blas";
+import { type TiledGemm, columnParts, gemmTiles, gemmTilesArgs, unitsOf, weightTileRows } from "../kernels/gemm-tiles";
 import { type FusedKernels, fusedKernels } from "../kernels/runtime";
 import { splitChunks, splitRange, threadsFor } from "../kernels/split";
 import { ROW_BLOCK, ROW_UNIT, backwardRowsArgs, forwardRowsArgs, weightGradArgs } from "../kernels/linear-rows";

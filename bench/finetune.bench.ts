@@ -23,7 +23,7 @@ import * as path from "node:path";
 import { benchRounds, median, roundOrder } from "./rounds";
 import { torchEnv } from "./torch-env";
 import { cores, parseThreads } from "../src/model/threads";
-import { processBlas } from "../src/model/kernels/blas";
+import { processBlas, skippedBlas } from "../src/model/kernels/blas";
 
 const ROOT = path.join(__dirname, "..", "..");
 const MODEL = path.join(ROOT, "models", "tiny-bert-en");
@@ -83,7 +83,7 @@ const fmt = (t: Timing | string) =>
   typeof t === "string" ? t : `wall ${t.wall_s.toFixed(1)} s${t.script_wall_s === undefined ? "" : ` (${t.script_wall_s.toFixed(1)} s after import torch)`}, CPU ${t.cpu_s.toFixed(1)} s, test accuracy ${t.test_accuracy.toFixed(4)}`;
 process.stdout.write(`\nfinetune --task ${TASK} --max-train-examples ${MAX_TRAIN} --epochs ${EPOCHS} --lr ${LR} --max-length ${MAX_LENGTH} --seed ${SEED}\n`);
 const blas = processBlas();
-process.stdout.write(`  tfjs fused: matrix products on ${blas ? `${blas.description} (${blas.library}); "our gemm" rows: INSTABILITY_BLAS=0` : "our SIMD gemm (no BLAS library found)"}\n`);
+process.stdout.write(`  tfjs fused: matrix products on ${blas ? `${blas.description} (${blas.library}); "our gemm" rows: INSTABILITY_BLAS=0` : `our SIMD gemm (${skippedBlas() ?? "no BLAS library found"})`}\n`);
 // runs[side][threads]: every round's timing of that side and thread count
 const runs = { tfjs: new Map<number, Timing[]>(), pytorch: new Map<number, Timing[]>() };
 const ourGemm: Timing[] = [];

@@ -173,7 +173,7 @@ export class KernelPool {
     }
   }
 
-  /** Whether every worker has started (until then, the threads that have take the chunks of those that have not). */
+  /** Whether every worker has started (until then, the threads that have started take the chunks of those that have not). */
   started(): boolean {
     return Atomics.load(this.control, READY) >= this.workers.length;
   }

@@ -47,7 +47,7 @@ export function splitRange(total: number, parts: number, unit = 1): [number, num
  * a row tile's gather when a tile is split), and a stolen chunk's rows sit in the other core's
  * cache. Measured (bench/PROFILE.md, fourteenth session; paired steps, 2 threads, against one
  * chunk a thread): 2^17 cost 2–3% on the small shapes with both cores free; 2^22 costs 0.7–2.2%
- * there and gains 10–11% when another process keeps one of the two cores busy.
+ * there and gains 7–12% when another process keeps one of the two cores busy.
  */
 const MIN_CHUNK_WORK = 1 << 22;
 
